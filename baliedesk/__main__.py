@@ -1,0 +1,3 @@
+from baliedesk.cli import main
+
+raise SystemExit(main())

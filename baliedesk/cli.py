@@ -1,0 +1,143 @@
+"""The command line, and the composition root: it wires storage into the UI.
+
+    python -m baliedesk demo                 all windows on a fresh seeded SQLite database
+    python -m baliedesk demo --seed-only --database-url URL
+    python -m baliedesk counter|kiosk        one window on the configured database
+    python -m baliedesk screenshot --out DIR
+    python -m baliedesk db upgrade --database-url URL
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from baliedesk import __version__
+
+log = logging.getLogger("baliedesk")
+
+
+def _database(args: argparse.Namespace, *, demo: bool = False):
+    from baliedesk.settings import Settings
+    from baliedesk.storage.database import Database, default_database_path
+
+    url = args.database_url or Settings()["database_url"]
+    if not url and demo:
+        path = default_database_path().with_name("demo.sqlite3")
+        if not args.keep:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    db = Database(url or None)
+    db.upgrade()  # created and migrated on first start
+    return db
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from baliedesk.storage.database import Database
+    from baliedesk.storage.migrations_runner import current_revision, head_revision
+
+    db = Database(args.database_url or None)
+    if args.action == "upgrade":
+        rev = db.upgrade()
+        print(f"{db.describe()}: schema at revision {rev} (head {head_revision()})")
+    else:
+        print(f"{db.describe()}: schema at revision {current_revision(db.engine)} (head {head_revision()})")
+    db.dispose()
+    return 0
+
+
+def _ensure_demo_data(db) -> None:
+    from baliedesk.services import demo
+
+    if not demo.is_seeded(db):
+        demo.seed(db, dt.datetime.now(dt.UTC))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    db = _database(args, demo=True)
+    _ensure_demo_data(db)
+    if args.seed_only:
+        print(f"seeded {db.describe()}")
+        return 0
+    from baliedesk.ui.launch import run_windows
+
+    return run_windows(db, ["counter", "kiosk"], demo=True)
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    db = _database(args)
+    from baliedesk.ui.launch import run_windows
+
+    return run_windows(db, [args.command], demo=False)
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not args.database_url:
+        args.database_url = "sqlite:///" + str(Path(tempfile.mkdtemp(prefix="baliedesk-shot-")) / "demo.sqlite3")
+    args.keep = True
+    db = _database(args)
+    _ensure_demo_data(db)
+    from baliedesk.ui.launch import take_screenshots
+
+    for path in take_screenshots(db, Path(args.out)):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: counter software for the front office.")
+    parser.add_argument("--version", action="version", version=f"BalieDesk {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def db_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--database-url", default="", help="sqlite:///path or postgresql://user@host/db "
+                       "(default: the SQLite file in your data folder)")
+
+    p = sub.add_parser("demo", help="open the counter and kiosk windows on a seeded demo database")
+    db_arg(p)
+    p.add_argument("--seed-only", action="store_true", help="only create and seed the database, open no window")
+    p.add_argument("--keep", action="store_true", help="keep the previous demo database instead of starting fresh")
+    p.set_defaults(func=cmd_demo)
+
+    for name, text in (("counter", "open the counter window (baliemedewerker)"),
+                       ("kiosk", "open the kiosk window (tickets at the entrance)")):
+        p = sub.add_parser(name, help=text)
+        db_arg(p)
+        p.set_defaults(func=cmd_window)
+
+    p = sub.add_parser("screenshot", help="render every window on seeded data to PNG files (offscreen)")
+    db_arg(p)
+    p.add_argument("--out", required=True, help="folder for the PNG files")
+    p.set_defaults(func=cmd_screenshot)
+
+    p = sub.add_parser("db", help="database schema: upgrade or show the current revision")
+    p.add_argument("action", choices=["upgrade", "current"])
+    db_arg(p)
+    p.set_defaults(func=cmd_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Typed errors that carry data. The user interface words the message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """Base of every rule violation. Subclasses are dataclasses with the facts."""
+
+    def __str__(self) -> str:  # pragma: no cover - for logs only
+        return f"{type(self).__name__}({self.__dict__})"
+
+
+@dataclass(eq=False)
+class InvalidTransition(DomainError):
+    ticket_number: str
+    state: str
+    action: str
+
+
+@dataclass(eq=False)
+class PermissionDenied(DomainError):
+    role: str
+    permission: str
+
+
+@dataclass(eq=False)
+class NotFound(DomainError):
+    kind: str
+    key: object
+
+
+@dataclass(eq=False)
+class InactiveUser(DomainError):
+    user_id: int
+
+
+@dataclass(eq=False)
+class NoShowTooEarly(DomainError):
+    ticket_number: str
+    recalls: int
+    required: int
+
+
+@dataclass(eq=False)
+class CounterBusy(DomainError):
+    """The counter still has a visitor; finish or put them back first."""
+
+    counter_name: str
+    ticket_number: str
+
+
+@dataclass(eq=False)
+class CounterInUse(DomainError):
+    """Another person is signed in at this counter and still active."""
+
+    counter_name: str
+    user_name: str
+
+
+@dataclass(eq=False)
+class NotSignedIn(DomainError):
+    counter_name: str
+
+
+@dataclass(eq=False)
+class NotYourTicket(DomainError):
+    ticket_number: str
+    counter_name: str
+
+
+@dataclass(eq=False)
+class ServiceNotOffered(DomainError):
+    """The service does not take walk-ins here, or is not active."""
+
+    service_code: str
+
+
+@dataclass(eq=False)
+class NoCounterServices(DomainError):
+    counter_name: str
+
+
+@dataclass(eq=False)
+class ValidationError(DomainError):
+    field: str
+    code: str
+    limit: int | None = None
+
+
+@dataclass(eq=False)
+class TicketNumbersExhausted(DomainError):
+    service_code: str
+    day: str

@@ -1,0 +1,52 @@
+"""Roles and what each may do. Services check these on every call."""
+
+from __future__ import annotations
+
+import enum
+
+from baliedesk.domain.errors import PermissionDenied
+
+
+class Role(str, enum.Enum):
+    CLERK = "baliemedewerker"
+    KCC = "kcc"
+    TEAM_LEAD = "teamleider"
+    ADMIN = "beheerder"
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+
+
+class Permission(str, enum.Enum):
+    ISSUE_TICKET = "issue_ticket"
+    VIEW_QUEUE = "view_queue"
+    SERVE = "serve"  # sign in at a counter, call, recall, finish, transfer ...
+    RELEASE_TICKET = "release_ticket"  # free a ticket held by a counter that is gone
+    CANCEL_TICKET = "cancel_ticket"
+    CONFIGURE = "configure"  # services, counters, locations, users
+    VIEW_DISPLAY = "view_display"
+
+
+_STAFF_VIEW = {Permission.VIEW_QUEUE, Permission.VIEW_DISPLAY}
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.CLERK: frozenset({*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET}),
+    Role.KCC: frozenset({*_STAFF_VIEW, Permission.ISSUE_TICKET}),
+    Role.TEAM_LEAD: frozenset(
+        {*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET, Permission.RELEASE_TICKET, Permission.CONFIGURE}
+    ),
+    Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE}),
+    Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE}),
+    Role.DISPLAY: frozenset({Permission.VIEW_DISPLAY}),
+}
+
+
+def allows(role: Role | str, permission: Permission) -> bool:
+    try:
+        return permission in GRANTS[Role(role)]
+    except ValueError:
+        return False
+
+
+def require(role: Role | str, permission: Permission) -> None:
+    if not allows(role, permission):
+        raise PermissionDenied(str(getattr(role, "value", role)), permission.value)

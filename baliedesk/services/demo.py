@@ -1,0 +1,106 @@
+"""Seed a database with a small municipality, for the demo and for screenshots.
+
+Everything goes through the ordinary service functions, so the demo data obeys
+every rule (numbers, events, permissions) that real data does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from baliedesk.domain.permissions import Role
+from baliedesk.domain.tickets import Outcome
+from baliedesk.services import queue, setup
+from baliedesk.services.ports import Backend
+
+MUNICIPALITY = "Gemeente Loppersum"
+
+SERVICES = [
+    # prefix, name, colour, expected minutes
+    ("A", "Paspoort en ID-kaart", "#1F4E8C", 12.0),
+    ("B", "Rijbewijs", "#1B6B3A", 8.0),
+    ("C", "Uittreksel en verhuizing", "#A34700", 6.0),
+    ("M", "Melding openbare ruimte", "#6B2C91", 7.0),
+]
+
+STAFF = [
+    ("beheer", "Beheerder", Role.ADMIN),
+    ("fatima", "Fatima El Amrani", Role.TEAM_LEAD),
+    ("anne", "Anne de Vries", Role.CLERK),
+    ("jeroen", "Jeroen Bakker", Role.CLERK),
+    ("sanne", "Sanne Visser", Role.CLERK),
+    ("kiosk-ingang", "Kiosk ingang", Role.KIOSK),
+    ("scherm-hal", "Scherm in de hal", Role.DISPLAY),
+]
+
+
+@dataclass(frozen=True)
+class DemoIds:
+    location_id: int
+    users: dict[str, int]
+    services: dict[str, int]
+    counters: dict[str, int]
+
+
+def is_seeded(backend: Backend) -> bool:
+    return bool(setup.list_locations(backend))
+
+
+def seed(backend: Backend, now: dt.datetime, *, history: bool = True, rng: random.Random | None = None) -> DemoIds:
+    """A location, four services, three counters, staff, and a realistic morning."""
+    rng = rng or random.Random(20261122)
+    admin = setup.bootstrap(backend, "beheer", "Beheerder")
+    loc = setup.create_location(backend, admin.id, MUNICIPALITY)
+    users = {"beheer": admin.id}
+    for username, name, role in STAFF[1:]:
+        users[username] = setup.create_user(backend, admin.id, username, name, role).id
+    services = {}
+    for order, (prefix, name, color, minutes) in enumerate(SERVICES):
+        services[prefix] = setup.create_service(backend, admin.id, loc.id, prefix, name, color=color,
+                                                expected_minutes=minutes, sort_order=order).id
+    counters = {
+        "Balie 1": setup.create_counter(backend, admin.id, loc.id, "Balie 1", "Balie 1", [services["A"], services["B"]]).id,
+        "Balie 2": setup.create_counter(backend, admin.id, loc.id, "Balie 2", "Balie 2", [services["C"], services["M"]]).id,
+        "Balie 3": setup.create_counter(backend, admin.id, loc.id, "Balie 3", "Balie 3", list(services.values())).id,
+    }
+    ids = DemoIds(loc.id, users, services, counters)
+    if history:
+        _simulate_morning(backend, ids, now, rng)
+    return ids
+
+
+def _simulate_morning(backend: Backend, ids: DemoIds, now: dt.datetime, rng: random.Random) -> None:
+    """Visitors of the last hour and a half: served ones (history for the estimates) and waiting ones."""
+    kiosk = ids.users["kiosk-ingang"]
+    clerks = [(ids.users["jeroen"], ids.counters["Balie 1"]), (ids.users["sanne"], ids.counters["Balie 2"])]
+    start = now - dt.timedelta(minutes=90)
+    for user_id, counter_id in clerks:
+        queue.sign_in(backend, user_id, counter_id, start)
+    weights = {"A": 4, "B": 2, "C": 3, "M": 1}
+    prefixes = [p for p, w in weights.items() for _ in range(w)]
+    serving_until = now - dt.timedelta(minutes=10)  # after this the queue builds up
+    next_arrival = start
+    busy: dict[int, tuple[int, dt.datetime] | None] = {counter_id: None for _, counter_id in clerks}
+    clock = start
+    step = dt.timedelta(seconds=30)
+    while clock < now - dt.timedelta(seconds=30):
+        while next_arrival <= clock:
+            queue.issue_ticket(backend, kiosk, ids.services[rng.choice(prefixes)], next_arrival)
+            next_arrival += dt.timedelta(minutes=rng.uniform(1.5, 4.0))
+        for user_id, counter_id in clerks:
+            current = busy[counter_id]
+            if current is not None and current[1] <= clock:
+                queue.finish(backend, user_id, counter_id, current[0], clock, Outcome.HELPED)
+                busy[counter_id] = current = None
+            if current is None and clock < serving_until:
+                called = queue.call_next(backend, user_id, counter_id, clock)
+                if called is not None:
+                    queue.start_serving(backend, user_id, counter_id, called.id, clock + dt.timedelta(seconds=40))
+                    done = clock + dt.timedelta(minutes=rng.uniform(4.0, 10.0))
+                    busy[counter_id] = (called.id, done)
+        clock += step
+    # The two colleagues are still at work: their counters stay open.
+    for user_id, counter_id in clerks:
+        queue.heartbeat(backend, user_id, counter_id, now)

@@ -1,0 +1,563 @@
+"""The walk-in queue: issue, call, recall, serve, finish, no-show, put back,
+transfer, cancel, release; signing in at a counter; the queue picture.
+
+Every function is one transaction and checks the acting user's role itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from baliedesk.domain.errors import (
+    CounterBusy,
+    CounterInUse,
+    NoCounterServices,
+    NotFound,
+    NoShowTooEarly,
+    NotSignedIn,
+    NotYourTicket,
+    ServiceNotOffered,
+    TicketNumbersExhausted,
+    ValidationError,
+)
+from baliedesk.domain.estimate import RECENT_SAMPLE, estimate_wait
+from baliedesk.domain.ordering import OrderingMode, order_key, people_ahead
+from baliedesk.domain.permissions import Permission
+from baliedesk.domain.tickets import (
+    NOTE_MAX_LENGTH,
+    Outcome,
+    PriorityClass,
+    TicketAction,
+    TicketState,
+    display_number,
+    format_number,
+    next_state,
+)
+from baliedesk.domain.timeline import durations, is_gone
+from baliedesk.domain.validation import clean_text
+from baliedesk.services.common import (
+    acting_user,
+    check_now,
+    counter_info,
+    epoch_ms,
+    get_or_404,
+    local_day,
+    location_info,
+    service_info,
+    ticket_info,
+    ticket_info_from,
+    user_info,
+)
+from baliedesk.services.dto import (
+    CallInfo,
+    CounterInfo,
+    CounterSession,
+    EventInfo,
+    IssuedTicket,
+    QueueSnapshot,
+    ServiceQueue,
+    TicketHistory,
+    TicketInfo,
+    WaitingTicket,
+)
+from baliedesk.services.ports import Backend, UnitOfWork
+
+#: Ticket numbers run A001..A999 and on (A1000) but no further than this per day.
+MAX_TICKETS_PER_SERVICE_PER_DAY = 9999
+#: How far back handling times count for the estimate.
+HANDLING_HISTORY = dt.timedelta(days=14)
+
+
+def queue_topic(location_id: int) -> str:
+    return f"queue:{location_id}"
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+def _record(uow: UnitOfWork, t: Any, action: TicketAction, from_state: str | None, now: dt.datetime,
+            user_id: int | None, counter_id: int | None, data: dict | None = None) -> None:
+    uow.tickets.add_event(
+        ticket_id=t.id,
+        action=action.value,
+        from_state=from_state,
+        to_state=t.state,
+        at=now,
+        counter_id=counter_id,
+        user_id=user_id,
+        service_id=t.service_id,
+        data=data,
+    )
+    uow.changed(queue_topic(t.location_id))
+
+
+def _transition(t: Any, action: TicketAction) -> str:
+    """Apply the state machine; returns the old state."""
+    old = t.state
+    t.state = next_state(TicketState(old), action, t.number).value
+    return old
+
+
+def _signed_in_counter(uow: UnitOfWork, counter_id: int, user: Any, *, lock: bool = False) -> Any:
+    counter = get_or_404(uow.directory.counter(counter_id, lock=lock), "counter", counter_id)
+    if counter.signed_in_user_id != user.id:
+        raise NotSignedIn(counter.display_name)
+    return counter
+
+
+def _held_ticket(uow: UnitOfWork, ticket_id: int, counter: Any) -> Any:
+    """The ticket, locked, if this counter holds it. Final tickets fall through
+    to the state machine, which refuses the action with InvalidTransition."""
+    t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)
+    state = TicketState(t.state)
+    if state is TicketState.WAITING or (state.is_held and t.counter_id != counter.id):
+        raise NotYourTicket(t.number, counter.display_name)
+    return t
+
+
+def _estimate_for(uow: UnitOfWork, location: Any, service: Any, ticket: Any | None, now: dt.datetime, day: dt.date):
+    candidates = uow.tickets.waiting_candidates(location.id, day)
+    now_ms = epoch_ms(now)
+    if ticket is not None:
+        me = next(c for c in candidates if c.ticket_id == ticket.id)
+        ahead = people_ahead(me, candidates, now_ms)
+    else:
+        ahead = sum(1 for c in candidates if c.service_id == service.id and c.target_counter_id is None)
+    open_counters = _open_counters(uow, location, now).get(service.id, 0)
+    recent = uow.tickets.recent_handling_seconds([service.id], now - HANDLING_HISTORY, RECENT_SAMPLE)[service.id]
+    return estimate_wait(ahead, open_counters, recent, service.expected_minutes)
+
+
+def _open_counters(uow: UnitOfWork, location: Any, now: dt.datetime) -> dict[int, int]:
+    """Per service: counters with someone signed in and recently seen."""
+    by_counter = uow.directory.all_counter_service_ids(location.id)
+    out: dict[int, int] = {}
+    for c in uow.directory.counters(location.id):
+        if c.active and c.signed_in_user_id and not is_gone(c.last_seen_at, now, location.counter_gone_after_s):
+            for sid in by_counter.get(c.id, []):
+                out[sid] = out.get(sid, 0) + 1
+    return out
+
+
+def _clean_note(note: str | None) -> str | None:
+    return clean_text(note, field="note", max_length=NOTE_MAX_LENGTH) or None
+
+
+# ---------------------------------------------------------------------------
+# kiosk
+# ---------------------------------------------------------------------------
+def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.datetime, *, source: str = "kiosk") -> IssuedTicket:
+    """A visitor takes a ticket for a service. Numbers are unique per location, service and day."""
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        acting_user(uow, user_id, Permission.ISSUE_TICKET)
+        service = get_or_404(uow.directory.service(service_id), "service", service_id)
+        if not service.active or not service.walk_in:
+            raise ServiceNotOffered(service.prefix)
+        location = get_or_404(uow.directory.location(service.location_id), "location", service.location_id)
+        day = local_day(now, location.timezone)
+        seq = uow.tickets.next_sequence(location.id, service.id, day)
+        if seq > MAX_TICKETS_PER_SERVICE_PER_DAY:
+            raise TicketNumbersExhausted(service.prefix, day.isoformat())
+        ms = epoch_ms(now)
+        t = uow.tickets.new(
+            location_id=location.id,
+            service_id=service.id,
+            day=day,
+            seq=seq,
+            number=format_number(service.prefix, seq),
+            state=TicketState.WAITING.value,
+            priority_class=int(PriorityClass.WALK_IN),
+            arrived_ms=ms,
+            queue_ms=ms,
+            issued_at=now,
+            recall_count=0,
+            source=source[:20],
+        )
+        _record(uow, t, TicketAction.ISSUE, None, now, user_id, None, {"source": source[:20]})
+        uow.flush()
+        estimate = _estimate_for(uow, location, service, t, now, day)
+        info = ticket_info(t, {service.id: service}, {})
+        uow.commit()
+        return IssuedTicket(info, estimate, location.name)
+
+
+# ---------------------------------------------------------------------------
+# counter: signing in
+# ---------------------------------------------------------------------------
+def _session(uow: UnitOfWork, counter: Any, user: Any, location: Any, now: dt.datetime) -> CounterSession:
+    held = uow.tickets.held_by(counter.id)
+    services = {s.id: s for s in uow.directory.services(location.id)}
+    current = ticket_info(held[0], services, {counter.id: counter}) if held else None
+    info = counter_info(counter, uow.directory.counter_service_ids(counter.id), {user.id: user}, now,
+                        location.counter_gone_after_s)
+    return CounterSession(info, user_info(user), current, location.no_show_after_recalls)
+
+
+def _check_services(uow: UnitOfWork, location_id: int, service_ids: Iterable[int]) -> list[int]:
+    valid = {s.id for s in uow.directory.services(location_id) if s.active}
+    ids = sorted(set(service_ids))
+    for sid in ids:
+        if sid not in valid:
+            raise ServiceNotOffered(str(sid))
+    return ids
+
+
+def sign_in(backend: Backend, user_id: int, counter_id: int, now: dt.datetime,
+            service_ids: Iterable[int] | None = None) -> CounterSession:
+    """Take a place at a counter. Returns the visitor the counter still holds, if any (resume)."""
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.SERVE)
+        counter = get_or_404(uow.directory.counter(counter_id, lock=True), "counter", counter_id)
+        location = uow.directory.location(counter.location_id)
+        other = counter.signed_in_user_id
+        if other not in (None, user.id) and not is_gone(counter.last_seen_at, now, location.counter_gone_after_s):
+            raise CounterInUse(counter.display_name, uow.directory.user(other).display_name)
+        counter.signed_in_user_id = user.id
+        counter.last_seen_at = now
+        if service_ids is not None:
+            uow.directory.set_counter_service_ids(counter.id, _check_services(uow, location.id, service_ids))
+        uow.changed(queue_topic(location.id))
+        session = _session(uow, counter, user, location, now)
+        uow.commit()
+        return session
+
+
+def set_counter_services(backend: Backend, user_id: int, counter_id: int, service_ids: Iterable[int],
+                         now: dt.datetime) -> CounterSession:
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.SERVE)
+        counter = _signed_in_counter(uow, counter_id, user, lock=True)
+        location = uow.directory.location(counter.location_id)
+        uow.directory.set_counter_service_ids(counter.id, _check_services(uow, location.id, service_ids))
+        counter.last_seen_at = now
+        uow.changed(queue_topic(location.id))
+        session = _session(uow, counter, user, location, now)
+        uow.commit()
+        return session
+
+
+def heartbeat(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> None:
+    """The counter window says it is alive (every half minute or so)."""
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        acting_user(uow, user_id, Permission.SERVE)
+        uow.directory.touch_counter(counter_id, user_id, now)
+        uow.commit()
+
+
+def sign_out(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> None:
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.SERVE)
+        counter = _signed_in_counter(uow, counter_id, user, lock=True)
+        held = uow.tickets.held_by(counter.id)
+        if held:
+            raise CounterBusy(counter.display_name, held[0].number)
+        counter.signed_in_user_id = None
+        counter.last_seen_at = now
+        uow.changed(queue_topic(counter.location_id))
+        uow.commit()
+
+
+def counter_session(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> CounterSession:
+    now = check_now(now)
+    with backend.unit_of_work() as uow:
+        user = acting_user(uow, user_id, Permission.SERVE)
+        counter = _signed_in_counter(uow, counter_id, user)
+        return _session(uow, counter, user, uow.directory.location(counter.location_id), now)
+
+
+# ---------------------------------------------------------------------------
+# counter: the visitor
+# ---------------------------------------------------------------------------
+def call_next(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> TicketInfo | None:
+    """Atomically take the next visitor for this counter (None: nobody waiting)."""
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.SERVE)
+        counter = _signed_in_counter(uow, counter_id, user)
+        held = uow.tickets.held_by(counter.id)
+        if held:
+            raise CounterBusy(counter.display_name, held[0].number)
+        location = uow.directory.location(counter.location_id)
+        service_ids = uow.directory.counter_service_ids(counter.id)
+        if not service_ids:
+            raise NoCounterServices(counter.display_name)
+        mode = OrderingMode(location.ordering_mode)
+        weights: dict[int, float] = {}
+        if mode is OrderingMode.FAIR_SHARE:
+            weights = {s.id: s.weight for s in uow.directory.services(location.id)}
+        # The claim is the WAITING -> CALLED transition, done in one statement.
+        next_state(TicketState.WAITING, TicketAction.CALL)
+        t = uow.tickets.claim_next(
+            location_id=location.id,
+            day=local_day(now, location.timezone),
+            counter_id=counter.id,
+            service_ids=service_ids,
+            now=now,
+            now_ms=epoch_ms(now),
+            mode=mode,
+            weights=weights,
+            user_id=user.id,
+        )
+        counter.last_seen_at = now
+        if t is None:
+            uow.commit()
+            return None
+        _record(uow, t, TicketAction.CALL, TicketState.WAITING.value, now, user.id, counter.id)
+        info = ticket_info(t, {t.service_id: uow.directory.service(t.service_id)}, {counter.id: counter})
+        uow.commit()
+        return info
+
+
+def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime,
+         action: TicketAction, mutate=None, data: dict | None = None) -> TicketInfo:
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.SERVE)
+        counter = _signed_in_counter(uow, counter_id, user)
+        t = _held_ticket(uow, ticket_id, counter)
+        location = uow.directory.location(t.location_id)
+        if mutate is not None:
+            mutate(t, location)
+        old = _transition(t, action)
+        if action is TicketAction.RECALL:
+            t.recall_count += 1
+            data = {**(data or {}), "recall": t.recall_count}
+        new = TicketState(t.state)
+        if new.is_final:
+            t.finished_at = now
+        elif new is TicketState.WAITING:
+            t.counter_id = None
+        counter.last_seen_at = now
+        _record(uow, t, action, old, now, user.id, counter.id, data)
+        info = ticket_info(t, {t.service_id: uow.directory.service(t.service_id)}, {counter.id: counter})
+        uow.commit()
+        return info
+
+
+def recall(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
+    """Call the same visitor again (the hall screen shows and announces it again)."""
+    return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.RECALL)
+
+
+def start_serving(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
+    """The visitor has arrived at the counter."""
+    return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.START)
+
+
+def finish(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime,
+           outcome: Outcome | str = Outcome.HELPED, note: str | None = None) -> TicketInfo:
+    outcome = Outcome(outcome)
+    note = _clean_note(note)
+
+    def mutate(t: Any, _loc: Any) -> None:
+        t.outcome = outcome.value
+        t.note = note
+
+    return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.FINISH, mutate,
+                {"outcome": outcome.value, "note": note})
+
+
+def no_show(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
+    """The visitor did not come after enough recalls (configurable per location)."""
+
+    def mutate(t: Any, location: Any) -> None:
+        if t.recall_count < location.no_show_after_recalls:
+            raise NoShowTooEarly(t.number, t.recall_count, location.no_show_after_recalls)
+
+    return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.NO_SHOW, mutate)
+
+
+def requeue(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime, *,
+            priority: bool = False, note: str | None = None) -> TicketInfo:
+    """Put the visitor back in the queue, keeping the original arrival time."""
+    note = _clean_note(note)
+
+    def mutate(t: Any, _loc: Any) -> None:
+        if priority and t.priority_class > PriorityClass.PRIORITY:
+            t.priority_class = int(PriorityClass.PRIORITY)
+
+    return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.REQUEUE, mutate,
+                {"priority": priority, "note": note})
+
+
+def transfer(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime, *,
+             to_service_id: int | None = None, to_counter_id: int | None = None, priority: bool = False,
+             note: str | None = None) -> TicketInfo:
+    """Send the visitor to another service and/or one specific counter.
+
+    The original arrival time is kept, so the visitor does not start again at
+    the back. ``priority`` puts them ahead of ordinary walk-ins.
+    """
+    if to_service_id is None and to_counter_id is None:
+        raise ValidationError("transfer_target", "required")
+    note = _clean_note(note)
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.SERVE)
+        counter = _signed_in_counter(uow, counter_id, user)
+        t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)
+        if t.state != TicketState.WAITING.value:
+            t = _held_ticket(uow, ticket_id, counter)
+        from_service = t.service_id
+        if to_service_id is not None:
+            service = get_or_404(uow.directory.service(to_service_id), "service", to_service_id)
+            if service.location_id != t.location_id or not service.active:
+                raise ServiceNotOffered(service.prefix)
+            t.service_id = service.id
+        if to_counter_id is not None:
+            target = get_or_404(uow.directory.counter(to_counter_id), "counter", to_counter_id)
+            if target.location_id != t.location_id or not target.active:
+                raise NotFound("counter", to_counter_id)
+            t.target_counter_id = target.id
+        else:
+            t.target_counter_id = None
+        if priority and t.priority_class > PriorityClass.PRIORITY:
+            t.priority_class = int(PriorityClass.PRIORITY)
+        old = _transition(t, TicketAction.TRANSFER)
+        t.counter_id = None
+        _record(uow, t, TicketAction.TRANSFER, old, now, user.id, counter.id, {
+            "from_service_id": from_service, "to_service_id": t.service_id,
+            "to_counter_id": to_counter_id, "priority": priority, "note": note,
+        })
+        info = ticket_info_from(uow, t)
+        uow.commit()
+        return info
+
+
+def cancel(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, note: str | None = None) -> TicketInfo:
+    """A waiting visitor left (or the ticket was a mistake)."""
+    note = _clean_note(note)
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.CANCEL_TICKET)
+        t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)
+        old = _transition(t, TicketAction.CANCEL)
+        t.finished_at = now
+        _record(uow, t, TicketAction.CANCEL, old, now, user.id, None, {"note": note})
+        info = ticket_info_from(uow, t)
+        uow.commit()
+        return info
+
+
+def release(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *, force: bool = False) -> TicketInfo:
+    """A team lead frees a visitor held by a counter that is gone (crashed, no power).
+
+    The visitor goes back to the front of the queue (priority, original arrival
+    kept). A counter that is still alive keeps its visitor unless ``force``.
+    """
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.RELEASE_TICKET)
+        t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)
+        counter = uow.directory.counter(t.counter_id) if t.counter_id else None
+        location = uow.directory.location(t.location_id)
+        if counter is not None and not force and TicketState(t.state).is_held:
+            alive = counter.signed_in_user_id is not None and not is_gone(
+                counter.last_seen_at, now, location.counter_gone_after_s
+            )
+            if alive:
+                raise CounterInUse(counter.display_name, uow.directory.user(counter.signed_in_user_id).display_name)
+        old = _transition(t, TicketAction.RELEASE)
+        t.counter_id = None
+        if t.priority_class > PriorityClass.PRIORITY:
+            t.priority_class = int(PriorityClass.PRIORITY)
+        _record(uow, t, TicketAction.RELEASE, old, now, user.id, counter.id if counter else None,
+                {"forced": force})
+        info = ticket_info_from(uow, t)
+        uow.commit()
+        return info
+
+
+# ---------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------
+def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.datetime,
+                   recent_calls: int = 6) -> QueueSnapshot:
+    """Everything a counter, kiosk or hall screen shows about the queue, in one read."""
+    now = check_now(now)
+    with backend.unit_of_work() as uow:
+        user = uow.directory.user(user_id)
+        perm = Permission.VIEW_DISPLAY if user is not None and user.role == "display" else Permission.VIEW_QUEUE
+        acting_user(uow, user_id, perm)
+        location = get_or_404(uow.directory.location(location_id), "location", location_id)
+        day = local_day(now, location.timezone)
+        now_ms = epoch_ms(now)
+        services = {s.id: s for s in uow.directory.services(location.id)}
+        counters_rows = uow.directory.counters(location.id)
+        counters = {c.id: c for c in counters_rows}
+        users = {u.id: u for u in uow.directory.users()}
+        by_counter = uow.directory.all_counter_service_ids(location.id)
+        open_counters = _open_counters(uow, location, now)
+        recent = uow.tickets.recent_handling_seconds(list(services), now - HANDLING_HISTORY, RECENT_SAMPLE)
+
+        waiting_rows = uow.tickets.waiting(location.id, day)
+        candidates = {c.ticket_id: c for c in uow.tickets.waiting_candidates(location.id, day)}
+        ordered = sorted(waiting_rows, key=lambda t: order_key(candidates[t.id], now_ms, OrderingMode.LONGEST_WAIT, {}))
+        waiting: list[WaitingTicket] = []
+        positions: dict[object, int] = {}
+        for t in ordered:
+            queue_key = ("c", t.target_counter_id) if t.target_counter_id else ("s", t.service_id)
+            positions[queue_key] = positions.get(queue_key, 0) + 1
+            waiting.append(WaitingTicket(ticket_info(t, services, counters), (now_ms - t.arrived_ms) / 1000.0,
+                                         positions[queue_key]))
+
+        service_queues = []
+        for s in services.values():
+            mine = [w for w in waiting if w.ticket.service_id == s.id]
+            est = estimate_wait(len(mine), open_counters.get(s.id, 0), recent.get(s.id, []), s.expected_minutes)
+            service_queues.append(ServiceQueue(
+                service_info(s), len(mine), max((w.waited_s for w in mine), default=0.0),
+                open_counters.get(s.id, 0), est.minutes,
+            ))
+        held = tuple(ticket_info(t, services, counters) for t in uow.tickets.held_at(location.id))
+        calls = tuple(
+            CallInfo(t.id, t.number, display_number(t.number), services[t.service_id].prefix,
+                     (counters[t.counter_id].display_name if t.counter_id in counters else ""), t.called_at,
+                     t.recall_count)
+            for t in uow.tickets.recent_calls(location.id, day, recent_calls)
+            if t.counter_id in counters
+        )
+        return QueueSnapshot(
+            at=now,
+            location=location_info(location),
+            services=tuple(service_queues),
+            waiting=tuple(waiting),
+            held=held,
+            counters=tuple(counter_info(c, by_counter.get(c.id, []), users, now, location.counter_gone_after_s)
+                           for c in counters_rows),
+            recent_calls=calls,
+        )
+
+
+def ticket_history(backend: Backend, user_id: int, ticket_id: int) -> TicketHistory:
+    """Replay a ticket: every state change with time, counter and person."""
+    with backend.unit_of_work() as uow:
+        acting_user(uow, user_id, Permission.VIEW_QUEUE)
+        t = get_or_404(uow.tickets.get(ticket_id), "ticket", ticket_id)
+        events = uow.tickets.events(ticket_id)
+        services = {s.id: s for s in uow.directory.services(t.location_id)}
+        counters = {c.id: c for c in uow.directory.counters(t.location_id)}
+        users = {u.id: u for u in uow.directory.users()}
+        infos = tuple(
+            EventInfo(
+                e.action, e.from_state, e.to_state, e.at,
+                counters[e.counter_id].display_name if e.counter_id in counters else None,
+                users[e.user_id].display_name if e.user_id in users else None,
+                services[e.service_id].prefix if e.service_id in services else "?",
+                e.data,
+            )
+            for e in events
+        )
+        d = durations(events)
+        return TicketHistory(ticket_info(t, services, counters), infos, d.first_wait_s, d.total_wait_s, d.handling_s)
+
+
+def counters_at(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[CounterInfo, ...]:
+    return queue_snapshot(backend, user_id, location_id, now, recent_calls=0).counters

@@ -1,0 +1,80 @@
+"""Workstation options: every option declared once, with its type and default.
+
+Stored as JSON in the user's config folder. What a municipality configures for
+everyone (services, counters, norms) lives in the database, not here; this is
+what one PC remembers: which database, which counter, which screen.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    type: type
+    default: Any
+    help: str
+
+
+OPTIONS: dict[str, Option] = {
+    o.key: o
+    for o in [
+        Option("database_url", str, "", "Database URL; empty: the SQLite file in the data folder"),
+        Option("location_id", int, 0, "The location this workstation stands in (0: the first)"),
+        Option("counter_id", int, 0, "The counter this PC is, remembered between starts"),
+        Option("user_id", int, 0, "The person last signed in here"),
+        Option("kiosk_user", str, "kiosk-ingang", "The device account the kiosk issues tickets as"),
+        Option("display_user", str, "scherm-hal", "The device account the hall screen reads as"),
+        Option("heartbeat_s", int, 30, "How often a counter tells it is still alive"),
+        Option("language", str, "", "Language of the screens; empty: Dutch"),
+    ]
+}
+
+
+def config_path() -> Path:
+    override = os.environ.get("BALIEDESK_CONFIG_DIR")
+    base = Path(override) if override else Path(platformdirs.user_config_dir("BalieDesk", appauthor=False))
+    return base / "settings.json"
+
+
+class Settings:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_path()
+        self._values: dict[str, Any] = {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(raw, dict):
+                self._values = raw
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:  # a damaged file must not stop the counter
+            log.warning("ignoring unreadable settings %s: %s", self.path, exc)
+
+    def __getitem__(self, key: str) -> Any:
+        option = OPTIONS[key]
+        value = self._values.get(key, option.default)
+        try:
+            return option.type(value)
+        except (TypeError, ValueError):
+            return option.default
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        option = OPTIONS[key]
+        self._values[key] = option.type(value)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._values, indent=2, sort_keys=True), encoding="utf-8")
+        tmp.replace(self.path)

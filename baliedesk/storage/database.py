@@ -1,0 +1,169 @@
+"""Engine set-up and the unit of work.
+
+SQLite (the default, one file in the user's data folder): WAL journal, a busy
+timeout, foreign keys on, and ``BEGIN IMMEDIATE`` for write transactions so
+that two processes never both read-then-write the same queue; readers use a
+plain deferred ``BEGIN`` and are never blocked by writers under WAL.
+
+PostgreSQL (central): psycopg 3, READ COMMITTED, row locks with
+``FOR UPDATE SKIP LOCKED`` for claiming tickets, and ``pg_notify`` sent inside
+the writing transaction so listeners hear of a change exactly when it commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "BalieDesk"
+NOTIFY_CHANNEL = "baliedesk"
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+def default_database_path() -> Path:
+    override = os.environ.get("BALIEDESK_DATA_DIR")
+    base = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return base / "baliedesk.sqlite3"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{default_database_path()}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``postgres://`` and use psycopg 3 for them."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _setup_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not the driver, start transactions.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("baliedesk_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+            **kwargs,
+        )
+        _setup_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", 4)
+        connect_args = {"connect_timeout": 5, "application_name": "baliedesk"}
+        return create_engine(url, connect_args=connect_args, **kwargs)
+    raise ValueError(f"unsupported database: {parsed.get_backend_name()}")
+
+
+class SqlUnitOfWork:
+    """One user action = one transaction. Commit explicitly; leaving rolls back."""
+
+    def __init__(self, engine: Engine, write: bool) -> None:
+        self._engine = engine
+        self._write = write
+        self._topics: set[str] = set()
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = Session(self._engine, expire_on_commit=False, autoflush=True)
+        if self._write:
+            self.session.connection(execution_options={"baliedesk_write": True})
+        self.tickets = TicketRepository(self.session)
+        self.directory = DirectoryRepository(self.session)
+        return self
+
+    def changed(self, topic: str) -> None:
+        """Tell listeners (hall screens, other counters) about this change at commit."""
+        self._topics.add(topic)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def commit(self) -> None:
+        if self._topics and self._engine.dialect.name == "postgresql":
+            payload = ",".join(sorted(self._topics))[:7000]
+            self.session.execute(select(func.pg_notify(NOTIFY_CHANNEL, payload)))
+        self.session.commit()
+        self._topics.clear()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._topics.clear()
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+
+class Database:
+    """What the application holds: an engine, units of work, migrations, a change feed."""
+
+    def __init__(self, url: str | None = None, **engine_kwargs: Any) -> None:
+        self.url = normalise_url(url or default_database_url())
+        self.engine = make_engine(self.url, **engine_kwargs)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def unit_of_work(self, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    def upgrade(self) -> str:
+        from baliedesk.storage.migrations_runner import upgrade
+
+        return upgrade(self.engine)
+
+    def open_feed(self, **kwargs: Any):  # -> ChangeFeed
+        from baliedesk.storage.feed import open_feed
+
+        return open_feed(self.url, **kwargs)
+
+    def describe(self) -> str:
+        """The URL without a password, for the window title and logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

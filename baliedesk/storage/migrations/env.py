@@ -1,0 +1,43 @@
+"""Alembic environment: uses the engine BalieDesk hands over (or the URL)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Engine
+
+from baliedesk.storage.database import make_engine
+from baliedesk.storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine: Engine | None = config.attributes.get("engine")
+    own = engine is None
+    if engine is None:
+        engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    try:
+        with engine.connect() as connection:
+            # Write lock on SQLite for the whole migration; harmless elsewhere.
+            connection = connection.execution_options(baliedesk_write=True)
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=connection.dialect.name == "sqlite",
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+    finally:
+        if own:
+            engine.dispose()
+
+
+if context.is_offline_mode():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    run_migrations_online()

@@ -1,0 +1,189 @@
+"""SQLAlchemy 2 models (typed ``Mapped[]`` style).
+
+Times are stored as UTC; on SQLite (no time zones) as naive UTC, returned as
+aware UTC by :class:`UTCDateTime`. Queue sort keys are epoch milliseconds so
+that the ordering rule is the same arithmetic on both backends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; BalieDesk stores aware UTC times only")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class Location(Base):
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    ordering_mode: Mapped[str] = mapped_column(String(20), default="longest_wait")
+    no_show_after_recalls: Mapped[int] = mapped_column(Integer, default=2)
+    counter_gone_after_s: Mapped[int] = mapped_column(Integer, default=120)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Service(Base):
+    __tablename__ = "services"
+    __table_args__ = (UniqueConstraint("location_id", "prefix", name="uq_services_location_prefix"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    prefix: Mapped[str] = mapped_column(String(3))
+    name: Mapped[str] = mapped_column(String(120))
+    color: Mapped[str] = mapped_column(String(9), default="#1F4E8C")
+    expected_minutes: Mapped[float] = mapped_column(Float, default=10.0)
+    walk_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    appointments: Mapped[bool] = mapped_column(Boolean, default=False)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("location_id", "name", name="uq_counters_location_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    display_name: Mapped[str] = mapped_column(String(60))  # what the hall sees: "Balie 3"
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    signed_in_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class CounterService(Base):
+    __tablename__ = "counter_services"
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id", ondelete="CASCADE"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), primary_key=True)
+
+
+class TicketSequence(Base):
+    """The last number issued per location, service and day: the numbering's single point of truth."""
+
+    __tablename__ = "ticket_sequences"
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("location_id", "service_id", "day", "seq", name="uq_tickets_number_per_day"),
+        # Only waiting tickets are ever searched for "volgende": a partial index
+        # keeps the claim fast however much history the table holds.
+        Index(
+            "ix_tickets_waiting",
+            "location_id",
+            "priority_class",
+            "queue_ms",
+            postgresql_where=text("state = 'waiting'"),
+            sqlite_where=text("state = 'waiting'"),
+        ),
+        Index(
+            "ix_tickets_held",
+            "counter_id",
+            postgresql_where=text("state IN ('called', 'serving')"),
+            sqlite_where=text("state IN ('called', 'serving')"),
+        ),
+        Index("ix_tickets_location_day", "location_id", "day"),
+        Index("ix_tickets_service_finished", "service_id", "finished_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(12))
+    state: Mapped[str] = mapped_column(String(12), default="waiting")
+    priority_class: Mapped[int] = mapped_column(Integer, default=2)
+    arrived_ms: Mapped[int] = mapped_column(BigInteger)
+    queue_ms: Mapped[int] = mapped_column(BigInteger)
+    issued_at: Mapped[dt.datetime] = mapped_column()
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    called_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source: Mapped[str] = mapped_column(String(20), default="kiosk")
+
+
+class TicketEvent(Base):
+    """Every state change of a ticket: the history every figure is computed from."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (
+        Index("ix_ticket_events_ticket", "ticket_id", "id"),
+        Index("ix_ticket_events_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(12))
+    from_state: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(12))
+    at: Mapped[dt.datetime] = mapped_column()
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    data: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
