@@ -93,3 +93,10 @@ class ValidationError(DomainError):
 class TicketNumbersExhausted(DomainError):
     service_code: str
     day: str
+
+
+@dataclass(eq=False)
+class StorageUnavailable(DomainError):
+    """The database could not be reached or stayed busy; nothing was saved."""
+
+    detail: str = ""

@@ -22,8 +22,10 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
 
 log = logging.getLogger(__name__)
@@ -102,7 +104,11 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         self.session = Session(self._engine, expire_on_commit=False, autoflush=True)
         if self._write:
-            self.session.connection(execution_options={"baliedesk_write": True})
+            try:
+                self.session.connection(execution_options={"baliedesk_write": True})
+            except DBAPIError as exc:
+                self.session.close()
+                raise StorageUnavailable(str(exc.orig)[:300]) from exc
         self.tickets = TicketRepository(self.session)
         self.directory = DirectoryRepository(self.session)
         return self
@@ -125,11 +131,19 @@ class SqlUnitOfWork:
         self.session.rollback()
         self._topics.clear()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         try:
             self.session.rollback()
+        except DBAPIError:
+            pass  # the connection is gone; the transaction died with it
         finally:
             self.session.close()
+        if isinstance(exc, (OperationalError, InterfaceError)) or (
+            isinstance(exc, DBAPIError) and exc.connection_invalidated
+        ):
+            # Connection lost, server down, or SQLite busy past the timeout:
+            # the services and the UI see one typed error, never a driver's.
+            raise StorageUnavailable(str(exc.orig if isinstance(exc, DBAPIError) else exc)[:300]) from exc
 
 
 class Database:

@@ -1,0 +1,105 @@
+"""Domain errors worded for people: Dutch at B1 level, through ``i18n``.
+
+The services raise typed errors that carry data; this is the one place that
+turns them into a sentence. Short sentences, plain words, and always what to
+do next. Unknown errors get a calm general message (details go to the log).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from baliedesk.domain import errors as e
+from baliedesk.domain.permissions import Role
+from baliedesk.i18n import _
+
+log = logging.getLogger(__name__)
+
+FIELD_NAMES = {
+    "note": "De notitie",
+    "name": "De naam",
+    "display_name": "De naam",
+    "username": "De gebruikersnaam",
+    "prefix": "De letter",
+    "color": "De kleur",
+    "expected_minutes": "De verwachte tijd",
+    "weight": "Het gewicht",
+    "transfer_target": "Het doel",
+    "timezone": "De tijdzone",
+}
+
+ROLE_NAMES = {
+    Role.CLERK.value: "baliemedewerker",
+    Role.KCC.value: "KCC-medewerker",
+    Role.TEAM_LEAD.value: "teamleider",
+    Role.ADMIN.value: "beheerder",
+    Role.KIOSK.value: "kiosk",
+    Role.DISPLAY.value: "scherm in de hal",
+}
+
+STATE_NAMES = {
+    "waiting": "wacht",
+    "called": "opgeroepen",
+    "serving": "aan de balie",
+    "finished": "klaar",
+    "no_show": "niet gekomen",
+    "cancelled": "vervallen",
+}
+
+
+def field_label(field: str) -> str:
+    return _(FIELD_NAMES.get(field, "Dit veld"))
+
+
+def validation_message(err: e.ValidationError) -> str:
+    label = field_label(err.field)
+    if err.code == "required":
+        return _("{field} is nog leeg. Vul dit in.").format(field=label)
+    if err.code == "too_long":
+        return _("{field} is te lang. Gebruik hoogstens {limit} tekens.").format(field=label, limit=err.limit)
+    if err.code == "control_character":
+        return _("{field} bevat een teken dat niet kan. Haal het weg en probeer opnieuw.").format(field=label)
+    if err.code == "taken":
+        return _("{field} bestaat al. Kies een andere.").format(field=label)
+    if err.code == "out_of_range":
+        return _("{field} is te groot of te klein.").format(field=label)
+    return _("{field} klopt niet. Kijk het na.").format(field=label)
+
+
+def message_for(err: BaseException) -> str:
+    """The sentence to show for ``err``."""
+    if isinstance(err, e.ValidationError):
+        return validation_message(err)
+    if isinstance(err, e.StorageUnavailable):
+        return _("De verbinding met de database is weg. Wat u typte, blijft staan. Probeer het zo nog eens.")
+    if isinstance(err, e.InvalidTransition):
+        return _("Dit kan niet meer met nummer {number}. Het nummer is nu: {state}.").format(
+            number=err.ticket_number, state=_(STATE_NAMES.get(err.state, err.state)))
+    if isinstance(err, e.PermissionDenied):
+        return _("Dit mag u niet doen als {role}. Vraag het uw teamleider.").format(
+            role=_(ROLE_NAMES.get(err.role, err.role)))
+    if isinstance(err, e.NoShowTooEarly):
+        return _("Roep nummer {number} eerst nog {n} keer op. Daarna kunt u 'niet gekomen' kiezen.").format(
+            number=err.ticket_number, n=max(1, err.required - err.recalls))
+    if isinstance(err, e.CounterBusy):
+        return _("Bij {counter} is nummer {number} nog niet klaar. Rond dat eerst af.").format(
+            counter=err.counter_name, number=err.ticket_number)
+    if isinstance(err, e.CounterInUse):
+        return _("{user} werkt nu aan {counter}. Kies een andere balie.").format(
+            user=err.user_name, counter=err.counter_name)
+    if isinstance(err, e.NotSignedIn):
+        return _("U bent niet aangemeld bij {counter}. Meld u eerst aan.").format(counter=err.counter_name)
+    if isinstance(err, e.NotYourTicket):
+        return _("Nummer {number} hoort niet bij {counter}.").format(number=err.ticket_number, counter=err.counter_name)
+    if isinstance(err, e.ServiceNotOffered):
+        return _("Deze dienst is hier nu niet te kiezen.")
+    if isinstance(err, e.NoCounterServices):
+        return _("Kies eerst de diensten die u bij {counter} doet.").format(counter=err.counter_name)
+    if isinstance(err, e.TicketNumbersExhausted):
+        return _("Voor deze dienst zijn vandaag geen nummers meer. Vraag het aan de balie.")
+    if isinstance(err, e.InactiveUser):
+        return _("Dit account is uitgezet. Vraag het uw beheerder.")
+    if isinstance(err, e.NotFound):
+        return _("Dit bestaat niet meer. Misschien heeft een collega het net veranderd.")
+    log.error("unexpected error shown to the user", exc_info=err)
+    return _("Er ging iets mis. Er is niets verloren. Probeer het nog eens. Blijft het misgaan? Bel de helpdesk.")
