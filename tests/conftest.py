@@ -1,0 +1,185 @@
+"""Shared fixtures: a migrated database on every backend, seeded demo data, a fixed clock.
+
+``backend`` (and ``database_url`` for an empty, un-migrated database) run every
+test that uses them twice: on a SQLite file and on PostgreSQL. PostgreSQL tests
+get a fresh schema of their own (``search_path`` set through the libpq
+``options`` parameter) that is dropped afterwards, so they never see each
+other's rows and may run against a shared server.
+
+PostgreSQL comes from ``BALIEDESK_TEST_PG_URL`` (default
+``postgresql://postgres@127.0.0.1:5432/test``). Without a reachable server
+the PostgreSQL variants are skipped, except under ``CI=true``: there a skipped
+PostgreSQL test fails the run (both in the fixture and, as a safety net for
+tests that skip by themselves, in ``pytest_sessionfinish``).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from functools import lru_cache  # noqa: E402
+
+import pytest  # noqa: E402
+
+DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL availability
+# ---------------------------------------------------------------------------
+def under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def pg_url() -> str:
+    return os.environ.get("BALIEDESK_TEST_PG_URL", "").strip() or DEFAULT_PG_URL
+
+
+def pg_conninfo(url: str | None = None) -> str:
+    """The URL as libpq understands it (no SQLAlchemy driver suffix)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url or pg_url())
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _describe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for a message
+        return "<unparsable URL>"
+
+
+@lru_cache(maxsize=1)
+def pg_problem() -> str | None:
+    """None when the test server answers; else why not (checked once per session)."""
+    import psycopg
+
+    url = pg_url()
+    try:
+        with psycopg.connect(pg_conninfo(url), connect_timeout=3, autocommit=True) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "not usable"
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return (
+            f"PostgreSQL not reachable at {_describe(url)}: set BALIEDESK_TEST_PG_URL or start a server "
+            f"({first_line})"
+        )
+    return None
+
+
+def require_postgres() -> None:
+    """Skip the calling test without PostgreSQL; fail it under CI=true."""
+    problem = pg_problem()
+    if problem is None:
+        return
+    if under_ci():
+        pytest.fail(f"CI=true and {problem}", pytrace=False)
+    pytest.skip(problem)
+
+
+# Safety net: any PostgreSQL test that ends up skipped under CI fails the session,
+# whoever skipped it (a fixture, a test of another helper, a skip mark).
+_SKIPPED_POSTGRES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "postgres" in report.keywords and not hasattr(report, "wasxfail"):
+        _SKIPPED_POSTGRES.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if under_ci() and _SKIPPED_POSTGRES:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if under_ci() and _SKIPPED_POSTGRES:
+        terminalreporter.section("PostgreSQL tests skipped under CI", sep="=", red=True, bold=True)
+        terminalreporter.line(
+            f"CI=true but {len(_SKIPPED_POSTGRES)} PostgreSQL test(s) were skipped; this run counts as failed."
+        )
+        for nodeid in _SKIPPED_POSTGRES[:20]:
+            terminalreporter.line(f"  {nodeid}")
+
+
+# ---------------------------------------------------------------------------
+# databases
+# ---------------------------------------------------------------------------
+def with_search_path(url: str, schema: str) -> str:
+    """``url`` with libpq ``options=-csearch_path=<schema>``: every connection lives in that schema."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    query = dict(parsed.query)
+    query["options"] = f"-csearch_path={schema}"
+    return parsed.set(query=query).render_as_string(hide_password=False)
+
+
+def create_pg_schema() -> tuple[str, str]:
+    """A fresh empty schema; returns (schema, URL pointing at it)."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(pg_conninfo(), autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return schema, with_search_path(pg_url(), schema)
+
+
+def drop_pg_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_conninfo(), autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """The URL of an empty database (no tables): a SQLite file or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'baliedesk-test.sqlite3'}"
+        return
+    require_postgres()
+    schema, url = create_pg_schema()
+    try:
+        yield url
+    finally:
+        drop_pg_schema(schema)
+
+
+@pytest.fixture
+def backend(database_url: str):
+    """A migrated, empty :class:`~baliedesk.storage.database.Database` (both backends)."""
+    from baliedesk.storage.database import Database
+
+    db = Database(database_url)
+    db.upgrade()
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    """Thursday 19 November 2026, 09:30 in Amsterdam (CET, UTC+1), as aware UTC."""
+    return dt.datetime(2026, 11, 19, 8, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def seeded(backend, now):
+    """The demo municipality without history: one location, four services, three counters, staff."""
+    from baliedesk.services import demo
+
+    return demo.seed(backend, now, history=False)
