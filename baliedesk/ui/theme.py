@@ -34,7 +34,7 @@ WARNING = "#8A5300"        # "let op" text         (5.8:1 on white)
 WARNING_BG = "#FFF4DC"
 ERROR = "#A3161A"          # error text            (7.6:1 on white)
 ERROR_BG = "#FCE8E8"
-DISABLED_TEXT = "#5F6B7A"  # disabled controls     (5.3:1 on white)
+DISABLED_TEXT = "#525D6B"  # disabled controls     (6.7:1 on white, 5.4:1 on DISABLED_BG)
 DISABLED_BG = "#E4E8EE"
 
 DARK_TEXT = "#111111"      # text on light service colours
@@ -157,16 +157,13 @@ def font(point_size: float = SIZE_BODY, *, bold: bool = False):
     return f
 
 
-def _families_css() -> str:
-    return ", ".join(f'"{f}"' if " " in f else f for f in FONT_FAMILIES)
-
-
 # -- stylesheets -----------------------------------------------------------
 def base_stylesheet() -> str:
     """The application-wide stylesheet: readable sizes, clear focus, calm colours."""
+    # No rule for QWidget or "*": colours and the font come from the palette and
+    # app.setFont (see apply), so widget.setFont() keeps working and custom
+    # children (labels inside buttons) are not repainted in the wrong colour.
     return f"""
-* {{ font-family: {_families_css()}; }}
-QWidget {{ color: {TEXT}; background: {BACKGROUND}; font-size: {SIZE_BODY}pt; }}
 QToolTip {{ color: {TEXT}; background: {PANEL}; border: 1px solid {PANEL_BORDER}; }}
 QLabel {{ background: transparent; }}
 QLabel[role="muted"] {{ color: {TEXT_MUTED}; }}
