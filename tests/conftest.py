@@ -172,6 +172,45 @@ def backend(database_url: str):
 
 
 @pytest.fixture
+def sqlite_backend(tmp_path):
+    """A migrated SQLite database, for tests about SQLite itself."""
+    from baliedesk.storage.database import Database
+
+    db = Database(f"sqlite:///{tmp_path / 'baliedesk-sqlite.sqlite3'}")
+    db.upgrade()
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def pg_backend():
+    """A migrated PostgreSQL schema of its own, for tests about PostgreSQL itself.
+
+    Tests using it are marked ``postgres`` automatically (see below).
+    """
+    from baliedesk.storage.database import Database
+
+    require_postgres()
+    schema, url = create_pg_schema()
+    db = Database(url)
+    try:
+        db.upgrade()
+        yield db
+    finally:
+        db.dispose()
+        drop_pg_schema(schema)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "pg_backend" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture
 def now() -> dt.datetime:
     """Thursday 19 November 2026, 09:30 in Amsterdam (CET, UTC+1), as aware UTC."""
     return dt.datetime(2026, 11, 19, 8, 30, tzinfo=dt.UTC)

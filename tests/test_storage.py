@@ -1,0 +1,265 @@
+"""Storage: migrations, SQLite settings, write transactions, the change feed, UTC times."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import StatementError
+
+from baliedesk.services import queue
+from baliedesk.storage.database import Database
+from baliedesk.storage.feed import PostgresFeed, SQLiteFeed
+from baliedesk.storage.migrations_runner import current_revision, head_revision
+from baliedesk.storage.models import Base, Counter, User
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = set(Base.metadata.tables)
+
+
+def _tables(db: Database) -> set[str]:
+    return set(inspect(db.engine).get_table_names())
+
+
+# ---------------------------------------------------------------------------
+# migrations
+# ---------------------------------------------------------------------------
+def test_upgrade_creates_the_schema_and_is_idempotent(database_url):
+    db = Database(database_url)
+    try:
+        assert current_revision(db.engine) is None
+        assert not (_tables(db) & TABLES)
+        assert db.upgrade() == head_revision() != ""
+        assert TABLES <= _tables(db)
+        # Again: nothing to do, same revision, data kept.
+        with db.unit_of_work(write=True) as uow:
+            uow.directory.create("user", username="beheer", display_name="Beheerder", role="beheerder", active=True)
+            uow.commit()
+        assert db.upgrade() == head_revision()
+        with db.unit_of_work() as uow:
+            assert uow.directory.count_users() == 1
+    finally:
+        db.dispose()
+
+
+def test_schema_matches_the_models(backend):
+    """The migration and the models describe the same tables and columns."""
+    insp = inspect(backend.engine)
+    for name, table in Base.metadata.tables.items():
+        assert {c["name"] for c in insp.get_columns(name)} == set(table.columns.keys()), name
+
+
+def test_db_upgrade_command(database_url):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "baliedesk", "db", "upgrade", "--database-url", database_url],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert head_revision() in proc.stdout
+    db = Database(database_url)
+    try:
+        assert current_revision(db.engine) == head_revision()
+        assert TABLES <= _tables(db)
+    finally:
+        db.dispose()
+
+
+# ---------------------------------------------------------------------------
+# SQLite specifics
+# ---------------------------------------------------------------------------
+@pytest.fixture
+def sqlite_db(sqlite_backend):
+    return sqlite_backend
+
+
+def test_sqlite_pragmas(sqlite_db):
+    with sqlite_db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar().lower() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    # WAL is a property of the file: a plain connection sees it too.
+    path = make_url(sqlite_db.url).database
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+    finally:
+        raw.close()
+
+
+def test_sqlite_write_units_begin_immediate_reads_deferred(sqlite_db):
+    seen: list[str] = []
+
+    @event.listens_for(sqlite_db.engine, "before_cursor_execute")
+    def _spy(conn, cursor, statement, *args):
+        seen.append(statement.strip().upper())
+
+    with sqlite_db.unit_of_work(write=True) as uow:
+        uow.directory.count_users()
+    assert seen[0] == "BEGIN IMMEDIATE"
+    seen.clear()
+    with sqlite_db.unit_of_work() as uow:
+        uow.directory.count_users()
+    assert seen[0] == "BEGIN DEFERRED"
+
+
+def test_sqlite_write_unit_takes_the_write_lock_at_begin(sqlite_db):
+    """A write unit of work holds the write lock before it wrote anything."""
+    path = make_url(sqlite_db.url).database
+    with sqlite_db.unit_of_work(write=True):
+        raw = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                raw.execute("BEGIN IMMEDIATE")
+            # Readers are not blocked (WAL).
+            assert raw.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+        finally:
+            raw.close()
+    raw = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("ROLLBACK")
+    finally:
+        raw.close()
+
+
+def test_sqlite_second_writer_waits_instead_of_failing(sqlite_db):
+    """Two threads read-then-write: the second waits for the first and sees its row."""
+    first_in, first_may_commit = threading.Event(), threading.Event()
+    second_started = threading.Event()
+    results: dict[str, object] = {}
+
+    def first() -> None:
+        with sqlite_db.unit_of_work(write=True) as uow:
+            uow.directory.count_users()
+            uow.directory.create("user", username="een", display_name="Een", role="kiosk", active=True)
+            first_in.set()
+            first_may_commit.wait(30)
+            uow.commit()
+
+    def second() -> None:
+        try:
+            second_started.set()
+            with sqlite_db.unit_of_work(write=True) as uow:
+                results["seen"] = uow.directory.count_users()  # read, then write on what was read
+                uow.directory.create("user", username="twee", display_name="Twee", role="kiosk", active=True)
+                uow.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            results["error"] = exc
+
+    t1 = threading.Thread(target=first)
+    t1.start()
+    assert first_in.wait(30)
+    t2 = threading.Thread(target=second)
+    t2.start()
+    assert second_started.wait(30)
+    time.sleep(0.2)  # let the second writer reach the lock (not an assertion on time)
+    first_may_commit.set()
+    t1.join(30)
+    t2.join(30)
+    assert "error" not in results, results.get("error")
+    assert results["seen"] == 1  # its transaction began after the first one committed
+    with sqlite_db.unit_of_work() as uow:
+        assert uow.directory.count_users() == 2
+
+
+# ---------------------------------------------------------------------------
+# the change feed
+# ---------------------------------------------------------------------------
+def test_feed_wakes_on_a_commit_from_another_connection(backend, seeded, now):
+    kind = SQLiteFeed if backend.backend == "sqlite" else PostgresFeed
+    feed = backend.open_feed(**({"interval": 0.01} if kind is SQLiteFeed else {}))
+    assert isinstance(feed, kind)
+    other = Database(backend.url)  # another engine, other connections: like another workstation
+    try:
+        assert feed.connected
+        issued = queue.issue_ticket(other, seeded.users["kiosk-ingang"], seeded.services["A"], now)
+        topic = queue.queue_topic(seeded.location_id)
+        deadline = time.monotonic() + 30
+        woke = False
+        while time.monotonic() < deadline:
+            if feed.wait(timeout=1.0):
+                woke = True
+                if kind is SQLiteFeed or topic in feed.topics:
+                    break
+        assert woke
+        if kind is PostgresFeed:
+            assert topic in feed.topics
+        assert issued.ticket.number == "A001"
+    finally:
+        feed.close()
+        other.dispose()
+    assert not feed.connected
+
+
+def test_sqlite_feed_is_quiet_without_changes(sqlite_db):
+    feed = sqlite_db.open_feed(interval=0.01)
+    try:
+        assert feed.wait(timeout=0.2) is False
+        # A read is not a change.
+        with sqlite_db.unit_of_work() as uow:
+            uow.directory.count_users()
+        assert feed.wait(timeout=0.2) is False
+    finally:
+        feed.close()
+
+
+def test_postgres_notify_is_sent_at_commit_not_before(pg_backend):
+    backend = pg_backend
+    feed = backend.open_feed()
+    try:
+        with backend.unit_of_work(write=True) as uow:
+            uow.changed("queue:test-rollback")
+            uow.rollback()
+        with backend.unit_of_work(write=True) as uow:
+            uow.changed("queue:test-commit")
+            uow.commit()
+        deadline = time.monotonic() + 30
+        while "queue:test-commit" not in feed.topics and time.monotonic() < deadline:
+            feed.wait(timeout=1.0)
+        assert "queue:test-commit" in feed.topics
+        assert "queue:test-rollback" not in feed.topics
+    finally:
+        feed.close()
+
+
+# ---------------------------------------------------------------------------
+# times
+# ---------------------------------------------------------------------------
+def test_utc_datetime_round_trip(backend, seeded):
+    amsterdam_summer = dt.timezone(dt.timedelta(hours=2))
+    moment = dt.datetime(2026, 7, 2, 17, 45, 12, 123000, tzinfo=amsterdam_summer)
+    counter_id = seeded.counters["Balie 1"]
+    with backend.unit_of_work(write=True) as uow:
+        uow.directory.counter(counter_id).last_seen_at = moment
+        uow.commit()
+    with backend.unit_of_work() as uow:
+        back = uow.session.execute(select(Counter.last_seen_at).where(Counter.id == counter_id)).scalar_one()
+    assert back == moment
+    assert back.utcoffset() == dt.timedelta(0)
+    assert (back.hour, back.minute) == (15, 45)
+
+
+def test_naive_datetime_refused(backend, seeded):
+    with backend.unit_of_work(write=True) as uow:
+        uow.directory.counter(seeded.counters["Balie 1"]).last_seen_at = dt.datetime(2026, 7, 2, 17, 45)
+        with pytest.raises(StatementError, match="naive datetime"):
+            uow.flush()
+
+
+def test_user_table_round_trip_keeps_text_verbatim(backend):
+    name = "Ça va? 'x'; DROP TABLE users; -- \u202eשלום"
+    with backend.unit_of_work(write=True) as uow:
+        uow.directory.create("user", username="u1", display_name=name, role="kiosk", active=True)
+        uow.commit()
+    with backend.unit_of_work() as uow:
+        assert uow.session.execute(select(User.display_name)).scalar_one() == name
