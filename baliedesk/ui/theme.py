@@ -203,11 +203,16 @@ QStatusBar {{ background: {PANEL}; color: {TEXT_MUTED}; }}
 
 
 def service_button_css(color: str | None, selector: str = "QPushButton") -> str:
-    """A stylesheet for one big button in a service's colour (kiosk, counter)."""
+    """A stylesheet for one big button in a service's colour (kiosk, counter).
+
+    Labels inside the button get the button's text colour. (A rule like
+    ``QPushButton:disabled QLabel`` would not work: Qt ignores pseudo-states on
+    the ancestor part of a selector and would apply it always.)"""
     c = service_colors(color)
     return f"""
 {selector} {{ color: {c.text}; background: {c.fill}; border: 2px solid {darker(c.fill, 0.25)};
     border-radius: {RADIUS * 2}px; padding: 12px 20px; text-align: left; }}
+{selector} QLabel {{ color: {c.text}; background: transparent; }}
 {selector}:pressed {{ background: {c.pressed}; }}
 {selector}:focus {{ border: 4px solid {FOCUS}; }}
 {selector}:disabled {{ color: {DISABLED_TEXT}; background: {DISABLED_BG}; border: 2px solid {PANEL_BORDER}; }}
