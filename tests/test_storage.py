@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, inspect, select
+from sqlalchemy import UniqueConstraint, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import StatementError
 
@@ -56,6 +56,39 @@ def test_schema_matches_the_models(backend):
     insp = inspect(backend.engine)
     for name, table in Base.metadata.tables.items():
         assert {c["name"] for c in insp.get_columns(name)} == set(table.columns.keys()), name
+        reflected = {tuple(u["column_names"]) for u in insp.get_unique_constraints(name)}
+        declared = {tuple(c.name for c in u.columns) for u in table.constraints if isinstance(u, UniqueConstraint)}
+        declared |= {(c.name,) for c in table.columns if c.unique}
+        assert reflected == declared, name
+
+
+def test_upgrade_keeps_existing_data(database_url, now):
+    """Upgrading a database in use loses nothing (SQLite rebuilds tables in batch mode)."""
+    from baliedesk.services import demo
+    from baliedesk.storage.migrations_runner import upgrade
+
+    db = Database(database_url)
+    try:
+        upgrade(db.engine, "0001")
+        ids = demo.seed(db, now, history=True)
+        counts = _row_counts(db)
+        assert counts["tickets"] > 0 and counts["ticket_events"] > counts["tickets"]
+        assert db.upgrade() == head_revision()
+        assert _row_counts(db) == counts
+        # And the queue still works on the upgraded schema.
+        issued = queue.issue_ticket(db, ids.users["kiosk-ingang"], ids.services["M"], now)
+        assert issued.ticket.state == "waiting"
+        if db.backend == "sqlite":
+            with db.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        db.dispose()
+
+
+def _row_counts(db: Database) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        return {name: conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar() for name in sorted(TABLES)}
 
 
 def test_db_upgrade_command(database_url):

@@ -126,7 +126,8 @@ class TicketSequence(Base):
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
-        UniqueConstraint("location_id", "service_id", "day", "seq", name="uq_tickets_number_per_day"),
+        # The number, not (service, seq): a transfer changes the service and keeps the number.
+        UniqueConstraint("location_id", "day", "number", name="uq_tickets_number_per_day"),
         # Only waiting tickets are ever searched for "volgende": a partial index
         # keeps the claim fast however much history the table holds.
         Index(

@@ -19,17 +19,33 @@ def run_migrations_online() -> None:
         engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
     try:
         with engine.connect() as connection:
-            # Write lock on SQLite for the whole migration; harmless elsewhere.
-            connection = connection.execution_options(baliedesk_write=True)
-            context.configure(
-                connection=connection,
-                target_metadata=target_metadata,
-                render_as_batch=connection.dialect.name == "sqlite",
-                compare_type=True,
-            )
-            with context.begin_transaction():
-                context.run_migrations()
-            connection.commit()
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # Batch mode rebuilds tables (copy, DROP, rename). With foreign keys on,
+                # DROP TABLE runs the ON DELETE CASCADE actions and would empty the
+                # referencing tables (ticket_events). The pragma only works outside a
+                # transaction, so set it on the driver connection before BEGIN.
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                # Write lock on SQLite for the whole migration; harmless elsewhere.
+                connection = connection.execution_options(baliedesk_write=True)
+                context.configure(
+                    connection=connection,
+                    target_metadata=target_metadata,
+                    render_as_batch=sqlite,
+                    compare_type=True,
+                )
+                with context.begin_transaction():
+                    context.run_migrations()
+                    if sqlite:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+                connection.commit()
+            finally:
+                if sqlite:
+                    connection.rollback()
+                    connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
     finally:
         if own:
             engine.dispose()

@@ -1,0 +1,699 @@
+"""The walk-in queue through the service layer, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from baliedesk.domain.errors import (
+    CounterBusy,
+    CounterInUse,
+    InactiveUser,
+    InvalidTransition,
+    NotFound,
+    NoShowTooEarly,
+    NotSignedIn,
+    NotYourTicket,
+    PermissionDenied,
+    ServiceNotOffered,
+    ValidationError,
+)
+from baliedesk.domain.tickets import NOTE_MAX_LENGTH, Outcome, PriorityClass
+from baliedesk.services import queue, setup
+from baliedesk.storage.models import Ticket, TicketEvent, TicketSequence
+
+
+def _row(obj) -> SimpleNamespace:
+    return SimpleNamespace(**{c.key: getattr(obj, c.key) for c in obj.__table__.columns})
+
+
+class Desk:
+    """Shorthands over the seeded municipality: who does what, at which minute."""
+
+    def __init__(self, backend, ids, now):
+        self.db, self.ids, self.t0 = backend, ids, now
+        self.kiosk = ids.users["kiosk-ingang"]
+        self.lead = ids.users["fatima"]
+        self.admin = ids.users["beheer"]
+        self.clerk = {1: ids.users["anne"], 2: ids.users["jeroen"], 3: ids.users["sanne"]}
+        self.counter = {n: ids.counters[f"Balie {n}"] for n in (1, 2, 3)}
+
+    def at(self, minutes: float) -> dt.datetime:
+        return self.t0 + dt.timedelta(minutes=minutes)
+
+    def issue(self, prefix: str, minute: float = 0):
+        return queue.issue_ticket(self.db, self.kiosk, self.ids.services[prefix], self.at(minute)).ticket
+
+    def sign_in(self, n: int, minute: float = 0):
+        return queue.sign_in(self.db, self.clerk[n], self.counter[n], self.at(minute))
+
+    def call(self, n: int, minute: float = 0):
+        return queue.call_next(self.db, self.clerk[n], self.counter[n], self.at(minute))
+
+    def act(self, fn, n: int, ticket, minute: float = 0, **kw):
+        return fn(self.db, self.clerk[n], self.counter[n], ticket.id, self.at(minute), **kw)
+
+    def ticket(self, ticket_id: int) -> SimpleNamespace:
+        """The stored row, read afresh (column values only)."""
+        with self.db.unit_of_work() as uow:
+            return _row(uow.tickets.get(ticket_id))
+
+    def events(self, ticket_id: int | None = None) -> list[SimpleNamespace]:
+        with self.db.unit_of_work() as uow:
+            stmt = select(TicketEvent).order_by(TicketEvent.id)
+            if ticket_id is not None:
+                stmt = stmt.where(TicketEvent.ticket_id == ticket_id)
+            return [_row(e) for e in uow.session.execute(stmt).scalars()]
+
+    def ticket_count(self) -> int:
+        with self.db.unit_of_work() as uow:
+            return uow.session.execute(select(func.count()).select_from(Ticket)).scalar_one()
+
+    def snapshot(self, minute: float = 0):
+        return queue.queue_snapshot(self.db, self.lead, self.ids.location_id, self.at(minute))
+
+
+@pytest.fixture
+def desk(backend, seeded, now) -> Desk:
+    return Desk(backend, seeded, now)
+
+
+def _unchanged(desk: Desk, ticket_id: int, before: SimpleNamespace) -> None:
+    after = desk.ticket(ticket_id)
+    assert (after.state, after.counter_id, after.recall_count, after.outcome, after.note) == (
+        before.state, before.counter_id, before.recall_count, before.outcome, before.note)
+
+
+# ---------------------------------------------------------------------------
+# issuing
+# ---------------------------------------------------------------------------
+def test_numbers_per_service_per_day(desk):
+    numbers = [desk.issue(p, i).number for i, p in enumerate("AABAMC")]
+    assert numbers == ["A001", "A002", "B001", "A003", "M001", "C001"]
+    tomorrow = 24 * 60
+    assert [desk.issue(p, tomorrow + i).number for i, p in enumerate("BAA")] == ["B001", "A001", "A002"]
+
+
+def test_numbers_restart_at_local_midnight_not_utc(desk, now):
+    # 23:59 in Amsterdam is 22:59 UTC; one minute past local midnight is a new day.
+    evening = now.replace(hour=22, minute=59)
+    kiosk, a = desk.kiosk, desk.ids.services["A"]
+    assert queue.issue_ticket(desk.db, kiosk, a, now).ticket.number == "A001"
+    assert queue.issue_ticket(desk.db, kiosk, a, evening).ticket.number == "A002"
+    assert queue.issue_ticket(desk.db, kiosk, a, evening + dt.timedelta(minutes=2)).ticket.number == "A001"
+
+
+def test_numbers_go_on_past_999(desk, now):
+    with desk.db.unit_of_work(write=True) as uow:
+        uow.session.add(TicketSequence(location_id=desk.ids.location_id, service_id=desk.ids.services["B"],
+                                       day=dt.date(2026, 11, 19), last_number=998))
+        uow.commit()
+    assert [desk.issue("B").number for _ in range(2)] == ["B999", "B1000"]
+
+
+def test_issue_tells_position_and_estimate(desk):
+    first = queue.issue_ticket(desk.db, desk.kiosk, desk.ids.services["A"], desk.at(0))
+    assert first.ticket.state == "waiting" and first.ticket.display_number == "A 001"
+    assert first.estimate.people_ahead == 0
+    assert first.estimate.minutes is None  # no counter open: no estimate rather than a made-up one
+    desk.sign_in(1)
+    desk.sign_in(3)
+    third = [queue.issue_ticket(desk.db, desk.kiosk, desk.ids.services["A"], desk.at(m)) for m in (1, 2)][-1]
+    assert third.estimate.people_ahead == 2
+    assert third.estimate.counters_open == 2
+    assert third.estimate.minutes is not None and third.estimate.minutes > 0
+    assert third.location_name == "Gemeente Loppersum"
+
+
+def test_issue_refuses_a_service_without_walk_ins(desk):
+    svc = setup.create_service(desk.db, desk.admin, desk.ids.location_id, "Z", "Alleen op afspraak", walk_in=False,
+                               appointments=True)
+    with pytest.raises(ServiceNotOffered):
+        queue.issue_ticket(desk.db, desk.kiosk, svc.id, desk.at(0))
+    with pytest.raises(NotFound):
+        queue.issue_ticket(desk.db, desk.kiosk, 99_999, desk.at(0))
+    assert desk.ticket_count() == 0
+
+
+def test_naive_time_refused(desk, now):
+    with pytest.raises(ValidationError) as info:
+        queue.issue_ticket(desk.db, desk.kiosk, desk.ids.services["A"], now.replace(tzinfo=None))
+    assert info.value.field == "now"
+    assert desk.ticket_count() == 0
+
+
+# ---------------------------------------------------------------------------
+# calling
+# ---------------------------------------------------------------------------
+def test_call_next_order_and_services(desk):
+    b1 = desk.issue("B", 0)
+    c1 = desk.issue("C", 1)
+    a1 = desk.issue("A", 2)
+    desk.issue("A", 3)
+    for n in (1, 2, 3):
+        desk.sign_in(n, 4)
+    got = desk.call(1, 5)
+    assert (got.id, got.state, got.counter_id, got.counter_name) == (b1.id, "called", desk.counter[1], "Balie 1")
+    assert got.called_at == desk.at(5)
+    assert desk.call(2, 5).id == c1.id  # Balie 2 serves C and M only
+    assert desk.call(3, 5).id == a1.id  # Balie 3 serves everything: the longest wait left
+    assert len(desk.snapshot(5).waiting) == 1
+
+
+def test_call_next_longest_wait_first(desk):
+    b1 = desk.issue("B", 0)
+    c1 = desk.issue("C", 1)
+    a1 = desk.issue("A", 2)
+    a2 = desk.issue("A", 3)
+    desk.sign_in(1, 4)
+    desk.sign_in(2, 4)
+    order = []
+    for minute in range(5, 9):
+        t = desk.call(1, minute)
+        if t is None:
+            break
+        order.append(t.id)
+        desk.act(queue.finish, 1, t, minute + 0.5)
+    assert order == [b1.id, a1.id, a2.id]  # C001 is not a service of Balie 1
+    assert desk.call(1, 10) is None
+    assert desk.call(2, 10).id == c1.id
+
+
+def test_counter_busy_while_holding(desk):
+    t = desk.issue("A")
+    desk.issue("A", 1)
+    desk.sign_in(1)
+    desk.call(1, 2)
+    with pytest.raises(CounterBusy) as info:
+        desk.call(1, 3)
+    assert (info.value.counter_name, info.value.ticket_number) == ("Balie 1", t.number)
+    held = [w for w in desk.snapshot(3).held]
+    assert [h.id for h in held] == [t.id]
+    assert len(desk.snapshot(3).waiting) == 1
+
+
+def test_not_signed_in(desk):
+    t = desk.issue("A")
+    with pytest.raises(NotSignedIn):
+        desk.call(1, 1)
+    # Someone else's counter is not yours either.
+    desk.sign_in(3)
+    with pytest.raises(NotSignedIn):
+        queue.call_next(desk.db, desk.clerk[1], desk.counter[3], desk.at(1))
+    with pytest.raises(NotSignedIn):
+        queue.finish(desk.db, desk.clerk[1], desk.counter[1], t.id, desk.at(1))
+    assert desk.ticket(t.id).state == "waiting"
+
+
+def test_sign_out_refused_while_holding(desk):
+    desk.issue("A")
+    desk.sign_in(1)
+    t = desk.call(1, 1)
+    with pytest.raises(CounterBusy):
+        queue.sign_out(desk.db, desk.clerk[1], desk.counter[1], desk.at(2))
+    desk.act(queue.finish, 1, t, 3)
+    queue.sign_out(desk.db, desk.clerk[1], desk.counter[1], desk.at(4))
+    with pytest.raises(NotSignedIn):
+        desk.call(1, 5)
+
+
+def test_counter_without_services(desk):
+    desk.issue("A")
+    queue.sign_in(desk.db, desk.clerk[1], desk.counter[1], desk.at(0), service_ids=[])
+    from baliedesk.domain.errors import NoCounterServices
+
+    with pytest.raises(NoCounterServices):
+        desk.call(1, 1)
+
+
+def test_choosing_services_at_sign_in(desk):
+    desk.issue("A", 0)
+    m = desk.issue("M", 1)
+    session = queue.sign_in(desk.db, desk.clerk[1], desk.counter[1], desk.at(2), service_ids=[desk.ids.services["M"]])
+    assert session.counter.service_ids == (desk.ids.services["M"],)
+    assert desk.call(1, 3).id == m.id
+
+
+def test_not_your_ticket(desk):
+    desk.issue("A")
+    desk.sign_in(1)
+    desk.sign_in(3)
+    t = desk.call(1, 1)
+    for fn in (queue.finish, queue.recall, queue.start_serving, queue.requeue):
+        with pytest.raises(NotYourTicket):
+            desk.act(fn, 3, t, 2)
+    with pytest.raises(NotYourTicket):
+        desk.act(queue.transfer, 3, t, 2, to_service_id=desk.ids.services["C"])
+    assert desk.ticket(t.id).counter_id == desk.counter[1]
+
+
+# ---------------------------------------------------------------------------
+# recall and no-show
+# ---------------------------------------------------------------------------
+def test_no_show_only_after_the_configured_recalls(desk):
+    desk.issue("A")
+    desk.sign_in(1)
+    t = desk.call(1, 1)
+    required = desk.snapshot().location.no_show_after_recalls
+    assert required == 2
+    for recall in range(required):
+        with pytest.raises(NoShowTooEarly) as info:
+            desk.act(queue.no_show, 1, t, 2 + recall)
+        assert (info.value.recalls, info.value.required) == (recall, required)
+        assert desk.act(queue.recall, 1, t, 2 + recall).recall_count == recall + 1
+    done = desk.act(queue.no_show, 1, t, 5)
+    assert done.state == "no_show" and done.finished_at == desk.at(5)
+    assert [e.action for e in desk.events(t.id)] == ["issue", "call", "recall", "recall", "no_show"]
+    assert desk.call(1, 6) is None
+
+
+def test_no_show_setting_per_location(backend, now):
+    admin = setup.bootstrap(backend, "beheer", "Beheerder").id
+    loc = setup.create_location(backend, admin, "Gemeente Eemsdelta", no_show_after_recalls=0)
+    svc = setup.create_service(backend, admin, loc.id, "A", "Paspoort")
+    counter = setup.create_counter(backend, admin, loc.id, "Balie 1", service_ids=[svc.id])
+    clerk = setup.create_user(backend, admin, "anne", "Anne", "baliemedewerker").id
+    queue.issue_ticket(backend, clerk, svc.id, now)
+    queue.sign_in(backend, clerk, counter.id, now)
+    t = queue.call_next(backend, clerk, counter.id, now)
+    assert queue.no_show(backend, clerk, counter.id, t.id, now).state == "no_show"
+
+
+def test_recall_and_no_show_only_while_called(desk):
+    desk.issue("A")
+    desk.sign_in(1)
+    t = desk.call(1, 1)
+    desk.act(queue.recall, 1, t, 2)
+    desk.act(queue.recall, 1, t, 3)
+    desk.act(queue.start_serving, 1, t, 4)
+    with pytest.raises(InvalidTransition):
+        desk.act(queue.recall, 1, t, 5)
+    with pytest.raises(InvalidTransition):
+        desk.act(queue.no_show, 1, t, 5)
+    assert desk.ticket(t.id).state == "serving"
+
+
+# ---------------------------------------------------------------------------
+# put back, transfer
+# ---------------------------------------------------------------------------
+def test_requeue_keeps_arrival_and_priority_goes_first(desk):
+    a1 = desk.issue("A", 0)
+    a2 = desk.issue("A", 1)
+    desk.sign_in(1, 2)
+    desk.sign_in(3, 2)
+    assert desk.call(1, 3).id == a1.id
+    assert desk.call(3, 3).id == a2.id
+    back2 = desk.act(queue.requeue, 3, a2, 4, priority=True)
+    assert (back2.state, back2.counter_id, back2.priority_class) == ("waiting", None, int(PriorityClass.PRIORITY))
+    assert back2.arrived_ms == a2.arrived_ms and back2.number == a2.number
+    back1 = desk.act(queue.requeue, 1, a1, 5)
+    assert back1.arrived_ms == a1.arrived_ms and back1.priority_class == int(PriorityClass.WALK_IN)
+    a3 = desk.issue("A", 6)
+    # Priority first, then A001 by its original arrival, then the newcomer.
+    assert [desk.call(n, 7).id for n in (1, 3)] == [a2.id, a1.id]
+    desk.act(queue.finish, 1, a2, 8)
+    assert desk.call(1, 9).id == a3.id
+
+
+def test_requeue_after_serving_started(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1)
+    desk.call(1, 1)
+    desk.act(queue.start_serving, 1, a1, 2)
+    assert desk.act(queue.requeue, 1, a1, 3).state == "waiting"
+    again = desk.call(1, 4)
+    assert again.id == a1.id and again.recall_count == 0
+
+
+def test_transfer_to_a_service_keeps_arrival(desk):
+    a1 = desk.issue("A", 0)
+    c1 = desk.issue("C", 1)
+    desk.sign_in(1, 2)
+    desk.sign_in(2, 2)
+    desk.call(1, 3)
+    moved = desk.act(queue.transfer, 1, a1, 4, to_service_id=desk.ids.services["C"], note="Ook verhuizing")
+    assert (moved.state, moved.service_id, moved.number) == ("waiting", desk.ids.services["C"], "A001")
+    assert moved.arrived_ms == a1.arrived_ms and moved.counter_id is None
+    # Balie 2 serves C: the transferred visitor arrived before C001.
+    assert desk.call(2, 5).id == a1.id
+    ev = desk.events(a1.id)[-2]
+    assert ev.action == "transfer" and ev.data["from_service_id"] == desk.ids.services["A"]
+    assert ev.data["to_service_id"] == desk.ids.services["C"] and ev.data["note"] == "Ook verhuizing"
+    assert ev.service_id == desk.ids.services["C"]
+    assert c1.id != a1.id
+
+
+def test_transfer_to_a_counter_goes_only_to_that_counter(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1, 1)
+    desk.sign_in(2, 1)
+    desk.sign_in(3, 1)
+    desk.call(1, 2)
+    moved = desk.act(queue.transfer, 1, a1, 3, to_counter_id=desk.counter[2])
+    assert moved.target_counter_id == desk.counter[2]
+    # Balie 3 serves A and Balie 1 too, but the visitor is meant for Balie 2 (which does not serve A).
+    assert desk.call(3, 4) is None
+    assert desk.call(1, 4) is None
+    got = desk.call(2, 5)
+    assert got.id == a1.id and got.target_counter_id is None and got.counter_id == desk.counter[2]
+
+
+def test_transfer_with_priority_goes_first(desk):
+    c_old = desk.issue("C", 0)
+    a1 = desk.issue("A", 1)
+    desk.sign_in(1, 2)
+    desk.sign_in(2, 2)
+    desk.call(1, 3)
+    desk.act(queue.transfer, 1, a1, 4, to_service_id=desk.ids.services["C"], priority=True)
+    assert desk.call(2, 5).id == a1.id  # ahead of C001, who waited longer
+    desk.act(queue.finish, 2, a1, 6)
+    assert desk.call(2, 7).id == c_old.id
+
+
+def test_transfer_a_waiting_ticket(desk):
+    m1 = desk.issue("M", 0)
+    desk.sign_in(1, 1)
+    moved = desk.act(queue.transfer, 1, m1, 2, to_service_id=desk.ids.services["A"])
+    assert moved.state == "waiting" and moved.service_id == desk.ids.services["A"]
+    assert desk.call(1, 3).id == m1.id
+
+
+def test_transfer_needs_a_target(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1)
+    desk.call(1, 1)
+    with pytest.raises(ValidationError):
+        desk.act(queue.transfer, 1, a1, 2)
+    with pytest.raises(NotFound):
+        desk.act(queue.transfer, 1, a1, 2, to_counter_id=99_999)
+    assert desk.ticket(a1.id).state == "called"
+
+
+# ---------------------------------------------------------------------------
+# finish, cancel
+# ---------------------------------------------------------------------------
+def test_finish_with_outcome_and_note(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1)
+    desk.call(1, 2)
+    desk.act(queue.start_serving, 1, a1, 3)
+    done = desk.act(queue.finish, 1, a1, 11, outcome=Outcome.INCOMPLETE, note="  Pasfoto ontbreekt.\nKomt terug. ")
+    assert (done.state, done.outcome, done.note) == ("finished", "incomplete", "Pasfoto ontbreekt.\nKomt terug.")
+    assert done.finished_at == desk.at(11)
+    stored = desk.ticket(a1.id)
+    assert (stored.outcome, stored.note, stored.finished_at) == ("incomplete", done.note, desk.at(11))
+    hist = queue.ticket_history(desk.db, desk.lead, a1.id)
+    assert hist.first_wait_s == 120 and hist.handling_s == 9 * 60
+    assert hist.events[-1].data["outcome"] == "incomplete"
+    with pytest.raises(InvalidTransition):
+        desk.act(queue.finish, 1, a1, 12)
+
+
+def test_finish_straight_from_called(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1)
+    desk.call(1, 1)
+    assert desk.act(queue.finish, 1, a1, 2, outcome="information").outcome == "information"
+
+
+def test_unknown_outcome_refused(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1)
+    desk.call(1, 1)
+    with pytest.raises(ValueError):
+        desk.act(queue.finish, 1, a1, 2, outcome="happy")
+    assert desk.ticket(a1.id).state == "called"
+
+
+def test_cancel(desk):
+    a1 = desk.issue("A", 0)
+    a2 = desk.issue("A", 1)
+    done = queue.cancel(desk.db, desk.clerk[1], a1.id, desk.at(2), note="Weggegaan")
+    assert done.state == "cancelled" and done.finished_at == desk.at(2)
+    assert desk.events(a1.id)[-1].data == {"note": "Weggegaan"}
+    desk.sign_in(1, 3)
+    t = desk.call(1, 4)
+    assert t.id == a2.id
+    with pytest.raises(InvalidTransition):  # a visitor at the counter is finished, not cancelled
+        queue.cancel(desk.db, desk.clerk[1], a2.id, desk.at(5))
+    with pytest.raises(InvalidTransition):
+        queue.cancel(desk.db, desk.clerk[1], a1.id, desk.at(5))
+    with pytest.raises(PermissionDenied):
+        queue.cancel(desk.db, desk.kiosk, a2.id, desk.at(5))
+
+
+# ---------------------------------------------------------------------------
+# crashes and release
+# ---------------------------------------------------------------------------
+def test_resume_after_a_crash(desk, backend):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1, 1)
+    desk.call(1, 2)
+    desk.act(queue.start_serving, 1, a1, 3)
+    # The counter PC dies: no sign-out. A new process (new engine) starts.
+    from baliedesk.storage.database import Database
+
+    backend.dispose()
+    fresh = Database(backend.url)
+    try:
+        session = queue.sign_in(fresh, desk.clerk[1], desk.counter[1], desk.at(10))
+        assert session.current is not None
+        assert (session.current.id, session.current.state) == (a1.id, "serving")
+        assert queue.counter_session(fresh, desk.clerk[1], desk.counter[1], desk.at(10)).current.id == a1.id
+        done = queue.finish(fresh, desk.clerk[1], desk.counter[1], a1.id, desk.at(11))
+        assert done.state == "finished"
+        assert queue.sign_in(fresh, desk.clerk[1], desk.counter[1], desk.at(12)).current is None
+    finally:
+        fresh.dispose()
+
+
+def test_another_person_takes_over_a_gone_counter(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1, 0)
+    desk.call(1, 1)
+    with pytest.raises(CounterInUse) as info:  # Anne is still there
+        queue.sign_in(desk.db, desk.clerk[2], desk.counter[1], desk.at(2))
+    assert info.value.user_name == "Anne de Vries"
+    session = queue.sign_in(desk.db, desk.clerk[2], desk.counter[1], desk.at(5))  # silent for 4 minutes: gone
+    assert session.current.id == a1.id and session.user.id == desk.clerk[2]
+    assert queue.finish(desk.db, desk.clerk[2], desk.counter[1], a1.id, desk.at(6)).state == "finished"
+
+
+def test_release_refuses_a_live_counter(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1, 0)
+    desk.call(1, 1)
+    gone_after = desk.snapshot().location.counter_gone_after_s
+    queue.heartbeat(desk.db, desk.clerk[1], desk.counter[1], desk.at(1) + dt.timedelta(seconds=gone_after - 10))
+    check = desk.at(1) + dt.timedelta(seconds=gone_after + 5)  # gone by the call, alive by the heartbeat
+    with pytest.raises(CounterInUse):
+        queue.release(desk.db, desk.lead, a1.id, check)
+    assert desk.ticket(a1.id).state == "called"
+    assert [e.action for e in desk.events(a1.id)] == ["issue", "call"]
+
+
+def test_release_a_gone_counter(desk):
+    a1 = desk.issue("A", 0)
+    a2 = desk.issue("A", 1)
+    desk.sign_in(1, 0)
+    desk.call(1, 2)
+    gone_after = desk.snapshot().location.counter_gone_after_s
+    later = desk.at(2) + dt.timedelta(seconds=gone_after + 1)
+    assert [c.gone for c in desk.snapshot(2).counters if c.id == desk.counter[1]] == [False]
+    assert [c.gone for c in queue.queue_snapshot(desk.db, desk.lead, desk.ids.location_id, later).counters
+            if c.id == desk.counter[1]] == [True]
+    freed = queue.release(desk.db, desk.lead, a1.id, later)
+    assert (freed.state, freed.counter_id, freed.priority_class) == ("waiting", None, int(PriorityClass.PRIORITY))
+    assert freed.arrived_ms == a1.arrived_ms
+    ev = desk.events(a1.id)[-1]
+    assert (ev.action, ev.from_state, ev.to_state, ev.counter_id, ev.user_id) == (
+        "release", "called", "waiting", desk.counter[1], desk.lead)
+    # The visitor goes to the front: another counter takes them before A002.
+    desk.sign_in(3, 10)
+    assert desk.call(3, 11).id == a1.id
+    # Anne's counter comes back: it no longer holds anyone.
+    assert queue.sign_in(desk.db, desk.clerk[1], desk.counter[1], desk.at(12)).current is None
+    assert desk.call(1, 12).id == a2.id
+
+
+def test_release_with_force(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1, 0)
+    desk.call(1, 1)
+    desk.act(queue.start_serving, 1, a1, 1)
+    freed = queue.release(desk.db, desk.admin, a1.id, desk.at(2), force=True)
+    assert freed.state == "waiting"
+    assert desk.events(a1.id)[-1].data == {"forced": True}
+    with pytest.raises(InvalidTransition):  # nothing to release any more
+        queue.release(desk.db, desk.admin, a1.id, desk.at(3), force=True)
+
+
+# ---------------------------------------------------------------------------
+# permissions
+# ---------------------------------------------------------------------------
+def test_kiosk_cannot_call_or_serve(desk):
+    a1 = desk.issue("A", 0)
+    with pytest.raises(PermissionDenied):
+        queue.sign_in(desk.db, desk.kiosk, desk.counter[1], desk.at(1))
+    with pytest.raises(PermissionDenied):
+        queue.call_next(desk.db, desk.kiosk, desk.counter[1], desk.at(1))
+    with pytest.raises(PermissionDenied):
+        queue.finish(desk.db, desk.kiosk, desk.counter[1], a1.id, desk.at(1))
+    assert desk.ticket(a1.id).state == "waiting"
+
+
+def test_display_cannot_issue_but_can_watch(desk):
+    display = desk.ids.users["scherm-hal"]
+    with pytest.raises(PermissionDenied) as info:
+        queue.issue_ticket(desk.db, display, desk.ids.services["A"], desk.at(0))
+    assert (info.value.role, info.value.permission) == ("display", "issue_ticket")
+    assert desk.ticket_count() == 0
+    desk.issue("A", 1)
+    snap = queue.queue_snapshot(desk.db, display, desk.ids.location_id, desk.at(2))
+    assert len(snap.waiting) == 1
+    with pytest.raises(PermissionDenied):
+        queue.ticket_history(desk.db, display, snap.waiting[0].ticket.id)
+
+
+def test_clerk_cannot_release(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1, 0)
+    desk.call(1, 1)
+    with pytest.raises(PermissionDenied):
+        queue.release(desk.db, desk.clerk[2], a1.id, desk.at(30), force=True)
+    assert desk.ticket(a1.id).state == "called"
+
+
+def test_inactive_and_unknown_users_refused(desk):
+    with desk.db.unit_of_work(write=True) as uow:
+        uow.directory.user(desk.clerk[1]).active = False
+        uow.directory.user(desk.kiosk).active = False
+        uow.commit()
+    with pytest.raises(InactiveUser):
+        queue.issue_ticket(desk.db, desk.kiosk, desk.ids.services["A"], desk.at(0))
+    with pytest.raises(InactiveUser):
+        desk.sign_in(1)
+    with pytest.raises(NotFound):
+        queue.issue_ticket(desk.db, 99_999, desk.ids.services["A"], desk.at(0))
+    assert desk.ticket_count() == 0
+
+
+# ---------------------------------------------------------------------------
+# events and the queue picture
+# ---------------------------------------------------------------------------
+def test_every_action_is_an_event_with_who_and_where(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1, 1)
+    desk.sign_in(2, 1)
+    desk.call(1, 2)
+    desk.act(queue.recall, 1, a1, 3)
+    desk.act(queue.start_serving, 1, a1, 4)
+    desk.act(queue.transfer, 1, a1, 5, to_service_id=desk.ids.services["C"])
+    desk.call(2, 6)
+    desk.act(queue.finish, 2, a1, 9, outcome=Outcome.HELPED)
+    hist = queue.ticket_history(desk.db, desk.lead, a1.id)
+    rows = [(e.action, e.from_state, e.to_state, e.counter_name, e.user_name, e.service_prefix) for e in hist.events]
+    assert rows == [
+        ("issue", None, "waiting", None, "Kiosk ingang", "A"),
+        ("call", "waiting", "called", "Balie 1", "Anne de Vries", "A"),
+        ("recall", "called", "called", "Balie 1", "Anne de Vries", "A"),
+        ("start", "called", "serving", "Balie 1", "Anne de Vries", "A"),
+        ("transfer", "serving", "waiting", "Balie 1", "Anne de Vries", "C"),
+        ("call", "waiting", "called", "Balie 2", "Jeroen Bakker", "C"),
+        ("finish", "called", "finished", "Balie 2", "Jeroen Bakker", "C"),
+    ]
+    assert [e.at for e in hist.events] == [desk.at(m) for m in (0, 2, 3, 4, 5, 6, 9)]
+    # Wait: 2 minutes before the first call and 1 more after the transfer; handling from the last call.
+    assert (hist.first_wait_s, hist.total_wait_s, hist.handling_s) == (120, 180, 180)
+    assert hist.ticket.state == "finished"
+
+
+def test_refused_actions_write_nothing(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1)
+    desk.call(1, 1)
+    before_events, before = len(desk.events()), desk.ticket(a1.id)
+    attempts = [
+        lambda: desk.call(1, 2),  # busy
+        lambda: desk.act(queue.no_show, 1, a1, 2),  # too early
+        lambda: desk.act(queue.finish, 1, a1, 2, note="x" * (NOTE_MAX_LENGTH + 1)),
+        lambda: queue.cancel(desk.db, desk.clerk[1], a1.id, desk.at(2)),
+        lambda: queue.release(desk.db, desk.lead, a1.id, desk.at(2)),
+        lambda: queue.issue_ticket(desk.db, desk.ids.users["scherm-hal"], desk.ids.services["A"], desk.at(2)),
+    ]
+    for attempt in attempts:
+        with pytest.raises(Exception) as info:
+            attempt()
+        assert type(info.value).__module__ == "baliedesk.domain.errors"
+    assert len(desk.events()) == before_events
+    _unchanged(desk, a1.id, before)
+    assert desk.ticket_count() == 1
+
+
+def test_queue_snapshot_counts_and_positions(desk):
+    a1, a2, b1, a3, c1 = (desk.issue(p, m) for p, m in (("A", 0), ("A", 1), ("B", 2), ("A", 3), ("C", 4)))
+    desk.sign_in(1, 5)
+    desk.sign_in(3, 5)
+    desk.call(1, 6)  # A001 goes to Balie 1
+    snap = desk.snapshot(7)
+    by_prefix = {q.service.prefix: q for q in snap.services}
+    assert {p: q.waiting for p, q in by_prefix.items()} == {"A": 2, "B": 1, "C": 1, "M": 0}
+    assert by_prefix["A"].longest_wait_s == 6 * 60  # A002, issued at minute 1
+    assert {p: q.counters_open for p, q in by_prefix.items()} == {"A": 2, "B": 2, "C": 1, "M": 1}
+    assert by_prefix["M"].estimate_minutes is not None
+    positions = {w.ticket.number: w.position for w in snap.waiting}
+    assert positions == {"A002": 1, "A003": 2, "B001": 1, "C001": 1}
+    assert [w.ticket.number for w in snap.waiting] == ["A002", "B001", "A003", "C001"]
+    assert [h.number for h in snap.held] == ["A001"]
+    assert [(c.number, c.counter_name) for c in snap.recent_calls] == [("A001", "Balie 1")]
+    open_names = sorted(c.name for c in snap.counters if not c.gone)
+    assert open_names == ["Balie 1", "Balie 3"]
+    assert {a1.id, a2.id, b1.id, a3.id, c1.id} == {w.ticket.id for w in snap.waiting} | {a1.id}
+
+
+def test_snapshot_without_counters_open_has_no_estimates(desk):
+    desk.issue("A", 0)
+    snap = desk.snapshot(1)
+    assert all(q.estimate_minutes is None and q.counters_open == 0 for q in snap.services)
+
+
+# ---------------------------------------------------------------------------
+# bad input
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [("x" * (NOTE_MAX_LENGTH + 1), "too_long"), ("Pas\x00foto", "control_character"), ("bel\x07", "control_character"),
+     ("a\rb", "control_character")],
+)
+def test_bad_notes_refused_and_nothing_stored(desk, note, code):
+    a1 = desk.issue("A", 0)
+    a2 = desk.issue("A", 1)
+    desk.sign_in(1)
+    desk.call(1, 2)
+    before_events = len(desk.events())
+    before = desk.ticket(a1.id)
+    calls = [
+        lambda: desk.act(queue.finish, 1, a1, 3, note=note),
+        lambda: desk.act(queue.requeue, 1, a1, 3, note=note),
+        lambda: desk.act(queue.transfer, 1, a1, 3, to_service_id=desk.ids.services["C"], note=note),
+        lambda: queue.cancel(desk.db, desk.clerk[1], a2.id, desk.at(3), note=note),
+    ]
+    for call in calls:
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert (info.value.field, info.value.code) == ("note", code)
+    assert len(desk.events()) == before_events
+    _unchanged(desk, a1.id, before)
+    assert desk.ticket(a2.id).state == "waiting"
+
+
+def test_text_that_looks_like_sql_is_stored_verbatim(desk):
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1)
+    desk.call(1, 1)
+    note = "Robert'); DROP TABLE tickets;-- \u202eשלום\u202c"
+    assert desk.act(queue.finish, 1, a1, 2, note=note).note == note
+    assert desk.ticket(a1.id).note == note
