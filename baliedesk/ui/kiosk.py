@@ -1,0 +1,547 @@
+"""The kiosk at the entrance: a visitor taps a service and gets a number.
+
+Two screens in a stack:
+
+* the start screen: the municipality's name, "Kies waarvoor u komt" and one big
+  button per walk-in service (its colour, letter and name, how many people
+  wait and the expected wait), kept up to date by a :class:`FeedWatcher`;
+* the confirmation: the number very large, the service, the people ahead, an
+  honest expected wait (no number when no counter is open for the service) and
+  where to look; back to the start screen by itself after a few seconds, or
+  when the visitor touches the screen.
+
+One press is one ticket: presses while a ticket is being made are ignored, and
+so are touches on the confirmation during its first moment (the second tap of
+a double tap must not wipe the number away). Every database call runs through
+:func:`run_task`; errors become one calm Dutch sentence on the screen, and the
+kiosk tries again by itself until the database is back.
+
+Slips are not printed yet (a later issue), so the screen says to remember the
+number instead of pretending a slip comes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from baliedesk.domain.errors import StorageUnavailable
+from baliedesk.domain.permissions import Role
+from baliedesk.domain.tickets import display_number
+from baliedesk.i18n import _, ngettext
+from baliedesk.services import queue, setup
+from baliedesk.services.dto import IssuedTicket, QueueSnapshot, ServiceQueue
+from baliedesk.ui import theme
+from baliedesk.ui.feedwatcher import FeedWatcher
+from baliedesk.ui.messages import message_for
+from baliedesk.ui.tasks import run_task
+
+log = logging.getLogger(__name__)
+
+#: How long the confirmation stays before the start screen returns by itself.
+RETURN_AFTER_MS = 10_000
+#: Touches on the confirmation this soon after it appeared are ignored (double taps).
+TOUCH_GUARD_MS = 1_200
+#: How often to try again while the database is away.
+RETRY_MS = 3_000
+#: How long an error about one press stays on the start screen.
+ERROR_SHOWN_MS = 8_000
+
+
+class KioskNotConfigured(Exception):
+    """No location, or no kiosk account, in the database."""
+
+
+@dataclass(frozen=True)
+class _Identity:
+    location_id: int
+    location_name: str
+    user_id: int
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def kiosk_message(err: BaseException) -> str:
+    """The sentence a visitor sees. Visitors did not type anything, so the
+    connection message differs from the one for staff."""
+    if isinstance(err, StorageUnavailable):
+        return _("Het lukt nu even niet om een nummer te maken. Probeer het zo nog eens. "
+                 "Lukt het niet? Meld u dan bij de balie.")
+    if isinstance(err, KioskNotConfigured):
+        return _("Deze kiosk werkt nu niet. Meld u bij de balie.")
+    return message_for(err)
+
+
+def waiting_text(n: int) -> str:
+    if n <= 0:
+        return _("Er wacht nu niemand")
+    return ngettext("Er wacht nu {n} persoon", "Er wachten nu {n} mensen", n).format(n=n)
+
+
+def wait_text(sq: ServiceQueue) -> str:
+    if sq.counters_open <= 0 or sq.estimate_minutes is None:
+        return _("Er is nu geen balie open")
+    m = max(1, sq.estimate_minutes)
+    return ngettext("Wachttijd: ongeveer {n} minuut", "Wachttijd: ongeveer {n} minuten", m).format(n=m)
+
+
+def people_ahead_text(n: int) -> str:
+    if n <= 0:
+        return _("Er is niemand voor u.")
+    return ngettext("Er is {n} persoon voor u.", "Er zijn {n} mensen voor u.", n).format(n=n)
+
+
+def estimate_text(issued: IssuedTicket) -> str:
+    est = issued.estimate
+    if est.minutes is None or est.counters_open <= 0:
+        return _("Er is nu geen balie open voor deze dienst. "
+                 "Daarom weten we nog niet hoe lang u moet wachten.")
+    m = max(1, est.minutes)
+    return ngettext("Verwachte wachttijd: ongeveer {n} minuut.",
+                    "Verwachte wachttijd: ongeveer {n} minuten.", m).format(n=m)
+
+
+def _label(text: str = "", *, size: float = theme.SIZE_BODY, bold: bool = False, role: str | None = None,
+           align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, wrap: bool = True) -> QLabel:
+    lbl = QLabel(text)
+    lbl.setFont(theme.font(size, bold=bold))
+    lbl.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+    lbl.setWordWrap(wrap)
+    if role:
+        lbl.setProperty("role", role)
+    return lbl
+
+
+class ServiceButton(QPushButton):
+    """One big touch target: letter, name, and how busy it is."""
+
+    def __init__(self, sq: ServiceQueue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service_id = sq.service.id
+        self.setObjectName(f"service_{sq.service.id}")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(theme.TOUCH_MIN * 2)
+
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 12, 24, 12)
+        row.setSpacing(24)
+        self.letter = _label(sq.service.prefix, size=44, bold=True, align=Qt.AlignmentFlag.AlignCenter, wrap=False)
+        self.letter.setObjectName("letter")
+        self.letter.setMinimumWidth(96)
+        row.addWidget(self.letter)
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        self.name = _label(sq.service.name, size=26, bold=True)
+        self.status = _label("", size=17)
+        texts.addStretch(1)
+        texts.addWidget(self.name)
+        texts.addWidget(self.status)
+        texts.addStretch(1)
+        row.addLayout(texts, 1)
+        for child in (self.letter, self.name, self.status):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        c = theme.service_colors(sq.service.color)
+        self.setStyleSheet(theme.service_button_css(sq.service.color, f"QPushButton#{self.objectName()}")
+                           + f"QLabel#letter {{ border: 3px solid {c.text}; border-radius: {theme.RADIUS}px; }}")
+        self.update_from(sq)
+
+    def update_from(self, sq: ServiceQueue) -> None:
+        self.name.setText(sq.service.name)
+        self.status.setText(f"{waiting_text(sq.waiting)}  ·  {wait_text(sq)}")
+        self.setAccessibleName(f"{sq.service.prefix} {sq.service.name}. {self.status.text()}")
+
+
+class _TouchCatcher(QObject):
+    """Reports any press on a widget and its children (the confirmation screen)."""
+
+    def __init__(self, on_touch: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._on_touch = on_touch
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self._on_touch()
+            return True
+        return False
+
+
+class KioskWindow(QWidget):
+    """The entrance kiosk. ``location_id``/``kiosk_user_id`` default to the
+    settings (``location_id``; ``kiosk_user`` by username) and then to the
+    first location and the first kiosk account."""
+
+    loaded = Signal()               # the first picture of the services is on screen
+    refreshed = Signal(object)      # every new QueueSnapshot shown
+    ticket_shown = Signal(object)   # the IssuedTicket now on the confirmation screen
+    error_shown = Signal(str)       # an error sentence put on screen
+
+    def __init__(self, backend, settings, location_id: int | None = None, kiosk_user_id: int | None = None, *,
+                 clock: Callable[[], dt.datetime] = utc_now, watch: bool = True,
+                 return_after_ms: int = RETURN_AFTER_MS, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.settings = settings
+        self.clock = clock
+        self.return_after_ms = return_after_ms
+        self._want_location = location_id or (settings["location_id"] if settings is not None else 0) or None
+        self._want_user = kiosk_user_id
+        self._kiosk_username = settings["kiosk_user"] if settings is not None else "kiosk-ingang"
+        self._identity: _Identity | None = None
+        self._buttons: dict[int, ServiceButton] = {}
+        self._issuing = False
+        self._refreshing = False
+        self._refresh_again = False
+        self._closed = False
+        self._has_loaded = False
+        self._snapshot: QueueSnapshot | None = None
+        self._ticket_since = 0.0
+
+        self.setWindowTitle(_("BalieDesk – kiosk"))
+        self.setObjectName("kiosk")
+        self.setAutoFillBackground(True)
+        self._build()
+
+        self._return_timer = QTimer(self, singleShot=True, interval=return_after_ms)
+        self._return_timer.timeout.connect(self.show_start)
+        self._retry_timer = QTimer(self, singleShot=True, interval=RETRY_MS)
+        self._retry_timer.timeout.connect(self.refresh)
+        self._error_timer = QTimer(self, singleShot=True, interval=ERROR_SHOWN_MS)
+        self._error_timer.timeout.connect(self._clear_press_error)
+        self._elapsed = QElapsedTimer()
+        self._elapsed.start()
+
+        self.watcher: FeedWatcher | None = None
+        if watch:
+            self.watcher = FeedWatcher(backend, parent=self)
+            self.watcher.changed.connect(self.refresh)
+            self.watcher.connection_changed.connect(self._on_connection)
+            self.watcher.start()
+        self.refresh()
+
+    # -- building ----------------------------------------------------------
+    def _header(self) -> tuple[QFrame, QLabel]:
+        bar = QFrame()
+        bar.setProperty("role", "header")
+        bar.setAutoFillBackground(True)
+        lay = QHBoxLayout(bar)
+        lay.setContentsMargins(40, 18, 40, 18)
+        name = _label("", size=24, bold=True, wrap=False)
+        lay.addWidget(name)
+        lay.addStretch(1)
+        return bar, name
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+
+        # start screen
+        self.start_page = QWidget()
+        lay = QVBoxLayout(self.start_page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        bar, self.start_municipality = self._header()
+        lay.addWidget(bar)
+        body = QVBoxLayout()
+        body.setContentsMargins(48, 32, 48, 32)
+        body.setSpacing(20)
+        self.title = _label(_("Kies waarvoor u komt"), size=38, bold=True)
+        self.subtitle = _label(_("Tik op een knop. U krijgt dan een nummer."), size=20, role="muted")
+        body.addWidget(self.title)
+        body.addWidget(self.subtitle)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 8, 0, 8)
+        self.grid.setSpacing(20)
+        body.addWidget(self.grid_host, 1)
+        self.notice = _label("", size=20, role="warning")
+        self.notice.hide()
+        self.error = _label("", size=20, role="error")
+        self.error.hide()
+        body.addWidget(self.notice)
+        body.addWidget(self.error)
+        lay.addLayout(body, 1)
+        self.stack.addWidget(self.start_page)
+
+        # confirmation
+        self.ticket_page = QWidget()
+        tl = QVBoxLayout(self.ticket_page)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(0)
+        bar, self.ticket_municipality = self._header()
+        tl.addWidget(bar)
+        tb = QVBoxLayout()
+        tb.setContentsMargins(48, 28, 48, 28)
+        tb.setSpacing(14)
+        center = Qt.AlignmentFlag.AlignHCenter
+        self.your_number = _label(_("Uw nummer is"), size=28, align=center)
+        self.number = _label("", size=theme.SIZE_TICKET, bold=True, align=center, wrap=False)
+        self.number.setObjectName("ticketNumber")
+        self.number.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.service_name = _label("", size=28, bold=True, align=center)
+        self.ahead = _label("", size=26, align=center)
+        self.estimate = _label("", size=26, align=center)
+        self.hall = _label(_("Kijk op het scherm in de hal. Daar ziet u wanneer u aan de beurt bent."),
+                           size=22, align=center)
+        self.hall.setProperty("role", "info")
+        self.remember = _label(_("Onthoud uw nummer goed."), size=22, bold=True, align=center)
+        self.back_hint = _label(_("Tik op het scherm om terug te gaan."), size=16, role="muted", align=center)
+        tb.addWidget(self.your_number)
+        tb.addWidget(self.number)
+        tb.addWidget(self.service_name)
+        tb.addSpacing(8)
+        tb.addWidget(self.ahead)
+        tb.addWidget(self.estimate)
+        tb.addStretch(1)
+        tb.addWidget(self.remember)
+        tb.addWidget(self.hall)
+        tb.addStretch(1)
+        tb.addWidget(self.back_hint)
+        tl.addLayout(tb, 1)
+        self.stack.addWidget(self.ticket_page)
+        self._touch = _TouchCatcher(self._on_ticket_touched, self)
+        self.ticket_page.installEventFilter(self._touch)
+        for w in self.ticket_page.findChildren(QWidget):
+            w.installEventFilter(self._touch)
+
+        self.setStyleSheet(
+            f"QLabel[role=\"info\"] {{ background: {theme.PANEL}; border: 1px solid {theme.PANEL_BORDER};"
+            f" border-radius: {theme.RADIUS}px; padding: 16px; }}"
+        )
+        self.show_notice(_("Even geduld. De kiosk wordt gestart."))
+
+    # -- reading the queue -------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the queue (coalesced: at most one read in flight)."""
+        if self._closed:
+            return
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        self._refresh_again = False
+        backend, identity, now = self.backend, self._identity, self.clock()
+        want_location, want_user, username = self._want_location, self._want_user, self._kiosk_username
+
+        def work() -> tuple[_Identity, QueueSnapshot]:
+            ident = identity or _resolve(backend, want_location, want_user, username)
+            return ident, queue.queue_snapshot(backend, ident.user_id, ident.location_id, now, recent_calls=0)
+
+        run_task(work, self._on_snapshot, self._on_refresh_error)
+
+    def _after_refresh(self) -> None:
+        self._refreshing = False
+        if self._refresh_again and not self._closed:
+            self.refresh()
+
+    def _on_snapshot(self, result: tuple[_Identity, QueueSnapshot]) -> None:
+        if self._closed:
+            return
+        ident, snap = result
+        self._identity = ident
+        self._snapshot = snap
+        self._retry_timer.stop()
+        self.hide_notice()
+        for lbl in (self.start_municipality, self.ticket_municipality):
+            lbl.setText(snap.location.name)
+        self._show_services(snap)
+        self._after_refresh()
+        self.refreshed.emit(snap)
+        if not self._has_loaded:
+            self._has_loaded = True
+            self.loaded.emit()
+
+    def _on_refresh_error(self, err: BaseException) -> None:
+        if self._closed:
+            return
+        log.warning("kiosk cannot read the queue: %s", err)
+        self.show_notice(kiosk_message(err), error=True)
+        self._retry_timer.start()
+        self._after_refresh()
+
+    def _on_connection(self, connected: bool) -> None:
+        if connected:
+            self.refresh()
+        else:
+            self.show_notice(kiosk_message(StorageUnavailable("change feed lost the database")), error=True)
+
+    def _show_services(self, snap: QueueSnapshot) -> None:
+        offered = [sq for sq in snap.services if sq.service.active and sq.service.walk_in]
+        offered.sort(key=lambda sq: (sq.service.sort_order, sq.service.prefix))
+        ids = [sq.service.id for sq in offered]
+        if ids != list(self._buttons):
+            for b in self._buttons.values():
+                self.grid.removeWidget(b)
+                b.deleteLater()
+            self._buttons = {}
+            columns = 1 if len(offered) <= 4 else 2
+            for i, sq in enumerate(offered):
+                b = ServiceButton(sq)
+                b.clicked.connect(lambda _checked=False, sid=sq.service.id: self.press(sid))
+                self.grid.addWidget(b, i // columns, i % columns)
+                self._buttons[sq.service.id] = b
+        else:
+            for sq in offered:
+                self._buttons[sq.service.id].update_from(sq)
+        if not offered:
+            self.show_notice(_("U kunt hier nu geen nummer nemen. Meld u bij de balie."))
+
+    # -- issuing -----------------------------------------------------------
+    @property
+    def issuing(self) -> bool:
+        return self._issuing
+
+    def buttons(self) -> dict[int, ServiceButton]:
+        return dict(self._buttons)
+
+    def press(self, service_id: int) -> None:
+        """A visitor tapped a service. One press, one ticket."""
+        if self._issuing or self._closed or self.stack.currentWidget() is not self.start_page:
+            return
+        if self._identity is None:
+            self.show_error(kiosk_message(StorageUnavailable("not loaded")))
+            self.refresh()
+            return
+        self._issuing = True
+        self._clear_press_error()
+        self.show_notice(_("Even geduld. Uw nummer wordt gemaakt."))
+        backend, user_id, now = self.backend, self._identity.user_id, self.clock()
+        run_task(lambda: queue.issue_ticket(backend, user_id, service_id, now, source="kiosk"),
+                 self._on_issued, self._on_issue_error)
+
+    def _on_issued(self, issued: IssuedTicket) -> None:
+        self._issuing = False
+        if self._closed:
+            return
+        self.hide_notice()
+        self.show_ticket(issued)
+        self.refresh()
+
+    def _on_issue_error(self, err: BaseException) -> None:
+        self._issuing = False
+        if self._closed:
+            return
+        log.warning("kiosk could not issue a ticket: %s", err)
+        self.hide_notice()
+        self.show_error(kiosk_message(err))
+        self.refresh()
+
+    # -- the confirmation --------------------------------------------------
+    def show_ticket(self, issued: IssuedTicket) -> None:
+        t = issued.ticket
+        colors = theme.service_colors(self._color_of(t.service_id))
+        self.number.setText(t.display_number or display_number(t.number))
+        self.number.setStyleSheet(
+            f"QLabel#ticketNumber {{ color: {colors.text}; background: {colors.fill};"
+            f" border-radius: {theme.RADIUS * 2}px; padding: 8px 48px; }}")
+        self.service_name.setText(t.service_name)
+        self.ahead.setText(people_ahead_text(issued.estimate.people_ahead))
+        self.estimate.setText(estimate_text(issued))
+        self.ticket_municipality.setText(issued.location_name)
+        self.stack.setCurrentWidget(self.ticket_page)
+        self._ticket_since = self._elapsed.elapsed()
+        self._return_timer.start(self.return_after_ms)
+        self.ticket_shown.emit(issued)
+
+    def _color_of(self, service_id: int) -> str | None:
+        if self._snapshot is not None:
+            for sq in self._snapshot.services:
+                if sq.service.id == service_id:
+                    return sq.service.color
+        return None
+
+    def _on_ticket_touched(self) -> None:
+        if self.stack.currentWidget() is self.ticket_page and \
+                self._elapsed.elapsed() - self._ticket_since >= TOUCH_GUARD_MS:
+            self.show_start()
+
+    def show_start(self) -> None:
+        self._return_timer.stop()
+        self.stack.setCurrentWidget(self.start_page)
+
+    def on_ticket_page(self) -> bool:
+        return self.stack.currentWidget() is self.ticket_page
+
+    # -- messages ----------------------------------------------------------
+    def show_notice(self, text: str, *, error: bool = False) -> None:
+        """A standing line under the buttons (progress, or the database being away)."""
+        self.notice.setText(text)
+        self.notice.show()
+        if error:
+            self.error_shown.emit(text)
+
+    def hide_notice(self) -> None:
+        self.notice.hide()
+        self.notice.clear()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+        self._error_timer.start()
+        self.error_shown.emit(text)
+
+    def _clear_press_error(self) -> None:
+        self.error.hide()
+        self.error.clear()
+
+    def message_text(self) -> str:
+        """What the start screen says besides the buttons (for tests and logs)."""
+        return " ".join(lbl.text() for lbl in (self.notice, self.error) if not lbl.isHidden())
+
+    # -- life cycle --------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop the watcher and the timers; pending tasks find the window closed."""
+        if self._closed:
+            return
+        self._closed = True
+        for timer in (self._return_timer, self._retry_timer, self._error_timer):
+            timer.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.shutdown()
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt name
+        if self.on_ticket_page():
+            self._on_ticket_touched()
+            return
+        super().keyPressEvent(event)
+
+
+def _resolve(backend, location_id: int | None, user_id: int | None, username: str) -> _Identity:
+    """Which location this kiosk stands in and which device account it uses (worker thread)."""
+    locations = setup.list_locations(backend)
+    if not locations:
+        raise KioskNotConfigured("no location")
+    location = next((loc for loc in locations if loc.id == location_id), None) if location_id else locations[0]
+    if location is None:
+        raise KioskNotConfigured(f"location {location_id} not found")
+    if user_id is None:
+        kiosks = setup.sign_in_choices(backend, [Role.KIOSK])
+        chosen = next((u for u in kiosks if u.username == username), None) or (kiosks[0] if kiosks else None)
+        if chosen is None:
+            raise KioskNotConfigured("no kiosk account")
+        user_id = chosen.id
+    return _Identity(location.id, location.name, user_id)

@@ -1,0 +1,382 @@
+"""Starting the windows: the Qt application, the theme, placement, and shutdown.
+
+``cli.py`` (the composition root) opens the database and calls
+
+* :func:`run_windows` for ``demo``, ``counter`` and ``kiosk``;
+* :func:`take_screenshots` for ``screenshot``.
+
+Start-up is kept short: Qt and the window modules are imported here, not by
+``cli.py``; no database work happens on the GUI thread (the windows read
+through ``run_task``); the demo's sign-in ids are looked up on a worker thread
+while the kiosk is already on screen.
+
+``BALIEDESK_STARTUP_PROBE`` (used by ``bench/startup.py``) makes the process
+post a synthetic key press to the first window once it is ready, and when that
+event has been handled print one JSON line
+(``{"probe": "ready", "t": <time.time()>, "rss_mb": ...}``) and quit:
+
+* ``signed-in``: the counter window signs in with the user and counter
+  remembered in the settings (as after a sign-in) and is ready when it has
+  shown its first queue picture (its ``loaded`` signal);
+* ``1``: the window as it opens (the counter's sign-in panel); ready as soon as
+  it is shown (or ``loaded``, for the kiosk).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from baliedesk import i18n
+from baliedesk.ui import theme
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "BalieDesk"
+DEMO_USER = "anne"
+DEMO_COUNTER = "Balie 3"
+PROBE_ENV = "BALIEDESK_STARTUP_PROBE"
+
+SCREEN = (1920, 1080)
+COUNTER_SHOT = (1366, 768)
+KIOSK_SHOT = (1280, 1024)
+
+
+# ---------------------------------------------------------------------------
+# the application
+# ---------------------------------------------------------------------------
+def make_app(settings: Any = None) -> QApplication:
+    """The QApplication (re-used when one exists, as under pytest-qt), translated and themed."""
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
+    language = settings["language"] if settings is not None else ""
+    i18n.install(language or None)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    theme.apply(app)
+    return app
+
+
+def _settings(kind: str = "workstation"):
+    """The workstation's settings; the demo and the screenshots keep their own file,
+    so trying the demo never changes what a real workstation remembers."""
+    from baliedesk.settings import Settings, config_path
+
+    if kind == "demo":
+        return Settings(config_path().with_name("demo-settings.json"))
+    return Settings()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def demo_identity(backend) -> tuple[int, int, int]:
+    """(user_id, counter_id, location_id) of the demo clerk at the demo counter. Worker thread."""
+    from baliedesk.domain.permissions import Role
+    from baliedesk.services import queue, setup
+
+    location = setup.list_locations(backend)[0]
+    user = next(u for u in setup.sign_in_choices(backend, [Role.CLERK]) if u.username == DEMO_USER)
+    counters = queue.counters_at(backend, user.id, location.id, _now())
+    counter = next((c for c in counters if c.name == DEMO_COUNTER), counters[-1])
+    return user.id, counter.id, location.id
+
+
+def _counter_class():
+    from baliedesk.ui.counter import CounterWindow
+
+    return CounterWindow
+
+
+def make_counter(backend, settings, identity: tuple[int, int, int] | None):
+    cls = _counter_class()
+    if identity is None:
+        return cls(backend, settings)
+    user_id, counter_id, location_id = identity
+    return cls(backend, settings, user_id=user_id, counter_id=counter_id, location_id=location_id)
+
+
+def _demo_geometry(app: QApplication, which: str) -> tuple[int, int, int, int]:
+    """(x, y, w, h) on a 1920x1080 screen (or the screen there is): the counter on the
+    left 58%, the kiosk on the right."""
+    screen = app.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else None
+    x0, y0 = (area.x(), area.y()) if area is not None else (0, 0)
+    width = min(area.width(), SCREEN[0]) if area is not None else SCREEN[0]
+    height = min(area.height(), SCREEN[1]) if area is not None else SCREEN[1]
+    frame = 40  # title bar and borders
+    split = int(width * 0.58)
+    if which == "counter":
+        return x0, y0, split - 16, height - frame
+    return x0 + split, y0, width - split - 16, height - frame
+
+
+def _place(window: QWidget, geometry: tuple[int, int, int, int]) -> None:
+    x, y, w, h = geometry
+    window.resize(w, h)
+    window.move(x, y)
+
+
+def _stop_watchers(windows: Sequence[QWidget]) -> None:
+    from baliedesk.ui.feedwatcher import FeedWatcher
+
+    for w in windows:
+        try:
+            shutdown = getattr(w, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+            for watcher in w.findChildren(FeedWatcher):
+                watcher.stop()
+        except RuntimeError:  # the C++ object is already gone
+            pass
+
+
+def _finish(windows: Sequence[QWidget], db) -> None:
+    from baliedesk.ui.tasks import runner
+
+    _stop_watchers(windows)
+    runner().wait(5000)
+    db.dispose()
+
+
+# ---------------------------------------------------------------------------
+# start-up probe (bench/startup.py)
+# ---------------------------------------------------------------------------
+def _rss_mb() -> float:
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss / 1e6
+    except Exception:  # noqa: BLE001 - psutil missing: fall back to the peak
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 1e6 if sys.platform == "darwin" else peak / 1e3
+
+
+class _InputProbe(QObject):
+    """Posts a key press to ``window``; when the window has handled it, reports and quits."""
+
+    def __init__(self, window: QWidget, app: QApplication) -> None:
+        super().__init__(window)
+        self.window, self.app = window, app
+        self.posted = False
+
+    def post(self) -> None:
+        if self.posted:
+            return
+        self.posted = True
+        self.window.installEventFilter(self)
+        QApplication.postEvent(self.window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_F24,
+                                                      Qt.KeyboardModifier.NoModifier))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if obj is self.window and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F24:
+            self.window.removeEventFilter(self)
+            # Report after this event has been handled (the next turn of the loop).
+            QTimer.singleShot(0, self._report)
+            return False
+        return False
+
+    def _report(self) -> None:
+        print(json.dumps({"probe": "ready", "t": time.time(), "rss_mb": round(_rss_mb(), 1)}), flush=True)
+        self.app.quit()
+
+
+def _install_probe(window: QWidget, app: QApplication, *, wait_loaded: bool) -> None:
+    probe = _InputProbe(window, app)
+    signal = getattr(window, "loaded", None)
+    if wait_loaded and signal is not None:
+        signal.connect(lambda *a: QTimer.singleShot(0, probe.post))
+    else:
+        QTimer.singleShot(0, probe.post)
+    # Never hang a benchmark: give up after 30 s.
+    QTimer.singleShot(30_000, lambda: (print(json.dumps({"probe": "timeout"}), flush=True), app.exit(3)))
+
+
+def _remembered_identity(settings) -> tuple[int, int, int] | None:
+    user_id, counter_id = settings["user_id"], settings["counter_id"]
+    if user_id and counter_id:
+        return user_id, counter_id, settings["location_id"] or None
+    return None
+
+
+# ---------------------------------------------------------------------------
+# run_windows
+# ---------------------------------------------------------------------------
+def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
+    """Open the windows named in ``kinds`` ("counter", "kiosk") on ``db`` and run the event loop.
+
+    ``demo``: the counter window signs in as the demo clerk at the demo counter
+    by itself, and both windows share one 1920x1080 screen. Otherwise the
+    counter window shows its sign-in panel and a lone kiosk goes full screen.
+    """
+    settings = _settings("demo" if demo else "workstation")
+    app = make_app(settings)
+    probe_mode = os.environ.get(PROBE_ENV, "").strip()
+    probe = probe_mode not in ("", "0")
+    windows: list[QWidget] = []
+    kiosk = counter = None
+
+    if "kiosk" in kinds:
+        from baliedesk.ui.kiosk import KioskWindow
+
+        kiosk = KioskWindow(db, settings)
+        windows.append(kiosk)
+
+    def open_counter(identity: tuple[int, int, int] | None) -> None:
+        nonlocal counter
+        counter = make_counter(db, settings, identity)
+        counter.setWindowTitle(f"{counter.windowTitle() or APP_NAME} – {db.describe()}")
+        windows.append(counter)
+        if probe:
+            _install_probe(counter, app, wait_loaded=True)
+        if demo:
+            _place(counter, _demo_geometry(app, "counter"))
+        counter.show()
+        counter.raise_()
+        counter.activateWindow()
+
+    if "counter" in kinds:
+        if demo:
+            from baliedesk.ui.messages import message_for
+            from baliedesk.ui.tasks import run_task
+
+            def failed(err: BaseException) -> None:
+                log.error("demo sign-in lookup failed: %s", message_for(err))
+                open_counter(None)
+
+            run_task(lambda: demo_identity(db), open_counter, failed)
+        elif probe_mode == "signed-in":
+            open_counter(_remembered_identity(settings))
+        else:
+            open_counter(None)
+
+    if kiosk is not None:
+        if probe and "counter" not in kinds:
+            _install_probe(kiosk, app, wait_loaded=True)
+        if demo:
+            _place(kiosk, _demo_geometry(app, "kiosk"))
+            kiosk.show()
+        elif "counter" in kinds:
+            kiosk.show()
+        else:
+            kiosk.showFullScreen()
+    try:
+        return app.exec()
+    finally:
+        _finish(windows, db)
+
+
+# ---------------------------------------------------------------------------
+# screenshots
+# ---------------------------------------------------------------------------
+def wait_for(condition: Callable[[], bool], timeout_ms: int = 20_000) -> bool:
+    """Run the event loop until ``condition()`` holds or the time is up."""
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: loop.quit() if condition() else None)
+    deadline = QTimer(singleShot=True)
+    deadline.timeout.connect(loop.quit)
+    if condition():
+        return True
+    timer.start()
+    deadline.start(timeout_ms)
+    loop.exec()
+    timer.stop()
+    deadline.stop()
+    return condition()
+
+
+def _shoot(window: QWidget, size: tuple[int, int], path: Path) -> Path:
+    window.resize(*size)
+    window.show()
+    QApplication.processEvents()
+    image = window.grab()
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def take_screenshots(db, out_dir: Path) -> list[Path]:
+    """Render each window on ``db`` (seeded demo data) offscreen to PNG files; returns their paths.
+
+    ``counter.png`` (1366x768, signed in as the demo clerk), ``kiosk.png``
+    (1280x1024) and ``kiosk-ticket.png`` (the confirmation after pressing the
+    first service button; this issues one real ticket in ``db``).
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from baliedesk.ui.kiosk import KioskWindow
+    from baliedesk.ui.tasks import run_task, runner
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
+    from baliedesk.settings import Settings
+
+    scratch = tempfile.TemporaryDirectory(prefix="baliedesk-shot-settings-")
+    settings = Settings(Path(scratch.name) / "settings.json")  # never the workstation's own
+    app = make_app(settings)
+    paths: list[Path] = []
+    windows: list[QWidget] = []
+    try:
+        box: dict[str, Any] = {}
+        run_task(lambda: demo_identity(db), lambda r: box.setdefault("id", r),
+                 lambda e: box.setdefault("error", e))
+        if not wait_for(lambda: bool(box)):
+            raise RuntimeError("timed out looking up the demo clerk")
+        if "error" in box:
+            raise box["error"]
+
+        try:
+            counter = make_counter(db, settings, box["id"])
+        except ImportError:
+            log.warning("no counter window yet (baliedesk.ui.counter): counter.png skipped")
+            counter = None
+        if counter is not None:
+            windows.append(counter)
+            loaded = {"done": False}
+            counter.loaded.connect(lambda *a: loaded.update(done=True))
+            counter.resize(*COUNTER_SHOT)
+            counter.show()
+            if not wait_for(lambda: loaded["done"]):
+                raise RuntimeError("the counter window did not load its queue in time")
+            paths.append(_shoot(counter, COUNTER_SHOT, out_dir / "counter.png"))
+
+        kiosk = KioskWindow(db, settings, watch=False)
+        windows.append(kiosk)
+        kiosk.resize(*KIOSK_SHOT)
+        kiosk.show()
+        if not wait_for(lambda: bool(kiosk.buttons()) and not kiosk._refreshing):
+            raise RuntimeError("the kiosk did not load its services in time: " + kiosk.message_text())
+        paths.append(_shoot(kiosk, KIOSK_SHOT, out_dir / "kiosk.png"))
+
+        first = next(iter(kiosk.buttons().values()))
+        first.click()
+        if not wait_for(kiosk.on_ticket_page):
+            raise RuntimeError("the kiosk did not show a ticket: " + kiosk.message_text())
+        paths.append(_shoot(kiosk, KIOSK_SHOT, out_dir / "kiosk-ticket.png"))
+    finally:
+        for w in windows:
+            w.close()
+        _stop_watchers(windows)
+        runner().wait(5000)
+        scratch.cleanup()
+    return paths
