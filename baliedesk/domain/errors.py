@@ -100,3 +100,43 @@ class StorageUnavailable(DomainError):
     """The database could not be reached or stayed busy; nothing was saved."""
 
     detail: str = ""
+
+
+# ---------------------------------------------------------------------------
+# opening schedules and appointments
+# ---------------------------------------------------------------------------
+@dataclass(eq=False)
+class PeriodInsideOut(DomainError):
+    """A period that ends before (or when) it starts. Minutes after midnight."""
+
+    start: int
+    end: int
+    weekday: int | None = None  # Monday = 0, for a weekly pattern
+    day: object = None  # a datetime.date, for a dated exception
+
+
+@dataclass(eq=False)
+class PeriodsOverlap(DomainError):
+    """Two periods of the same day overlap. Minutes after midnight."""
+
+    first_start: int
+    first_end: int
+    second_start: int
+    second_end: int
+    weekday: int | None = None
+    day: object = None
+
+
+@dataclass(eq=False)
+class ServiceClosed(DomainError):
+    """The kiosk does not issue tickets: closed, or about to close.
+
+    ``reason`` is ``"closed"`` or ``"closing"``; the moments are aware and in
+    the location's time zone; ``today`` is the location's local date.
+    """
+
+    service_code: str
+    reason: str
+    next_opening: object = None  # datetime.datetime | None
+    closes_at: object = None  # datetime.datetime | None
+    today: object = None  # datetime.date
