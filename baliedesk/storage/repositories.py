@@ -140,7 +140,8 @@ class TicketRepository:
         eff_class = case((not_yet, 2), else_=Ticket.priority_class)
         eff_time = case((not_yet, Ticket.arrived_ms), else_=Ticket.queue_ms)
         if mode is OrderingMode.FAIR_SHARE:
-            w = {sid: weight_for(sid, mode, weights) for sid in service_ids}
+            # All weighted services: a ticket targeted at this counter may be of a service it does not serve.
+            w = {sid: weight_for(sid, mode, weights) for sid in {*service_ids, *weights}}
             weight = case(w, value=Ticket.service_id, else_=literal(1.0)) if w else literal(1.0)
             effective_wait = (literal(now_ms) - eff_time) * weight
             return [eff_class, effective_wait.desc(), eff_time, Ticket.id]
