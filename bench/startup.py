@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=60.0)
     args = ap.parse_args(argv)
 
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     probe = "1" if args.sign_in_panel or args.window == "kiosk" else "signed-in"
     with tempfile.TemporaryDirectory(prefix="baliedesk-startup-") as tmp:
         url, config = prepare(Path(tmp))
@@ -112,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("signed-in queue" if args.window == "counter" else "kiosk"),
         "python": sys.version.split()[0],
         "qpa": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "cpus": os.cpu_count(),
+        "loadavg_1m_before": None if load_before is None else round(load_before, 2),  # busy machine: slower runs
         "target_met": statistics.median(startup) < TARGET_STARTUP_S and statistics.median(rss) < TARGET_RSS_MB,
     }
     if args.json:

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -61,6 +62,9 @@ TOUCH_GUARD_MS = 1_200
 RETRY_MS = 3_000
 #: How long an error about one press stays on the start screen.
 ERROR_SHOWN_MS = 8_000
+#: The kiosk is laid out for this size; text scales with the real window (720p .. 4K).
+DESIGN_SIZE = (1280, 1024)
+MIN_TEXT_PT = 13.0
 
 
 class KioskNotConfigured(Exception):
@@ -122,6 +126,7 @@ def _label(text: str = "", *, size: float = theme.SIZE_BODY, bold: bool = False,
            align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, wrap: bool = True) -> QLabel:
     lbl = QLabel(text)
     lbl.setFont(theme.font(size, bold=bold))
+    lbl.setProperty("kioskSize", float(size))  # the size at the design resolution; see KioskWindow.rescale
     lbl.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
     lbl.setWordWrap(wrap)
     if role:
@@ -146,12 +151,12 @@ class ServiceButton(QPushButton):
         row.setSpacing(24)
         self.letter = _label(sq.service.prefix, size=44, bold=True, align=Qt.AlignmentFlag.AlignCenter, wrap=False)
         self.letter.setObjectName("letter")
-        self.letter.setMinimumWidth(96)
-        row.addWidget(self.letter)
+        self.letter.setFixedSize(96, 96)
+        row.addWidget(self.letter, 0, Qt.AlignmentFlag.AlignVCenter)
         texts = QVBoxLayout()
         texts.setSpacing(4)
         self.name = _label(sq.service.name, size=26, bold=True)
-        self.status = _label("", size=17)
+        self.status = _label("", size=18)
         texts.addStretch(1)
         texts.addWidget(self.name)
         texts.addWidget(self.status)
@@ -214,6 +219,7 @@ class KioskWindow(QWidget):
         self._has_loaded = False
         self._snapshot: QueueSnapshot | None = None
         self._ticket_since = 0.0
+        self._scale = 1.0
 
         self.setWindowTitle(_("BalieDesk – kiosk"))
         self.setObjectName("kiosk")
@@ -228,6 +234,9 @@ class KioskWindow(QWidget):
         self._error_timer.timeout.connect(self._clear_press_error)
         self._elapsed = QElapsedTimer()
         self._elapsed.start()
+
+        # Staff close a full-screen kiosk with Ctrl+Shift+Q (visitors have no keyboard).
+        QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.close)
 
         self.watcher: FeedWatcher | None = None
         if watch:
@@ -244,7 +253,7 @@ class KioskWindow(QWidget):
         bar.setAutoFillBackground(True)
         lay = QHBoxLayout(bar)
         lay.setContentsMargins(40, 18, 40, 18)
-        name = _label("", size=24, bold=True, wrap=False)
+        name = _label(_("Welkom"), size=24, bold=True, wrap=False)  # the municipality's name once known
         lay.addWidget(name)
         lay.addStretch(1)
         return bar, name
@@ -278,9 +287,12 @@ class KioskWindow(QWidget):
         self.notice.hide()
         self.error = _label("", size=20, role="error")
         self.error.hide()
-        body.addWidget(self.notice)
-        body.addWidget(self.error)
+        for lbl in (self.notice, self.error):
+            lbl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            body.addWidget(lbl)
+        body.addStretch(0)
         lay.addLayout(body, 1)
+        self._update_empty_state()
         self.stack.addWidget(self.start_page)
 
         # confirmation
@@ -306,16 +318,17 @@ class KioskWindow(QWidget):
         self.hall.setProperty("role", "info")
         self.remember = _label(_("Onthoud uw nummer goed."), size=22, bold=True, align=center)
         self.back_hint = _label(_("Tik op het scherm om terug te gaan."), size=16, role="muted", align=center)
+        tb.addStretch(1)
         tb.addWidget(self.your_number)
         tb.addWidget(self.number)
         tb.addWidget(self.service_name)
         tb.addSpacing(8)
         tb.addWidget(self.ahead)
         tb.addWidget(self.estimate)
-        tb.addStretch(1)
+        tb.addSpacing(32)
         tb.addWidget(self.remember)
         tb.addWidget(self.hall)
-        tb.addStretch(1)
+        tb.addStretch(2)
         tb.addWidget(self.back_hint)
         tl.addLayout(tb, 1)
         self.stack.addWidget(self.ticket_page)
@@ -329,6 +342,32 @@ class KioskWindow(QWidget):
             f" border-radius: {theme.RADIUS}px; padding: 16px; }}"
         )
         self.show_notice(_("Even geduld. De kiosk wordt gestart."))
+
+    # -- scaling -----------------------------------------------------------
+    def scale_for(self, width: int, height: int) -> float:
+        return max(0.75, min(3.0, width / DESIGN_SIZE[0], height / DESIGN_SIZE[1]))
+
+    def rescale(self) -> None:
+        """Text sizes follow the window, so a 720p and a 4K kiosk both read well."""
+        scale = self.scale_for(self.width(), self.height())
+        for lbl in self.findChildren(QLabel):
+            base = lbl.property("kioskSize")
+            if base:
+                f = lbl.font()
+                size = max(MIN_TEXT_PT, float(base) * scale)
+                if abs(f.pointSizeF() - size) > 0.1:
+                    f.setPointSizeF(size)
+                    lbl.setFont(f)
+        for b in self._buttons.values():
+            side = int(96 * max(1.0, scale))
+            b.letter.setFixedSize(side, side)
+            b.setMinimumHeight(int(theme.TOUCH_MIN * 2 * scale))
+        self._scale = scale
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        if abs(self.scale_for(self.width(), self.height()) - self._scale) > 0.02:
+            self.rescale()
 
     # -- reading the queue -------------------------------------------------
     def refresh(self) -> None:
@@ -400,11 +439,20 @@ class KioskWindow(QWidget):
                 b.clicked.connect(lambda _checked=False, sid=sq.service.id: self.press(sid))
                 self.grid.addWidget(b, i // columns, i % columns)
                 self._buttons[sq.service.id] = b
+            self.rescale()
         else:
             for sq in offered:
                 self._buttons[sq.service.id].update_from(sq)
+        self._update_empty_state()
         if not offered:
             self.show_notice(_("U kunt hier nu geen nummer nemen. Meld u bij de balie."))
+
+    def _update_empty_state(self) -> None:
+        """Without buttons (starting, database away) the invitation to tap makes no sense:
+        only the message shows, at the top."""
+        has_buttons = bool(self._buttons)
+        for w in (self.title, self.subtitle, self.grid_host):
+            w.setVisible(has_buttons)
 
     # -- issuing -----------------------------------------------------------
     @property

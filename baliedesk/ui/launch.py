@@ -50,6 +50,7 @@ PROBE_ENV = "BALIEDESK_STARTUP_PROBE"
 
 SCREEN = (1920, 1080)
 COUNTER_SHOT = (1366, 768)
+_app: QApplication | None = None
 KIOSK_SHOT = (1280, 1024)
 
 
@@ -58,10 +59,12 @@ KIOSK_SHOT = (1280, 1024)
 # ---------------------------------------------------------------------------
 def make_app(settings: Any = None) -> QApplication:
     """The QApplication (re-used when one exists, as under pytest-qt), translated and themed."""
+    global _app
     app = QApplication.instance()
     if app is None:
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(sys.argv[:1])
+        _app = app  # the Python wrapper must outlive every widget, until the process ends
     language = settings["language"] if settings is not None else ""
     i18n.install(language or None)
     app.setApplicationName(APP_NAME)
@@ -378,5 +381,9 @@ def take_screenshots(db, out_dir: Path) -> list[Path]:
             w.close()
         _stop_watchers(windows)
         runner().wait(5000)
+        QApplication.processEvents()  # deliver the last task results to the (closed) windows
+        for w in windows:
+            w.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         scratch.cleanup()
     return paths

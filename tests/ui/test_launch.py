@@ -1,0 +1,150 @@
+"""Starting the application: the command line, run_windows, screenshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from baliedesk import __version__
+from baliedesk.services import queue
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ)
+    full_env["QT_QPA_PLATFORM"] = "offscreen"
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), full_env.get("PYTHONPATH", "")]))
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "baliedesk", *args], capture_output=True, text=True,
+                          env=full_env, cwd=ROOT, timeout=timeout)
+
+
+def probe_lines(stdout: str) -> list[dict]:
+    out = []
+    for line in stdout.splitlines():
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and "probe" in data:
+            out.append(data)
+    return out
+
+
+def test_version():
+    proc = run_cli("--version")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"BalieDesk {__version__}"
+
+
+def test_help_lists_the_subcommands():
+    proc = run_cli("--help")
+    assert proc.returncode == 0, proc.stderr
+    for command in ("demo", "counter", "kiosk", "screenshot", "db"):
+        assert f"    {command}" in proc.stdout, f"{command} missing from --help:\n{proc.stdout}"
+
+
+def test_take_screenshots_writes_each_window(qapp, backend, seeded, tmp_path):
+    from baliedesk.ui.launch import take_screenshots
+
+    paths = take_screenshots(backend, tmp_path / "shots")
+    assert [p.name for p in paths] == ["counter.png", "kiosk.png", "kiosk-ticket.png"]
+    sizes = {p.name: QImage(str(p)).size() for p in paths}
+    assert (sizes["counter.png"].width(), sizes["counter.png"].height()) == (1366, 768)
+    assert (sizes["kiosk.png"].width(), sizes["kiosk.png"].height()) == (1280, 1024)
+    assert (sizes["kiosk-ticket.png"].width(), sizes["kiosk-ticket.png"].height()) == (1280, 1024)
+    for p in paths:
+        assert p.stat().st_size > 10_000, f"{p.name} looks empty"
+    assert QImage(str(paths[1])) != QImage(str(paths[2])), "the confirmation looks like the start screen"
+    # The confirmation is real: pressing the first button issued ticket A001 today.
+    kiosk_user = seeded.users["kiosk-ingang"]
+    snap = queue.queue_snapshot(backend, kiosk_user, seeded.location_id, dt.datetime.now(dt.UTC))
+    assert [w.ticket.number for w in snap.waiting] == ["A001"]
+
+
+def test_screenshot_command(tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("screenshot", "--out", str(out), env={"BALIEDESK_CONFIG_DIR": str(tmp_path / "cfg")},
+                   timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    written = {p.name for p in out.glob("*.png")}
+    assert {"counter.png", "kiosk.png", "kiosk-ticket.png"} <= written  # (and the hall screen's, if any)
+    for name in ("counter.png", "kiosk.png", "kiosk-ticket.png"):
+        assert str(out / name) in proc.stdout.splitlines()
+    assert not (tmp_path / "cfg" / "settings.json").exists(), "screenshots must not change workstation settings"
+
+
+def test_demo_opens_both_windows_signed_in_as_anne_at_balie_3(tmp_path):
+    from baliedesk.storage.database import Database
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    proc = run_cli("demo", "--database-url", url,
+                   env={"BALIEDESK_STARTUP_PROBE": "1", "BALIEDESK_CONFIG_DIR": str(tmp_path / "cfg")})
+    assert proc.returncode == 0, proc.stderr
+    assert [p["probe"] for p in probe_lines(proc.stdout)] == ["ready"]
+    db = Database(url)
+    try:
+        from baliedesk.services import setup
+
+        anne = next(u for u in setup.sign_in_choices(db) if u.username == "anne")
+        location = setup.list_locations(db)[0]
+        counters = {c.name: c for c in queue.counters_at(db, anne.id, location.id, dt.datetime.now(dt.UTC))}
+        assert counters["Balie 3"].signed_in_user_id == anne.id
+    finally:
+        db.dispose()
+    # The demo keeps its own settings file; the workstation's stays untouched.
+    assert not (tmp_path / "cfg" / "settings.json").exists()
+
+
+def test_kiosk_command_starts_and_answers_input(tmp_path):
+    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    seeded = run_cli("demo", "--seed-only", "--database-url", url)
+    assert seeded.returncode == 0, seeded.stderr
+    proc = run_cli("kiosk", "--database-url", url,
+                   env={"BALIEDESK_STARTUP_PROBE": "1", "BALIEDESK_CONFIG_DIR": str(tmp_path / "cfg")})
+    assert proc.returncode == 0, proc.stderr
+    ready = probe_lines(proc.stdout)
+    assert [p["probe"] for p in ready] == ["ready"]
+    assert 0 < ready[0]["rss_mb"] < 1000
+
+
+def test_run_windows_stops_watchers_and_disposes_the_database(qapp, backend, seeded, tmp_path, monkeypatch,
+                                                               capsys):
+    from baliedesk.ui.kiosk import KioskWindow
+    from baliedesk.ui.launch import run_windows
+
+    monkeypatch.setenv("BALIEDESK_STARTUP_PROBE", "1")
+    monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(tmp_path / "cfg"))
+    disposed = []
+    real_dispose = backend.dispose
+    monkeypatch.setattr(backend, "dispose", lambda: (disposed.append(True), real_dispose()))
+    before = set(QApplication.topLevelWidgets())
+    assert run_windows(backend, ["kiosk"], demo=False) == 0
+    assert probe_lines(capsys.readouterr().out)[0]["probe"] == "ready"
+    kiosks = [w for w in QApplication.topLevelWidgets() if isinstance(w, KioskWindow) and w not in before]
+    assert len(kiosks) == 1
+    assert kiosks[0].watcher is not None and not kiosks[0].watcher.isRunning()
+    assert disposed == [True]
+    kiosks[0].close()
+    kiosks[0].deleteLater()
+
+
+@pytest.mark.slow
+def test_startup_bench_reports_json():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "startup.py"), "--json", "--runs", "1",
+                           "--no-warmup"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert set(data) >= {"startup_s", "rss_mb", "runs", "startup_s_runs"}
+    assert data["runs"] == 1 and len(data["startup_s_runs"]) == 1
+    assert 0 < data["startup_s"] < 30 and 0 < data["rss_mb"] < 2000
