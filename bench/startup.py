@@ -76,7 +76,8 @@ def one_run(url: str, config: Path, window: str, probe: str, timeout: float) -> 
         except ValueError:
             continue
         if isinstance(data, dict) and data.get("probe") == "ready":
-            return {"startup_s": data["t"] - t0, "rss_mb": float(data["rss_mb"]), "process_s": wall}
+            return {"startup_s": data["t"] - t0, "rss_mb": float(data["rss_mb"]), "process_s": wall,
+                    "cpu_s": float(data.get("cpu_s", 0.0))}
     raise SystemExit(f"the {window} process did not report readiness (exit {proc.returncode}):\n"
                      f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
 
@@ -108,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         "runs": len(runs),
         "startup_s_runs": startup,
         "rss_mb_runs": rss,
+        # CPU seconds the process used until ready (all its threads): on a busy machine the
+        # wall-clock startup_s grows, this hardly does.
+        "cpu_s": round(statistics.median(r["cpu_s"] for r in runs), 3),
         "window": args.window,
         "view": "sign-in panel" if probe == "1" and args.window == "counter" else
                 ("signed-in queue" if args.window == "counter" else "kiosk"),
