@@ -62,7 +62,7 @@ def test_schema_matches_the_models(backend):
         assert reflected == declared, name
 
 
-def test_upgrade_keeps_existing_data(database_url, now):
+def test_upgrade_keeps_existing_data(database_url, now, monkeypatch):
     """Upgrading a database in use loses nothing (SQLite rebuilds tables in batch mode)."""
     from baliedesk.services import demo
     from baliedesk.storage.migrations_runner import upgrade
@@ -70,11 +70,15 @@ def test_upgrade_keeps_existing_data(database_url, now):
     db = Database(database_url)
     try:
         upgrade(db.engine, "0001")
-        ids = demo.seed(db, now, history=True)
+        # The code of revision 0001 had no opening hours: seed without the kiosk's
+        # hours check, whose tables only come with revision 0003.
+        with monkeypatch.context() as m:
+            m.setattr(queue, "check_kiosk_open", lambda *args, **kwargs: None)
+            ids = demo.seed(db, now, history=True)
         counts = _row_counts(db)
         assert counts["tickets"] > 0 and counts["ticket_events"] > counts["tickets"]
         assert db.upgrade() == head_revision()
-        assert _row_counts(db) == counts
+        assert {name: n for name, n in _row_counts(db).items() if name in counts} == counts
         # And the queue still works on the upgraded schema.
         issued = queue.issue_ticket(db, ids.users["kiosk-ingang"], ids.services["M"], now)
         assert issued.ticket.state == "waiting"
@@ -88,7 +92,9 @@ def test_upgrade_keeps_existing_data(database_url, now):
 
 def _row_counts(db: Database) -> dict[str, int]:
     with db.engine.connect() as conn:
-        return {name: conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar() for name in sorted(TABLES)}
+        # Only the tables the schema has at this revision (later ones add tables).
+        return {name: conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar()
+                for name in sorted(TABLES & _tables(db))}
 
 
 def test_db_upgrade_command(database_url):

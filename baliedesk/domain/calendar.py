@@ -165,6 +165,13 @@ def _as_date(value: dt.date | dt.datetime, tz: ZoneInfo) -> dt.date:
     return value
 
 
+def _weekdays_up_to(day: dt.date) -> int:
+    """Monday-to-Friday dates from 1 January of year 1 up to and including ``day``."""
+    n = day.toordinal()  # 1 = Monday 1 January of year 1
+    weeks, rest = divmod(n, 7)
+    return weeks * 5 + min(rest, 5)
+
+
 class WorkdayCalendar:
     """Working days: Monday to Friday minus the closure days.
 
@@ -233,13 +240,14 @@ class WorkdayCalendar:
         a, b = _as_date(start, self.tz), _as_date(end, self.tz)
         if b < a:
             return -self.working_days_between(b, a)
-        count = 0
-        day = a + dt.timedelta(days=1)
-        while day <= b:
-            if self.is_working_day(day):
-                count += 1
-            day += dt.timedelta(days=1)
-        return count
+        # Weekdays in (a, b] by arithmetic, minus the closed weekdays in that range:
+        # fast for spans of years as well as days.
+        closed = {d for d in self.closed_days if a < d <= b and d.weekday() < 5}
+        for year in range(a.year, b.year + 1):
+            for d in closure_holidays(year, self.policy):
+                if a < d <= b and d.weekday() < 5 and d not in self.opened_days:
+                    closed.add(d)
+        return _weekdays_up_to(b) - _weekdays_up_to(a) - len(closed)
 
 
 # ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import Outcome
-from baliedesk.services import queue, setup
+from baliedesk.services import queue, schedules, setup
 from baliedesk.services.ports import Backend
 
 MUNICIPALITY = "Gemeente Loppersum"
@@ -48,8 +48,14 @@ def is_seeded(backend: Backend) -> bool:
     return bool(setup.list_locations(backend))
 
 
-def seed(backend: Backend, now: dt.datetime, *, history: bool = True, rng: random.Random | None = None) -> DemoIds:
-    """A location, four services, three counters, staff, and a realistic morning."""
+def seed(backend: Backend, now: dt.datetime, *, history: bool = True, rng: random.Random | None = None,
+         hours: bool = False) -> DemoIds:
+    """A location, four services, three counters, staff, and a realistic morning.
+
+    ``hours``: also Loppersum's opening hours (:func:`seed_hours`). Off by
+    default: with hours the kiosk refuses tickets outside them, and tests and
+    benchmarks run at any clock time.
+    """
     rng = rng or random.Random(20261122)
     admin = setup.bootstrap(backend, "beheer", "Beheerder")
     loc = setup.create_location(backend, admin.id, MUNICIPALITY)
@@ -68,7 +74,34 @@ def seed(backend: Backend, now: dt.datetime, *, history: bool = True, rng: rando
     ids = DemoIds(loc.id, users, services, counters)
     if history:
         _simulate_morning(backend, ids, now, rng)
+    if hours:
+        seed_hours(backend, ids, now)
     return ids
+
+
+#: Loppersum: Monday to Friday 09:00-12:30 and 13:30-16:30, Thursday also 17:00-19:30.
+DAYTIME = (("09:00", "12:30"), ("13:30", "16:30"))
+EVENING = (("17:00", "19:30"),)
+HOURS = {wd: DAYTIME + (EVENING if wd == 3 else ()) for wd in range(5)}
+
+
+def seed_hours(backend: Backend, ids: DemoIds, now: dt.datetime) -> None:
+    """Loppersum's opening hours: the Thursday evening is only for collecting documents
+    (passport and driving licence, A and B); C and M keep daytime hours. Closed on the
+    Friday after Ascension. The kiosk stops 10 minutes before closing."""
+    from baliedesk.domain.calendar import friday_after_ascension
+
+    admin, loc = ids.users["beheer"], ids.location_id
+    schedules.set_opening_hours(backend, admin, loc, HOURS)
+    for prefix in ("C", "M"):
+        schedules.set_opening_hours(backend, admin, loc, {wd: DAYTIME for wd in range(5)},
+                                    service_id=ids.services[prefix])
+    today = now.date()
+    for year in (today.year, today.year + 1):
+        bridge = friday_after_ascension(year)
+        if bridge is not None and bridge >= today:
+            schedules.set_exception(backend, admin, loc, bridge, (), "Brugdag na Hemelvaart")
+    schedules.set_calendar_options(backend, admin, loc, now, kiosk_stop_minutes=10)
 
 
 def _simulate_morning(backend: Backend, ids: DemoIds, now: dt.datetime, rng: random.Random) -> None:

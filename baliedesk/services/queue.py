@@ -63,6 +63,7 @@ from baliedesk.services.dto import (
     WaitingTicket,
 )
 from baliedesk.services.ports import Backend, UnitOfWork
+from baliedesk.services.schedules import check_kiosk_open
 
 #: Ticket numbers run A001..A999 and on (A1000) but no further than this per day.
 MAX_TICKETS_PER_SERVICE_PER_DAY = 9999
@@ -157,6 +158,7 @@ def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.dateti
         if not service.active or not service.walk_in:
             raise ServiceNotOffered(service.prefix)
         location = get_or_404(uow.directory.location(service.location_id), "location", service.location_id)
+        check_kiosk_open(uow, location, service, now)  # opening hours; only where a schedule is set
         day = local_day(now, location.timezone)
         seq = uow.tickets.next_sequence(location.id, service.id, day)
         if seq > MAX_TICKETS_PER_SERVICE_PER_DAY:

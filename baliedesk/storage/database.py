@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
+from baliedesk.storage.schedules import AppointmentRepository, ScheduleRepository
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,8 @@ class SqlUnitOfWork:
                 raise StorageUnavailable(str(exc.orig)[:300]) from exc
         self.tickets = TicketRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+        self.schedules = ScheduleRepository(self.session)
+        self.appointments = AppointmentRepository(self.session)
         return self
 
     def changed(self, topic: str) -> None:

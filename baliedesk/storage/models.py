@@ -188,3 +188,116 @@ class TicketEvent(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     data: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+
+
+# ---------------------------------------------------------------------------
+# opening schedules and appointments (see baliedesk.domain.calendar)
+# ---------------------------------------------------------------------------
+class LocationCalendar(Base):
+    """A location's choices for closure days, the kiosk and appointments. No row: the defaults."""
+
+    __tablename__ = "location_calendars"
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True)
+    good_friday: Mapped[bool] = mapped_column(Boolean, default=False)
+    liberation_day: Mapped[str] = mapped_column(String(12), default="lustrum")
+    kiosk_stop_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    appointments_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    checkin_early_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    checkin_late_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class OpeningPeriod(Base):
+    """One period of a weekly pattern: of the location (service_id NULL) or, narrower, of one service."""
+
+    __tablename__ = "opening_periods"
+    __table_args__ = (Index("ix_opening_periods_location", "location_id", "service_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), nullable=True)
+    weekday: Mapped[int] = mapped_column(Integer)  # Monday = 0
+    start_minute: Mapped[int] = mapped_column(Integer)
+    end_minute: Mapped[int] = mapped_column(Integer)
+
+
+class ScheduleException(Base):
+    """Other hours on one date (no periods: closed), for the location or one service."""
+
+    __tablename__ = "schedule_exceptions"
+    __table_args__ = (
+        # One exception per date for the location and one per date per service
+        # (NULLs are distinct in a plain unique constraint, hence two partial indexes).
+        Index("uq_schedule_exceptions_location_day", "location_id", "day", unique=True,
+              postgresql_where=text("service_id IS NULL"), sqlite_where=text("service_id IS NULL")),
+        Index("uq_schedule_exceptions_service_day", "location_id", "service_id", "day", unique=True,
+              postgresql_where=text("service_id IS NOT NULL"), sqlite_where=text("service_id IS NOT NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), nullable=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    periods: Mapped[list[Any]] = mapped_column(JSON)  # [[start_minute, end_minute], ...]; [] = closed
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AppointmentBlock(Base):
+    """No appointments in this time (lunch, team meeting): weekly (weekday) or on one date (day)."""
+
+    __tablename__ = "appointment_blocks"
+    __table_args__ = (Index("ix_appointment_blocks_location", "location_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), nullable=True)
+    weekday: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    start_minute: Mapped[int] = mapped_column(Integer)
+    end_minute: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ServiceAppointmentSettings(Base):
+    """How a service takes appointments (the switch itself is ``services.appointments``)."""
+
+    __tablename__ = "service_appointment_settings"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), primary_key=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    max_parallel: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: every counter serving it
+    bring_list: Mapped[str] = mapped_column(Text, default="")  # "neem mee", one item per line
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("code", name="uq_appointments_code"),
+        # Capacity is counted over the active appointments of a service and day.
+        Index("ix_appointments_active", "service_id", "day", "slot_start",
+              postgresql_where=text("state IN ('booked', 'checked_in')"),
+              sqlite_where=text("state IN ('booked', 'checked_in')")),
+        Index("ix_appointments_location_day", "location_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    code: Mapped[str] = mapped_column(String(12))
+    day: Mapped[dt.date] = mapped_column(Date)  # the location's local date of the slot
+    slot_start: Mapped[dt.datetime] = mapped_column()
+    slot_end: Mapped[dt.datetime] = mapped_column()
+    state: Mapped[str] = mapped_column(String(12), default="booked")
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    remarks: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    changed_at: Mapped[dt.datetime] = mapped_column()
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    moved_count: Mapped[int] = mapped_column(Integer, default=0)
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("tickets.id"), nullable=True)

@@ -63,6 +63,9 @@ def validation_message(err: e.ValidationError) -> str:
         return _("{field} bestaat al. Kies een andere.").format(field=label)
     if err.code == "out_of_range":
         return _("{field} is te groot of te klein.").format(field=label)
+    calendar_text = _calendar_validation_message(err, label)  # opening hours and appointments
+    if calendar_text is not None:
+        return calendar_text
     return _("{field} klopt niet. Kijk het na.").format(field=label)
 
 
@@ -101,5 +104,70 @@ def message_for(err: BaseException) -> str:
         return _("Dit account is uitgezet. Vraag het uw beheerder.")
     if isinstance(err, e.NotFound):
         return _("Dit bestaat niet meer. Misschien heeft een collega het net veranderd.")
+    calendar_text = _calendar_message(err)  # opening hours and appointments
+    if calendar_text is not None:
+        return calendar_text
     log.error("unexpected error shown to the user", exc_info=err)
     return _("Er ging iets mis. Er is niets verloren. Probeer het nog eens. Blijft het misgaan? Bel de helpdesk.")
+
+
+# ---------------------------------------------------------------------------
+# opening hours and appointments
+# ---------------------------------------------------------------------------
+FIELD_NAMES.update({
+    "start": "De begintijd",
+    "end": "De eindtijd",
+    "period": "De tijd",
+    "weekday": "De dag",
+    "day": "De datum",
+    "days": "Het aantal dagen",
+    "liberation_day": "De keuze voor Bevrijdingsdag",
+    "kiosk_stop_minutes": "De stoptijd van de kiosk",
+    "checkin_early_minutes": "De tijd voor aanmelden vooraf",
+    "checkin_late_minutes": "De tijd voor te laat komen",
+    "service_hours": "De openingstijden van de dienst",
+})
+
+WEEKDAY_ON = ("op maandag", "op dinsdag", "op woensdag", "op donderdag", "op vrijdag", "op zaterdag", "op zondag")
+
+
+def _when(weekday: int | None, day: object) -> str:
+    """``"op donderdag"`` or ``"op donderdag 24 december"``; empty when unknown."""
+    from baliedesk.hourstext import date_text
+
+    if weekday is not None and 0 <= weekday < 7:
+        return _(WEEKDAY_ON[weekday])
+    if hasattr(day, "weekday"):
+        return _("op {date}").format(date=date_text(day))
+    return ""
+
+
+def _calendar_validation_message(err: e.ValidationError, label: str) -> str | None:
+    if err.code == "invalid_time":
+        return _("{field} is geen goede tijd. Schrijf bijvoorbeeld 9:00 of 13:30.").format(field=label)
+    if err.code == "no_location_hours":
+        return _("Stel eerst de openingstijden van de locatie in. Daarna kunt u een dienst korter open zetten.")
+    return None
+
+
+def _calendar_message(err: BaseException) -> str | None:
+    from baliedesk.hourstext import clock, next_opening_text
+
+    if isinstance(err, e.PeriodInsideOut):
+        when = _when(err.weekday, err.day)
+        if err.start == err.end:
+            return _("De tijd {start} - {end} {when} begint en eindigt op hetzelfde moment. "
+                     "Pas de eindtijd aan.").format(start=clock(err.start), end=clock(err.end), when=when)
+        return _("De tijd {start} - {end} {when} klopt niet: het einde ligt voor het begin. "
+                 "Pas de tijden aan.").format(start=clock(err.start), end=clock(err.end), when=when)
+    if isinstance(err, e.PeriodsOverlap):
+        return _("De tijden {a} en {b} {when} lopen door elkaar. Pas een van de twee aan.").format(
+            a=f"{clock(err.first_start)} - {clock(err.first_end)}",
+            b=f"{clock(err.second_start)} - {clock(err.second_end)}",
+            when=_when(err.weekday, err.day))
+    if isinstance(err, e.ServiceClosed):
+        again = next_opening_text(err.next_opening, err.today)
+        if err.reason == "closing":
+            return _("Het is bijna sluitingstijd. U kunt geen nummer meer nemen. {again}").format(again=again)
+        return _("Deze dienst is nu gesloten. {again}").format(again=again)
+    return None

@@ -1,0 +1,182 @@
+"""Repositories for opening schedules and appointments.
+
+Services reach these as ``uow.schedules`` and ``uow.appointments`` through the
+protocols in :mod:`baliedesk.services.ports`; they never import SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from baliedesk.storage.models import (
+    Appointment,
+    AppointmentBlock,
+    LocationCalendar,
+    OpeningPeriod,
+    ScheduleException,
+    Service,
+    ServiceAppointmentSettings,
+)
+
+_ACTIVE = ("booked", "checked_in")
+
+
+def _same_service(column: Any, service_id: int | None) -> Any:
+    return column.is_(None) if service_id is None else column == service_id
+
+
+class ScheduleRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # -- the location's choices ------------------------------------------
+    def calendar(self, location_id: int) -> LocationCalendar | None:
+        return self.s.get(LocationCalendar, location_id)
+
+    def calendar_for_update(self, location_id: int) -> LocationCalendar:
+        """The row, created with the defaults when there is none yet."""
+        row = self.s.get(LocationCalendar, location_id)
+        if row is None:
+            row = LocationCalendar(location_id=location_id)  # the model's defaults
+            self.s.add(row)
+            self.s.flush()
+        return row
+
+    # -- weekly patterns ----------------------------------------------------
+    def periods(self, location_id: int) -> list[OpeningPeriod]:
+        """Every weekly period of the location and of its services."""
+        stmt = (
+            select(OpeningPeriod)
+            .where(OpeningPeriod.location_id == location_id)
+            .order_by(OpeningPeriod.service_id, OpeningPeriod.weekday, OpeningPeriod.start_minute)
+        )
+        return list(self.s.execute(stmt).scalars())
+
+    def replace_periods(self, location_id: int, service_id: int | None,
+                        periods: Iterable[tuple[int, int, int]]) -> None:
+        """Replace the pattern of the location (``service_id`` None) or one service: (weekday, start, end)."""
+        self.s.execute(delete(OpeningPeriod).where(
+            OpeningPeriod.location_id == location_id, _same_service(OpeningPeriod.service_id, service_id)))
+        for weekday, start, end in periods:
+            self.s.add(OpeningPeriod(location_id=location_id, service_id=service_id, weekday=weekday,
+                                     start_minute=start, end_minute=end))
+        self.s.flush()
+
+    # -- dated exceptions ------------------------------------------------
+    def exceptions(self, location_id: int) -> list[ScheduleException]:
+        stmt = (
+            select(ScheduleException)
+            .where(ScheduleException.location_id == location_id)
+            .order_by(ScheduleException.day, ScheduleException.service_id)
+        )
+        return list(self.s.execute(stmt).scalars())
+
+    def put_exception(self, location_id: int, service_id: int | None, day: dt.date,
+                      periods: Sequence[tuple[int, int]], note: str) -> ScheduleException:
+        stmt = select(ScheduleException).where(
+            ScheduleException.location_id == location_id, ScheduleException.day == day,
+            _same_service(ScheduleException.service_id, service_id)).with_for_update()
+        row = self.s.execute(stmt).scalar_one_or_none()
+        if row is None:
+            row = ScheduleException(location_id=location_id, service_id=service_id, day=day)
+            self.s.add(row)
+        row.periods = [[int(a), int(b)] for a, b in periods]
+        row.note = note
+        self.s.flush()
+        return row
+
+    def delete_exception(self, location_id: int, service_id: int | None, day: dt.date) -> bool:
+        result = self.s.execute(delete(ScheduleException).where(
+            ScheduleException.location_id == location_id, ScheduleException.day == day,
+            _same_service(ScheduleException.service_id, service_id)))
+        return bool(result.rowcount)
+
+    # -- appointment blocks and service settings ----------------------------
+    def blocks(self, location_id: int) -> list[AppointmentBlock]:
+        stmt = select(AppointmentBlock).where(AppointmentBlock.location_id == location_id).order_by(
+            AppointmentBlock.day, AppointmentBlock.weekday, AppointmentBlock.start_minute, AppointmentBlock.id)
+        return list(self.s.execute(stmt).scalars())
+
+    def add_block(self, **fields: Any) -> AppointmentBlock:
+        row = AppointmentBlock(**fields)
+        self.s.add(row)
+        self.s.flush()
+        return row
+
+    def delete_block(self, location_id: int, block_id: int) -> bool:
+        result = self.s.execute(delete(AppointmentBlock).where(
+            AppointmentBlock.id == block_id, AppointmentBlock.location_id == location_id))
+        return bool(result.rowcount)
+
+    def service_settings(self, service_ids: Sequence[int]) -> dict[int, ServiceAppointmentSettings]:
+        if not service_ids:
+            return {}
+        stmt = select(ServiceAppointmentSettings).where(ServiceAppointmentSettings.service_id.in_(list(service_ids)))
+        return {row.service_id: row for row in self.s.execute(stmt).scalars()}
+
+    def service_settings_for_update(self, service_id: int) -> ServiceAppointmentSettings:
+        row = self.s.get(ServiceAppointmentSettings, service_id)
+        if row is None:
+            row = ServiceAppointmentSettings(service_id=service_id)  # the model's defaults
+            self.s.add(row)
+            self.s.flush()
+        return row
+
+
+class AppointmentRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def lock_service(self, service_id: int) -> None:
+        """Serialise bookings of one service until commit.
+
+        PostgreSQL: ``FOR NO KEY UPDATE`` on the service row (tickets that
+        reference the service only take a key-share lock, so issuing tickets
+        is not held up). SQLite: the write transaction (``BEGIN IMMEDIATE``)
+        already serialises every writer.
+        """
+        self.s.execute(select(Service.id).where(Service.id == service_id).with_for_update(key_share=True))
+
+    def new(self, **fields: Any) -> Appointment:
+        row = Appointment(**fields)
+        self.s.add(row)
+        self.s.flush()
+        return row
+
+    def get(self, appointment_id: int, *, lock: bool = False) -> Appointment | None:
+        stmt = select(Appointment).where(Appointment.id == appointment_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        return self.s.execute(stmt).scalar_one_or_none()
+
+    def by_code(self, code: str, *, lock: bool = False) -> Appointment | None:
+        stmt = select(Appointment).where(Appointment.code == code)
+        if lock:
+            stmt = stmt.with_for_update()
+        return self.s.execute(stmt).scalar_one_or_none()
+
+    def code_taken(self, code: str) -> bool:
+        return self.s.execute(select(Appointment.id).where(Appointment.code == code)).first() is not None
+
+    def booked_counts(self, service_id: int, first_day: dt.date, last_day: dt.date) -> dict[dt.datetime, int]:
+        """Active appointments per slot start of one service, for a range of local dates."""
+        stmt = (
+            select(Appointment.slot_start, func.count())
+            .where(Appointment.service_id == service_id, Appointment.day >= first_day, Appointment.day <= last_day,
+                   Appointment.state.in_(_ACTIVE))
+            .group_by(Appointment.slot_start)
+        )
+        return {start: int(n) for start, n in self.s.execute(stmt)}
+
+    def on_day(self, location_id: int, day: dt.date) -> list[Appointment]:
+        stmt = (
+            select(Appointment)
+            .where(Appointment.location_id == location_id, Appointment.day == day)
+            .order_by(Appointment.slot_start, Appointment.id)
+        )
+        return list(self.s.execute(stmt).scalars())
