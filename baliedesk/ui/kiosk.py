@@ -400,7 +400,8 @@ class KioskWindow(QWidget):
         self._identity = ident
         self._snapshot = snap
         self._retry_timer.stop()
-        self.hide_notice()
+        if not self._issuing:  # keep "Uw nummer wordt gemaakt" while a press is under way
+            self.hide_notice()
         for lbl in (self.start_municipality, self.ticket_municipality):
             lbl.setText(snap.location.name)
         self._show_services(snap)
