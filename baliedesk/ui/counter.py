@@ -1,0 +1,867 @@
+"""The counter window (balie): call, serve and finish visitors.
+
+Everything the window shows comes from service calls made through
+``run_task`` (never on the GUI thread); their answers come back on the GUI
+thread. The queue picture is re-read when the change feed says something
+changed (bursts coalesce into at most one extra read), after every action of
+this counter, and never on a fixed timer. A one-second local timer only moves
+the clock and the waiting times, computed from each ticket's arrival.
+
+    window = CounterWindow(backend, settings, user_id=3, counter_id=1)
+    window.loaded.connect(...)   # the first picture is on screen
+    window.show()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QPainter, QPixmap, QPolygonF, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from baliedesk.domain.errors import CounterInUse, StorageUnavailable, ValidationError
+from baliedesk.domain.permissions import Permission, Role, allows
+from baliedesk.domain.tickets import NOTE_MAX_LENGTH, TicketAction, TicketState, allowed_actions
+from baliedesk.domain.validation import clean_text
+from baliedesk.i18n import _, ngettext
+from baliedesk.services import queue, setup
+from baliedesk.services.dto import CounterInfo, CounterSession, QueueSnapshot, ServiceInfo, TicketInfo
+from baliedesk.services.ports import Backend
+from baliedesk.settings import Settings
+from baliedesk.ui import theme
+from baliedesk.ui.counter_dialogs import FinishDialog, NoteDialog, RequeueDialog, TransferDialog
+from baliedesk.ui.counter_widgets import (
+    CountersPanel,
+    Header,
+    MessageBar,
+    ServicesPanel,
+    SignInPanel,
+    VisitorPanel,
+    WaitingPanel,
+    local_time,
+)
+from baliedesk.ui.feedwatcher import FeedWatcher
+from baliedesk.ui.messages import message_for
+from baliedesk.ui.tasks import run_task, runner
+
+log = logging.getLogger(__name__)
+
+#: Roles that may work at a counter (offered on the sign-in panel).
+SERVING_ROLES = [r for r in Role if allows(r, Permission.SERVE)]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+_ARROW: str | None = None
+
+
+def _arrow_file() -> str:
+    """A drop-down arrow for combo boxes: a stylesheet that styles a combo box
+    loses the platform's arrow, and stylesheets take images only from files."""
+    global _ARROW
+    if _ARROW is None:
+        pix = QPixmap(32, 20)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(theme.TEXT))
+        painter.drawPolygon(QPolygonF([QPointF(2, 2), QPointF(30, 2), QPointF(16, 18)]))
+        painter.end()
+        path = Path(tempfile.gettempdir()) / f"baliedesk-arrow-{os.getpid()}.png"
+        pix.save(str(path), "PNG")
+        _ARROW = path.as_posix()
+    return _ARROW
+
+
+class CounterWindow(QMainWindow):
+    """The baliemedewerker's window. See the module docstring."""
+
+    #: The first complete picture is on screen: the queue after signing in, or
+    #: the sign-in panel with its choices when nobody is signed in yet.
+    loaded = Signal()
+    #: The queue picture was refreshed (tests and tools may wait for it).
+    snapshot_shown = Signal()
+
+    def __init__(self, backend: Backend, settings: Settings, user_id: int | None = None,
+                 counter_id: int | None = None, location_id: int | None = None, *,
+                 clock: Callable[[], dt.datetime] | None = None, watch_feed: bool = True) -> None:
+        super().__init__()
+        self.backend = backend
+        self.settings = settings
+        self.clock = clock or utc_now
+        self.location_id = location_id or settings["location_id"] or None
+        self.session: CounterSession | None = None
+        self.current: TicketInfo | None = None
+        self.snapshot: QueueSnapshot | None = None
+        self.services: dict[int, ServiceInfo] = {}
+        self.timezone: str | None = None  # the location's; the clock shows local time there
+        self._closed = False
+        self._loaded = False
+        self._inflight = 0
+        self._action_busy = False
+        self._action_gen = 0
+        self._snapshot_inflight = False
+        self._snapshot_again = False
+        self._heartbeat_inflight = False
+        self._saving_services = False
+        self._dialog: NoteDialog | None = None
+        self._drafts: dict[tuple[str, int], dict] = {}
+
+        self.setWindowTitle(_("BalieDesk — balie"))
+        self.setObjectName("counterWindow")
+        self.setMinimumSize(1100, 680)
+        self.resize(1366, 768)
+        self._build()
+        self._shortcuts()
+
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(1000)
+        self._tick_timer.timeout.connect(self._tick)
+        self._tick_timer.start()
+        self._heartbeat_timer = QTimer(self)
+        self._heartbeat_timer.setInterval(max(5, int(settings["heartbeat_s"])) * 1000)
+        self._heartbeat_timer.timeout.connect(self._heartbeat)
+        self._tick()
+
+        self.feed: FeedWatcher | None = None
+        if watch_feed:
+            self.feed = FeedWatcher(backend)
+            self.feed.changed.connect(self.request_snapshot)
+            self.feed.connection_changed.connect(self._on_connection)
+            self.feed.start()
+
+        if user_id and counter_id:
+            self._sign_in(user_id, counter_id, None)
+        else:
+            self._load_sign_in_choices(preselect_user=settings["user_id"] or None)
+
+    # ------------------------------------------------------------------
+    # building
+    # ------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QWidget(self)
+        root.setObjectName("counterRoot")
+        self.setCentralWidget(root)
+        self.message_bar = MessageBar(root)
+        self.header = Header(root)
+        self.header.sign_out_requested.connect(self._sign_out)
+        self.stack = QStackedWidget(root)
+
+        self.sign_in_panel = SignInPanel(self.stack)
+        self.sign_in_panel.location_chosen.connect(self._location_chosen)
+        self.sign_in_panel.user_chosen.connect(self._load_counters_for)
+        self.sign_in_panel.sign_in_requested.connect(self._sign_in)
+
+        self.work = QWidget(self.stack)
+        self.work.setObjectName("workPage")
+        self.visitor = VisitorPanel(self.work)
+        self.services_panel = ServicesPanel(self.work)
+        self.services_panel.changed.connect(self._save_services)
+        self.waiting = WaitingPanel(self.work)
+        self.waiting.only_mine_changed.connect(lambda _on: self._show_waiting())
+        self.counters = CountersPanel(self.work)
+        self.counters.release_requested.connect(self._release)
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        left.addWidget(self.visitor, 1)
+        left.addWidget(self.services_panel)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(self.waiting, 3)
+        right.addWidget(self.counters, 2)
+        work_layout = QHBoxLayout(self.work)
+        work_layout.setContentsMargins(16, 12, 16, 16)
+        work_layout.setSpacing(16)
+        work_layout.addLayout(left, 4)
+        work_layout.addLayout(right, 5)
+
+        self.stack.addWidget(self.sign_in_panel)
+        self.stack.addWidget(self.work)
+        lay = QVBoxLayout(root)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.header)
+        bar_holder = QVBoxLayout()
+        bar_holder.setContentsMargins(16, 8, 16, 0)
+        bar_holder.addWidget(self.message_bar)
+        lay.addLayout(bar_holder)
+        lay.addWidget(self.stack, 1)
+        root.setStyleSheet(self._stylesheet())
+
+        v = self.visitor
+        v.next_button.clicked.connect(self.call_next)
+        v.recall_button.clicked.connect(self.recall)
+        v.start_button.clicked.connect(self.start_serving)
+        v.no_show_button.clicked.connect(self.no_show)
+        v.requeue_button.clicked.connect(self.open_requeue)
+        v.transfer_button.clicked.connect(self.open_transfer)
+        v.finish_button.clicked.connect(self.open_finish)
+        self.action_buttons: dict[TicketAction, QPushButton] = {
+            TicketAction.RECALL: v.recall_button,
+            TicketAction.START: v.start_button,
+            TicketAction.NO_SHOW: v.no_show_button,
+            TicketAction.REQUEUE: v.requeue_button,
+            TicketAction.TRANSFER: v.transfer_button,
+            TicketAction.FINISH: v.finish_button,
+        }
+        self.stack.setCurrentWidget(self.sign_in_panel)
+        self._update_actions()
+
+    @staticmethod
+    def _stylesheet() -> str:
+        arrow = _arrow_file()
+        return f"""
+#counterRoot {{ background: {theme.BACKGROUND}; }}
+#visitorNumber {{ color: {theme.TEXT}; }}
+QPushButton#nextButton {{ border-radius: {theme.RADIUS * 2}px; padding: 8px 16px; }}
+QPushButton#nextButton:focus, QPushButton#finishButton:focus {{ border: 4px solid {theme.FOCUS}; }}
+QCheckBox {{ spacing: 10px; }}
+#counterHeader QPushButton {{ color: {theme.ON_PRIMARY}; background: {theme.PRIMARY_DARK};
+    border: 1px solid {theme.ON_PRIMARY}; padding: 6px 18px; }}
+#counterHeader QPushButton:focus {{ border: 3px solid {theme.FOCUS}; }}
+QComboBox {{ min-height: 32px; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 36px;
+    border: none; border-left: 1px solid {theme.PANEL_BORDER}; }}
+QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
+"""
+
+    def _shortcuts(self) -> None:
+        v = self.visitor
+        pairs = [
+            ("F1", v.next_button), ("Ctrl+Space", v.next_button), ("F2", v.recall_button),
+            ("F3", v.start_button), ("F4", v.no_show_button), ("F5", v.requeue_button),
+            ("F6", v.transfer_button), ("Ctrl+Return", v.finish_button), ("Ctrl+Enter", v.finish_button),
+        ]
+        self._shortcut_objects = []
+        for keys, button in pairs:
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(lambda b=button: self._press(b))
+            self._shortcut_objects.append(sc)
+
+    def _press(self, button: QPushButton) -> None:
+        if button.isEnabled() and button.isVisible() and self.stack.currentWidget() is self.work:
+            button.click()
+
+    # ------------------------------------------------------------------
+    # running service calls
+    # ------------------------------------------------------------------
+    def _run(self, func: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+             on_error: Callable[[BaseException], None] | None = None) -> None:
+        """``run_task`` with bookkeeping: counts what is in flight (``wait_until_idle``)
+        and drops answers that arrive after the window closed."""
+        self._inflight += 1
+
+        def done(result: Any) -> None:
+            self._inflight -= 1
+            if not self._closed and on_done is not None:
+                on_done(result)
+
+        def error(exc: BaseException) -> None:
+            self._inflight -= 1
+            if self._closed:
+                return
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.show_error(exc)
+
+        run_task(func, done, error)
+
+    def is_idle(self) -> bool:
+        return self._inflight == 0 and not self._snapshot_again
+
+    def wait_until_idle(self, timeout_ms: int = 10000) -> bool:
+        """Process events until no service call is in flight (for tests, screenshots, tools)."""
+        timer = QElapsedTimer()
+        timer.start()
+        while timer.elapsed() < timeout_ms:
+            QCoreApplication.processEvents()
+            if self.is_idle():
+                QCoreApplication.processEvents()
+                if self.is_idle():
+                    return True
+            runner().wait(10)
+        return self.is_idle()
+
+    def show_error(self, err: BaseException) -> None:
+        self.message_bar.show_message(message_for(err), "error")
+
+    def show_info(self, text: str, kind: str = "info") -> None:
+        self.message_bar.show_message(text, kind)
+
+    # ------------------------------------------------------------------
+    # sign-in
+    # ------------------------------------------------------------------
+    def _load_sign_in_choices(self, preselect_user: int | None = None) -> None:
+        self.stack.setCurrentWidget(self.sign_in_panel)
+        self.header.set_signed_in(None, None)
+        self.sign_in_panel.set_busy(True, _("Gegevens laden …"))
+        wanted_location = self.location_id
+        backend = self.backend
+
+        def load():
+            locations = setup.list_locations(backend)
+            loc = next((x for x in locations if x.id == wanted_location), locations[0] if locations else None)
+            users = setup.sign_in_choices(backend, SERVING_ROLES)
+            services = setup.list_services(backend, loc.id) if loc else ()
+            return locations, loc, users, services
+
+        def done(result) -> None:
+            locations, loc, users, services = result
+            self.sign_in_panel.set_busy(False)
+            self.location_id = loc.id if loc else None
+            self.timezone = loc.timezone if loc else None
+            self._tick()
+            self.sign_in_panel.set_locations(locations, self.location_id)
+            self.sign_in_panel.set_users(users, preselect_user)
+            self.sign_in_panel.set_services(services)
+            if loc is None:
+                self.show_info(_("Er is nog geen locatie ingesteld. Vraag het uw beheerder."), "warning")
+            if self.sign_in_panel.user_id() is not None:
+                self._load_counters_for(self.sign_in_panel.user_id())
+            else:
+                self._mark_loaded()
+
+        def failed(exc: BaseException) -> None:
+            self.sign_in_panel.set_busy(False)
+            self.show_error(exc)
+            self._mark_loaded()
+
+        self._run(load, done, failed)
+
+    def _location_chosen(self, location_id: int) -> None:
+        self.location_id = location_id
+        backend = self.backend
+        self._run(lambda: setup.list_services(backend, location_id), self.sign_in_panel.set_services)
+        if self.sign_in_panel.user_id() is not None:
+            self._load_counters_for(self.sign_in_panel.user_id())
+
+    def _load_counters_for(self, user_id: int) -> None:
+        if self.location_id is None:
+            return
+        backend, location_id, now = self.backend, self.location_id, self.clock()
+        preselect = self.settings["counter_id"] or None
+
+        def done(counters) -> None:
+            self.sign_in_panel.set_counters(counters, preselect, user_id)
+            self._mark_loaded()
+
+        def failed(exc: BaseException) -> None:
+            self.show_error(exc)
+            self._mark_loaded()
+
+        self._run(lambda: queue.counters_at(backend, user_id, location_id, now), done, failed)
+
+    def _sign_in(self, user_id: int, counter_id: int, service_ids: list[int] | None) -> None:
+        backend, now = self.backend, self.clock()
+        self.sign_in_panel.set_busy(True, _("Aanmelden …"))
+
+        def done(session: CounterSession) -> None:
+            self.sign_in_panel.set_busy(False)
+            self.message_bar.clear()
+            self._start_session(session)
+
+        def failed(exc: BaseException) -> None:
+            self.sign_in_panel.set_busy(False)
+            self.show_error(exc)
+            if self.stack.currentWidget() is not self.sign_in_panel or not self.sign_in_panel.user_combo.count():
+                self._load_sign_in_choices(preselect_user=user_id)
+
+        self._run(lambda: queue.sign_in(backend, user_id, counter_id, now, service_ids), done, failed)
+
+    def _start_session(self, session: CounterSession) -> None:
+        self.session = session
+        self.location_id = session.counter.location_id
+        self._action_gen += 1
+        self._set_current(session.current)
+        self.header.set_signed_in(session.counter.display_name, session.user.display_name)
+        self.setWindowTitle(_("BalieDesk — {counter} — {name}").format(
+            counter=session.counter.display_name, name=session.user.display_name))
+        self.stack.setCurrentWidget(self.work)
+        self._remember(session)
+        self._heartbeat_timer.start()
+        if session.current is not None:
+            self.show_info(_("U had nog nummer {number}. U kunt verder met deze bezoeker.").format(
+                number=session.current.display_number))
+        self.request_snapshot()
+        self.visitor.next_button.setFocus()
+
+    def _remember(self, session: CounterSession) -> None:
+        try:
+            self.settings["counter_id"] = session.counter.id
+            self.settings["user_id"] = session.user.id
+            self.settings["location_id"] = session.counter.location_id
+            self.settings.save()
+        except (OSError, ValueError, TypeError):
+            log.warning("could not remember the counter in the settings", exc_info=True)
+
+    def _sign_out(self) -> None:
+        if self.session is None:
+            return
+        if self.current is not None:
+            self.show_info(_("Rond eerst nummer {number} af, of zet het terug in de rij. Daarna kunt u afmelden.")
+                           .format(number=self.current.display_number), "warning")
+            return
+        backend, s, now = self.backend, self.session, self.clock()
+
+        def done(_result) -> None:
+            self._heartbeat_timer.stop()
+            self.session = None
+            self._set_current(None)
+            self.snapshot = None
+            self.show_info(_("U bent afgemeld bij {counter}.").format(counter=s.counter.display_name), "success")
+            self._load_sign_in_choices(preselect_user=s.user.id)
+
+        self._run(lambda: queue.sign_out(backend, s.user.id, s.counter.id, now), done)
+
+    def _heartbeat(self) -> None:
+        if self.session is None or self._heartbeat_inflight:
+            return
+        self._heartbeat_inflight = True
+        backend, s, now = self.backend, self.session, self.clock()
+
+        def done(_result) -> None:
+            self._heartbeat_inflight = False
+
+        def failed(exc: BaseException) -> None:
+            self._heartbeat_inflight = False
+            if not isinstance(exc, StorageUnavailable):  # the header already says so
+                self.show_error(exc)
+
+        self._run(lambda: queue.heartbeat(backend, s.user.id, s.counter.id, now), done, failed)
+
+    # ------------------------------------------------------------------
+    # the queue picture
+    # ------------------------------------------------------------------
+    def request_snapshot(self) -> None:
+        """Re-read the queue; while a read is in flight, remember to read once more after it."""
+        if self.session is None or self._closed:
+            return
+        if self._snapshot_inflight:
+            self._snapshot_again = True
+            return
+        self._snapshot_inflight = True
+        gen, quiet = self._action_gen, not self._action_busy
+        backend, user_id, location_id, now = self.backend, self.session.user.id, self.location_id, self.clock()
+
+        def done(snap: QueueSnapshot) -> None:
+            self._snapshot_inflight = False
+            if self.session is not None and snap.location.id == self.location_id:
+                in_step = quiet and gen == self._action_gen and not self._action_busy
+                self._apply_snapshot(snap, reconcile=in_step)
+            self._after_snapshot()
+
+        def failed(exc: BaseException) -> None:
+            self._snapshot_inflight = False
+            if not isinstance(exc, StorageUnavailable) or self.snapshot is None:
+                self.show_error(exc)
+            self._after_snapshot()
+
+        self._run(lambda: queue.queue_snapshot(backend, user_id, location_id, now), done, failed)
+
+    def _after_snapshot(self) -> None:
+        if self._snapshot_again:
+            self._snapshot_again = False
+            self.request_snapshot()
+
+    def _apply_snapshot(self, snap: QueueSnapshot, *, reconcile: bool) -> None:
+        assert self.session is not None
+        self.snapshot = snap
+        self.timezone = snap.location.timezone
+        self.services = {q.service.id: q.service for q in snap.services}
+        me = next((c for c in snap.counters if c.id == self.session.counter.id), None)
+        if me is not None and not self._saving_services:
+            self.session = CounterSession(me, self.session.user, self.session.current,
+                                          snap.location.no_show_after_recalls)
+        if reconcile:
+            mine = next((t for t in snap.held if t.counter_id == self.session.counter.id), None)
+            if mine is None and self.current is not None:
+                self.show_info(_("Nummer {number} staat niet meer bij uw balie.").format(
+                    number=self.current.display_number), "warning")
+            self._set_current(mine)
+        ordered = sorted(self.services.values(), key=lambda s: (s.sort_order, s.prefix))
+        self.services_panel.set_services(ordered, self.session.counter.service_ids)
+        self._show_waiting()
+        self.counters.update_counters(snap.counters, snap.held, self.session.counter.id, self._can_release(),
+                                      snap.location.timezone)
+        self._show_current()
+        self._tick()
+        self.snapshot_shown.emit()
+        self._mark_loaded()
+
+    def _mark_loaded(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.loaded.emit()
+
+    def _my_service_ids(self) -> set[int]:
+        return set(self.session.counter.service_ids) if self.session else set()
+
+    def _show_waiting(self) -> None:
+        if self.snapshot is None or self.session is None:
+            return
+        mine, me = self._my_service_ids(), self.session.counter.id
+        only_mine = self.waiting.only_mine.isChecked()
+        rows = [
+            w for w in self.snapshot.waiting
+            if not only_mine or w.ticket.target_counter_id == me
+            or (w.ticket.target_counter_id is None and w.ticket.service_id in mine)
+        ]
+        now_ms = int(self.clock().timestamp() * 1000)
+        self.waiting.model.set_rows(rows, self.services, me, now_ms)
+        if rows:
+            self.waiting.set_empty(False, "")
+        elif only_mine and not mine:
+            self.waiting.set_empty(True, _("U heeft nog geen diensten gekozen. Kies ze bij 'Mijn diensten'."))
+        else:
+            self.waiting.set_empty(True, _("Er wacht nu niemand voor uw diensten.") if only_mine
+                                   else _("Er wacht nu niemand."))
+        self.waiting.summary_label.setText(
+            ngettext("{n} bezoeker", "{n} bezoekers", len(rows)).format(n=len(rows)))
+        self._update_counts(now_ms)
+
+    def _update_counts(self, now_ms: int) -> None:
+        if self.snapshot is None:
+            return
+        counts: dict[int, tuple[int, float]] = {}
+        for w in self.snapshot.waiting:
+            n, longest = counts.get(w.ticket.service_id, (0, 0.0))
+            counts[w.ticket.service_id] = (n + 1, max(longest, (now_ms - w.ticket.arrived_ms) / 1000.0))
+        ordered = sorted((s for s in self.services.values() if s.active), key=lambda s: (s.sort_order, s.prefix))
+        self.waiting.counts.update_counts(ordered, counts, self._my_service_ids())
+
+    def _tick(self) -> None:
+        now = self.clock()
+        self.header.set_clock(local_time(now, self.timezone))
+        if self.snapshot is not None:
+            now_ms = int(now.timestamp() * 1000)
+            self.waiting.model.tick(now_ms)
+            self._update_counts(now_ms)
+
+    def _on_connection(self, connected: bool) -> None:
+        was = self.header.connected
+        self.header.set_connected(connected)
+        if connected and was is False:
+            self.request_snapshot()
+            if self.message_bar.kind == "error":
+                self.message_bar.clear()
+
+    def _can_release(self) -> bool:
+        return self.session is not None and allows(self.session.user.role, Permission.RELEASE_TICKET)
+
+    # ------------------------------------------------------------------
+    # the visitor
+    # ------------------------------------------------------------------
+    def _set_current(self, ticket: TicketInfo | None) -> None:
+        if ticket is not None and not TicketState(ticket.state).is_held:
+            ticket = None
+        self.current = ticket
+        self._show_current()
+
+    def _show_current(self) -> None:
+        t = self.current
+        limit = self.session.no_show_after_recalls if self.session else 0
+        self.visitor.show_ticket(t, limit, self.clock(), self.timezone)
+        service = self.services.get(t.service_id) if t else None
+        self.visitor.set_service_color(service.color if service else None)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        signed_in = self.session is not None
+        free = signed_in and not self._action_busy and self._dialog is None
+        t = self.current
+        allowed = allowed_actions(TicketState(t.state)) if t else frozenset()
+        self.visitor.next_button.setEnabled(free and t is None)
+        limit = self.session.no_show_after_recalls if self.session else 0
+        for action, button in self.action_buttons.items():
+            ok = free and action in allowed
+            if action is TicketAction.NO_SHOW:
+                ok = ok and t is not None and t.recall_count >= limit
+            button.setEnabled(ok)
+        hint = ""
+        if t is not None and TicketAction.NO_SHOW in allowed and t.recall_count < limit:
+            left = limit - t.recall_count
+            hint = ngettext("'Niet gekomen' kan als u nog {n} keer opnieuw oproept.",
+                            "'Niet gekomen' kan als u nog {n} keer opnieuw oproept.", left).format(n=left)
+        self.visitor.no_show_hint.setText(hint)
+        self.visitor.no_show_hint.setVisible(bool(hint))
+
+    def _act(self, func: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+             dialog: NoteDialog | None = None) -> bool:
+        """Run one visitor action; only one at a time (a second F1 while the first
+        is on its way does nothing)."""
+        if self.session is None or self._action_busy:
+            return False
+        self._action_busy = True
+        self._update_actions()
+
+        def done(result: Any) -> None:
+            self._action_busy = False
+            self._action_gen += 1
+            if on_done is not None:
+                on_done(result)
+            self._update_actions()
+            self.request_snapshot()
+
+        def failed(exc: BaseException) -> None:
+            self._action_busy = False
+            self._action_gen += 1
+            if dialog is not None and self._dialog is dialog:
+                dialog.show_error(message_for(exc))
+            else:
+                self.show_error(exc)
+            self._update_actions()
+            self.request_snapshot()
+
+        self._run(func, done, failed)
+        return True
+
+    def _ids(self) -> tuple[int, int]:
+        assert self.session is not None
+        return self.session.user.id, self.session.counter.id
+
+    def call_next(self) -> None:
+        if self.session is None or self.current is not None:
+            return
+        backend, (user_id, counter_id), now = self.backend, self._ids(), self.clock()
+
+        def done(ticket: TicketInfo | None) -> None:
+            if ticket is None:
+                self.show_info(_("Er wacht nu niemand voor uw diensten."))
+            else:
+                if self.message_bar.kind in ("info", "success"):
+                    self.message_bar.clear()
+            self._set_current(ticket)
+
+        self._act(lambda: queue.call_next(backend, user_id, counter_id, now), done)
+
+    def _ticket_action(self, func: Callable[..., TicketInfo], success: str | None = None) -> None:
+        t = self.current
+        if t is None:
+            return
+        backend, (user_id, counter_id), now = self.backend, self._ids(), self.clock()
+
+        def done(ticket: TicketInfo) -> None:
+            self._set_current(ticket)
+            if success:
+                self.show_info(success.format(number=ticket.display_number), "success")
+
+        self._act(lambda: func(backend, user_id, counter_id, t.id, now), done)
+
+    def recall(self) -> None:
+        self._ticket_action(queue.recall)
+
+    def start_serving(self) -> None:
+        self._ticket_action(queue.start_serving)
+
+    def no_show(self) -> None:
+        self._ticket_action(queue.no_show, _("Nummer {number} is niet gekomen. U kunt de volgende oproepen."))
+
+    # -- dialogs -----------------------------------------------------------
+    def _open_dialog(self, kind: str, dialog: NoteDialog, save: Callable[[dict], Callable[[], TicketInfo]],
+                     success: str) -> None:
+        assert self.current is not None
+        ticket = self.current
+        self._dialog = dialog
+        self._update_actions()
+
+        def submitted(values: dict) -> None:
+            try:
+                note = clean_text(values.get("note"), field="note", max_length=NOTE_MAX_LENGTH)
+            except ValidationError as exc:
+                dialog.show_error(message_for(exc))
+                return
+            call = save({**values, "note": note or None})
+            dialog.set_busy(True)
+
+            def done(result: TicketInfo) -> None:
+                self._drafts.pop((kind, ticket.id), None)
+                dialog.set_busy(False)
+                dialog.accept()
+                self._set_current(result)
+                self.show_info(success.format(number=result.display_number), "success")
+
+            if not self._act(call, done, dialog):
+                dialog.show_error(_("Even geduld. De vorige actie is nog bezig. Probeer het zo nog eens."))
+
+        def finished(result: int) -> None:
+            if result != NoteDialog.DialogCode.Accepted.value:
+                self._drafts[(kind, ticket.id)] = dialog.values()
+            if self._dialog is dialog:
+                self._dialog = None
+            self._update_actions()
+            dialog.deleteLater()
+
+        dialog.submitted.connect(submitted)
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _draft(self, kind: str) -> dict:
+        assert self.current is not None
+        return self._drafts.get((kind, self.current.id), {})
+
+    def open_finish(self) -> None:
+        if not self._can_open(TicketAction.FINISH):
+            return
+        draft = self._draft("finish")
+        kwargs = {"note": draft.get("note", "")}
+        if "outcome" in draft:
+            kwargs["outcome"] = draft["outcome"]
+        dialog = FinishDialog(self.current, self, **kwargs)
+        backend, (user_id, counter_id), now_fn, ticket_id = self.backend, self._ids(), self.clock, self.current.id
+
+        def save(values: dict):
+            now = now_fn()
+            return lambda: queue.finish(backend, user_id, counter_id, ticket_id, now, values["outcome"],
+                                        values["note"])
+
+        self._open_dialog("finish", dialog, save, _("Nummer {number} is afgerond."))
+
+    def open_requeue(self) -> None:
+        if not self._can_open(TicketAction.REQUEUE):
+            return
+        dialog = RequeueDialog(self.current, self, note=self._draft("requeue").get("note", ""))
+        backend, (user_id, counter_id), now_fn, ticket_id = self.backend, self._ids(), self.clock, self.current.id
+
+        def save(values: dict):
+            now = now_fn()
+            return lambda: queue.requeue(backend, user_id, counter_id, ticket_id, now, priority=values["priority"],
+                                         note=values["note"])
+
+        self._open_dialog("requeue", dialog, save, _("Nummer {number} staat weer in de rij."))
+
+    def open_transfer(self) -> None:
+        if not self._can_open(TicketAction.TRANSFER):
+            return
+        services = sorted(self.services.values(), key=lambda s: (s.sort_order, s.prefix))
+        counters: tuple[CounterInfo, ...] = self.snapshot.counters if self.snapshot else ()
+        dialog = TransferDialog(self.current, services, counters, self.session.counter.id, self,
+                                note=self._draft("transfer").get("note", ""))
+        backend, (user_id, counter_id), now_fn, ticket_id = self.backend, self._ids(), self.clock, self.current.id
+
+        def save(values: dict):
+            now = now_fn()
+            return lambda: queue.transfer(backend, user_id, counter_id, ticket_id, now,
+                                          to_service_id=values["to_service_id"], to_counter_id=values["to_counter_id"],
+                                          priority=values["priority"], note=values["note"])
+
+        self._open_dialog("transfer", dialog, save, _("Nummer {number} is doorgestuurd."))
+
+    def _can_open(self, action: TicketAction) -> bool:
+        button = self.action_buttons[action]
+        return self.current is not None and self._dialog is None and button.isEnabled()
+
+    # -- my services -------------------------------------------------------
+    def _save_services(self, service_ids: list[int]) -> None:
+        if self.session is None:
+            return
+        backend, (user_id, counter_id), now = self.backend, self._ids(), self.clock()
+        self._saving_services = True
+        self.session = CounterSession(
+            self._with_services(self.session.counter, service_ids), self.session.user, self.session.current,
+            self.session.no_show_after_recalls)
+        self._show_waiting()
+
+        def done(session: CounterSession) -> None:
+            self._saving_services = False
+            self.session = CounterSession(session.counter, session.user, self.session.current if self.session
+                                          else session.current, session.no_show_after_recalls)
+            self.services_panel.set_selected(session.counter.service_ids)
+            self._show_waiting()
+            self.request_snapshot()
+
+        def failed(exc: BaseException) -> None:
+            self._saving_services = False
+            self.show_error(exc)
+            self.request_snapshot()  # puts the boxes back as they are stored
+
+        self._run(lambda: queue.set_counter_services(backend, user_id, counter_id, service_ids, now), done, failed)
+
+    @staticmethod
+    def _with_services(c: CounterInfo, service_ids: list[int]) -> CounterInfo:
+        return CounterInfo(c.id, c.location_id, c.name, c.display_name, c.active, tuple(sorted(service_ids)),
+                           c.signed_in_user_id, c.signed_in_user_name, c.last_seen_at, c.gone)
+
+    # -- team lead: release ---------------------------------------------
+    def confirm(self, title: str, text: str, yes: str) -> bool:
+        """Ask a yes/no question (a modal box; tests replace this method)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
+        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        no_button = box.addButton(_("Annuleren"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(no_button)
+        box.exec()
+        return box.clickedButton() is yes_button
+
+    def _release(self, ticket: TicketInfo, counter: CounterInfo) -> None:
+        if self.session is None:
+            return
+        force = False
+        if not counter.gone:
+            force = self._confirm_force(ticket, counter.display_name, counter.signed_in_user_name)
+            if not force:
+                return
+        self._do_release(ticket, force)
+
+    def _confirm_force(self, ticket: TicketInfo, counter_name: str, user_name: str | None) -> bool:
+        return self.confirm(
+            _("Toch vrijgeven?"),
+            _("{counter} lijkt nog in gebruik door {name}. Als u nummer {number} vrijgeeft, gaat het vooraan "
+              "in de rij. Toch vrijgeven?").format(counter=counter_name, name=user_name or _("een collega"),
+                                                   number=ticket.display_number),
+            _("Toch vrijgeven"),
+        )
+
+    def _do_release(self, ticket: TicketInfo, force: bool) -> None:
+        backend, user_id, now = self.backend, self.session.user.id, self.clock()
+
+        def done(result: TicketInfo) -> None:
+            self.show_info(_("Nummer {number} staat weer vooraan in de rij.").format(number=result.display_number),
+                           "success")
+            self.request_snapshot()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, CounterInUse) and not force:
+                if self._confirm_force(ticket, exc.counter_name, exc.user_name):
+                    self._do_release(ticket, True)
+                return
+            self.show_error(exc)
+            self.request_snapshot()
+
+        self._run(lambda: queue.release(backend, user_id, ticket.id, now, force=force), done, failed)
+
+    # ------------------------------------------------------------------
+    # closing
+    # ------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop timers and the feed. The counter stays signed in and keeps its
+        visitor: the next start resumes it."""
+        if self._closed:
+            return
+        self._closed = True
+        self._tick_timer.stop()
+        self._heartbeat_timer.stop()
+        if self.feed is not None:
+            self.feed.stop()
