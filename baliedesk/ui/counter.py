@@ -123,6 +123,7 @@ class CounterWindow(QMainWindow):
         self._heartbeat_inflight = False
         self._saving_services = False
         self._dialog: NoteDialog | None = None
+        self._wanted_counter: int | None = counter_id
         self._drafts: dict[tuple[str, int], dict] = {}
 
         self.setWindowTitle(_("BalieDesk — balie"))
@@ -359,7 +360,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         if self.location_id is None:
             return
         backend, location_id, now = self.backend, self.location_id, self.clock()
-        preselect = self.settings["counter_id"] or None
+        preselect = self._wanted_counter or self.settings["counter_id"] or None
 
         def done(counters) -> None:
             self.sign_in_panel.set_counters(counters, preselect, user_id)
@@ -489,6 +490,9 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self.timezone = snap.location.timezone
         self.services = {q.service.id: q.service for q in snap.services}
         me = next((c for c in snap.counters if c.id == self.session.counter.id), None)
+        if me is not None and me.signed_in_user_id != self.session.user.id:
+            self._lost_counter(me)
+            return
         if me is not None and not self._saving_services:
             self.session = CounterSession(me, self.session.user, self.session.current,
                                           snap.location.no_show_after_recalls)
@@ -506,6 +510,24 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self._show_current()
         self._tick()
         self.snapshot_shown.emit()
+        self._mark_loaded()
+
+    def _lost_counter(self, counter: CounterInfo) -> None:
+        """Someone else signed in here (this window had been silent too long):
+        stop working here and offer the sign-in panel again."""
+        user = self.session.user if self.session else None
+        self._heartbeat_timer.stop()
+        self.session = None
+        self._set_current(None)
+        self.snapshot = None
+        if counter.signed_in_user_name:
+            text = _("{name} heeft zich aangemeld bij {counter}. U bent daar nu afgemeld.").format(
+                name=counter.signed_in_user_name, counter=counter.display_name)
+        else:
+            text = _("U bent niet meer aangemeld bij {counter}. Meld u opnieuw aan.").format(
+                counter=counter.display_name)
+        self.show_info(text, "warning")
+        self._load_sign_in_choices(preselect_user=user.id if user else None)
         self._mark_loaded()
 
     def _mark_loaded(self) -> None:
@@ -562,6 +584,8 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self.header.set_connected(connected)
         if connected and was is False:
             self.request_snapshot()
+            if self.session is None and self.sign_in_panel.user_combo.count() == 0:
+                self._load_sign_in_choices(preselect_user=self.settings["user_id"] or None)
             if self.message_bar.kind == "error":
                 self.message_bar.clear()
 

@@ -588,6 +588,20 @@ def test_released_by_team_lead_the_counter_lets_go_by_itself(qtbot, backend, see
     assert enabled(w)["next"]
 
 
+def test_a_colleague_taking_over_a_silent_counter_signs_this_window_out(qtbot, backend, seeded, windows, now,
+                                                                        clock):
+    w = windows(backend, seeded, "anne", "Balie 1")
+    later = now + 10 * MIN  # Anne's window said nothing for 10 minutes: the counter counts as gone
+    queue.sign_in(backend, seeded.users["jeroen"], seeded.counters["Balie 1"], later)
+    clock.advance(600)
+    qtbot.waitUntil(lambda: w.session is None, timeout=10_000)
+    assert w.wait_until_idle()
+    assert w.stack.currentWidget() is w.sign_in_panel
+    assert w.message_bar.text() == "Jeroen Bakker heeft zich aangemeld bij Balie 1. U bent daar nu afgemeld."
+    assert not w._heartbeat_timer.isActive()
+    assert w.sign_in_panel.user_id() == seeded.users["anne"]
+
+
 # ---------------------------------------------------------------------------
 # header: sign-out, heartbeat, connection
 # ---------------------------------------------------------------------------
