@@ -3,6 +3,7 @@
     python -m baliedesk demo                 all windows on a fresh seeded SQLite database
     python -m baliedesk demo --seed-only --database-url URL
     python -m baliedesk counter|kiosk        one window on the configured database
+    python -m baliedesk display [--screen N] [--windowed]   the hall screen (wachtrijscherm)
     python -m baliedesk screenshot --out DIR
     python -m baliedesk db upgrade --database-url URL
 """
@@ -65,7 +66,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     from baliedesk.ui.launch import run_windows
 
-    return run_windows(db, ["counter", "kiosk"], demo=True)
+    hall = _start_hall_screen_process(db)
+    try:
+        return run_windows(db, ["counter", "kiosk"], demo=True)
+    finally:
+        _stop_process(hall)
+
+
+#: The demo hands its database URL to the hall screen process here (not on the
+#: command line, where a PostgreSQL password would show in the process list).
+DISPLAY_URL_ENV = "BALIEDESK_DISPLAY_DATABASE_URL"
+
+
+def _start_hall_screen_process(db):
+    """The demo's hall screen: a second process, as on a real hall PC."""
+    import os
+    import subprocess
+
+    env = dict(os.environ, **{DISPLAY_URL_ENV: db.url})
+    try:
+        return subprocess.Popen([sys.executable, "-m", "baliedesk", "display", "--windowed"], env=env)
+    except OSError as exc:
+        log.warning("could not start the hall screen: %s", exc)
+        return None
+
+
+def _stop_process(proc) -> None:
+    import subprocess
+
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def cmd_display(args: argparse.Namespace) -> int:
+    import os
+
+    args.database_url = args.database_url or os.environ.get(DISPLAY_URL_ENV, "")
+    db = _database(args)
+    from baliedesk.display.app import run_display
+
+    return run_display(db, screen=args.screen, windowed=args.windowed)
 
 
 def cmd_window(args: argparse.Namespace) -> int:
@@ -85,9 +130,12 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     args.keep = True
     db = _database(args)
     _ensure_demo_data(db)
+    from baliedesk.display.app import display_screenshots
     from baliedesk.ui.launch import take_screenshots
 
     for path in take_screenshots(db, Path(args.out)):
+        print(path)
+    for path in display_screenshots(db, Path(args.out)):
         print(path)
     return 0
 
@@ -102,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--database-url", default="", help="sqlite:///path or postgresql://user@host/db "
                        "(default: the SQLite file in your data folder)")
 
-    p = sub.add_parser("demo", help="open the counter and kiosk windows on a seeded demo database")
+    p = sub.add_parser("demo", help="open the counter, kiosk and hall screen on a seeded demo database")
     db_arg(p)
     p.add_argument("--seed-only", action="store_true", help="only create and seed the database, open no window")
     p.add_argument("--keep", action="store_true", help="keep the previous demo database instead of starting fresh")
@@ -113,6 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         db_arg(p)
         p.set_defaults(func=cmd_window)
+
+    p = sub.add_parser("display", help="open the hall screen (wachtrijscherm), full screen")
+    db_arg(p)
+    p.add_argument("--screen", type=int, default=None, metavar="N",
+                   help="the monitor to fill, 0 for the first (default: the display_screen setting)")
+    p.add_argument("--windowed", action="store_true", help="a 1280x720 window instead of full screen (testing)")
+    p.set_defaults(func=cmd_display)
 
     p = sub.add_parser("screenshot", help="render every window on seeded data to PNG files (offscreen)")
     db_arg(p)

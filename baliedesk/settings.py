@@ -38,6 +38,15 @@ OPTIONS: dict[str, Option] = {
         Option("display_user", str, "scherm-hal", "The device account the hall screen reads as"),
         Option("heartbeat_s", int, 30, "How often a counter tells it is still alive"),
         Option("language", str, "", "Language of the screens; empty: Dutch"),
+        # The hall screen (wachtrijscherm); the location name comes from the database.
+        Option("display_screen", int, 0, "Hall screen: the monitor it fills (0: the first); --screen overrides"),
+        Option("display_color", str, "#0B4F8A", "Hall screen: the municipality's colour (#RRGGBB) for the top bar"),
+        Option("display_logo", str, "", "Hall screen: path to the municipality's logo (PNG or SVG); empty: none"),
+        Option("display_message", str, "", "Hall screen: the message line at the bottom; empty: a standard welcome"),
+        Option("display_recent_calls", int, 6, "Hall screen: how many earlier calls are listed (0 to 10)"),
+        Option("display_highlight_s", int, 8, "Hall screen: how long a new call stays highlighted, in seconds"),
+        Option("display_chime", bool, True, "Hall screen: play a chime on every call (where there is audio)"),
+        Option("display_speech", bool, False, "Hall screen: also say the number aloud in Dutch (where a voice exists)"),
     ]
 }
 

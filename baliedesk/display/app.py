@@ -1,0 +1,143 @@
+"""Starting the hall screen: its own process, full screen on a chosen monitor.
+
+``cli.py`` (the composition root) opens the database and calls
+
+* :func:`run_display` for ``python -m baliedesk display [--screen N] [--windowed]``;
+* :func:`display_screenshots` for ``python -m baliedesk screenshot``
+  (``hall-1920x1080.png`` and ``hall-1280x720.png``).
+
+The demo starts ``python -m baliedesk display --windowed`` as a second process
+beside the counter and kiosk windows: exactly how a hall PC works, and it shows
+the change feed carrying calls from one process to another.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication
+
+from baliedesk import i18n
+from baliedesk.display.announce import SilentAnnouncer
+from baliedesk.display.config import HallConfig
+from baliedesk.display.hall import HallScreen
+from baliedesk.display.link import Clock, utc_now
+
+log = logging.getLogger(__name__)
+
+SHOT_SIZES = ((1920, 1080), (1280, 720))
+WINDOWED = (1280, 720)
+
+
+def _settings() -> Any:
+    from baliedesk.settings import Settings
+
+    return Settings()
+
+
+def make_app(settings: Any = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("BalieDesk")
+        app.setApplicationDisplayName("BalieDesk")
+        app.setOrganizationName("BalieDesk")
+    language = settings["language"] if settings is not None else ""
+    i18n.install(language or None)
+    return app
+
+
+def open_hall_screen(backend: Any, *, screen: int | None = None, windowed: bool = False, settings: Any = None,
+                     clock: Clock = utc_now) -> HallScreen:
+    """Create, place, show and start a hall screen (a QApplication must exist)."""
+    settings = settings if settings is not None else _settings()
+    hall = HallScreen(backend, HallConfig.from_settings(settings), clock=clock)
+    screens = QGuiApplication.screens()
+    index = settings["display_screen"] if screen is None else screen
+    if screens and not 0 <= index < len(screens):
+        log.warning("hall screen: there is no monitor %d (there are %d); using the first", index, len(screens))
+        index = 0
+    target = screens[index] if screens else None
+    if windowed:
+        hall.resize(*WINDOWED)
+        if target is not None:
+            area = target.availableGeometry()
+            hall.move(area.x() + max(0, (area.width() - WINDOWED[0]) // 2),
+                      area.y() + max(0, (area.height() - WINDOWED[1]) // 2))
+        hall.show()
+    else:
+        if target is not None:
+            hall.setGeometry(target.geometry())
+        hall.setCursor(Qt.CursorShape.BlankCursor)  # an unattended TV: no mouse pointer in the middle
+        hall.showFullScreen()
+        if target is not None and hall.windowHandle() is not None:
+            hall.windowHandle().setScreen(target)
+            hall.setGeometry(target.geometry())
+    # For whoever stands in front of it with a keyboard: F11 full screen on/off, Ctrl+Q close.
+    QShortcut(QKeySequence("F11"), hall, activated=lambda: hall.showNormal() if hall.isFullScreen()
+              else hall.showFullScreen())
+    QShortcut(QKeySequence("Ctrl+Q"), hall, activated=hall.close)
+    hall.start()
+    return hall
+
+
+def run_display(backend: Any, *, screen: int | None = None, windowed: bool = False) -> int:
+    settings = _settings()
+    app = make_app(settings)
+    hall = open_hall_screen(backend, screen=screen, windowed=windowed, settings=settings)
+    try:
+        return app.exec()
+    finally:
+        hall.shutdown()
+        backend.dispose()
+
+
+def _wait_for(condition, timeout_ms: int = 20_000) -> bool:
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.timeout.connect(lambda: loop.quit() if condition() else None)
+    deadline = QTimer(singleShot=True)
+    deadline.timeout.connect(loop.quit)
+    if condition():
+        return True
+    poll.start(20)
+    deadline.start(timeout_ms)
+    loop.exec()
+    poll.stop()
+    deadline.stop()
+    return condition()
+
+
+def display_screenshots(backend: Any, out_dir: Path | str, *, clock: Clock = utc_now) -> list[Path]:
+    """Render the hall screen on ``backend`` (seeded demo data) to hall-WxH.png; returns the paths."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    settings = _settings()
+    make_app(settings)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    hall = HallScreen(backend, HallConfig.from_settings(settings), announcer=SilentAnnouncer(), clock=clock)
+    paths: list[Path] = []
+    try:
+        hall.resize(*SHOT_SIZES[0])
+        hall.show()
+        hall.start()
+        if not _wait_for(lambda: hall.full_pictures > 0):
+            raise RuntimeError("the hall screen did not read the queue in time: " + hall.notice_text())
+        hall.highlight()  # the newest call as it looks when it has just come in
+        for w, h in SHOT_SIZES:
+            hall.resize(w, h)
+            QApplication.processEvents()
+            path = out_dir / f"hall-{w}x{h}.png"
+            if not hall.grab().save(str(path), "PNG"):
+                raise OSError(f"could not write {path}")
+            paths.append(path)
+    finally:
+        hall.close()
+    return paths

@@ -1,0 +1,242 @@
+"""The hall screen's line to the database: one worker thread that listens and reads.
+
+The thread blocks in the change feed (PostgreSQL LISTEN/NOTIFY, or SQLite
+``PRAGMA data_version`` every 100 ms; see :mod:`baliedesk.storage.feed`). As
+soon as it wakes it reads the calls (``services.hall.hall_calls``: a few small
+queries) and hands them to the GUI thread, which paints the new number; then,
+unless the feed has woken again meanwhile, the full queue picture
+(``queue_snapshot``, for the waiting counts per service), at most about once
+a second. Reading on the thread that woke saves a hop (the hall screen's whole
+job is to be quick); the GUI thread never waits for the database. Both reads
+act as the display device account.
+
+Failures never leave this thread as exceptions. While the database is away
+the feed reconnects with back-off (LISTEN first, then it reports a change, so
+we re-read whatever was missed); a failing read is retried with back-off too.
+``connection_changed(False)`` lets the screen show a small notice and keep its
+last picture. A configuration problem (no display account, no location) is
+reported once through ``problem`` with a sentence for the hall.
+
+This is the hall screen's own small cousin of ``baliedesk.ui.feedwatcher``:
+the layer contract keeps the hall screen independent of the desktop windows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QThread, Signal
+
+from baliedesk.domain.errors import InactiveUser, NotFound, PermissionDenied, StorageUnavailable
+from baliedesk.domain.permissions import Role
+from baliedesk.i18n import _
+from baliedesk.services import hall, queue, setup
+from baliedesk.services.ports import Backend
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+#: The first retry of a failed read; a read that fails again counts as a lost connection.
+QUICK_RETRY_S = 0.05
+LOST_AFTER_FAILURES = 2
+#: The waiting counts are read at most this often; the calls at every change.
+FULL_READ_GAP_S = 1.0
+
+
+class NotConfigured(Exception):
+    """This hall screen cannot find its device account or its location."""
+
+
+class HallLink(QThread):
+    calls = Signal(object)               # HallCalls, the quick read
+    snapshot = Signal(object)            # QueueSnapshot, the full picture
+    connection_changed = Signal(bool)
+    problem = Signal(str)                # a sentence for the hall, or "" when solved
+
+    def __init__(self, backend: Backend, *, display_user: str, location_id: int = 0, fetch_calls: int = 24,
+                 clock: Clock = utc_now, poll_s: float = 0.5, refresh_s: float = 30.0,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._display_user = display_user
+        self._location_id = location_id
+        self._fetch_calls = fetch_calls
+        self._clock = clock
+        self._poll_s = poll_s
+        self._refresh_s = refresh_s  # waits and "balie open" change with time alone
+        self._stop = False
+        self._feed: Any = None
+        self._ids: tuple[int, int] | None = None
+        self._connected: bool | None = None
+        self._read_ok = False
+        self._problem = ""
+        self._failures = 0
+        self.reads = 0  # pictures read, for tests and diagnostics
+
+    @property
+    def feed(self) -> Any:
+        """The change feed in use (tests reach under it to break the connection)."""
+        return self._feed
+
+    @property
+    def location_id(self) -> int | None:
+        return self._ids[1] if self._ids else None
+
+    def stop(self, wait_ms: int = 5000) -> None:
+        self._stop = True
+        self.wait(wait_ms)
+
+    # -- the thread ----------------------------------------------------------
+    def run(self) -> None:
+        need_calls = need_full = True
+        next_try = 0.0      # after a failed read: not before this
+        last_full = -1e9    # when the last full picture was read
+        delay = 0.0
+        try:
+            while not self._stop:
+                if self._feed is None and not self._open_feed():
+                    self._sleep(1.0)
+                    continue
+                now = time.monotonic()
+                if now - last_full >= self._refresh_s:
+                    need_full = True  # waits and "balie open" change with time alone
+                if now >= next_try and (need_calls or (need_full and now - last_full >= FULL_READ_GAP_S)):
+                    full = not need_calls
+                    if self._read(full):
+                        delay = 0.0
+                        if full:
+                            need_full, last_full = False, time.monotonic()
+                        else:
+                            need_calls = False
+                    else:
+                        # A one-off failure is retried at once; a lasting one with back-off.
+                        delay = QUICK_RETRY_S if self._failures <= 1 else min(5.0, max(0.25, delay * 2))
+                        next_try = time.monotonic() + delay
+                    self._report_connection()
+                    if self._wake(0.001):  # changed again meanwhile: the calls first, again
+                        need_calls = need_full = True
+                    continue
+                self._report_connection()
+                due = [self._poll_s]
+                if need_calls or need_full:
+                    due.append(max(next_try, last_full + FULL_READ_GAP_S if not need_calls else 0.0) - now)
+                if self._wake(max(0.005, min(due))):
+                    need_calls = need_full = True
+        finally:
+            self._close_feed()
+
+    def _wake(self, timeout: float) -> bool:
+        try:
+            return bool(self._feed.wait(timeout))
+        except Exception:  # noqa: BLE001 - the feed handles its own errors; this is a last resort
+            log.warning("hall screen: change feed failed; opening it again", exc_info=True)
+            self._close_feed()
+            return True
+
+    def _sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not self._stop and time.monotonic() < end:
+            time.sleep(0.05)
+
+    def _open_feed(self) -> bool:
+        try:
+            self._feed = self._backend.open_feed()
+            return True
+        except Exception as exc:  # noqa: BLE001
+            log.warning("hall screen: cannot open the change feed: %s", exc)
+            self._feed = None
+            self._report_connection(force=False)
+            return False
+
+    def _close_feed(self) -> None:
+        feed, self._feed = self._feed, None
+        if feed is not None:
+            try:
+                feed.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    def _report_connection(self, force: bool | None = None) -> None:
+        feed_ok = self._feed is not None and bool(self._feed.connected)
+        connected = (feed_ok and self._read_ok) if force is None else force
+        if connected != self._connected:
+            if self._connected is not None:
+                if connected:
+                    log.info("hall screen: connection to the database restored")
+                else:
+                    log.warning("hall screen: lost the database; keeping the last picture and reconnecting")
+            self._connected = connected
+            self.connection_changed.emit(connected)
+
+    def _set_problem(self, text: str) -> None:
+        if text != self._problem:
+            self._problem = text
+            self.problem.emit(text)
+
+    def _resolve(self) -> tuple[int, int]:
+        user = next((u for u in setup.sign_in_choices(self._backend, [Role.DISPLAY])
+                     if u.username == self._display_user), None)
+        if user is None:
+            raise NotConfigured(f"no active display account {self._display_user!r}")
+        locations = setup.list_locations(self._backend)
+        if self._location_id:
+            if not any(loc.id == self._location_id for loc in locations):
+                raise NotConfigured(f"no active location {self._location_id}")
+            return user.id, self._location_id
+        if not locations:
+            raise NotConfigured("no location set up yet")
+        return user.id, locations[0].id
+
+    def _read(self, full: bool) -> bool:
+        try:
+            if self._ids is None:
+                self._ids = self._resolve()
+            user_id, location_id = self._ids
+            if full:
+                picture = queue.queue_snapshot(self._backend, user_id, location_id, self._clock(),
+                                               recent_calls=self._fetch_calls)
+            else:
+                picture = hall.hall_calls(self._backend, user_id, location_id, self._clock(), self._fetch_calls)
+        except StorageUnavailable as exc:
+            self._failed(f"database unavailable: {exc}", exc)
+            return False
+        except (NotConfigured, NotFound, PermissionDenied, InactiveUser) as exc:
+            self._ids = None
+            if self._problem == "":
+                log.error("hall screen: not set up (%s). Create the display account %r (role 'display') "
+                          "or set display_user/location_id in the settings.", exc, self._display_user)
+            self._set_problem(_("Dit scherm is nog niet ingesteld. Vraag het de beheerder."))
+            self._read_ok = True  # the database answers; the notice about the connection would be wrong
+            self._failures = max(self._failures + 1, LOST_AFTER_FAILURES)  # retried with back-off
+            return False
+        except Exception as exc:  # noqa: BLE001 - whatever it is, the hall sees no stack trace
+            self._failed(f"reading the queue failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                         exc, unexpected=True)
+            return False
+        self.reads += 1
+        self._failures = 0
+        self._read_ok = True
+        self._set_problem("")
+        (self.snapshot if full else self.calls).emit(picture)
+        return True
+
+    def _failed(self, why: str, exc: BaseException, unexpected: bool = False) -> None:
+        """Count a failed read: one is retried at once (a read can lose a race with a
+        write); from the second in a row the screen shows that it is reconnecting."""
+        self._failures += 1
+        if self._failures == 1:
+            log.info("hall screen: %s; trying again", why)
+        elif self._failures == LOST_AFTER_FAILURES:
+            log.warning("hall screen: %s; retrying with back-off", why, exc_info=exc if unexpected else None)
+        if self._failures >= LOST_AFTER_FAILURES:
+            self._read_ok = False

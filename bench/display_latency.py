@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""How long after "volgende" does the hall screen show the number?
+
+    python bench/display_latency.py --database-url URL --calls K --json [--interval-ms MS] [--burst N]
+
+Two processes on one machine, as in a town hall: this one is the counters (it
+calls visitors through the service layer, ``queue.call_next``), the other is a
+real :class:`~baliedesk.display.hall.HallScreen` (Qt offscreen, 1920x1080) on
+its own database connections and change feed. The screen process prints, for
+every picture it has painted, ``time.time()`` and the calls on it (its
+``shown`` signal fires after the window has painted and flushed). A call's
+latency runs from just before the counter's ``call_next`` (the key press) to
+the first painted picture that shows it; ``time.time()`` is the same clock in
+both processes.
+
+Normal: ``K`` calls, one every ``--interval-ms`` (default 250 ms) from counters
+taking turns (each finishes its previous visitor first, untimed). Burst: ``N``
+(default 20) calls from ``N`` different counters within one second. A call not
+shown within 10 s after the last one counts as ``missed``.
+
+The database is new and empty: a temporary SQLite file, a new SQLite file, or a
+dedicated PostgreSQL schema (libpq ``options=-csearch_path=<schema>``) that is
+dropped afterwards. Targets: p95 under 150 ms on PostgreSQL, under 300 ms on
+SQLite, and no call missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue as queue_mod
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _benchlib import BenchClock, backend_of, fresh_database, ms, percentile, seed_counters  # noqa: E402
+
+TARGET_P95_MS = {"postgresql": 150.0, "sqlite": 300.0}
+WARMUP_CALLS = 2
+SHOW_TIMEOUT_S = 10.0
+
+
+# ---------------------------------------------------------------------------
+# the hall screen process
+# ---------------------------------------------------------------------------
+def run_screen(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import datetime as dt
+
+    from PySide6.QtWidgets import QApplication
+
+    from baliedesk.display.announce import SilentAnnouncer
+    from baliedesk.display.config import HallConfig
+    from baliedesk.display.hall import HallScreen
+    from baliedesk.storage.database import Database
+
+    app = QApplication(sys.argv[:1])
+    clock = BenchClock(args.epoch, dt.datetime.fromisoformat(args.base))
+    db = Database(args.database_url)
+    hall = HallScreen(db, HallConfig(), announcer=SilentAnnouncer(), clock=clock.now)
+    state = {"ready": False}
+
+    def on_shown(frame) -> None:
+        if not state["ready"]:
+            state["ready"] = True
+            print(json.dumps({"ready": True}), flush=True)
+        print(json.dumps({"t": frame.at, "calls": [list(c) for c in frame.calls]}), flush=True)
+
+    hall.shown.connect(on_shown)
+    hall.resize(1920, 1080)
+    hall.show()
+    hall.start()
+
+    def watch_stdin() -> None:  # the caller closes our stdin when it is done
+        sys.stdin.read()
+        app.quit()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    try:
+        return app.exec()
+    finally:
+        hall.shutdown()
+        db.dispose()
+
+
+class Screen:
+    """The hall screen process, and when it first showed each ticket."""
+
+    def __init__(self, url: str, clock: BenchClock) -> None:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--role", "screen", "--database-url", url,
+               "--epoch", repr(clock.epoch), "--base", clock.base.isoformat()]
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        self.first_seen: dict[int, float] = {}
+        self.lock = threading.Lock()
+        self.ready = threading.Event()
+        self.lines: queue_mod.Queue = queue_mod.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if data.get("ready"):
+                self.ready.set()
+                continue
+            with self.lock:
+                for ticket_id, _recalls in data.get("calls", []):
+                    self.first_seen.setdefault(ticket_id, data["t"])
+
+    def wait_for(self, ticket_ids: list[int], timeout: float) -> None:
+        end = time.time() + timeout
+        while time.time() < end:
+            with self.lock:
+                if all(t in self.first_seen for t in ticket_ids):
+                    return
+            time.sleep(0.02)
+
+    def seen(self, ticket_id: int) -> float | None:
+        with self.lock:
+            return self.first_seen.get(ticket_id)
+
+    def close(self) -> None:
+        try:
+            if self.proc.stdin:
+                self.proc.stdin.close()
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+# ---------------------------------------------------------------------------
+# the counters
+# ---------------------------------------------------------------------------
+def summarise(pressed: dict[int, float], screen: Screen) -> dict:
+    latencies, missed = [], 0
+    for ticket_id, t in pressed.items():
+        shown = screen.seen(ticket_id)
+        if shown is None:
+            missed += 1
+        else:
+            latencies.append(shown - t)
+    return {
+        "calls": len(pressed),
+        "p50_ms": ms(percentile(latencies, 50)),
+        "p95_ms": ms(percentile(latencies, 95)),
+        "max_ms": ms(max(latencies) if latencies else None),
+        "missed": missed,
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
+    from baliedesk.services import queue
+    from baliedesk.storage.database import Database
+
+    backend = backend_of(args.database_url or None)
+    counters = max(args.burst, 3)
+    with fresh_database(args.database_url or None, prefix="display") as url:
+        db = Database(url)
+        db.upgrade()
+        clock = BenchClock.start()
+        seeded = seed_counters(db, counters, clock.now())
+        stations = seeded.workstations
+        for ws in stations:
+            queue.sign_in(db, ws.user_id, ws.counter_id, clock.now(), service_ids=list(seeded.service_ids))
+        for i in range(WARMUP_CALLS + args.calls + args.burst + 5):
+            queue.issue_ticket(db, seeded.kiosk_user_id, seeded.service_ids[i % len(seeded.service_ids)], clock.now())
+
+        screen = Screen(url, clock)
+        try:
+            if not screen.ready.wait(60):
+                raise SystemExit("the hall screen process did not show its first picture within 60 s")
+            holding: dict[int, int] = {}  # counter -> ticket it holds
+
+            def press(ws) -> tuple[int, float]:
+                held = holding.pop(ws.counter_id, None)
+                if held is not None:
+                    queue.finish(db, ws.user_id, ws.counter_id, held, clock.now())  # untimed
+                t = time.time()
+                ticket = queue.call_next(db, ws.user_id, ws.counter_id, clock.now())
+                if ticket is None:
+                    raise SystemExit("the queue ran empty")
+                holding[ws.counter_id] = ticket.id
+                return ticket.id, t
+
+            # normal: one call every interval, counters taking turns
+            warm = [press(stations[i % len(stations)])[0] for i in range(WARMUP_CALLS)]
+            screen.wait_for(warm, SHOW_TIMEOUT_S)
+            pressed: dict[int, float] = {}
+            interval = args.interval_ms / 1000.0
+            next_at = time.monotonic()
+            for i in range(args.calls):
+                next_at += interval
+                ticket_id, t = press(stations[(WARMUP_CALLS + i) % len(stations)])
+                pressed[ticket_id] = t
+                time.sleep(max(0.0, next_at - time.monotonic()))
+            screen.wait_for(list(pressed), SHOW_TIMEOUT_S)
+            normal = summarise(pressed, screen)
+
+            # burst: N counters call within one second
+            for ws in stations[: args.burst]:
+                held = holding.pop(ws.counter_id, None)
+                if held is not None:
+                    queue.finish(db, ws.user_id, ws.counter_id, held, clock.now())
+            time.sleep(0.5)  # let the screen settle after the finishing
+            burst_pressed: dict[int, float] = {}
+            spacing = 1.0 / args.burst
+            started = time.monotonic()
+            for i, ws in enumerate(stations[: args.burst]):
+                ticket_id, t = press(ws)
+                burst_pressed[ticket_id] = t
+                time.sleep(max(0.0, started + (i + 1) * spacing * 0.95 - time.monotonic()))
+            burst_span = time.monotonic() - started
+            screen.wait_for(list(burst_pressed), SHOW_TIMEOUT_S)
+            burst = summarise(burst_pressed, screen)
+            burst["within_s"] = round(burst_span, 3)
+        finally:
+            screen.close()
+            db.dispose()
+
+    target = TARGET_P95_MS[backend]
+    ok = all(r["missed"] == 0 and r["p95_ms"] is not None and r["p95_ms"] < target for r in (normal, burst))
+    return {"backend": backend, **normal, "interval_ms": args.interval_ms, "burst": burst,
+            "target_p95_ms": target, "ok": ok}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default="", help="sqlite:///new-file or postgresql://... "
+                        "(default: a temporary SQLite file)")
+    parser.add_argument("--calls", type=int, default=50, help="calls in the normal run (default 50)")
+    parser.add_argument("--interval-ms", type=int, default=250, help="time between normal calls (default 250)")
+    parser.add_argument("--burst", type=int, default=20, help="calls within one second in the burst (default 20)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the default output too)")
+    parser.add_argument("--role", default="counters", choices=["counters", "screen"], help=argparse.SUPPRESS)
+    parser.add_argument("--epoch", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--base", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.role == "screen":
+        return run_screen(args)
+    result = run(args)
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
