@@ -302,3 +302,10 @@ def test_user_table_round_trip_keeps_text_verbatim(backend):
         uow.commit()
     with backend.unit_of_work() as uow:
         assert uow.session.execute(select(User.display_name)).scalar_one() == name
+
+
+def test_quick_head_matches_alembic():
+    """Start-up skips Alembic when the schema is at head; its reading of the head must be Alembic's."""
+    from baliedesk.storage.migrations_runner import quick_head_revision
+
+    assert quick_head_revision() == head_revision()

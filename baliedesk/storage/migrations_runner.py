@@ -1,19 +1,29 @@
-"""Run the Alembic migrations that ship inside the package."""
+"""Run the Alembic migrations that ship inside the package.
+
+Every start of a workstation checks the schema. When it is already at head
+(the usual case) this costs one ``SELECT`` and no Alembic import: the head is
+read from the migration files' ``revision``/``down_revision`` lines.
+``tests/test_storage.py`` checks that reading against Alembic's own.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_REV_RE = re.compile(r"^(down_revision|revision)\s*(?::\s*[^=]+)?=\s*(.+)$", re.MULTILINE)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
@@ -23,16 +33,43 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def head_revision() -> str:
+    """The head according to Alembic (authoritative; imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def quick_head_revision() -> str | None:
+    """The single head read from the migration files, or None if that is not clear-cut."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REV_RE.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            continue
+        revisions.add(found["revision"].strip().strip("'\""))
+        down = found.get("down_revision", "None").strip()
+        if down.startswith(("(", "[")):
+            return None  # a merge revision: let Alembic decide
+        if down != "None":
+            parents.add(down.strip("'\""))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str:
     """Bring the schema to ``revision``; returns the revision now in force."""
-    if current_revision(engine) != head_revision() or revision != "head":
-        command.upgrade(alembic_config(engine), revision)
+    current = current_revision(engine)
+    if revision == "head" and current is not None and current == quick_head_revision():
+        return current
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
     return current_revision(engine) or ""
