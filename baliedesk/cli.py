@@ -76,6 +76,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 #: The demo hands its database URL to the hall screen process here (not on the
 #: command line, where a PostgreSQL password would show in the process list).
 DISPLAY_URL_ENV = "BALIEDESK_DISPLAY_DATABASE_URL"
+#: ... and its process id, so that the hall screen closes with the demo even when the demo is killed.
+DISPLAY_PARENT_ENV = "BALIEDESK_DISPLAY_PARENT"
 
 
 def _start_hall_screen_process(db):
@@ -83,7 +85,7 @@ def _start_hall_screen_process(db):
     import os
     import subprocess
 
-    env = dict(os.environ, **{DISPLAY_URL_ENV: db.url})
+    env = dict(os.environ, **{DISPLAY_URL_ENV: db.url, DISPLAY_PARENT_ENV: str(os.getpid())})
     try:
         return subprocess.Popen([sys.executable, "-m", "baliedesk", "display", "--windowed"], env=env)
     except OSError as exc:
@@ -106,11 +108,13 @@ def _stop_process(proc) -> None:
 def cmd_display(args: argparse.Namespace) -> int:
     import os
 
-    args.database_url = args.database_url or os.environ.get(DISPLAY_URL_ENV, "")
+    args.database_url = args.database_url or os.environ.pop(DISPLAY_URL_ENV, "")
+    parent = os.environ.pop(DISPLAY_PARENT_ENV, "")
     db = _database(args)
     from baliedesk.display.app import run_display
 
-    return run_display(db, screen=args.screen, windowed=args.windowed)
+    return run_display(db, screen=args.screen, windowed=args.windowed,
+                       parent_pid=int(parent) if parent.isdigit() else None)
 
 
 def cmd_window(args: argparse.Namespace) -> int:

@@ -88,10 +88,26 @@ def open_hall_screen(backend: Any, *, screen: int | None = None, windowed: bool 
     return hall
 
 
-def run_display(backend: Any, *, screen: int | None = None, windowed: bool = False) -> int:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but not ours to signal
+    return True
+
+
+def run_display(backend: Any, *, screen: int | None = None, windowed: bool = False,
+                parent_pid: int | None = None) -> int:
+    """The hall screen's event loop. ``parent_pid``: close when that process (the demo) is gone."""
     settings = _settings()
     app = make_app(settings)
     hall = open_hall_screen(backend, screen=screen, windowed=windowed, settings=settings)
+    if parent_pid:
+        watch = QTimer(hall)
+        watch.timeout.connect(lambda: None if _alive(parent_pid) else app.quit())
+        watch.start(2000)
     try:
         return app.exec()
     finally:
