@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +14,7 @@ from baliedesk.domain.errors import (
     CounterInUse,
     InactiveUser,
     InvalidTransition,
+    NoCounterServices,
     NotFound,
     NoShowTooEarly,
     NotSignedIn,
@@ -112,6 +114,60 @@ def test_numbers_go_on_past_999(desk, now):
                                        day=dt.date(2026, 11, 19), last_number=998))
         uow.commit()
     assert [desk.issue("B").number for _ in range(2)] == ["B999", "B1000"]
+
+
+def test_two_kiosks_at_the_same_instant_never_share_a_number(desk):
+    """Several kiosks (threads, own connections from the pool) issue for one service at once."""
+    kiosks, per_kiosk = 4, 8
+    start = threading.Barrier(kiosks)
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def kiosk() -> None:
+        try:
+            start.wait(30)
+            for _ in range(per_kiosk):
+                t = queue.issue_ticket(desk.db, desk.kiosk, desk.ids.services["A"], desk.at(0)).ticket
+                numbers.append(t.number)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=kiosk) for _ in range(kiosks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert sorted(numbers) == [f"A{n:03d}" for n in range(1, kiosks * per_kiosk + 1)]
+
+
+def test_counters_calling_at_the_same_instant_never_share_a_visitor(desk):
+    tickets = [desk.issue(p, i / 10) for i, p in enumerate("ABCA" * 6)]
+    for n in (1, 2, 3):
+        desk.sign_in(n, 3)
+    start = threading.Barrier(3)
+    served: dict[int, list[int]] = {1: [], 2: [], 3: []}
+    errors: list[BaseException] = []
+
+    def counter(n: int) -> None:
+        try:
+            start.wait(30)
+            while (t := desk.call(n, 4)) is not None:
+                served[n].append(t.id)
+                desk.act(queue.finish, n, t, 4)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=counter, args=(n,)) for n in (1, 2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    everyone = [tid for ids in served.values() for tid in ids]
+    assert sorted(everyone) == sorted(t.id for t in tickets)  # nobody twice, nobody lost
+    c_tickets = {t.id for t in tickets if t.number.startswith("C")}
+    assert not (set(served[1]) & c_tickets)  # Balie 1 does not serve C
 
 
 def test_issue_tells_position_and_estimate(desk):
@@ -223,8 +279,6 @@ def test_sign_out_refused_while_holding(desk):
 def test_counter_without_services(desk):
     desk.issue("A")
     queue.sign_in(desk.db, desk.clerk[1], desk.counter[1], desk.at(0), service_ids=[])
-    from baliedesk.domain.errors import NoCounterServices
-
     with pytest.raises(NoCounterServices):
         desk.call(1, 1)
 
