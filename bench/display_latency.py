@@ -11,7 +11,8 @@ every picture it has painted, ``time.time()`` and the calls on it (its
 ``shown`` signal fires after the window has painted and flushed). A call's
 latency runs from just before the counter's ``call_next`` (the key press) to
 the first painted picture that shows it; ``time.time()`` is the same clock in
-both processes.
+both processes. ``after_commit_*`` leaves out the counter's own transaction:
+from ``call_next`` returning to the painted picture.
 
 Normal: ``K`` calls, one every ``--interval-ms`` (default 250 ms) from counters
 taking turns (each finishes its previous visitor first, untimed). Burst: ``N``
@@ -142,20 +143,24 @@ class Screen:
 # ---------------------------------------------------------------------------
 # the counters
 # ---------------------------------------------------------------------------
-def summarise(pressed: dict[int, float], screen: Screen) -> dict:
-    latencies, missed = [], 0
-    for ticket_id, t in pressed.items():
+def summarise(pressed: dict[int, tuple[float, float]], screen: Screen) -> dict:
+    """From the press (before ``call_next``) and, as ``after_commit_*``, from its commit to the picture."""
+    latencies, after_commit, missed = [], [], 0
+    for ticket_id, (t_press, t_commit) in pressed.items():
         shown = screen.seen(ticket_id)
         if shown is None:
             missed += 1
         else:
-            latencies.append(shown - t)
+            latencies.append(shown - t_press)
+            after_commit.append(shown - t_commit)
     return {
         "calls": len(pressed),
         "p50_ms": ms(percentile(latencies, 50)),
         "p95_ms": ms(percentile(latencies, 95)),
         "max_ms": ms(max(latencies) if latencies else None),
         "missed": missed,
+        "after_commit_p50_ms": ms(percentile(after_commit, 50)),
+        "after_commit_p95_ms": ms(percentile(after_commit, 95)),
     }
 
 
@@ -182,7 +187,7 @@ def run(args: argparse.Namespace) -> dict:
                 raise SystemExit("the hall screen process did not show its first picture within 60 s")
             holding: dict[int, int] = {}  # counter -> ticket it holds
 
-            def press(ws) -> tuple[int, float]:
+            def press(ws) -> tuple[int, tuple[float, float]]:
                 held = holding.pop(ws.counter_id, None)
                 if held is not None:
                     queue.finish(db, ws.user_id, ws.counter_id, held, clock.now())  # untimed
@@ -191,12 +196,12 @@ def run(args: argparse.Namespace) -> dict:
                 if ticket is None:
                     raise SystemExit("the queue ran empty")
                 holding[ws.counter_id] = ticket.id
-                return ticket.id, t
+                return ticket.id, (t, time.time())
 
             # normal: one call every interval, counters taking turns
             warm = [press(stations[i % len(stations)])[0] for i in range(WARMUP_CALLS)]
             screen.wait_for(warm, SHOW_TIMEOUT_S)
-            pressed: dict[int, float] = {}
+            pressed: dict[int, tuple[float, float]] = {}
             interval = args.interval_ms / 1000.0
             next_at = time.monotonic()
             for i in range(args.calls):
@@ -213,7 +218,7 @@ def run(args: argparse.Namespace) -> dict:
                 if held is not None:
                     queue.finish(db, ws.user_id, ws.counter_id, held, clock.now())
             time.sleep(0.5)  # let the screen settle after the finishing
-            burst_pressed: dict[int, float] = {}
+            burst_pressed: dict[int, tuple[float, float]] = {}
             spacing = 1.0 / args.burst
             started = time.monotonic()
             for i, ws in enumerate(stations[: args.burst]):
