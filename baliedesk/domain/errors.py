@@ -140,3 +140,52 @@ class ServiceClosed(DomainError):
     next_opening: object = None  # datetime.datetime | None
     closes_at: object = None  # datetime.datetime | None
     today: object = None  # datetime.date
+
+
+@dataclass(eq=False)
+class AppointmentsDisabled(DomainError):
+    """Appointments are switched off for this location or service."""
+
+    service_code: str = ""
+
+
+@dataclass(eq=False)
+class SlotUnavailable(DomainError):
+    """The slot cannot be booked: ``full``, ``past``, or ``not_a_slot`` (closed, blocked, off the grid)."""
+
+    service_code: str
+    start: object  # datetime.datetime, in the location's time zone
+    reason: str
+
+
+@dataclass(eq=False)
+class AppointmentNotActive(DomainError):
+    """Only a booked appointment can be moved, cancelled or checked in."""
+
+    code: str
+    state: str  # checked_in | cancelled | no_show
+
+
+@dataclass(eq=False)
+class AppointmentTooEarly(DomainError):
+    code: str
+    slot_start: object  # datetime.datetime, local
+    checkin_from: object  # datetime.datetime, local
+
+
+@dataclass(eq=False)
+class AppointmentTooLate(DomainError):
+    """Past the late limit: the visitor may take a walk-in ticket instead (``walk_in_possible``)."""
+
+    code: str
+    slot_start: object  # datetime.datetime, local
+    late_until: object  # datetime.datetime, local
+    service_id: int
+    walk_in_possible: bool
+
+
+@dataclass(eq=False)
+class AppointmentNotFound(DomainError):
+    """No appointment with this code (typed at the kiosk or the counter)."""
+
+    code: str

@@ -24,15 +24,18 @@ class Permission(str, enum.Enum):
     CANCEL_TICKET = "cancel_ticket"
     CONFIGURE = "configure"  # services, counters, locations, users
     VIEW_DISPLAY = "view_display"
+    MANAGE_APPOINTMENTS = "manage_appointments"  # book, move, cancel, day overview (contact details)
 
 
 _STAFF_VIEW = {Permission.VIEW_QUEUE, Permission.VIEW_DISPLAY}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.CLERK: frozenset({*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET}),
-    Role.KCC: frozenset({*_STAFF_VIEW, Permission.ISSUE_TICKET}),
+    Role.CLERK: frozenset({*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET,
+                           Permission.MANAGE_APPOINTMENTS}),
+    Role.KCC: frozenset({*_STAFF_VIEW, Permission.ISSUE_TICKET, Permission.MANAGE_APPOINTMENTS}),
     Role.TEAM_LEAD: frozenset(
-        {*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET, Permission.RELEASE_TICKET, Permission.CONFIGURE}
+        {*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET, Permission.RELEASE_TICKET, Permission.CONFIGURE,
+         Permission.MANAGE_APPOINTMENTS}
     ),
     Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE}),
     Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE}),

@@ -122,3 +122,72 @@ class TodaysHours:
 
     def for_service(self, service_id: int) -> ServiceHours | None:
         return next((s for s in self.services if s.service_id == service_id), None)
+
+
+# ---------------------------------------------------------------------------
+# appointments
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AppointmentSwitch:
+    """Whether anything of appointments is shown at a location (no personal data)."""
+
+    location_id: int
+    enabled: bool  # the location's switch
+    service_ids: tuple[int, ...]  # services taking appointments (empty when the location's switch is off)
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    service_id: int
+    start: dt.datetime  # local
+    end: dt.datetime
+    capacity: int
+    booked: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.booked)
+
+
+@dataclass(frozen=True)
+class AppointmentInfo:
+    id: int
+    code: str  # "K7P3QX"
+    display_code: str  # "K7P-3QX"
+    location_id: int
+    location_name: str
+    service_id: int
+    service_prefix: str
+    service_name: str
+    start: dt.datetime  # local
+    end: dt.datetime
+    state: str  # booked | checked_in | cancelled | no_show
+    status: str  # upcoming | expected | checked_in | no_show | cancelled (for the day overview)
+    name: str
+    phone: str | None
+    email: str | None
+    remarks: str | None
+    bring: tuple[str, ...]  # "neem mee"
+    checkin_from: dt.datetime  # local: the early limit
+    checkin_until: dt.datetime  # local: the late limit
+    checked_in_at: dt.datetime | None
+    ticket_id: int | None
+    ticket_number: str | None
+    moved_count: int
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    appointment: AppointmentInfo
+    issued: object  # services.dto.IssuedTicket: the ticket, its estimate, the location's name
+    verdict: str  # on_time | late
+
+
+@dataclass(frozen=True)
+class DayOverview:
+    location_id: int
+    day: dt.date
+    appointments: tuple[AppointmentInfo, ...]  # by slot time
+
+    def count(self, status: str) -> int:
+        return sum(1 for a in self.appointments if a.status == status)

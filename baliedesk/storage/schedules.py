@@ -163,15 +163,24 @@ class AppointmentRepository:
     def code_taken(self, code: str) -> bool:
         return self.s.execute(select(Appointment.id).where(Appointment.code == code)).first() is not None
 
-    def booked_counts(self, service_id: int, first_day: dt.date, last_day: dt.date) -> dict[dt.datetime, int]:
-        """Active appointments per slot start of one service, for a range of local dates."""
+    def booked_counts(self, location_id: int, first_day: dt.date, last_day: dt.date,
+                      service_id: int | None = None) -> dict[tuple[int, dt.datetime], int]:
+        """Active appointments per (service, slot start) over a range of local dates."""
         stmt = (
-            select(Appointment.slot_start, func.count())
-            .where(Appointment.service_id == service_id, Appointment.day >= first_day, Appointment.day <= last_day,
-                   Appointment.state.in_(_ACTIVE))
-            .group_by(Appointment.slot_start)
+            select(Appointment.service_id, Appointment.slot_start, func.count())
+            .where(Appointment.location_id == location_id, Appointment.day >= first_day,
+                   Appointment.day <= last_day, Appointment.state.in_(_ACTIVE))
+            .group_by(Appointment.service_id, Appointment.slot_start)
         )
-        return {start: int(n) for start, n in self.s.execute(stmt)}
+        if service_id is not None:
+            stmt = stmt.where(Appointment.service_id == service_id)
+        return {(sid, start): int(n) for sid, start, n in self.s.execute(stmt)}
+
+    def overdue(self, location_id: int, before: dt.datetime) -> list[Appointment]:
+        """Booked (not checked in) appointments whose slot started before ``before``."""
+        stmt = select(Appointment).where(Appointment.location_id == location_id, Appointment.state == "booked",
+                                         Appointment.slot_start < before)
+        return list(self.s.execute(stmt).scalars())
 
     def on_day(self, location_id: int, day: dt.date) -> list[Appointment]:
         stmt = (

@@ -126,6 +126,14 @@ FIELD_NAMES.update({
     "checkin_early_minutes": "De tijd voor aanmelden vooraf",
     "checkin_late_minutes": "De tijd voor te laat komen",
     "service_hours": "De openingstijden van de dienst",
+    "phone": "Het telefoonnummer",
+    "email": "Het e-mailadres",
+    "remarks": "De opmerking",
+    "code": "De afspraakcode",
+    "bring": "De lijst \"neem mee\"",
+    "duration_minutes": "De duur van een afspraak",
+    "max_parallel": "Het aantal afspraken tegelijk",
+    "block": "De blokkade",
 })
 
 WEEKDAY_ON = ("op maandag", "op dinsdag", "op woensdag", "op donderdag", "op vrijdag", "op zaterdag", "op zondag")
@@ -147,6 +155,18 @@ def _calendar_validation_message(err: e.ValidationError, label: str) -> str | No
         return _("{field} is geen goede tijd. Schrijf bijvoorbeeld 9:00 of 13:30.").format(field=label)
     if err.code == "no_location_hours":
         return _("Stel eerst de openingstijden van de locatie in. Daarna kunt u een dienst korter open zetten.")
+    if err.field == "phone" and err.code == "invalid":
+        return _("Het telefoonnummer klopt niet. Schrijf bijvoorbeeld 06 12345678 of +31 6 12345678.")
+    if err.field == "email" and err.code == "invalid":
+        return _("Het e-mailadres klopt niet. Schrijf bijvoorbeeld naam@voorbeeld.nl.")
+    if err.code == "phone_or_email":
+        return _("Vul een telefoonnummer of een e-mailadres in. Dan kunnen we de bezoeker bereiken.")
+    if err.field == "code" and err.code == "invalid":
+        return _("Deze afspraakcode klopt niet. Een code heeft 6 tekens, bijvoorbeeld K7P-3QX.")
+    if err.code == "too_many":
+        return _("{field} is te lang. Gebruik hoogstens {limit} regels.").format(field=label, limit=err.limit)
+    if err.code == "weekday_or_day":
+        return _("Kies een vaste dag in de week of een datum, niet allebei.")
     return None
 
 
@@ -170,4 +190,37 @@ def _calendar_message(err: BaseException) -> str | None:
         if err.reason == "closing":
             return _("Het is bijna sluitingstijd. U kunt geen nummer meer nemen. {again}").format(again=again)
         return _("Deze dienst is nu gesloten. {again}").format(again=again)
+    return _appointment_message(err)
+
+
+def _appointment_message(err: BaseException) -> str | None:
+    from baliedesk.hourstext import date_text, time_text
+
+    if isinstance(err, e.AppointmentsDisabled):
+        return _("Hier kunt u geen afspraak maken. Neem een nummer of vraag het aan de balie.")
+    if isinstance(err, e.AppointmentNotFound):
+        return _("We kennen afspraakcode {code} niet. Kijk de code na of vraag het aan de balie.").format(
+            code=err.code)
+    if isinstance(err, e.SlotUnavailable):
+        if err.reason == "full":
+            return _("De tijd {time} is net vol geraakt. Kies een andere tijd.").format(time=time_text(err.start))
+        if err.reason == "past":
+            return _("De tijd {time} is al voorbij. Kies een andere tijd.").format(time=time_text(err.start))
+        return _("Om {time} kan geen afspraak. Kies een tijd uit de lijst.").format(time=time_text(err.start))
+    if isinstance(err, e.AppointmentNotActive):
+        if err.state == "checked_in":
+            return _("Afspraak {code} is al aangemeld. Wacht tot uw nummer op het scherm staat.").format(
+                code=err.code)
+        if err.state == "cancelled":
+            return _("Afspraak {code} is afgezegd. Vraag het aan de balie.").format(code=err.code)
+        return _("Afspraak {code} is verlopen. Vraag het aan de balie.").format(code=err.code)
+    if isinstance(err, e.AppointmentTooEarly):
+        return _("U bent te vroeg. Uw afspraak is op {date} om {time}. U kunt zich melden vanaf {from_time}.").format(
+            date=date_text(err.slot_start), time=time_text(err.slot_start), from_time=time_text(err.checkin_from))
+    if isinstance(err, e.AppointmentTooLate):
+        if err.walk_in_possible:
+            return _("U bent te laat voor uw afspraak van {time}. U kunt wel een gewoon nummer nemen.").format(
+                time=time_text(err.slot_start))
+        return _("U bent te laat voor uw afspraak van {time}. Maak een nieuwe afspraak aan de balie.").format(
+            time=time_text(err.slot_start))
     return None
