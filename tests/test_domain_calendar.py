@@ -24,7 +24,9 @@ from baliedesk.domain.calendar import (
     closure_holidays,
     friday_after_ascension,
     intersect,
+    parse_periods,
     parse_time,
+    periods_input_text,
     subtract,
     validate_periods,
 )
@@ -388,3 +390,41 @@ def test_next_opening_is_a_period_start_on_an_open_day(now, service):
         for p in s.open_periods(day, service):
             assert not (now < p.start < nxt)
         day += dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("9:00-12:30, 13:30-16:30", ((540, 750), (810, 990))),
+    ("9.00 - 12.30 en 13.30 tot 16.30 uur", ((540, 750), (810, 990))),
+    ("17:00\u201319:30; 9-12", ((540, 720), (1020, 1170))),
+    ("", ()),
+    ("  ", ()),
+])
+def test_parse_periods(text, expected):
+    assert tuple((p.start, p.end) for p in parse_periods(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["9:00", "9:00-", "-12:00", "9:00-10:00-11:00", "morgen", "9:00-12:00,, x"])
+def test_parse_periods_refuses_what_it_cannot_read(text):
+    with pytest.raises(ValidationError):
+        parse_periods(text)
+
+
+def test_parse_periods_reports_the_weekday():
+    with pytest.raises(PeriodsOverlap) as err:
+        parse_periods("9:00-12:30, 12:00-13:00", weekday=2)
+    assert err.value.weekday == 2
+
+
+@given(st.text(max_size=60))
+def test_parse_periods_never_crashes(text):
+    try:
+        periods = parse_periods(text)
+    except (ValidationError, PeriodInsideOut, PeriodsOverlap):
+        return
+    assert parse_periods(periods_input_text(periods)) == periods
+
+
+@given(sorted_periods)
+def test_periods_input_text_round_trips(periods):
+    periods = tuple(p for p in periods if p.start < p.end)
+    assert parse_periods(periods_input_text(periods)) == periods

@@ -330,6 +330,42 @@ def validate_periods(
     return tuple(out)
 
 
+_PERIOD_SPLIT = re.compile(r"\s*[,;]\s*|\s+en\s+")
+_RANGE_SPLIT = re.compile(r"\s*(?:-|\u2013|\u2014|tot)\s*")
+
+
+def parse_periods(text: str | None, *, weekday: int | None = None, day: dt.date | None = None) -> tuple[Period, ...]:
+    """``"9:00-12:30, 13:30-16:30"`` (also ``"9.00 - 12.30 en 13.30 tot 16.30"``) -> valid periods.
+
+    Empty text: no periods (closed). Refuses what it cannot read with
+    ``ValidationError("period", "invalid")`` and bad periods with the typed
+    errors of :func:`validate_periods`.
+    """
+    text = (text or "").strip().removesuffix("uur").strip()
+    if not text:
+        return ()
+    if len(text) > 200:
+        raise ValidationError("period", "invalid")
+    pairs = []
+    for part in _PERIOD_SPLIT.split(text):
+        if not part:
+            continue
+        ends = _RANGE_SPLIT.split(part.strip())
+        if len(ends) != 2 or not ends[0] or not ends[1]:
+            raise ValidationError("period", "invalid")
+        pairs.append((ends[0], ends[1]))
+    return validate_periods(pairs, weekday=weekday, day=day)
+
+
+def periods_input_text(periods: Iterable[Period | tuple[int, int]]) -> str:
+    """The editable form of periods: ``"09:00-12:30, 13:30-16:30"`` (what :func:`parse_periods` reads)."""
+    out = []
+    for p in periods:
+        start, end = (p.start, p.end) if isinstance(p, Period) else p
+        out.append(f"{hhmm(start)}-{hhmm(end)}")
+    return ", ".join(out)
+
+
 def intersect(a: Sequence[Period], b: Sequence[Period]) -> tuple[Period, ...]:
     """Where two sorted, non-overlapping lists of periods are both open."""
     out: list[Period] = []

@@ -1,0 +1,565 @@
+"""The team lead's window for opening hours: weekly hours, exceptions, four weeks ahead, choices.
+
+Four tabs:
+
+* **Openingstijden**: per weekday the periods as text ("9:00-12:30,
+  13:30-16:30"; empty is closed), for the whole location or, narrower, for
+  one service. Every edit is checked as you type; an overlapping or inside-out
+  period cannot be saved, the sentence says what is wrong and which day, and
+  what was typed stays (also when switching between the location and a
+  service: each keeps its own draft until saved).
+* **Uitzonderingen**: dated closures and other hours (the Friday after
+  Ascension one click away).
+* **Kalender**: the coming four weeks, day by day.
+* **Keuzes**: Goede Vrijdag, Bevrijdingsdag, the kiosk's stop time, the
+  appointments switch and the check-in rules.
+
+All database work runs through :func:`baliedesk.ui.tasks.run_task`; errors are
+worded by :mod:`baliedesk.ui.messages`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from baliedesk import hourstext
+from baliedesk.domain.calendar import friday_after_ascension, parse_periods, periods_input_text
+from baliedesk.domain.errors import DomainError
+from baliedesk.i18n import _
+from baliedesk.services import schedules, setup
+from baliedesk.services.schedule_dto import CalendarDay, ScheduleConfig
+from baliedesk.ui import theme
+from baliedesk.ui.messages import message_for
+from baliedesk.ui.tasks import run_task
+
+WEEKDAY_NAMES = ("Maandag", "Dinsdag", "Woensdag", "Donderdag", "Vrijdag", "Zaterdag", "Zondag")
+SHORT_WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+LIBERATION_CHOICES = (("lustrum", "Eens in de vijf jaar (2025, 2030, ...)"), ("every_year", "Elk jaar"),
+                      ("never", "Nooit"))
+LOCATION = 0  # the "voor" choice meaning the whole location
+WEEKS_SHOWN = 4
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _message_label() -> QLabel:
+    label = QLabel("")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def _show(label: QLabel, text: str, *, error: bool) -> None:
+    color, background = (theme.ERROR, theme.ERROR_BG) if error else (theme.SUCCESS, theme.SUCCESS_BG)
+    label.setStyleSheet(f"color: {color}; background: {background}; padding: 8px; border-radius: {theme.RADIUS}px;")
+    label.setText(text)
+    label.setProperty("error", error)
+    label.show()
+
+
+def _mark(edit: QLineEdit, bad: bool) -> None:
+    edit.setProperty("invalid", bad)
+    edit.setStyleSheet(f"border: 2px solid {theme.ERROR};" if bad else "")
+
+
+class AdminWindow(QWidget):
+    """Opening hours for one location, for a team lead (``user_id`` needs the CONFIGURE permission)."""
+
+    loaded = Signal()  # configuration and calendar on screen
+    saved = Signal(str)  # "hours", "exception", "options" after a successful save
+    error_shown = Signal(str)
+
+    def __init__(self, backend: Any, user_id: int, location_id: int, *,
+                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend, self.user_id, self.location_id, self.clock = backend, user_id, location_id, clock
+        self.config: ScheduleConfig | None = None
+        self.services: dict[int, Any] = {}
+        self._drafts: dict[int, list[str]] = {}  # target (0 = location, else service id) -> 7 texts typed
+        self._target = LOCATION
+        self._busy = False
+        self._closed = False
+        self.tz = ZoneInfo("Europe/Amsterdam")  # until the location is read
+        today = self._today()
+        self.calendar_start = today - dt.timedelta(days=today.weekday())
+        self.setWindowTitle(_("BalieDesk – openingstijden"))
+        self.setObjectName("admin")
+        self._build()
+        self.reload()
+
+    # -- building --------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        title = QLabel(_("Openingstijden en afspraken"))
+        title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
+        root.addWidget(title)
+        self.message = _message_label()
+        root.addWidget(self.message)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._hours_tab(), _("Openingstijden"))
+        self.tabs.addTab(self._exceptions_tab(), _("Uitzonderingen"))
+        self.tabs.addTab(self._calendar_tab(), _("Kalender"))
+        self.tabs.addTab(self._options_tab(), _("Keuzes"))
+        root.addWidget(self.tabs, 1)
+
+    def _hours_tab(self) -> QWidget:
+        tab = QWidget()
+        lay = QVBoxLayout(tab)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Voor:")))
+        self.target = QComboBox()
+        self.target.addItem(_("De hele locatie"), LOCATION)
+        self.target.currentIndexChanged.connect(self._on_target_changed)
+        top.addWidget(self.target, 1)
+        lay.addLayout(top)
+        hint = QLabel(_("Schrijf per dag de tijden, bijvoorbeeld 9:00-12:30, 13:30-16:30. Leeg is gesloten. "
+                        "Een dienst kan korter open zijn dan de locatie, nooit langer."))
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
+        grid = QGridLayout()
+        self.day_edits: list[QLineEdit] = []
+        for wd, name in enumerate(WEEKDAY_NAMES):
+            label = QLabel(_(name))
+            edit = QLineEdit()
+            edit.setObjectName(f"hours_{wd}")
+            edit.setPlaceholderText(_("gesloten"))
+            edit.textEdited.connect(lambda _text, wd=wd: self._on_day_edited(wd))
+            label.setBuddy(edit)
+            grid.addWidget(label, wd, 0)
+            grid.addWidget(edit, wd, 1)
+            self.day_edits.append(edit)
+        lay.addLayout(grid)
+        self.hours_message = _message_label()
+        lay.addWidget(self.hours_message)
+        buttons = QHBoxLayout()
+        self.follow_location = QPushButton(_("Zelfde tijden als de locatie"))
+        self.follow_location.clicked.connect(self._clear_service_hours)
+        buttons.addWidget(self.follow_location)
+        buttons.addStretch(1)
+        self.save_hours_button = QPushButton(_("Openingstijden opslaan"))
+        self.save_hours_button.setProperty("role", "primary")
+        self.save_hours_button.clicked.connect(self.save_hours)
+        buttons.addWidget(self.save_hours_button)
+        lay.addLayout(buttons)
+        lay.addStretch(1)
+        return tab
+
+    def _exceptions_tab(self) -> QWidget:
+        tab = QWidget()
+        lay = QVBoxLayout(tab)
+        self.exception_table = QTableWidget(0, 4)
+        self.exception_table.setHorizontalHeaderLabels([_("Datum"), _("Voor"), _("Tijden"), _("Notitie")])
+        self.exception_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.exception_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.exception_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.exception_table.itemSelectionChanged.connect(self._on_exception_selected)
+        lay.addWidget(self.exception_table, 1)
+        form = QFormLayout()
+        self.exception_date = QDateEdit()
+        self.exception_date.setCalendarPopup(True)
+        self.exception_date.setDisplayFormat("dd-MM-yyyy")
+        today = self._today()
+        self.exception_date.setDate(QDate(today.year, today.month, today.day))
+        form.addRow(_("Datum"), self.exception_date)
+        self.exception_target = QComboBox()
+        self.exception_target.addItem(_("De hele locatie"), LOCATION)
+        form.addRow(_("Voor"), self.exception_target)
+        self.exception_hours = QLineEdit()
+        self.exception_hours.setPlaceholderText(_("leeg: de hele dag dicht"))
+        form.addRow(_("Tijden"), self.exception_hours)
+        self.exception_note = QLineEdit()
+        self.exception_note.setMaxLength(schedules.NOTE_MAX_LENGTH)
+        self.exception_note.setPlaceholderText(_("bijvoorbeeld: Personeelsdag"))
+        form.addRow(_("Notitie"), self.exception_note)
+        lay.addLayout(form)
+        self.exception_message = _message_label()
+        lay.addWidget(self.exception_message)
+        buttons = QHBoxLayout()
+        bridge = QPushButton(_("Vrijdag na Hemelvaart dicht"))
+        bridge.clicked.connect(self.fill_bridge_day)
+        buttons.addWidget(bridge)
+        buttons.addStretch(1)
+        self.remove_exception_button = QPushButton(_("Uitzondering weghalen"))
+        self.remove_exception_button.clicked.connect(self.remove_exception)
+        buttons.addWidget(self.remove_exception_button)
+        self.save_exception_button = QPushButton(_("Uitzondering opslaan"))
+        self.save_exception_button.setProperty("role", "primary")
+        self.save_exception_button.clicked.connect(self.save_exception)
+        buttons.addWidget(self.save_exception_button)
+        lay.addLayout(buttons)
+        return tab
+
+    def _calendar_tab(self) -> QWidget:
+        tab = QWidget()
+        lay = QVBoxLayout(tab)
+        nav = QHBoxLayout()
+        earlier = QPushButton(_("Eerder"))
+        earlier.clicked.connect(lambda: self.move_calendar(-WEEKS_SHOWN))
+        later = QPushButton(_("Later"))
+        later.clicked.connect(lambda: self.move_calendar(WEEKS_SHOWN))
+        self.calendar_title = QLabel("")
+        self.calendar_title.setFont(theme.font(theme.SIZE_LARGE, bold=True))
+        nav.addWidget(earlier)
+        nav.addWidget(self.calendar_title, 1, Qt.AlignmentFlag.AlignCenter)
+        nav.addWidget(later)
+        lay.addLayout(nav)
+        self.calendar = QTableWidget(WEEKS_SHOWN, 7)
+        self.calendar.setHorizontalHeaderLabels([_(n) for n in WEEKDAY_NAMES])
+        self.calendar.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.calendar.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.calendar.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.calendar.setWordWrap(True)
+        lay.addWidget(self.calendar, 1)
+        legend = QLabel(_("Wit: gewone tijden. Blauw: andere tijden. Geel: feestdag. Grijs: dicht."))
+        legend.setWordWrap(True)
+        lay.addWidget(legend)
+        return tab
+
+    def _options_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.good_friday = QCheckBox(_("Dicht op Goede Vrijdag"))
+        form.addRow(self.good_friday)
+        self.liberation = QComboBox()
+        for value, label in LIBERATION_CHOICES:
+            self.liberation.addItem(_(label), value)
+        form.addRow(_("Dicht op Bevrijdingsdag (5 mei)"), self.liberation)
+        self.kiosk_stop = QSpinBox()
+        self.kiosk_stop.setRange(0, schedules.OPTION_LIMITS["kiosk_stop_minutes"])
+        self.kiosk_stop.setSuffix(_(" minuten"))
+        form.addRow(_("Kiosk stopt voor sluitingstijd"), self.kiosk_stop)
+        self.appointments_on = QCheckBox(_("Deze locatie werkt met afspraken"))
+        form.addRow(self.appointments_on)
+        self.checkin_early = QSpinBox()
+        self.checkin_early.setRange(0, schedules.OPTION_LIMITS["checkin_early_minutes"])
+        self.checkin_early.setSuffix(_(" minuten"))
+        form.addRow(_("Aanmelden kan vanaf ... voor de afspraak"), self.checkin_early)
+        self.checkin_late = QSpinBox()
+        self.checkin_late.setRange(0, schedules.OPTION_LIMITS["checkin_late_minutes"])
+        self.checkin_late.setSuffix(_(" minuten"))
+        form.addRow(_("Te laat na ... na de begintijd"), self.checkin_late)
+        self.options_message = _message_label()
+        form.addRow(self.options_message)
+        self.save_options_button = QPushButton(_("Keuzes opslaan"))
+        self.save_options_button.setProperty("role", "primary")
+        self.save_options_button.clicked.connect(self.save_options)
+        form.addRow(self.save_options_button)
+        return tab
+
+    # -- helpers ---------------------------------------------------------
+    def _today(self) -> dt.date:
+        return self.clock().astimezone(self.tz).date()
+
+    def _run(self, work: Callable[[], Any], on_done: Callable[[Any], None], where: QLabel) -> None:
+        def done(result: Any) -> None:
+            if not self._closed:
+                on_done(result)
+
+        def failed(err: BaseException) -> None:
+            if not self._closed:
+                self._show_error(where, err)
+
+        run_task(work, done, failed)
+
+    def _show_error(self, where: QLabel, err: BaseException) -> None:
+        text = message_for(err)
+        _show(where, text, error=True)
+        self.error_shown.emit(text)
+
+    # -- loading ---------------------------------------------------------
+    def reload(self) -> None:
+        backend, user, loc, start = self.backend, self.user_id, self.location_id, self.calendar_start
+
+        def work() -> tuple[ScheduleConfig, tuple[CalendarDay, ...], tuple[Any, ...], str]:
+            zone = next((x.timezone for x in setup.list_locations(backend) if x.id == loc), "Europe/Amsterdam")
+            return (schedules.schedule_config(backend, user, loc),
+                    schedules.calendar_view(backend, user, loc, start, WEEKS_SHOWN * 7),
+                    setup.list_services(backend, loc), zone)
+
+        self._run(work, self._on_loaded, self.message)
+
+    def _on_loaded(self, result: tuple[ScheduleConfig, tuple[CalendarDay, ...], tuple[Any, ...], str]) -> None:
+        config, days, services, zone = result
+        self.tz = ZoneInfo(zone)
+        self.config = config
+        self.services = {s.id: s for s in services}
+        for combo in (self.target, self.exception_target):
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(_("De hele locatie"), LOCATION)
+            for s in services:
+                combo.addItem(_("{prefix} – {name}").format(prefix=s.prefix, name=s.name), s.id)
+            index = combo.findData(keep)
+            combo.setCurrentIndex(index if index >= 0 else 0)
+            combo.blockSignals(False)
+        self._show_target()
+        self._fill_exceptions()
+        self._fill_calendar(days)
+        self._fill_options()
+        self.message.hide()
+        self.loaded.emit()
+
+    def _saved_texts(self, target: int) -> list[str]:
+        assert self.config is not None
+        hours = self.config.location_hours if target == LOCATION else self.config.service_hours.get(target, {})
+        return [periods_input_text(hours.get(wd, ())) for wd in range(7)]
+
+    def _show_target(self) -> None:
+        target = self.target.currentData() or LOCATION
+        self._target = target
+        texts = self._drafts.get(target) or (self._saved_texts(target) if self.config else [""] * 7)
+        for edit, text in zip(self.day_edits, texts):
+            edit.setText(text)
+            _mark(edit, False)
+        self.follow_location.setVisible(target != LOCATION)
+        self.check_hours()
+
+    def _on_target_changed(self) -> None:
+        self._drafts[self._target] = [e.text() for e in self.day_edits]  # keep what was typed
+        self._show_target()
+
+    def _on_day_edited(self, _weekday: int) -> None:
+        self._drafts[self._target] = [e.text() for e in self.day_edits]
+        self.check_hours()
+
+    # -- weekly hours ----------------------------------------------------
+    def check_hours(self) -> dict[int, tuple] | None:
+        """Check every day as typed; marks the wrong day and says why. Returns the pattern when all is well."""
+        pattern: dict[int, tuple] = {}
+        problem: DomainError | None = None
+        for wd, edit in enumerate(self.day_edits):
+            try:
+                periods = parse_periods(edit.text(), weekday=wd)
+            except DomainError as err:
+                _mark(edit, True)
+                problem = problem or err
+                continue
+            _mark(edit, False)
+            if periods:
+                pattern[wd] = tuple((p.start, p.end) for p in periods)
+        if problem is not None:
+            _show(self.hours_message, message_for(problem), error=True)
+            self.save_hours_button.setEnabled(False)
+            return None
+        self.hours_message.hide()
+        self.save_hours_button.setEnabled(not self._busy)
+        return pattern
+
+    def save_hours(self) -> None:
+        pattern = self.check_hours()
+        if pattern is None or self._busy:
+            return
+        target = self._target
+        backend, user, loc = self.backend, self.user_id, self.location_id
+        service_id = None if target == LOCATION else target
+        self._busy = True
+        self.save_hours_button.setEnabled(False)
+
+        def done(_result: Any) -> None:
+            self._busy = False
+            self._drafts.pop(target, None)
+            _show(self.hours_message, _("De openingstijden zijn opgeslagen."), error=False)
+            self.saved.emit("hours")
+            self.reload()
+
+        def failed(err: BaseException) -> None:
+            self._busy = False
+            self.save_hours_button.setEnabled(True)
+            self._show_error(self.hours_message, err)  # what was typed stays in the fields
+
+        run_task(lambda: schedules.set_opening_hours(backend, user, loc, pattern, service_id=service_id),
+                 lambda r: None if self._closed else done(r), lambda e: None if self._closed else failed(e))
+
+    def _clear_service_hours(self) -> None:
+        for edit in self.day_edits:
+            edit.setText("")
+        self._drafts[self._target] = [""] * 7
+        self.check_hours()
+
+    # -- exceptions ------------------------------------------------------
+    def _target_name(self, service_id: int | None) -> str:
+        if service_id is None:
+            return _("De hele locatie")
+        s = self.services.get(service_id)
+        return s.name if s else "?"
+
+    def _fill_exceptions(self) -> None:
+        assert self.config is not None
+        today = self._today()
+        rows = [e for e in self.config.exceptions if e.day >= today - dt.timedelta(days=31)]
+        self.exception_table.setRowCount(len(rows))
+        self._exception_rows = rows
+        for r, e in enumerate(rows):
+            values = [hourstext.date_text(e.day) + f" {e.day.year}", self._target_name(e.service_id),
+                      _("dicht") if e.closed else hourstext.periods_text(e.periods), e.note]
+            for c, value in enumerate(values):
+                self.exception_table.setItem(r, c, QTableWidgetItem(value))
+
+    def _on_exception_selected(self) -> None:
+        rows = {i.row() for i in self.exception_table.selectedIndexes()}
+        if len(rows) != 1:
+            return
+        e = self._exception_rows[rows.pop()]
+        self.exception_date.setDate(QDate(e.day.year, e.day.month, e.day.day))
+        self.exception_target.setCurrentIndex(max(0, self.exception_target.findData(e.service_id or LOCATION)))
+        self.exception_hours.setText(periods_input_text(e.periods))
+        self.exception_note.setText(e.note)
+
+    def _exception_form(self) -> tuple[dt.date, int | None]:
+        q = self.exception_date.date()
+        target = self.exception_target.currentData() or LOCATION
+        return dt.date(q.year(), q.month(), q.day()), (None if target == LOCATION else target)
+
+    def fill_bridge_day(self) -> None:
+        today = self._today()
+        day = friday_after_ascension(today.year)
+        if day is None or day < today:
+            day = friday_after_ascension(today.year + 1)
+        if day is None:
+            return
+        self.exception_date.setDate(QDate(day.year, day.month, day.day))
+        self.exception_target.setCurrentIndex(0)
+        self.exception_hours.setText("")
+        self.exception_note.setText(_("Brugdag na Hemelvaart"))
+
+    def save_exception(self) -> None:
+        day, service_id = self._exception_form()
+        try:
+            periods = parse_periods(self.exception_hours.text(), day=day)
+        except DomainError as err:
+            _mark(self.exception_hours, True)
+            self._show_error(self.exception_message, err)
+            return
+        _mark(self.exception_hours, False)
+        backend, user, loc, note = self.backend, self.user_id, self.location_id, self.exception_note.text()
+        pairs = [(p.start, p.end) for p in periods]
+
+        def done(_result: Any) -> None:
+            _show(self.exception_message, _("De uitzondering op {date} is opgeslagen.").format(
+                date=hourstext.date_text(day)), error=False)
+            self.saved.emit("exception")
+            self.reload()
+
+        self._run(lambda: schedules.set_exception(backend, user, loc, day, pairs, note, service_id=service_id),
+                  done, self.exception_message)
+
+    def remove_exception(self) -> None:
+        day, service_id = self._exception_form()
+        backend, user, loc = self.backend, self.user_id, self.location_id
+
+        def done(removed: bool) -> None:
+            text = _("De uitzondering op {date} is weggehaald.") if removed else \
+                _("Op {date} was er geen uitzondering.")
+            _show(self.exception_message, text.format(date=hourstext.date_text(day)), error=not removed)
+            if removed:
+                self.saved.emit("exception")
+                self.reload()
+
+        self._run(lambda: schedules.remove_exception(backend, user, loc, day, service_id=service_id), done,
+                  self.exception_message)
+
+    # -- the four-week calendar ------------------------------------------
+    def move_calendar(self, weeks: int) -> None:
+        self.calendar_start += dt.timedelta(weeks=weeks)
+        self.reload()
+
+    def _fill_calendar(self, days: tuple[CalendarDay, ...]) -> None:
+        if days:
+            first, last = days[0].day, days[-1].day
+            self.calendar_title.setText(_("{first} tot en met {last}").format(
+                first=hourstext.date_text(first), last=hourstext.date_text(last)))
+        self.calendar.setVerticalHeaderLabels(
+            [_("week {n}").format(n=days[i].day.isocalendar().week) for i in range(0, min(len(days), WEEKS_SHOWN * 7), 7)])
+        for i, d in enumerate(days[: WEEKS_SHOWN * 7]):
+            item = QTableWidgetItem(self.day_cell_text(d))
+            item.setBackground(QColor(_cell_colour(d)))
+            item.setForeground(QColor(theme.TEXT))
+            item.setData(Qt.ItemDataRole.UserRole, d.day.isoformat())
+            self.calendar.setItem(i // 7, i % 7, item)
+
+    @staticmethod
+    def day_cell_text(d: CalendarDay) -> str:
+        head = f"{SHORT_WEEKDAYS[d.day.weekday()]} {d.day.day} {hourstext.MONTHS[d.day.month - 1][:3]}"
+        if d.status == "holiday":
+            body = _("Dicht: {holiday}").format(holiday=hourstext.holiday_name(d.holiday))
+        elif d.status == "closed":
+            body = _("Dicht") + (f": {d.note}" if d.note else "")
+        elif d.status == "no_hours":
+            body = _("Dicht")
+        else:
+            body = hourstext.periods_text(d.periods)
+            if d.status == "other_hours":
+                body = _("Andere tijden: {hours}").format(hours=body) + (f" ({d.note})" if d.note else "")
+        lines = [head, body]
+        if d.service_exceptions:
+            lines.append(_("Uitzondering voor een dienst"))
+        return "\n".join(lines)
+
+    # -- choices ---------------------------------------------------------
+    def _fill_options(self) -> None:
+        assert self.config is not None
+        o = self.config.options
+        self.good_friday.setChecked(o.good_friday)
+        self.liberation.setCurrentIndex(max(0, self.liberation.findData(o.liberation_day)))
+        self.kiosk_stop.setValue(o.kiosk_stop_minutes)
+        self.appointments_on.setChecked(o.appointments_enabled)
+        self.checkin_early.setValue(o.checkin_early_minutes)
+        self.checkin_late.setValue(o.checkin_late_minutes)
+
+    def save_options(self) -> None:
+        backend, user, loc, now = self.backend, self.user_id, self.location_id, self.clock()
+        values = dict(good_friday=self.good_friday.isChecked(), liberation_day=self.liberation.currentData(),
+                      kiosk_stop_minutes=self.kiosk_stop.value(), appointments_enabled=self.appointments_on.isChecked(),
+                      checkin_early_minutes=self.checkin_early.value(), checkin_late_minutes=self.checkin_late.value())
+
+        def done(_result: Any) -> None:
+            _show(self.options_message, _("De keuzes zijn opgeslagen."), error=False)
+            self.saved.emit("options")
+            self.reload()
+
+        self._run(lambda: schedules.set_calendar_options(backend, user, loc, now, **values), done,
+                  self.options_message)
+
+    # -- life cycle ------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self._closed = True
+        super().closeEvent(event)
+
+
+def _cell_colour(d: CalendarDay) -> str:
+    if d.status == "holiday":
+        return theme.WARNING_BG
+    if d.status in ("closed", "no_hours"):
+        return theme.DISABLED_BG
+    if d.status == "other_hours":
+        return theme.lighter(theme.PRIMARY, 0.85)
+    return theme.BACKGROUND
