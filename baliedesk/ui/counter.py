@@ -85,8 +85,15 @@ def _arrow_file() -> str:
         painter.setBrush(QColor(theme.TEXT))
         painter.drawPolygon(QPolygonF([QPointF(2, 2), QPointF(30, 2), QPointF(16, 18)]))
         painter.end()
-        path = Path(tempfile.gettempdir()) / f"baliedesk-arrow-{os.getpid()}.png"
-        pix.save(str(path), "PNG")
+        # One shared file (same name, same content for every start), written atomically.
+        path = Path(tempfile.gettempdir()) / f"baliedesk-combo-arrow-{theme.TEXT.lstrip('#').lower()}.png"
+        try:
+            if not path.exists():
+                scratch = path.with_name(f"{path.stem}-{os.getpid()}.tmp")
+                if pix.save(str(scratch), "PNG"):
+                    os.replace(scratch, path)
+        except OSError:
+            log.warning("could not write the combo box arrow to %s", path, exc_info=True)
         _ARROW = path.as_posix()
     return _ARROW
 
