@@ -174,6 +174,16 @@ def appointment_switch(backend: Backend, location_id: int) -> AppointmentSwitch:
         return AppointmentSwitch(location.id, enabled, ids)
 
 
+def bookable_services(backend: Backend, user_id: int, location_id: int) -> tuple[ServiceAppointmentInfo, ...]:
+    """The services taking appointments here, with slot length and "neem mee" (for the booking screen)."""
+    with backend.unit_of_work() as uow:
+        acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        location = _enabled_location(uow, location_id)
+        services = [s for s in uow.directory.services(location.id) if s.active and s.appointments]
+        settings = uow.schedules.service_settings([s.id for s in services])
+        return tuple(service_appointment_info(s, settings.get(s.id)) for s in services)
+
+
 # ---------------------------------------------------------------------------
 # configuration (team lead)
 # ---------------------------------------------------------------------------

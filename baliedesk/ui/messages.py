@@ -162,7 +162,7 @@ def _calendar_validation_message(err: e.ValidationError, label: str) -> str | No
     if err.code == "phone_or_email":
         return _("Vul een telefoonnummer of een e-mailadres in. Dan kunnen we de bezoeker bereiken.")
     if err.field == "code" and err.code == "invalid":
-        return _("Deze afspraakcode klopt niet. Een code heeft 6 tekens, bijvoorbeeld K7P-3QX.")
+        return _("Deze afspraakcode klopt niet. Kijk de code na op uw bevestiging. Een code ziet er zo uit: K7P-3QX.")
     if err.code == "too_many":
         return _("{field} is te lang. Gebruik hoogstens {limit} regels.").format(field=label, limit=err.limit)
     if err.code == "weekday_or_day":

@@ -1,0 +1,538 @@
+"""Appointment screens: booking at the counter or on the phone, the day overview, and kiosk check-in.
+
+* :class:`AppointmentDesk` — for a clerk, KCC or team lead: pick a service and
+  a day, pick a free time, fill in name and phone or e-mail (and remarks), book;
+  look an appointment up by its code, move it, cancel it, save it as .ics;
+  and the day's appointments (for one counter's services if given), checked in
+  or not. A refused action shows one Dutch sentence and keeps what was typed.
+* :class:`CheckInPanel` — for the kiosk: type the code, get a number. Too
+  early, too late, unknown code: a clear sentence; too late with walk-ins
+  possible offers a walk-in ticket at once.
+
+Both hide themselves completely (``available`` False) when the location does
+not work with appointments: with the switch off nothing of appointments shows.
+All database work runs through :func:`baliedesk.ui.tasks.run_task`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from baliedesk import hourstext
+from baliedesk.domain.appointments import CODE_LENGTH, NAME_MAX_LENGTH
+from baliedesk.domain.errors import AppointmentTooLate
+from baliedesk.i18n import _
+from baliedesk.services import appointments, queue, setup
+from baliedesk.services.schedule_dto import AppointmentInfo, AppointmentSwitch, SlotInfo
+from baliedesk.ui import theme
+from baliedesk.ui.messages import message_for
+from baliedesk.ui.tasks import run_task
+
+STATUS_NAMES = {
+    "upcoming": "verwacht later",
+    "expected": "kan zich melden",
+    "checked_in": "aangemeld",
+    "no_show": "niet gekomen",
+    "cancelled": "afgezegd",
+}
+SLOT_DAYS = 1  # the booking list shows one day at a time
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _note() -> QLabel:
+    label = QLabel("")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def _say(label: QLabel, text: str, *, error: bool) -> None:
+    color, background = (theme.ERROR, theme.ERROR_BG) if error else (theme.SUCCESS, theme.SUCCESS_BG)
+    label.setStyleSheet(f"color: {color}; background: {background}; padding: 8px; border-radius: {theme.RADIUS}px;")
+    label.setText(text)
+    label.setProperty("error", error)
+    label.show()
+
+
+def confirmation_text(a: AppointmentInfo) -> str:
+    """What the clerk reads out or the visitor takes home (also the base of the printed confirmation)."""
+    lines = [
+        _("Afspraak voor {service}").format(service=a.service_name),
+        _("{day} om {time}").format(day=hourstext.date_text(a.start.date()), time=hourstext.time_text(a.start)),
+        _("Afspraakcode: {code}").format(code=a.display_code),
+        _("Op naam van: {name}").format(name=a.name),
+    ]
+    if a.bring:
+        lines.append(_("Neem mee: {items}").format(items=", ".join(a.bring)))
+    lines.append(_("Meld u vanaf {time} bij de zuil met uw afspraakcode.").format(
+        time=hourstext.time_text(a.checkin_from)))
+    return "\n".join(lines)
+
+
+class _Base(QWidget):
+    """Shared plumbing: the switch, tasks that ignore answers after closing, errors in Dutch."""
+
+    availability = Signal(bool)  # False: the location does not work with appointments; hide everything
+    error_shown = Signal(str)
+
+    def __init__(self, backend: Any, user_id: int, location_id: int, clock: Callable[[], dt.datetime],
+                 parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.backend, self.user_id, self.location_id, self.clock = backend, user_id, location_id, clock
+        self.switch: AppointmentSwitch | None = None
+        self._closed = False
+        self.tz = ZoneInfo("Europe/Amsterdam")
+
+    @property
+    def available(self) -> bool:
+        return bool(self.switch and self.switch.enabled and self.switch.service_ids)
+
+    def _run(self, work: Callable[[], Any], on_done: Callable[[Any], None], where: QLabel,
+             on_error: Callable[[BaseException], bool] | None = None) -> None:
+        def failed(err: BaseException) -> None:
+            if self._closed or (on_error is not None and on_error(err)):
+                return
+            text = message_for(err)
+            _say(where, text, error=True)
+            self.error_shown.emit(text)
+
+        run_task(work, lambda r: None if self._closed else on_done(r), failed)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self._closed = True
+        super().closeEvent(event)
+
+
+class AppointmentDesk(_Base):
+    """Book, find, move, cancel, export, and the day's appointments."""
+
+    loaded = Signal()
+    booked = Signal(object)  # AppointmentInfo
+    changed = Signal(object)  # AppointmentInfo after a move or cancel
+    overview_shown = Signal(object)  # DayOverview
+
+    def __init__(self, backend: Any, user_id: int, location_id: int, *, counter_id: int | None = None,
+                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+        super().__init__(backend, user_id, location_id, clock, parent)
+        self.counter_id = counter_id
+        self.services: dict[int, Any] = {}
+        self.settings: dict[int, Any] = {}
+        self.slots: list[SlotInfo] = []
+        self.current: AppointmentInfo | None = None
+        self._build()
+        self.setVisible(False)
+        self.reload()
+
+    # -- building ----------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._book_tab(), _("Afspraak maken"))
+        self.tabs.addTab(self._find_tab(), _("Afspraak zoeken"))
+        self.tabs.addTab(self._day_tab(), _("Vandaag"))
+        root.addWidget(self.tabs)
+
+    def _book_tab(self) -> QWidget:
+        tab = QWidget()
+        lay = QHBoxLayout(tab)
+        left = QVBoxLayout()
+        form = QFormLayout()
+        self.service = QComboBox()
+        self.service.currentIndexChanged.connect(self.load_slots)
+        form.addRow(_("Dienst"), self.service)
+        self.day = QDateEdit()
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd-MM-yyyy")
+        self.day.dateChanged.connect(self.load_slots)
+        form.addRow(_("Dag"), self.day)
+        left.addLayout(form)
+        self.slot_list = QListWidget()
+        self.slot_list.setObjectName("slots")
+        left.addWidget(self.slot_list, 1)
+        self.bring_label = QLabel("")
+        self.bring_label.setWordWrap(True)
+        left.addWidget(self.bring_label)
+        lay.addLayout(left, 1)
+
+        right = QVBoxLayout()
+        person = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setMaxLength(NAME_MAX_LENGTH)
+        person.addRow(_("Naam"), self.name)
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(_("bijvoorbeeld 06 12345678"))
+        person.addRow(_("Telefoon"), self.phone)
+        self.email = QLineEdit()
+        self.email.setPlaceholderText(_("bijvoorbeeld naam@voorbeeld.nl"))
+        person.addRow(_("E-mail"), self.email)
+        self.remarks = QPlainTextEdit()
+        self.remarks.setFixedHeight(80)
+        person.addRow(_("Opmerking"), self.remarks)
+        right.addLayout(person)
+        self.book_message = _note()
+        right.addWidget(self.book_message)
+        self.book_button = QPushButton(_("Afspraak maken"))
+        self.book_button.setProperty("role", "primary")
+        self.book_button.clicked.connect(self.book)
+        right.addWidget(self.book_button)
+        self.confirmation = QLabel("")
+        self.confirmation.setWordWrap(True)
+        self.confirmation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right.addWidget(self.confirmation)
+        right.addStretch(1)
+        lay.addLayout(right, 1)
+        return tab
+
+    def _find_tab(self) -> QWidget:
+        tab = QWidget()
+        lay = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        self.code = QLineEdit()
+        self.code.setPlaceholderText(_("afspraakcode, bijvoorbeeld K7P-3QX"))
+        self.code.returnPressed.connect(self.find)
+        row.addWidget(self.code, 1)
+        find = QPushButton(_("Zoeken"))
+        find.clicked.connect(self.find)
+        row.addWidget(find)
+        lay.addLayout(row)
+        self.found = QLabel("")
+        self.found.setWordWrap(True)
+        self.found.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.found)
+        self.find_message = _note()
+        lay.addWidget(self.find_message)
+        buttons = QHBoxLayout()
+        self.move_button = QPushButton(_("Verzetten naar de gekozen tijd"))
+        self.move_button.setToolTip(_("Kies eerst een nieuwe tijd op het tabblad 'Afspraak maken'."))
+        self.move_button.clicked.connect(self.move)
+        self.cancel_button = QPushButton(_("Afzeggen"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.ics_button = QPushButton(_("Opslaan voor de agenda (.ics)"))
+        self.ics_button.clicked.connect(self.export_ics)
+        for b in (self.move_button, self.cancel_button, self.ics_button):
+            b.setEnabled(False)
+            buttons.addWidget(b)
+        lay.addLayout(buttons)
+        lay.addStretch(1)
+        return tab
+
+    def _day_tab(self) -> QWidget:
+        tab = QWidget()
+        lay = QVBoxLayout(tab)
+        self.day_table = QTableWidget(0, 5)
+        self.day_table.setHorizontalHeaderLabels([_("Tijd"), _("Dienst"), _("Naam"), _("Code"), _("Stand")])
+        self.day_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.day_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        lay.addWidget(self.day_table, 1)
+        self.day_message = _note()
+        lay.addWidget(self.day_message)
+        refresh = QPushButton(_("Vernieuwen"))
+        refresh.clicked.connect(self.load_day)
+        lay.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
+        return tab
+
+    # -- loading -----------------------------------------------------------
+    def reload(self) -> None:
+        backend, loc = self.backend, self.location_id
+
+        user = self.user_id
+
+        def work() -> tuple[AppointmentSwitch, tuple[Any, ...], str, tuple[Any, ...]]:
+            zone = next((x.timezone for x in setup.list_locations(backend) if x.id == loc), "Europe/Amsterdam")
+            switch = appointments.appointment_switch(backend, loc)
+            settings = appointments.bookable_services(backend, user, loc) if switch.enabled else ()
+            return switch, setup.list_services(backend, loc), zone, settings
+
+        self._run(work, self._on_switch, self.book_message)
+
+    def _on_switch(self, result: tuple[AppointmentSwitch, tuple[Any, ...], str, tuple[Any, ...]]) -> None:
+        self.switch, services, zone, settings = result
+        self.settings = {info.service_id: info for info in settings}
+        self.tz = ZoneInfo(zone)
+        self.setVisible(self.available)
+        self.availability.emit(self.available)
+        if not self.available:
+            return
+        self.services = {s.id: s for s in services if s.id in self.switch.service_ids}
+        keep = self.service.currentData()
+        self.service.blockSignals(True)
+        self.service.clear()
+        for s in self.services.values():
+            self.service.addItem(_("{prefix} – {name}").format(prefix=s.prefix, name=s.name), s.id)
+        index = self.service.findData(keep)
+        self.service.setCurrentIndex(index if index >= 0 else 0)
+        self.service.blockSignals(False)
+        today = self.clock().astimezone(self.tz).date()
+        if self.day.date() < QDate(today.year, today.month, today.day):
+            self.day.blockSignals(True)
+            self.day.setDate(QDate(today.year, today.month, today.day))
+            self.day.blockSignals(False)
+        self.load_slots()
+        self.load_day()
+        self.loaded.emit()
+
+    def _chosen_day(self) -> dt.date:
+        q = self.day.date()
+        return dt.date(q.year(), q.month(), q.day())
+
+    def load_slots(self) -> None:
+        service_id = self.service.currentData()
+        if not self.available or service_id is None:
+            return
+        backend, user, now, day = self.backend, self.user_id, self.clock(), self._chosen_day()
+
+        def shown(slots: tuple[SlotInfo, ...]) -> None:
+            self.slots = [s for s in slots if s.free > 0]
+            self.slot_list.clear()
+            for s in self.slots:
+                text = _("{start} - {end}  ({free} vrij)").format(
+                    start=hourstext.clock(s.start), end=hourstext.clock(s.end), free=s.free)
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, s.start.isoformat())
+                self.slot_list.addItem(item)
+            if not self.slots:
+                self.slot_list.addItem(QListWidgetItem(_("Op deze dag is geen tijd vrij.")))
+            if self.slots:
+                self.slot_list.setCurrentRow(0)
+
+        info = self.settings.get(service_id)
+        self.bring_label.setText(_("Neem mee: {items}").format(items=", ".join(info.bring))
+                                 if info is not None and info.bring else "")
+        self._run(lambda: appointments.available_slots(backend, user, service_id, now, day, SLOT_DAYS), shown,
+                  self.book_message)
+
+    def chosen_slot(self) -> SlotInfo | None:
+        row = self.slot_list.currentRow()
+        return self.slots[row] if 0 <= row < len(self.slots) else None
+
+    # -- actions -----------------------------------------------------------
+    def book(self) -> None:
+        slot = self.chosen_slot()
+        if slot is None:
+            _say(self.book_message, _("Kies eerst een tijd."), error=True)
+            return
+        backend, user, now = self.backend, self.user_id, self.clock()
+        name, phone, email = self.name.text(), self.phone.text(), self.email.text()
+        remarks = self.remarks.toPlainText()  # too long: the service says so, nothing is cut off silently
+
+        def done(a: AppointmentInfo) -> None:
+            self.current = a
+            _say(self.book_message, _("De afspraak is gemaakt."), error=False)
+            self.confirmation.setText(confirmation_text(a))
+            for field in (self.name, self.phone, self.email):
+                field.clear()
+            self.remarks.clear()
+            self._show_found(a)
+            self.booked.emit(a)
+            self.load_slots()
+            self.load_day()
+
+        self._run(lambda: appointments.book(backend, user, slot.service_id, slot.start, now, name=name, phone=phone,
+                                            email=email, remarks=remarks), done, self.book_message,
+                  on_error=lambda err: self._after_refusal())
+
+    def _after_refusal(self) -> bool:
+        self.load_slots()  # a slot may just have filled up; what was typed stays
+        return False
+
+    def find(self) -> None:
+        backend, user, now, code = self.backend, self.user_id, self.clock(), self.code.text()
+        self._run(lambda: appointments.find(backend, user, code, now), self._show_found, self.find_message)
+
+    def _show_found(self, a: AppointmentInfo) -> None:
+        self.current = a
+        self.find_message.hide()
+        state = _(STATUS_NAMES.get(a.status, a.status))
+        self.found.setText(confirmation_text(a) + "\n" + _("Stand: {state}").format(state=state))
+        active = a.state == "booked"
+        self.move_button.setEnabled(active)
+        self.cancel_button.setEnabled(active)
+        self.ics_button.setEnabled(a.state in ("booked", "checked_in"))
+
+    def move(self) -> None:
+        slot, a = self.chosen_slot(), self.current
+        if a is None:
+            return
+        if slot is None or slot.service_id != a.service_id:
+            _say(self.find_message, _("Kies eerst een nieuwe tijd voor {service} op het tabblad 'Afspraak maken'.")
+                 .format(service=a.service_name), error=True)
+            return
+        backend, user, now = self.backend, self.user_id, self.clock()
+
+        def done(moved: AppointmentInfo) -> None:
+            self._show_found(moved)
+            _say(self.find_message, _("De afspraak is verzet."), error=False)
+            self.changed.emit(moved)
+            self.load_slots()
+            self.load_day()
+
+        self._run(lambda: appointments.move(backend, user, a.id, slot.start, now), done, self.find_message)
+
+    def cancel(self) -> None:
+        a = self.current
+        if a is None:
+            return
+        backend, user, now = self.backend, self.user_id, self.clock()
+
+        def done(cancelled: AppointmentInfo) -> None:
+            self._show_found(cancelled)
+            _say(self.find_message, _("De afspraak is afgezegd."), error=False)
+            self.changed.emit(cancelled)
+            self.load_slots()
+            self.load_day()
+
+        self._run(lambda: appointments.cancel(backend, user, a.id, now), done, self.find_message)
+
+    def export_ics(self, path: str | None = None) -> None:
+        """Save the current appointment as .ics; asks where unless ``path`` is given."""
+        a = self.current
+        if a is None:
+            return
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, _("Afspraak opslaan"), f"afspraak-{a.display_code}.ics",
+                                                        _("Agenda (*.ics)"))
+            if not path:
+                return
+        backend, user, now, target = self.backend, self.user_id, self.clock(), Path(path)
+
+        def write() -> Path:
+            target.write_bytes(appointments.appointment_ics(backend, user, a.id, now).encode("utf-8"))
+            return target
+
+        self._run(write, lambda p: _say(self.find_message, _("Opgeslagen: {name}").format(name=p.name),
+                                        error=False), self.find_message)
+
+    def load_day(self) -> None:
+        if not self.available:
+            return
+        backend, user, loc, now, counter = self.backend, self.user_id, self.location_id, self.clock(), self.counter_id
+
+        def shown(overview: Any) -> None:
+            self.day_table.setRowCount(len(overview.appointments))
+            for r, a in enumerate(overview.appointments):
+                values = [hourstext.clock(a.start), a.service_prefix, a.name, a.display_code,
+                          _(STATUS_NAMES.get(a.status, a.status)) + (f" ({a.ticket_number})" if a.ticket_number else "")]
+                for c, value in enumerate(values):
+                    self.day_table.setItem(r, c, QTableWidgetItem(value))
+            self.overview_shown.emit(overview)
+
+        self._run(lambda: appointments.day_overview(backend, user, loc, now, counter_id=counter), shown,
+                  self.day_message)
+
+
+class CheckInPanel(_Base):
+    """Kiosk: check in with the appointment code; too late offers a walk-in ticket."""
+
+    checked_in = Signal(object)  # CheckInResult
+    walk_in_issued = Signal(object)  # IssuedTicket
+
+    def __init__(self, backend: Any, kiosk_user_id: int, location_id: int, *,
+                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+        super().__init__(backend, kiosk_user_id, location_id, clock, parent)
+        self._walk_in_service: int | None = None
+        self._busy = False
+        lay = QVBoxLayout(self)
+        title = QLabel(_("Heeft u een afspraak? Typ uw afspraakcode."))
+        title.setFont(theme.font(theme.SIZE_LARGE, bold=True))
+        title.setWordWrap(True)
+        lay.addWidget(title)
+        self.code = QLineEdit()
+        self.code.setMaxLength(CODE_LENGTH + 3)
+        self.code.setFont(theme.font(theme.SIZE_TITLE, bold=True))
+        self.code.setMinimumHeight(theme.TOUCH_MIN)
+        self.code.setPlaceholderText("K7P-3QX")
+        self.code.returnPressed.connect(self.check_in)
+        lay.addWidget(self.code)
+        self.check_in_button = QPushButton(_("Aanmelden"))
+        self.check_in_button.setProperty("role", "primary")
+        self.check_in_button.setMinimumHeight(theme.TOUCH_MIN)
+        self.check_in_button.clicked.connect(self.check_in)
+        lay.addWidget(self.check_in_button)
+        self.result = _note()
+        self.result.setFont(theme.font(theme.SIZE_LARGE))
+        lay.addWidget(self.result)
+        self.walk_in_button = QPushButton(_("Neem een gewoon nummer"))
+        self.walk_in_button.setMinimumHeight(theme.TOUCH_MIN)
+        self.walk_in_button.clicked.connect(self.take_walk_in)
+        self.walk_in_button.hide()
+        lay.addWidget(self.walk_in_button)
+        lay.addStretch(1)
+        self.setVisible(False)
+        backend, loc = backend, location_id
+        self._run(lambda: appointments.appointment_switch(backend, loc), self._on_switch, self.result)
+
+    def _on_switch(self, switch: AppointmentSwitch) -> None:
+        self.switch = switch
+        self.setVisible(self.available)
+        self.availability.emit(self.available)
+
+    def check_in(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self.walk_in_button.hide()
+        self._walk_in_service = None
+        backend, user, now, code = self.backend, self.user_id, self.clock(), self.code.text()
+
+        def done(result: Any) -> None:
+            self._busy = False
+            t = result.issued.ticket
+            _say(self.result, _("U bent aangemeld. Uw nummer is {number}. Let op het scherm.").format(
+                number=t.display_number), error=False)
+            self.code.clear()
+            self.checked_in.emit(result)
+
+        def refused(err: BaseException) -> bool:
+            self._busy = False
+            if isinstance(err, AppointmentTooLate) and err.walk_in_possible:
+                self._walk_in_service = err.service_id
+                self.walk_in_button.show()
+            return False  # and the sentence is shown
+
+        self._run(lambda: appointments.check_in(backend, user, code, now), done, self.result, on_error=refused)
+
+    def take_walk_in(self) -> None:
+        service_id = self._walk_in_service
+        if service_id is None:
+            return
+        backend, user, now = self.backend, self.user_id, self.clock()
+
+        def done(issued: Any) -> None:
+            self.walk_in_button.hide()
+            self._walk_in_service = None
+            _say(self.result, _("Uw nummer is {number}. Let op het scherm.").format(
+                number=issued.ticket.display_number), error=False)
+            self.code.clear()
+            self.walk_in_issued.emit(issued)
+
+        self._run(lambda: queue.issue_ticket(backend, user, service_id, now, source="kiosk"), done, self.result)
