@@ -892,6 +892,9 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         if self._closed:
             return
         self._closed = True
+        if self._dialog is not None:  # its text stays in the drafts of this (closing) window only
+            self._dialog.set_busy(False)
+            self._dialog.reject()
         self._tick_timer.stop()
         self._heartbeat_timer.stop()
         if self.feed is not None:
