@@ -33,7 +33,11 @@ def acting_user(uow: UnitOfWork, user_id: int, permission: Permission) -> Any:
 
     The role comes from the database, never from the caller.
     """
-    user = uow.directory.user(user_id)
+    return check_actor(uow.directory.user(user_id), user_id, permission)
+
+
+def check_actor(user: Any | None, user_id: int, permission: Permission) -> Any:
+    """The check of :func:`acting_user`, for a user row the caller already read from the database."""
     if user is None:
         raise NotFound("user", user_id)
     if not user.active:

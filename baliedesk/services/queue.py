@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from baliedesk.domain.errors import (
     CounterBusy,
@@ -39,6 +39,7 @@ from baliedesk.domain.timeline import durations, is_gone
 from baliedesk.domain.validation import clean_text
 from baliedesk.services.common import (
     acting_user,
+    check_actor,
     check_now,
     counter_info,
     epoch_ms,
@@ -69,6 +70,13 @@ from baliedesk.services.schedules import check_kiosk_open
 MAX_TICKETS_PER_SERVICE_PER_DAY = 9999
 #: How far back handling times count for the estimate.
 HANDLING_HISTORY = dt.timedelta(days=14)
+
+
+class _ServiceName(NamedTuple):
+    """What :func:`ticket_info` needs of a service."""
+
+    prefix: str
+    name: str
 
 
 def queue_topic(location_id: int) -> str:
@@ -281,21 +289,26 @@ def call_next(backend: Backend, user_id: int, counter_id: int, now: dt.datetime)
     """Atomically take the next visitor for this counter (None: nobody waiting)."""
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
-        user = acting_user(uow, user_id, Permission.SERVE)
-        counter = _signed_in_counter(uow, counter_id, user)
-        held = uow.tickets.held_by(counter.id)
-        if held:
-            raise CounterBusy(counter.display_name, held[0].number)
-        location = uow.directory.location(counter.location_id)
-        service_ids = uow.directory.counter_service_ids(counter.id)
+        # One read for the user, the counter, its location, services and held ticket:
+        # this is the busiest call of the day, so it makes as few round trips as it can.
+        ctx = uow.directory.counter_context(counter_id, user_id)
+        user = check_actor(ctx.user, user_id, Permission.SERVE)
+        counter = get_or_404(ctx.counter, "counter", counter_id)
+        if counter.signed_in_user_id != user.id:
+            raise NotSignedIn(counter.display_name)
+        if ctx.held_number is not None:
+            raise CounterBusy(counter.display_name, ctx.held_number)
+        location = ctx.location
+        service_ids = ctx.service_ids
         if not service_ids:
             raise NoCounterServices(counter.display_name)
         mode = OrderingMode(location.ordering_mode)
         weights: dict[int, float] = {}
         if mode is OrderingMode.FAIR_SHARE:
             weights = {s.id: s.weight for s in uow.directory.services(location.id)}
-        # The claim is the WAITING -> CALLED transition, done in one statement.
-        next_state(TicketState.WAITING, TicketAction.CALL)
+        # The claim is the WAITING -> CALLED transition, done in one statement; the
+        # CALL event and "this counter is alive" are written with it.
+        called = next_state(TicketState.WAITING, TicketAction.CALL)
         t = uow.tickets.claim_next(
             location_id=location.id,
             day=local_day(now, location.timezone),
@@ -306,13 +319,18 @@ def call_next(backend: Backend, user_id: int, counter_id: int, now: dt.datetime)
             mode=mode,
             weights=weights,
             user_id=user.id,
+            event={"action": TicketAction.CALL.value, "from_state": TicketState.WAITING.value,
+                   "to_state": called.value, "at": now, "counter_id": counter.id, "user_id": user.id,
+                   "data": None},
+            touch_counter=True,
         )
-        counter.last_seen_at = now
         if t is None:
             uow.commit()
             return None
-        _record(uow, t, TicketAction.CALL, TicketState.WAITING.value, now, user.id, counter.id)
-        info = ticket_info(t, {t.service_id: uow.directory.service(t.service_id)}, {counter.id: counter})
+        uow.changed(queue_topic(t.location_id))
+        # The claim returns the service's prefix and name with the ticket.
+        service = _ServiceName(t.service_prefix, t.service_name)
+        info = ticket_info(t, {t.service_id: service}, {counter.id: counter})
         uow.commit()
         return info
 

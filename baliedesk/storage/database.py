@@ -6,8 +6,9 @@ that two processes never both read-then-write the same queue; readers use a
 plain deferred ``BEGIN`` and are never blocked by writers under WAL.
 
 PostgreSQL (central): psycopg 3, READ COMMITTED, row locks with
-``FOR UPDATE SKIP LOCKED`` for claiming tickets, and ``pg_notify`` sent inside
-the writing transaction so listeners hear of a change exactly when it commits.
+``FOR UPDATE SKIP LOCKED`` for claiming tickets, and ``pg_notify`` sent on the
+same connection right after the writing transaction committed, so listeners
+hear of a change only once it is there (and never of a rolled-back one).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
@@ -94,8 +95,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     raise ValueError(f"unsupported database: {parsed.get_backend_name()}")
 
 
+# A notification's own tiny transaction, sent right after the data committed.
+# It commits asynchronously (no wait for the WAL flush): PostgreSQL serialises
+# all notifying transactions of the cluster on one lock that is held until the
+# commit is on disk, so a NOTIFY inside the data transaction would make every
+# counter's "volgende" queue behind every other counter's fsync.
+_NOTIFY_SQL = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(%s, %s)"
+
+
 class SqlUnitOfWork:
-    """One user action = one transaction. Commit explicitly; leaving rolls back."""
+    """One user action = one transaction. Commit explicitly; leaving rolls back.
+
+    The unit of work holds one pooled connection from start to end; the ORM
+    session joins its transaction. Write units begin at once (on SQLite that is
+    ``BEGIN IMMEDIATE``: the write lock from the start).
+    """
 
     def __init__(self, engine: Engine, write: bool) -> None:
         self._engine = engine
@@ -103,13 +117,21 @@ class SqlUnitOfWork:
         self._topics: set[str] = set()
 
     def __enter__(self) -> SqlUnitOfWork:
-        self.session = Session(self._engine, expire_on_commit=False, autoflush=True)
-        if self._write:
-            try:
-                self.session.connection(execution_options={"baliedesk_write": True})
-            except DBAPIError as exc:
-                self.session.close()
-                raise StorageUnavailable(str(exc.orig)[:300]) from exc
+        try:
+            self.connection = self._engine.connect()
+        except DBAPIError as exc:
+            raise StorageUnavailable(str(exc.orig)[:300]) from exc
+        try:
+            if self._write:
+                self.connection.execution_options(baliedesk_write=True)
+            self.connection.begin()
+        except DBAPIError as exc:
+            self.connection.close()
+            raise StorageUnavailable(str(exc.orig)[:300]) from exc
+        # "rollback_only": session.commit() flushes but leaves the commit to us;
+        # session.rollback() rolls the connection's transaction back.
+        self.session = Session(bind=self.connection, expire_on_commit=False, autoflush=True,
+                               join_transaction_mode="rollback_only")
         self.tickets = TicketRepository(self.session)
         self.directory = DirectoryRepository(self.session)
         self.schedules = ScheduleRepository(self.session)
@@ -117,18 +139,33 @@ class SqlUnitOfWork:
         return self
 
     def changed(self, topic: str) -> None:
-        """Tell listeners (hall screens, other counters) about this change at commit."""
+        """Tell listeners (hall screens, other counters) about this change once it is committed."""
         self._topics.add(topic)
 
     def flush(self) -> None:
         self.session.flush()
 
     def commit(self) -> None:
-        if self._topics and self._engine.dialect.name == "postgresql":
-            payload = ",".join(sorted(self._topics))[:7000]
-            self.session.execute(select(func.pg_notify(NOTIFY_CHANNEL, payload)))
-        self.session.commit()
-        self._topics.clear()
+        self.session.commit()  # flush what the ORM holds
+        self.connection.commit()  # the durable commit
+        topics, self._topics = self._topics, set()
+        if topics and self._engine.dialect.name == "postgresql":
+            self._notify(",".join(sorted(topics))[:7000])
+
+    def _notify(self, payload: str) -> None:
+        """Send the change notification on this connection, after the commit (never for a rollback)."""
+        raw = self.connection.connection.dbapi_connection
+        try:
+            raw.autocommit = True
+            try:
+                raw.execute(_NOTIFY_SQL, (NOTIFY_CHANNEL, payload))
+            finally:
+                raw.autocommit = False
+        except Exception as exc:  # noqa: BLE001 - the change itself is committed
+            # Listeners also refresh when their feed reconnects; a lost connection
+            # shows up as StorageUnavailable on this workstation's next action.
+            log.warning("change notification not sent: %s", exc)
+            self.connection.invalidate()
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -141,6 +178,10 @@ class SqlUnitOfWork:
             pass  # the connection is gone; the transaction died with it
         finally:
             self.session.close()
+            try:
+                self.connection.close()
+            except DBAPIError:
+                pass
         if isinstance(exc, (OperationalError, InterfaceError)) or (
             isinstance(exc, DBAPIError) and exc.connection_invalidated
         ):

@@ -7,12 +7,33 @@ they never import SQLAlchemy.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import namedtuple
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, literal, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from baliedesk.domain.ordering import Candidate, OrderingMode, weight_for
 from baliedesk.storage.models import (
@@ -28,6 +49,39 @@ from baliedesk.storage.models import (
 
 _T = Ticket.__table__.c
 _HELD = ("called", "serving")
+# The states as SQL literals, not bound parameters: a partial index
+# (``state = 'waiting'``, ``state IN ('called', 'serving')``) is only usable when
+# the query spells out the same constant (always so on SQLite; on PostgreSQL for
+# the generic plans of prepared statements).
+_WAITING = literal_column("'waiting'")
+_HELD_SQL = tuple(literal_column(f"'{state}'") for state in _HELD)
+# Searching waiting tickets, SQLite would rather use (location_id, day) and read
+# all of today's tickets, the served ones too; with a unary + on the day it
+# takes the partial index of waiting tickets instead, however busy the day.
+_SQLITE_DAY = literal_column("+tickets.day", type_=Ticket.__table__.c.day.type)
+
+# Hot-path statements are built once, with bound parameters, and reused: the
+# statement's cache key is memoised and SQLAlchemy's compiled cache hits, so a
+# call costs no SQL construction or compilation. They run as Core statements on
+# the unit of work's connection (same transaction), skipping the ORM layer.
+_STATEMENTS: dict[Any, Any] = {}
+#: What a caller gives for an event stored with a claim (ticket and service come from the claim).
+_EVENT_FIELDS = ("action", "from_state", "to_state", "at", "counter_id", "user_id", "data")
+_MAX_CACHED_CLAIMS = 128  # fair-share weights are part of the claim statement
+
+
+_STATEMENTS_LOCK = threading.Lock()
+
+
+def _cached(key: Any, build: Any) -> Any:
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        with _STATEMENTS_LOCK:  # the UI runs units of work on a thread pool
+            if len(_STATEMENTS) > _MAX_CACHED_CLAIMS + 16:
+                for k in [k for k in _STATEMENTS if isinstance(k, tuple) and k[0] == "claim"]:
+                    del _STATEMENTS[k]
+            stmt = _STATEMENTS[key] = build()
+    return stmt
 
 
 class TicketRepository:
@@ -41,19 +95,25 @@ class TicketRepository:
         One upsert statement: concurrent kiosks serialise on this one row, so
         two never get the same number (PostgreSQL row lock; SQLite's write lock).
         """
-        dialect = self.s.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        conn = self.s.connection()
+        stmt = _cached(("next_sequence", conn.dialect.name), lambda: self._next_sequence_statement(conn.dialect.name))
+        params = {"p_location_id": location_id, "p_service_id": service_id, "p_day": day}
+        return int(conn.execute(stmt, params).scalar_one())
+
+    @staticmethod
+    def _next_sequence_statement(dialect: str) -> Any:
+        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = TicketSequence.__table__
-        stmt = (
-            insert(table)
-            .values(location_id=location_id, service_id=service_id, day=day, last_number=1)
+        return (
+            upsert(table)
+            .values(location_id=bindparam("p_location_id"), service_id=bindparam("p_service_id"),
+                    day=bindparam("p_day"), last_number=1)
             .on_conflict_do_update(
                 index_elements=[table.c.location_id, table.c.service_id, table.c.day],
                 set_={"last_number": table.c.last_number + 1},
             )
             .returning(table.c.last_number)
         )
-        return int(self.s.execute(stmt).scalar_one())
 
     # -- single tickets ----------------------------------------------------
     def add(self, ticket: Ticket) -> Ticket:
@@ -73,13 +133,13 @@ class TicketRepository:
     def held_by(self, counter_id: int) -> list[Ticket]:
         stmt = (
             select(Ticket)
-            .where(Ticket.counter_id == counter_id, Ticket.state.in_(_HELD))
+            .where(Ticket.counter_id == counter_id, Ticket.state.in_(_HELD_SQL))
             .order_by(Ticket.called_at)
         )
         return list(self.s.execute(stmt).scalars())
 
     def held_at(self, location_id: int) -> list[Ticket]:
-        stmt = select(Ticket).where(Ticket.location_id == location_id, Ticket.state.in_(_HELD))
+        stmt = select(Ticket).where(Ticket.location_id == location_id, Ticket.state.in_(_HELD_SQL))
         return list(self.s.execute(stmt).scalars())
 
     # -- the claim -------------------------------------------------------
@@ -95,7 +155,9 @@ class TicketRepository:
         mode: OrderingMode,
         weights: Mapping[int, float],
         user_id: int,
-    ) -> Ticket | None:
+        event: Mapping[str, Any] | None = None,
+        touch_counter: bool = False,
+    ) -> Any | None:
         """Take the next ticket for this counter in one atomic statement.
 
         ``UPDATE ... WHERE id = (SELECT ... ORDER BY <rule> LIMIT 1 FOR UPDATE
@@ -103,47 +165,121 @@ class TicketRepository:
         ticket another counter is claiming at this instant is skipped, not
         waited for; on SQLite the write transaction (BEGIN IMMEDIATE) already
         serialises claims. The ORDER BY is :func:`baliedesk.domain.ordering.order_key`.
+
+        ``event``: the event the caller wants stored for the claimed ticket
+        (``action``, ``from_state``, ``to_state``, ``at``, ``counter_id``,
+        ``user_id``, ``data``; ticket and service come from the claim).
+        ``touch_counter``: also set the counter's ``last_seen_at`` to ``now`` (if
+        ``user_id`` is signed in there), whether or not a ticket was claimed. On
+        PostgreSQL both go into the claim's statement (data-modifying CTEs), so
+        "volgende" costs one round trip; on SQLite they follow it.
+
+        Returns the claimed ticket as a read-only row (every ticket column, plus
+        ``service_prefix`` and ``service_name`` of its service), or None.
         """
-        ids = select(Ticket.id).where(*self._eligible(location_id, day, counter_id, service_ids))
-        ids = ids.order_by(*self.order_by(now_ms, mode, weights, service_ids)).limit(1)
-        ids = ids.with_for_update(skip_locked=True)
-        stmt = (
-            update(Ticket)
-            .where(Ticket.id == ids.scalar_subquery(), Ticket.state == "waiting")
+        if mode is OrderingMode.FAIR_SHARE:
+            # Every weighted service, not only the counter's own: a ticket transferred
+            # to this counter may belong to another service and keeps that service's weight.
+            shape: tuple = tuple(sorted((sid, weight_for(sid, mode, weights)) for sid in {*service_ids, *weights}))
+        else:
+            shape = ()
+        conn = self.s.connection()
+        dialect = conn.dialect.name
+        combined = dialect == "postgresql"
+        record, touch = combined and event is not None, combined and touch_counter
+        stmt = _cached(("claim", dialect, mode, shape, record, touch),
+                       lambda: self._claim_statement(dialect, mode, dict(shape), record, touch))
+        # (Bound parameters in an UPDATE may not be named like the table's columns.)
+        params = {"p_location_id": location_id, "p_day": day, "p_counter_id": counter_id,
+                  "p_service_ids": list(service_ids), "p_now": now, "p_now_ms": now_ms, "p_user_id": user_id}
+        if record:
+            params.update({f"e_{key}": event.get(key) for key in _EVENT_FIELDS})
+        ticket = conn.execute(stmt, params).first()
+        if not combined:
+            if ticket is not None and event is not None:
+                self.add_event(ticket_id=ticket.id, service_id=ticket.service_id, **event)
+            if touch_counter:
+                DirectoryRepository(self.s).touch_counter(counter_id, user_id, now)
+        return ticket
+
+    @classmethod
+    def _claim_statement(cls, dialect: str, mode: OrderingMode, weights: Mapping[int, float],
+                         record: bool = False, touch: bool = False) -> Any:
+        tickets = Ticket.__table__
+        services = Service.__table__
+        counter_id = bindparam("p_counter_id")
+        if dialect == "postgresql":  # one array parameter: the same SQL text for any number of services
+            of_services = _T.service_id == any_(bindparam("p_service_ids", type_=postgresql.ARRAY(Integer)))
+        else:
+            of_services = _T.service_id.in_(bindparam("p_service_ids", expanding=True))
+        day = _SQLITE_DAY if dialect == "sqlite" else _T.day
+        ids = (
+            select(_T.id)
+            .where(
+                _T.location_id == bindparam("p_location_id"),
+                day == bindparam("p_day"),
+                _T.state == _WAITING,
+                or_(_T.target_counter_id == counter_id, and_(_T.target_counter_id.is_(None), of_services)),
+            )
+            .order_by(*cls.order_by(bindparam("p_now_ms", type_=BigInteger), mode, weights, list(weights)))
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        claim = (
+            update(tickets)
+            .where(_T.id == ids.scalar_subquery(), _T.state == _WAITING)
             .values(
                 state="called",
                 counter_id=counter_id,
                 target_counter_id=None,
-                called_at=now,
+                called_at=bindparam("p_now", type_=_T.called_at.type),
                 recall_count=0,
             )
-            .returning(Ticket)
-            .execution_options(synchronize_session=False)
         )
-        return self.s.execute(stmt).scalar_one_or_none()
+        if not (record or touch):
+            service_of = services.c.id == _T.service_id
+            return claim.returning(
+                *tickets.c,
+                select(services.c.prefix).where(service_of).scalar_subquery().label("service_prefix"),
+                select(services.c.name).where(service_of).scalar_subquery().label("service_name"),
+            )
+        # PostgreSQL: WITH claimed AS (UPDATE ... RETURNING *), claim_event AS (INSERT ...
+        # SELECT FROM claimed), counter_seen AS (UPDATE counters ...) SELECT claimed.*, ...
+        claimed = claim.returning(*tickets.c).cte("claimed")
+        stmt = select(
+            *claimed.c, services.c.prefix.label("service_prefix"), services.c.name.label("service_name")
+        ).join_from(claimed, services, services.c.id == claimed.c.service_id)
+        if record:
+            events = TicketEvent.__table__
+            values = {
+                "ticket_id": claimed.c.id,
+                **{key: bindparam(f"e_{key}", type_=events.c[key].type) for key in _EVENT_FIELDS},
+                "service_id": claimed.c.service_id,
+            }
+            stmt = stmt.add_cte(insert(events).from_select(list(values), select(*values.values())).cte("claim_event"))
+        if touch:
+            counters = Counter.__table__
+            seen = (
+                update(counters)
+                .where(counters.c.id == counter_id, counters.c.signed_in_user_id == bindparam("p_user_id"))
+                .values(last_seen_at=bindparam("p_now", type_=counters.c.last_seen_at.type))
+            )
+            stmt = stmt.add_cte(seen.cte("counter_seen"))
+        return stmt
 
     @staticmethod
-    def _eligible(location_id: int, day: dt.date, counter_id: int, service_ids: Sequence[int]) -> list[Any]:
-        return [
-            Ticket.location_id == location_id,
-            Ticket.day == day,
-            Ticket.state == "waiting",
-            or_(
-                Ticket.target_counter_id == counter_id,
-                and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(list(service_ids))),
-            ),
-        ]
-
-    @staticmethod
-    def order_by(now_ms: int, mode: OrderingMode, weights: Mapping[int, float], service_ids: Iterable[int]) -> list[Any]:
-        not_yet = and_(Ticket.priority_class == 0, Ticket.queue_ms > now_ms)
+    def order_by(now_ms: int | ColumnElement, mode: OrderingMode, weights: Mapping[int, float],
+                 service_ids: Iterable[int]) -> list[Any]:
+        """``now_ms``: epoch milliseconds, or a bound parameter that will carry them."""
+        now = now_ms if isinstance(now_ms, ColumnElement) else literal(now_ms)
+        not_yet = and_(Ticket.priority_class == 0, Ticket.queue_ms > now)
         eff_class = case((not_yet, 2), else_=Ticket.priority_class)
         eff_time = case((not_yet, Ticket.arrived_ms), else_=Ticket.queue_ms)
         if mode is OrderingMode.FAIR_SHARE:
             # All weighted services: a ticket targeted at this counter may be of a service it does not serve.
             w = {sid: weight_for(sid, mode, weights) for sid in {*service_ids, *weights}}
             weight = case(w, value=Ticket.service_id, else_=literal(1.0)) if w else literal(1.0)
-            effective_wait = (literal(now_ms) - eff_time) * weight
+            effective_wait = (now - eff_time) * weight
             return [eff_class, effective_wait.desc(), eff_time, Ticket.id]
         return [eff_class, eff_time, Ticket.id]
 
@@ -151,7 +287,7 @@ class TicketRepository:
     def waiting(self, location_id: int, day: dt.date) -> list[Ticket]:
         stmt = (
             select(Ticket)
-            .where(Ticket.location_id == location_id, Ticket.day == day, Ticket.state == "waiting")
+            .where(Ticket.location_id == location_id, self._waiting_day(day), Ticket.state == _WAITING)
             .order_by(Ticket.priority_class, Ticket.queue_ms, Ticket.id)
         )
         return list(self.s.execute(stmt).scalars())
@@ -159,10 +295,14 @@ class TicketRepository:
     def waiting_candidates(self, location_id: int, day: dt.date) -> list[Candidate]:
         rows = self.s.execute(
             select(_T.id, _T.service_id, _T.priority_class, _T.arrived_ms, _T.queue_ms, _T.target_counter_id).where(
-                _T.location_id == location_id, _T.day == day, _T.state == "waiting"
+                _T.location_id == location_id, self._waiting_day(day), _T.state == _WAITING
             )
         )
         return [Candidate(*row) for row in rows]
+
+    def _waiting_day(self, day: dt.date) -> Any:
+        """``tickets.day = day`` for a search among waiting tickets (see ``_SQLITE_DAY``)."""
+        return (_SQLITE_DAY if self.s.get_bind().dialect.name == "sqlite" else _T.day) == day
 
     def recent_calls(self, location_id: int, day: dt.date, limit: int) -> list[Ticket]:
         stmt = (
@@ -192,10 +332,13 @@ class TicketRepository:
         return {k: list(reversed(v)) for k, v in out.items()}
 
     # -- events ------------------------------------------------------------
-    def add_event(self, **fields: Any) -> TicketEvent:
-        event = TicketEvent(**fields)
-        self.s.add(event)
-        return event
+    def add_event(self, **fields: Any) -> None:
+        """Store one event at once: a Core INSERT in the unit of work's transaction, no ORM flush."""
+        if self.s.new:
+            self.s.flush()  # a ticket added but not yet flushed must exist before its event
+        # inline(): no RETURNING of the new id, nobody needs it.
+        stmt = _cached("add_event", lambda: insert(TicketEvent.__table__).inline())
+        self.s.connection().execute(stmt, fields)
 
     def events(self, ticket_id: int) -> list[TicketEvent]:
         stmt = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
@@ -203,6 +346,31 @@ class TicketRepository:
 
     def count(self) -> int:
         return int(self.s.execute(select(func.count()).select_from(Ticket)).scalar_one())
+
+
+# What "volgende" needs of the user, the counter and the location (read-only rows;
+# few columns: every column of a result costs the driver a little every time).
+_UserRow = namedtuple("_UserRow", ["id", "role", "active"])
+_CounterRow = namedtuple("_CounterRow", ["id", "location_id", "display_name", "signed_in_user_id"])
+_LocationRow = namedtuple("_LocationRow", ["id", "timezone", "ordering_mode"])
+
+
+@dataclass(frozen=True)
+class CounterContext:
+    """What a counter action needs to know first, read in one statement.
+
+    ``user`` is None when the user does not exist; ``counter`` (and then
+    ``location``) None when the counter does not exist. The rows are read-only
+    snapshots of the columns named in ``_UserRow``, ``_CounterRow`` and
+    ``_LocationRow``. ``held_number``: the number of the ticket this counter
+    holds (called or serving; the earliest called), if any.
+    """
+
+    user: Any | None
+    counter: Any | None
+    location: Any | None
+    service_ids: list[int]
+    held_number: str | None
 
 
 class DirectoryRepository:
@@ -279,10 +447,61 @@ class DirectoryRepository:
         self.s.flush()
 
     def touch_counter(self, counter_id: int, user_id: int, now: dt.datetime) -> None:
-        self.s.execute(
-            update(Counter)
-            .where(Counter.id == counter_id, Counter.signed_in_user_id == user_id)
-            .values(last_seen_at=now)
-            .execution_options(synchronize_session=False)
+        counters = Counter.__table__
+        stmt = _cached("touch_counter", lambda: (
+            update(counters)
+            .where(counters.c.id == bindparam("counter_id"), counters.c.signed_in_user_id == bindparam("user_id"))
+            .values(last_seen_at=bindparam("now", type_=counters.c.last_seen_at.type))
+        ))
+        self.s.connection().execute(stmt, {"counter_id": counter_id, "user_id": user_id, "now": now})
+
+    def counter_context(self, counter_id: int, user_id: int) -> CounterContext:
+        """The acting user, the counter, its location, its services and what it holds: one read.
+
+        The hot path of "volgende" (see ``services.queue.call_next``); permission
+        checks stay with the caller.
+        """
+        conn = self.s.connection()
+        stmt = _cached(("counter_context", conn.dialect.name), lambda: self._counter_context_statement(conn.dialect.name))
+        row = conn.execute(stmt, {"counter_id": counter_id, "user_id": user_id}).first()
+        if row is None:
+            return CounterContext(None, None, None, [], None)
+        nu, nc, nl = len(_UserRow._fields), len(_CounterRow._fields), len(_LocationRow._fields)
+        user = _UserRow._make(row[:nu])
+        counter = _CounterRow._make(row[nu:nu + nc]) if row[nu] is not None else None
+        location = _LocationRow._make(row[nu + nc:nu + nc + nl]) if counter is not None else None
+        services = row[-1]
+        service_ids = sorted(int(x) for x in services.split(",")) if services else []
+        return CounterContext(user, counter, location, service_ids, row[-2])
+
+    @staticmethod
+    def _counter_context_statement(dialect: str) -> Any:
+        users, counters, locations = User.__table__, Counter.__table__, Location.__table__
+        links = CounterService.__table__.c
+        held = (
+            select(_T.number)
+            .where(_T.counter_id == counters.c.id, _T.state.in_(_HELD_SQL))
+            .order_by(_T.called_at, _T.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        if dialect == "postgresql":
+            joined = func.string_agg(cast(links.service_id, String), literal_column("','"))
+        else:
+            joined = func.group_concat(links.service_id, literal_column("','"))
+        service_ids = select(joined).where(links.counter_id == counters.c.id).scalar_subquery()
+        source = users.outerjoin(counters, counters.c.id == bindparam("counter_id")).outerjoin(
+            locations, locations.c.id == counters.c.location_id
+        )
+        return (
+            select(
+                *[users.c[name].label(f"user_{name}") for name in _UserRow._fields],
+                *[counters.c[name].label(f"counter_{name}") for name in _CounterRow._fields],
+                *[locations.c[name].label(f"location_{name}") for name in _LocationRow._fields],
+                held.label("held_number"),
+                service_ids.label("service_ids"),
+            )
+            .select_from(source)
+            .where(users.c.id == bindparam("user_id"))
         )
 
