@@ -189,3 +189,31 @@ class AppointmentNotFound(DomainError):
     """No appointment with this code (typed at the kiosk or the counter)."""
 
     code: str
+
+
+# ---------------------------------------------------------------------------
+# meldingen, callback notes and complaints
+# ---------------------------------------------------------------------------
+@dataclass(eq=False)
+class MeldingTransitionRefused(DomainError):
+    """This status change is not allowed from the melding's current state."""
+
+    number: str
+    state: str
+    target: str
+
+
+@dataclass(eq=False)
+class RecordClosed(DomainError):
+    """The callback note or complaint is already done: ``kind`` is ``callback`` or ``complaint``."""
+
+    kind: str
+    number: str
+    state: str
+
+
+@dataclass(eq=False)
+class ComplaintAlreadyExtended(DomainError):
+    """The term of a complaint may be extended only once (Awb 9:11 lid 2)."""
+
+    number: str

@@ -25,19 +25,23 @@ class Permission(str, enum.Enum):
     CONFIGURE = "configure"  # services, counters, locations, users
     VIEW_DISPLAY = "view_display"
     MANAGE_APPOINTMENTS = "manage_appointments"  # book, move, cancel, day overview (contact details)
+    TAKE_MELDING = "take_melding"  # meldingen intake and status, contacts, callback notes, complaints registered
+    MANAGE_MELDINGEN = "manage_meldingen"  # categories and their terms; complaint term extension and outcome
 
 
 _STAFF_VIEW = {Permission.VIEW_QUEUE, Permission.VIEW_DISPLAY}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset({*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET,
-                           Permission.MANAGE_APPOINTMENTS}),
-    Role.KCC: frozenset({*_STAFF_VIEW, Permission.ISSUE_TICKET, Permission.MANAGE_APPOINTMENTS}),
+                           Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING}),
+    Role.KCC: frozenset({*_STAFF_VIEW, Permission.ISSUE_TICKET, Permission.MANAGE_APPOINTMENTS,
+                         Permission.TAKE_MELDING}),
     Role.TEAM_LEAD: frozenset(
         {*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET, Permission.RELEASE_TICKET, Permission.CONFIGURE,
-         Permission.MANAGE_APPOINTMENTS}
+         Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN}
     ),
-    Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE}),
+    Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE,
+                           Permission.MANAGE_MELDINGEN}),
     Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE}),
     Role.DISPLAY: frozenset({Permission.VIEW_DISPLAY}),
 }
