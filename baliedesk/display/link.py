@@ -4,9 +4,9 @@ The thread blocks in the change feed (PostgreSQL LISTEN/NOTIFY, or SQLite
 ``PRAGMA data_version`` every 100 ms; see :mod:`baliedesk.storage.feed`). As
 soon as it wakes it reads the calls (``services.hall.hall_calls``: a few small
 queries) and hands them to the GUI thread, which paints the new number; then,
-unless the feed has woken again meanwhile, the full queue picture
-(``queue_snapshot``, for the waiting counts per service), at most about once
-a second. Reading on the thread that woke saves a hop (the hall screen's whole
+once it has been quiet for a moment, the full queue picture
+(``queue_snapshot``, for the waiting counts per service), at most once a
+second and at least every few seconds while busy. Reading on the thread that woke saves a hop (the hall screen's whole
 job is to be quick); the GUI thread never waits for the database. Both reads
 act as the display device account.
 
@@ -49,8 +49,12 @@ def utc_now() -> dt.datetime:
 #: The first retry of a failed read; a read that fails again counts as a lost connection.
 QUICK_RETRY_S = 0.05
 LOST_AFTER_FAILURES = 2
-#: The waiting counts are read at most this often; the calls at every change.
+#: The calls are read at every change; the full picture (waiting counts) at most once a
+#: second, once things have been quiet for a moment (so that it never holds up the next
+#: call or the painting of this one), and during a busy spell still every few seconds.
 FULL_READ_GAP_S = 1.0
+QUIET_S = 0.3
+FULL_STALE_S = 3.0
 
 
 class NotConfigured(Exception):
@@ -101,6 +105,7 @@ class HallLink(QThread):
         need_calls = need_full = True
         next_try = 0.0      # after a failed read: not before this
         last_full = -1e9    # when the last full picture was read
+        last_wake = -1e9    # when the feed last reported a change
         delay = 0.0
         try:
             while not self._stop:
@@ -110,7 +115,9 @@ class HallLink(QThread):
                 now = time.monotonic()
                 if now - last_full >= self._refresh_s:
                     need_full = True  # waits and "balie open" change with time alone
-                if now >= next_try and (need_calls or (need_full and now - last_full >= FULL_READ_GAP_S)):
+                full_due = max(last_full + FULL_READ_GAP_S,
+                               min(last_wake + QUIET_S, last_full + FULL_STALE_S))
+                if now >= next_try and (need_calls or (need_full and now >= full_due)):
                     full = not need_calls
                     if self._read(full):
                         delay = 0.0
@@ -123,15 +130,16 @@ class HallLink(QThread):
                         delay = QUICK_RETRY_S if self._failures <= 1 else min(5.0, max(0.25, delay * 2))
                         next_try = time.monotonic() + delay
                     self._report_connection()
-                    if self._wake(0.001):  # changed again meanwhile: the calls first, again
-                        need_calls = need_full = True
                     continue
                 self._report_connection()
-                due = [self._poll_s]
-                if need_calls or need_full:
-                    due.append(max(next_try, last_full + FULL_READ_GAP_S if not need_calls else 0.0) - now)
-                if self._wake(max(0.005, min(due))):
+                due = self._poll_s
+                if need_calls:
+                    due = next_try - now
+                elif need_full:
+                    due = min(due, max(next_try, full_due) - now)
+                if self._wake(max(0.005, due)):
                     need_calls = need_full = True
+                    last_wake = time.monotonic()
         finally:
             self._close_feed()
 
