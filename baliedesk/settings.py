@@ -47,6 +47,22 @@ OPTIONS: dict[str, Option] = {
         Option("display_highlight_s", int, 8, "Hall screen: how long a new call stays highlighted, in seconds"),
         Option("display_chime", bool, True, "Hall screen: play a chime on every call (where there is audio)"),
         Option("display_speech", bool, False, "Hall screen: also say the number aloud in Dutch (where a voice exists)"),
+        # Printed slips (baliedesk.printing): this workstation's printer and paper ...
+        Option("printer_type", str, "none", "Slips: none | system (CUPS/Windows spooler) | escpos_network | escpos_usb"
+               " | escpos_serial | escpos_file | pdf_folder"),
+        Option("printer_name", str, "", "Slips: the system printer's name; empty: the system's default printer"),
+        Option("printer_paper", str, "80mm", "Slips: 80mm (receipt roll) | A5 | A4"),
+        Option("printer_escpos_target", str, "", "Slips, ESC/POS: host[:port], usb vendor:product (0x04b8:0x0e15),"
+               " serial device or file path"),
+        Option("printer_pdf_folder", str, "", "Slips: folder that pdf_folder printing saves into; empty: Documents"),
+        # ... and the municipality's branding on every slip.
+        Option("slip_municipality", str, "", "Slips: the municipality's name at the top; empty: the location's name"),
+        Option("slip_logo", str, "", "Slips: path to a PNG or JPEG logo; empty: display_logo when that is one, else none"),
+        Option("slip_color", str, "#0B4F8A", "Slips: the municipality's colour (#RRGGBB) for lines and headings"),
+        Option("slip_address", str, "", "Slips: the visiting address, one line"),
+        Option("slip_phone", str, "14 0596", "Slips: the phone number for questions and cancelling"),
+        Option("slip_website", str, "", "Slips: the website for appointments (cancel or move)"),
+        Option("slip_tracking_url", str, "", "Slips: web address to follow a melding; {code} is the tracking code"),
     ]
 }
 
