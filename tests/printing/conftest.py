@@ -170,3 +170,8 @@ def pdf_text(qapp):
 def image_difference():
     """(difference function, the share above which pictures count as different)."""
     return difference, MAX_DIFFERENT
+
+
+@pytest.fixture(scope="session")
+def cups_pdf_dir(cups_pdf) -> Path:
+    return cups_pdf_out_dir()

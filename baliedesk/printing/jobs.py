@@ -1,0 +1,136 @@
+"""Printing a slip on this workstation's printer: build once, deliver, reprint.
+
+* :func:`build` turns a slip into a :class:`Printout` (the PDF bytes, kept by
+  the caller so a failed print can be printed again or saved as PDF);
+* :func:`deliver` sends a printout to the configured printer: the system
+  spooler (CUPS ``lp``; on Windows Qt onto a QPrinter), an ESC/POS receipt
+  printer, or a folder of PDFs. Failures are typed:
+  :class:`~baliedesk.printing.errors.PrinterUnavailable`.
+* :func:`print_ticket` is the kiosk's one call (on a worker thread, after the
+  ticket is safely issued): today's hours, the slip, the printer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from baliedesk.printing import pdf, receipt, spool
+from baliedesk.printing.config import PrinterConfig, branding_from, printer_from
+from baliedesk.printing.errors import PrinterUnavailable, PrintingNotConfigured
+from baliedesk.printing.slips import Slip, appointment_slip, ticket_slip
+from baliedesk.services import schedules
+from baliedesk.services.dto import IssuedTicket
+from baliedesk.services.schedule_dto import AppointmentInfo, TodaysHours
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Printout:
+    slip: Slip
+    paper: str
+    pdf: bytes
+
+    @property
+    def title(self) -> str:
+        return self.slip.title
+
+    @property
+    def filename(self) -> str:
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", self.slip.title).strip("-").lower() or self.slip.kind
+        return f"{slug}.pdf"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    how: str  # cups | qt | escpos | pdf_folder
+    printer: str
+    job: str  # the spooler's job id, or the file written
+
+
+def build(slip: Slip, paper: str = "80mm") -> Printout:
+    return Printout(slip, paper, pdf.render(slip, paper))
+
+
+def save_pdf(printout: Printout, folder: str | Path) -> Path:
+    """Write the printout into ``folder`` without overwriting an earlier one."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / printout.filename
+        n = 2
+        while path.exists():
+            path = folder / f"{Path(printout.filename).stem}-{n}.pdf"
+            n += 1
+        path.write_bytes(printout.pdf)
+    except OSError as exc:
+        raise PrinterUnavailable(str(folder), "missing", str(exc)) from exc
+    return path
+
+
+def default_pdf_folder() -> Path:
+    home = Path(os.path.expanduser("~"))
+    docs = home / "Documents"
+    return (docs if docs.is_dir() else home) / "BalieDesk"
+
+
+def deliver(printout: Printout, config: PrinterConfig) -> Delivery:
+    """Send ``printout`` to the printer in ``config``. Raises PrinterUnavailable
+    (missing, offline, out of paper, refused) or PrintingNotConfigured."""
+    kind = config.type
+    if kind == "none":
+        raise PrintingNotConfigured("no printer chosen on this workstation")
+    if kind == "system":
+        if spool.available():
+            job = spool.submit(printout.pdf, config.name, title=printout.title, paper=printout.paper)
+            return Delivery("cups", config.name, job)
+        from baliedesk.printing import qtprint  # Windows: Qt renders the pages onto the printer
+
+        qtprint.print_to_printer(printout.pdf, config.name, title=printout.title)
+        return Delivery("qt", config.name, printout.title)
+    if kind.startswith("escpos_"):
+        receipt.send(receipt.escpos_bytes(printout.slip), kind, config.target)
+        return Delivery("escpos", config.target, printout.title)
+    if kind == "pdf_folder":
+        path = save_pdf(printout, config.pdf_folder or default_pdf_folder())
+        return Delivery("pdf_folder", str(path.parent), str(path))
+    raise PrinterUnavailable(config.label, "missing", f"unknown printer type {kind}")
+
+
+# ---------------------------------------------------------------------------
+# per slip type
+# ---------------------------------------------------------------------------
+def printing_configured(settings: Any) -> bool:
+    return printer_from(settings).configured
+
+
+def ticket_printout(issued: IssuedTicket, settings: Any, hours: TodaysHours | None = None) -> Printout:
+    return build(ticket_slip(issued, branding_from(settings), hours=hours), printer_from(settings).paper)
+
+
+def appointment_printout(info: AppointmentInfo, settings: Any, paper: str | None = None) -> Printout:
+    return build(appointment_slip(info, branding_from(settings)), paper or printer_from(settings).paper)
+
+
+def _hours_or_none(backend: Any, user_id: int, location_id: int, now: dt.datetime) -> TodaysHours | None:
+    """Today's hours for the slip; a slip without hours beats no slip."""
+    try:
+        return schedules.todays_hours(backend, user_id, location_id, now)
+    except Exception:  # noqa: BLE001 - the hours line is a nicety
+        log.warning("printing a ticket without today's hours", exc_info=True)
+        return None
+
+
+def print_ticket(backend: Any, user_id: int, issued: IssuedTicket, settings: Any, now: dt.datetime) -> Delivery:
+    """The kiosk's call after a ticket was issued (worker thread). Raises PrinterUnavailable."""
+    config = printer_from(settings)
+    if not config.configured:
+        raise PrintingNotConfigured("no printer chosen on this workstation")
+    hours = _hours_or_none(backend, user_id, issued.ticket.location_id, now)
+    return deliver(ticket_printout(issued, settings, hours), config)
