@@ -23,7 +23,7 @@ from baliedesk.domain.errors import (
     ValidationError,
 )
 from baliedesk.domain.estimate import RECENT_SAMPLE, estimate_wait
-from baliedesk.domain.ordering import OrderingMode, order_key, people_ahead
+from baliedesk.domain.ordering import Candidate, OrderingMode, order_key, people_ahead
 from baliedesk.domain.permissions import Permission
 from baliedesk.domain.tickets import (
     NOTE_MAX_LENGTH,
@@ -518,7 +518,12 @@ def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.dat
         recent = uow.tickets.recent_handling_seconds(list(services), now - HANDLING_HISTORY, RECENT_SAMPLE)
 
         waiting_rows = uow.tickets.waiting(location.id, day)
-        candidates = {c.ticket_id: c for c in uow.tickets.waiting_candidates(location.id, day)}
+        # Candidates from the same rows: a second query could see a ticket
+        # called in between (READ COMMITTED) and miss it.
+        candidates = {
+            t.id: Candidate(t.id, t.service_id, t.priority_class, t.arrived_ms, t.queue_ms, t.target_counter_id)
+            for t in waiting_rows
+        }
         ordered = sorted(waiting_rows, key=lambda t: order_key(candidates[t.id], now_ms, OrderingMode.LONGEST_WAIT, {}))
         waiting: list[WaitingTicket] = []
         positions: dict[object, int] = {}
