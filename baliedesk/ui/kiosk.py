@@ -16,8 +16,9 @@ a double tap must not wipe the number away). Every database call runs through
 :func:`run_task`; errors become one calm Dutch sentence on the screen, and the
 kiosk tries again by itself until the database is back.
 
-Slips are not printed yet (a later issue), so the screen says to remember the
-number instead of pretending a slip comes out.
+When this workstation has a printer (settings ``printer_*``), the ticket slip
+is printed silently after the ticket is issued (:mod:`baliedesk.printing`); a
+failed print never loses the ticket: the screen then says to remember the number.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _, ngettext
+from baliedesk.printing.jobs import print_ticket, printing_configured
 from baliedesk.services import queue, setup
 from baliedesk.services.dto import IssuedTicket, QueueSnapshot, ServiceQueue
 from baliedesk.ui import theme
@@ -198,6 +200,8 @@ class KioskWindow(QWidget):
     refreshed = Signal(object)      # every new QueueSnapshot shown
     ticket_shown = Signal(object)   # the IssuedTicket now on the confirmation screen
     error_shown = Signal(str)       # an error sentence put on screen
+    slip_printed = Signal(object)   # printing.jobs.Delivery of the ticket slip
+    print_failed = Signal(str)      # the notice shown when the slip could not be printed
 
     def __init__(self, backend, settings, location_id: int | None = None, kiosk_user_id: int | None = None, *,
                  clock: Callable[[], dt.datetime] = utc_now, watch: bool = True,
@@ -484,7 +488,27 @@ class KioskWindow(QWidget):
             return
         self.hide_notice()
         self.show_ticket(issued)
+        self._print_ticket(issued)
         self.refresh()
+
+    def _print_ticket(self, issued: IssuedTicket) -> None:
+        """Issued first, printed after (worker thread): a failed print never loses the ticket."""
+        self.remember.setText(_("Onthoud uw nummer goed."))
+        if not printing_configured(self.settings) or self._identity is None:
+            return
+        backend, user_id, settings, now = self.backend, self._identity.user_id, self.settings, self.clock()
+        run_task(lambda: print_ticket(backend, user_id, issued, settings, now), self.slip_printed.emit,
+                 lambda err: self._on_print_error(issued, err))
+
+    def _on_print_error(self, issued: IssuedTicket, err: BaseException) -> None:
+        log.warning("kiosk could not print the slip for %s: %s", issued.ticket.number, err)
+        if self._closed:
+            return
+        number = issued.ticket.display_number or display_number(issued.ticket.number)
+        text = _("Het bonnetje kon niet worden geprint. Onthoud uw nummer: {number}.").format(number=number)
+        if self.on_ticket_page() and self.number.text() == number:
+            self.remember.setText(text)
+        self.print_failed.emit(text)
 
     def _on_issue_error(self, err: BaseException) -> None:
         self._issuing = False

@@ -107,6 +107,9 @@ def message_for(err: BaseException) -> str:
     calendar_text = _calendar_message(err)  # opening hours and appointments
     if calendar_text is not None:
         return calendar_text
+    printer_text = printer_message(err)  # printed slips
+    if printer_text is not None:
+        return printer_text
     log.error("unexpected error shown to the user", exc_info=err)
     return _("Er ging iets mis. Er is niets verloren. Probeer het nog eens. Blijft het misgaan? Bel de helpdesk.")
 
@@ -223,4 +226,31 @@ def _appointment_message(err: BaseException) -> str | None:
                 time=time_text(err.slot_start))
         return _("U bent te laat voor uw afspraak van {time}. Maak een nieuwe afspraak aan de balie.").format(
             time=time_text(err.slot_start))
+    return None
+
+
+# ---------------------------------------------------------------------------
+# printed slips
+# ---------------------------------------------------------------------------
+def printer_message(err: BaseException) -> str | None:
+    from baliedesk.printing.errors import PrinterUnavailable, PrintError, PrintingNotConfigured
+
+    if isinstance(err, PrintingNotConfigured):
+        return _("Er is voor deze computer nog geen printer gekozen. Kies een printer bij de instellingen. "
+                 "Of sla het bonnetje op als PDF.")
+    if isinstance(err, PrinterUnavailable):
+        name = err.printer or _("de standaardprinter")
+        if err.reason == "missing":
+            return _("De printer {printer} is niet gevonden. Kies een andere printer en print opnieuw. "
+                     "Of sla het bonnetje op als PDF.").format(printer=name)
+        if err.reason == "offline":
+            return _("De printer {printer} staat uit of is niet bereikbaar. Zet de printer aan en print opnieuw."
+                     ).format(printer=name)
+        if err.reason == "out_of_paper":
+            return _("Het papier in printer {printer} is op. Doe er nieuw papier in en print opnieuw."
+                     ).format(printer=name)
+        return _("De printer {printer} kon het bonnetje niet printen. Print opnieuw of sla het op als PDF."
+                 ).format(printer=name)
+    if isinstance(err, PrintError):
+        return _("Het bonnetje kon niet worden gemaakt. Print opnieuw. Blijft het misgaan? Bel de helpdesk.")
     return None
