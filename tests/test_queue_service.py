@@ -751,3 +751,33 @@ def test_text_that_looks_like_sql_is_stored_verbatim(desk):
     note = "Robert'); DROP TABLE tickets;-- \u202eשלום\u202c"
     assert desk.act(queue.finish, 1, a1, 2, note=note).note == note
     assert desk.ticket(a1.id).note == note
+
+
+def test_no_show_while_serving_is_refused_by_the_state_machine(backend, seeded, now):
+    """A visitor at the counter cannot be a no-show, whatever the recall count."""
+    from baliedesk.domain.errors import InvalidTransition
+    from baliedesk.services import queue
+
+    anne, balie = seeded.users["anne"], seeded.counters["Balie 3"]
+    queue.issue_ticket(backend, seeded.users["kiosk-ingang"], seeded.services["A"], now)
+    queue.sign_in(backend, anne, balie, now)
+    t = queue.call_next(backend, anne, balie, now)
+    queue.start_serving(backend, anne, balie, t.id, now)
+    with pytest.raises(InvalidTransition) as err:
+        queue.no_show(backend, anne, balie, t.id, now)
+    assert (err.value.state, err.value.action) == ("serving", "no_show")
+
+
+def test_transfer_counts_as_a_sign_of_life(backend, seeded, now):
+    import datetime as dt
+
+    from baliedesk.services import queue
+
+    anne, balie = seeded.users["anne"], seeded.counters["Balie 3"]
+    queue.issue_ticket(backend, seeded.users["kiosk-ingang"], seeded.services["A"], now)
+    queue.sign_in(backend, anne, balie, now)
+    t = queue.call_next(backend, anne, balie, now)
+    later = now + dt.timedelta(minutes=10)
+    queue.transfer(backend, anne, balie, t.id, later, to_service_id=seeded.services["B"])
+    session = queue.counter_session(backend, anne, balie, later)
+    assert session.counter.last_seen_at == later

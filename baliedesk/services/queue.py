@@ -343,6 +343,9 @@ def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: d
         counter = _signed_in_counter(uow, counter_id, user)
         t = _held_ticket(uow, ticket_id, counter)
         location = uow.directory.location(t.location_id)
+        # The state machine first: an action the state forbids is refused as
+        # such, before any action-specific rule (such as the no-show recalls).
+        next_state(TicketState(t.state), action, t.number)
         if mutate is not None:
             mutate(t, location)
         old = _transition(t, action)
@@ -442,6 +445,7 @@ def transfer(backend: Backend, user_id: int, counter_id: int, ticket_id: int, no
             t.priority_class = int(PriorityClass.PRIORITY)
         old = _transition(t, TicketAction.TRANSFER)
         t.counter_id = None
+        counter.last_seen_at = now
         _record(uow, t, TicketAction.TRANSFER, old, now, user.id, counter.id, {
             "from_service_id": from_service, "to_service_id": t.service_id,
             "to_counter_id": to_counter_id, "priority": priority, "note": note,
