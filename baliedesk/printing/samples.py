@@ -63,3 +63,24 @@ def appointment() -> AppointmentInfo:
                "Pinpas: een paspoort kost € 84,50"),
         checkin_from=start - dt.timedelta(minutes=15), checkin_until=start + dt.timedelta(minutes=10),
         checked_in_at=None, ticket_id=None, ticket_number=None, moved_count=0)
+
+
+def melding():
+    """A MeldingSlip (services.melding_dto, issue 5)."""
+    from baliedesk.services.melding_dto import MeldingSlip
+
+    return MeldingSlip(number="M-2026-000123", tracking_code="K7P3-QX4A", category="Openbare ruimte - Straatverlichting",
+                       location_text="Hoofdstraat 12, 9919 AB Loppersum",
+                       description="De lantaarnpaal voor nummer 12 brandt al een week niet. Het is 's avonds erg donker.",
+                       received_on=dt.date(2026, 11, 19), expected_date=dt.date(2026, 12, 3),
+                       location_name="Gemeentehuis Loppersum")
+
+
+def callback():
+    """A CallbackSlip (services.melding_dto, issue 5)."""
+    from baliedesk.services.melding_dto import CallbackSlip
+
+    return CallbackSlip(caller_name="Mevrouw Bakker", phone="06 98765432",
+                        question="Wanneer wordt het grofvuil bij de Stationsweg opgehaald?",
+                        for_whom="Team Afval", written_at=NOW, expected_date=dt.date(2026, 11, 23),
+                        location_name="Gemeentehuis Loppersum")

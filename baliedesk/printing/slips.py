@@ -218,7 +218,55 @@ def cancel_text(branding: Branding) -> str:
     return _("Kunt u niet komen? Zeg de afspraak dan af. {how} Noem dan uw afspraakcode.").format(how=how)
 
 
+def melding_slip(m: Any, branding: Branding) -> Slip:
+    """The melding confirmation (80 mm or A4) from ``services.melding_dto.MeldingSlip``:
+    number, category, location, description, the expected date, how to follow it."""
+    blocks: list[Block] = [
+        Text(_("Uw melding"), size="large", bold=True, center=True),
+        Text(m.number, size="huge", bold=True, center=True),
+        Text(_("Ontvangen op {date}").format(date=full_date(m.received_on)), center=True),
+        Rule(),
+        Text(_("Soort: {category}").format(category=m.category)),
+        Text(_("Waar: {place}").format(place=m.location_text)),
+        Text(_("Wat: {description}").format(description=m.description)),
+        Rule(),
+        Text(_("U hoort uiterlijk {date} van ons.").format(date=full_date(m.expected_date)), bold=True,
+             center=True),
+        Space(1),
+        Text(_("Uw volgcode:"), center=True),
+        Text(m.tracking_code, size="huge", bold=True, center=True),
+    ]
+    link = branding.tracking_link(m.tracking_code.replace("-", ""))
+    if link:
+        blocks += [Qr(link, _("Scan de code. Dan ziet u hoe het met uw melding gaat.")),
+                   Text(link, size="small", center=True)]
+    else:
+        blocks.append(Notice(_("Wilt u weten hoe het gaat? Bel ons en noem uw volgcode.")))
+    return Slip("melding", _("Melding {number}").format(number=m.number), m.location_name, tuple(blocks), branding)
+
+
+def callback_slip(c: Any, branding: Branding, *, tz: str | dt.tzinfo | None = None) -> Slip:
+    """The callback receipt (80 mm) from ``services.melding_dto.CallbackSlip``."""
+    written = _local(c.written_at, tz)
+    blocks: list[Block] = [
+        Text(_("We bellen u terug"), size="large", bold=True, center=True),
+        Rule(),
+        Text(_("Naam: {name}").format(name=c.caller_name)),
+        Text(_("Telefoon: {phone}").format(phone=c.phone)),
+        Text(_("Vraag: {question}").format(question=c.question)),
+        Text(_("Wie belt: {whom}").format(whom=c.for_whom)),
+        Rule(),
+        Text(_("We bellen u uiterlijk {date}.").format(date=full_date(c.expected_date)), bold=True, center=True),
+        Space(1),
+        Text(_("Genoteerd op {date} om {time}").format(date=full_date(written.date()), time=time_text(written)),
+             size="small", center=True),
+    ]
+    return Slip("callback", _("Terugbelverzoek {name}").format(name=c.caller_name), c.location_name,
+                tuple(blocks), branding)
+
+
 def slip_for(kind: str, data: Any, branding: Branding, **kwargs: Any) -> Slip:
     """Build a slip by its kind name (for the bench and the CLI)."""
-    builders = {"ticket": ticket_slip, "appointment": appointment_slip}
+    builders = {"ticket": ticket_slip, "appointment": appointment_slip, "melding": melding_slip,
+                "callback": callback_slip}
     return builders[kind](data, branding, **kwargs)
