@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from baliedesk.domain.errors import StorageUnavailable
+from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
 from baliedesk.storage.schedules import AppointmentRepository, ScheduleRepository
 
@@ -136,6 +137,8 @@ class SqlUnitOfWork:
         self.directory = DirectoryRepository(self.session)
         self.schedules = ScheduleRepository(self.session)
         self.appointments = AppointmentRepository(self.session)
+        self.meldingen = MeldingRepository(self.session)
+        self.contacts = ContactRepository(self.session)
         return self
 
     def changed(self, topic: str) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -301,3 +302,187 @@ class Appointment(Base):
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     ticket_id: Mapped[int | None] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), ForeignKey("tickets.id"), nullable=True)
+
+
+# ---------------------------------------------------------------------------
+# meldingen openbare ruimte, contacts, callback notes, complaints
+# ---------------------------------------------------------------------------
+#: The open states of a melding, as the partial indexes and the work-list queries spell them
+#: (the same literal text, so both PostgreSQL and SQLite match the index's WHERE).
+MELDING_OPEN_SQL = "state IN ('doorgezet', 'gemeld', 'heropend', 'in_behandeling')"
+_BIGID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class MeldingCategory(Base):
+    __tablename__ = "melding_categories"
+    __table_args__ = (UniqueConstraint("main", "sub", name="uq_melding_categories_main_sub"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    main: Mapped[str] = mapped_column(String(80))
+    sub: Mapped[str] = mapped_column(String(80))
+    team: Mapped[str] = mapped_column(String(80))
+    term_days: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecordSequence(Base):
+    """Last number per kind ('M' melding, 'K' klacht) and year."""
+
+    __tablename__ = "record_sequences"
+
+    kind: Mapped[str] = mapped_column(String(2), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Melding(Base):
+    __tablename__ = "meldingen"
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_meldingen_number"),
+        UniqueConstraint("tracking_code", name="uq_meldingen_tracking_code"),
+        # Work list: open meldingen of a team by due date (overdue first), and of everybody.
+        Index("ix_meldingen_open_team_due", "team", "due_date", "id",
+              postgresql_where=text(MELDING_OPEN_SQL), sqlite_where=text(MELDING_OPEN_SQL)),
+        Index("ix_meldingen_open_due", "due_date", "id",
+              postgresql_where=text(MELDING_OPEN_SQL), sqlite_where=text(MELDING_OPEN_SQL)),
+        # Duplicate look-up at intake: same category and street or postcode area, open, recent.
+        Index("ix_meldingen_dup_street", "category_id", "street_key", "created_at",
+              postgresql_where=text(MELDING_OPEN_SQL), sqlite_where=text(MELDING_OPEN_SQL)),
+        Index("ix_meldingen_dup_area", "category_id", "postcode_area", "created_at",
+              postgresql_where=text(MELDING_OPEN_SQL), sqlite_where=text(MELDING_OPEN_SQL)),
+        Index("ix_meldingen_state_created", "state", "created_at"),
+        Index("ix_meldingen_created", "created_at"),
+        Index("ix_meldingen_linked", "linked_to_id"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    number: Mapped[str] = mapped_column(String(16))
+    tracking_code: Mapped[str] = mapped_column(String(12))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("melding_categories.id"))
+    team: Mapped[str] = mapped_column(String(80))  # the category's team when it came in
+    term_days: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="gemeld")
+    channel: Mapped[str] = mapped_column(String(16))
+    urgency: Mapped[str] = mapped_column(String(10), default="normaal")
+    description: Mapped[str] = mapped_column(Text)
+    street: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    street_key: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    house_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    house_addition: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    postcode: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    postcode_area: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    place: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    location_text: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    reporter_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reporter_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    reporter_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    wants_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_on: Mapped[dt.date] = mapped_column(Date)  # the location's local date it came in
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    changed_at: Mapped[dt.datetime] = mapped_column()
+    closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    linked_to_id: Mapped[int | None] = mapped_column(_BIGID, ForeignKey("meldingen.id"), nullable=True)
+    photo_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MeldingPhoto(Base):
+    """A photo stored with its melding (a BLOB: one backup, one transaction, no shared folder needed)."""
+
+    __tablename__ = "melding_photos"
+    __table_args__ = (Index("ix_melding_photos_melding", "melding_id"),)
+
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    melding_id: Mapped[int] = mapped_column(_BIGID, ForeignKey("meldingen.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column()
+
+
+class MeldingHistory(Base):
+    __tablename__ = "melding_history"
+    __table_args__ = (Index("ix_melding_history_melding", "melding_id", "id"),)
+
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    melding_id: Mapped[int] = mapped_column(_BIGID, ForeignKey("meldingen.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column()
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    from_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ContactRecord(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_location_at", "location_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    result: Mapped[str] = mapped_column(String(12))  # eerstelijn | doorgezet
+    passed_to: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(_BIGID, ForeignKey("tickets.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class CallbackNote(Base):
+    __tablename__ = "callback_notes"
+    __table_args__ = (
+        Index("ix_callback_notes_open_due", "due_date", "id",
+              postgresql_where=text("done_at IS NULL"), sqlite_where=text("done_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    caller_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(32))
+    question: Mapped[str] = mapped_column(Text)
+    for_team: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    for_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    done_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    reached: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_complaints_number"),
+        Index("ix_complaints_state_due", "state", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIGID, primary_key=True)
+    number: Mapped[str] = mapped_column(String(16))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(12), default="ingediend")
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    extension_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+    handled_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    handled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
