@@ -2,7 +2,7 @@
 
     +--------------------------------------------------------------+
     | [logo] Gemeente Loppersum                              10:42 |
-    |        (Vandaag open tot ... -- once schedules exist)  datum |
+    |        Vandaag open tot 19.30 uur                      datum |
     +-----------------------------------+--------------------------+
     | Nu aan de beurt                   | Eerder opgeroepen        |
     | +-------------------------------+ | B 012          Balie 1   |
@@ -135,6 +135,7 @@ class HallScreen(QWidget):
             chime=self.config.chime, speech=self.config.speech, parent=self)
         self._tracker = CallTracker()
         self._snapshot: Any = None   # the last full queue picture
+        self._todays_hours: Any = None  # the last TodaysHours (None: not read yet)
         self._location: Any = None
         self._recent: tuple = ()
         self.pictures = 0  # pictures shown so far (quick reads and full ones)
@@ -173,6 +174,7 @@ class HallScreen(QWidget):
                                  location_id=self.config.location_id, fetch_calls=FETCH_CALLS, clock=clock)
             self.link.calls.connect(self.apply_calls)
             self.link.snapshot.connect(self.apply_snapshot)
+            self.link.hours.connect(self.apply_hours)
             self.link.connection_changed.connect(self._on_connection)
             self.link.problem.connect(self._on_problem)
 
@@ -216,7 +218,7 @@ class HallScreen(QWidget):
         left = QVBoxLayout()
         left.setSpacing(0)
         self._name = FitLabel(size=0.052, bold=True, fg=on_brand, bg=brand)
-        # Today's opening hours come with the schedules issue; until then this stays hidden.
+        # Today's opening hours; hidden when the location has no schedule.
         self._hours = FitLabel(size=0.03, fg=on_brand, bg=brand)
         self._hours.hide()
         left.addWidget(self._name, 60)
@@ -351,6 +353,21 @@ class HallScreen(QWidget):
         self.full_pictures += 1
         self._apply(snap.location, snap.recent_calls, snap.held)
         self._show_services(snap.services)
+
+    def apply_hours(self, hours: Any) -> None:
+        """Today's hours (TodaysHours), read by the link with the full picture and every minute."""
+        self._todays_hours = hours
+        self._show_hours()
+
+    def hours_text(self) -> str:
+        """The hours line as shown ("" when hidden)."""
+        return self._hours.full_text() if self._hours.isVisibleTo(self) else ""
+
+    def _show_hours(self) -> None:
+        text = opening_hours_text(self._todays_hours)
+        self._hours.set_full_text(text or "")
+        if self._hours.isVisibleTo(self) != bool(text):
+            self._hours.setVisible(bool(text))
 
     def _apply(self, location: Any, recent_calls: Sequence[Any], held: Sequence[Any]) -> None:
         """GUI thread: announce what is new since the last picture, then show this one."""
@@ -499,11 +516,6 @@ class HallScreen(QWidget):
         local = self._clock().astimezone(self._tz)
         self._time.set_full_text(clock_text(local))
         self._date.set_full_text(date_text(local))
-        # Today's hours: nothing until the schedules issue gives the picture opening hours.
-        hours = opening_hours_text(self._snapshot, local) if self._snapshot is not None else None
-        self._hours.set_full_text(hours or "")
-        if self._hours.isVisibleTo(self) != bool(hours):
-            self._hours.setVisible(bool(hours))
 
     def _on_connection(self, connected: bool) -> None:
         self._connected = connected

@@ -34,7 +34,7 @@ from PySide6.QtCore import QThread, Signal
 from baliedesk.domain.errors import InactiveUser, NotFound, PermissionDenied, StorageUnavailable
 from baliedesk.domain.permissions import Role
 from baliedesk.i18n import _
-from baliedesk.services import hall, queue, setup
+from baliedesk.services import hall, queue, schedules, setup
 from baliedesk.services.ports import Backend
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class NotConfigured(Exception):
 class HallLink(QThread):
     calls = Signal(object)               # HallCalls, the quick read
     snapshot = Signal(object)            # QueueSnapshot, the full picture
+    hours = Signal(object)               # TodaysHours, read with the full picture and at every new minute
     connection_changed = Signal(bool)
     problem = Signal(str)                # a sentence for the hall, or "" when solved
 
@@ -85,6 +86,7 @@ class HallLink(QThread):
         self._read_ok = False
         self._problem = ""
         self._failures = 0
+        self._hours_minute: tuple | None = None  # the minute of the last read of today's hours
         self.reads = 0  # pictures read, for tests and diagnostics
 
     @property
@@ -115,6 +117,8 @@ class HallLink(QThread):
                 now = time.monotonic()
                 if now - last_full >= self._refresh_s:
                     need_full = True  # waits and "balie open" change with time alone
+                if self._minute() != self._hours_minute:
+                    need_full = True  # today's hours change with the clock ("open tot" at closing time)
                 full_due = max(last_full + FULL_READ_GAP_S,
                                min(last_wake + QUIET_S, last_full + FULL_STALE_S))
                 if now >= next_try and (need_calls or (need_full and now >= full_due)):
@@ -142,6 +146,10 @@ class HallLink(QThread):
                     last_wake = time.monotonic()
         finally:
             self._close_feed()
+
+    def _minute(self) -> tuple:
+        t = self._clock()
+        return (t.date(), t.hour, t.minute)
 
     def _wake(self, timeout: float) -> bool:
         try:
@@ -211,6 +219,11 @@ class HallLink(QThread):
                 self._ids = self._resolve()
             user_id, location_id = self._ids
             if full:
+                # Today's hours go with the full picture: re-read after every change (a
+                # schedule change wakes the feed too, topic ``schedule:<location>``) and
+                # at every new minute, since "open tot 19.30 uur" changes at closing time.
+                minute = self._minute()
+                todays = schedules.todays_hours(self._backend, user_id, location_id, self._clock())
                 picture = queue.queue_snapshot(self._backend, user_id, location_id, self._clock(),
                                                recent_calls=self._fetch_calls)
             else:
@@ -235,6 +248,9 @@ class HallLink(QThread):
         self._failures = 0
         self._read_ok = True
         self._set_problem("")
+        if full:
+            self._hours_minute = minute
+            self.hours.emit(todays)
         (self.snapshot if full else self.calls).emit(picture)
         return True
 

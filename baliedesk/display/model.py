@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from baliedesk import hourstext
 from baliedesk.domain.tickets import display_number, spoken_number
 from baliedesk.i18n import N_, _, ngettext
 
@@ -139,11 +140,11 @@ def date_text(local: dt.datetime) -> str:
                                                month=_(MONTHS[local.month - 1]))
 
 
-def opening_hours_text(_snapshot: Any, _local: dt.datetime) -> str | None:
-    """'Vandaag open tot 19.30 uur' -- NOT DONE: there are no opening schedules yet.
+def opening_hours_text(hours: Any) -> str | None:
+    """'Vandaag open tot 19.30 uur', or when closed 'Nu gesloten. Weer open morgen om 9.00 uur'.
 
-    The schedules issue adds them to the database and the queue picture; until
-    then this returns None and the hall screen shows no hours at all (it never
-    guesses them).
+    ``hours`` is the ``TodaysHours`` the link read (``schedules.todays_hours``),
+    None before the first read. Without an opening schedule this is None and the
+    hall screen shows no hours at all (it never guesses them).
     """
-    return None
+    return hourstext.hours_line(hours)

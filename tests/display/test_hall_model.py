@@ -73,8 +73,9 @@ def test_texts():
 
 
 def test_opening_hours_are_not_guessed():
-    """There are no opening schedules yet (a later issue): the screen shows no hours at all."""
-    assert opening_hours_text(object(), T0) is None
+    """Before the first read, and for a location without a schedule, the screen shows no hours at all."""
+    assert opening_hours_text(None) is None
+    assert opening_hours_text(NS(configured=False)) is None
 
 
 def test_the_chime_is_a_short_mono_wav():

@@ -1,0 +1,100 @@
+"""Today's opening hours on the hall screen, read by the link on its own thread (SQLite and PostgreSQL).
+
+The screen shows "Vandaag open tot 19.30 uur" (and when closed, when it opens
+again) only where the location has an opening schedule; it follows schedule
+changes through the change feed and the clock at every new minute. Nothing
+sleeps: ``qtbot.waitUntil`` waits for what the screen shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from baliedesk.display.announce import SilentAnnouncer
+from baliedesk.display.config import HallConfig
+from baliedesk.display.hall import HallScreen
+from baliedesk.services import demo, schedules
+from baliedesk.storage.database import Database
+
+WAIT_MS = 20_000
+#: Thursday 19 November 2026 in Amsterdam (UTC+1): Loppersum's evening opening until 19:30.
+THURSDAY_18H = dt.datetime(2026, 11, 19, 17, 0, tzinfo=dt.UTC)
+
+
+class SettableClock:
+    """A clock the test moves by hand (the screen reads it on its link thread)."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.t = start
+
+    def __call__(self) -> dt.datetime:
+        return self.t
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(THURSDAY_18H)
+
+
+@pytest.fixture
+def make_hall(qtbot, backend, clock):
+    made = []
+
+    def make() -> HallScreen:
+        db = Database(backend.url)  # the hall PC's own connections and change feed
+        hall = HallScreen(db, HallConfig(), announcer=SilentAnnouncer(), clock=clock)
+        qtbot.addWidget(hall)
+        made.append((hall, db))
+        hall.resize(1280, 720)
+        hall.show()
+        hall.start()
+        qtbot.waitUntil(lambda: hall.full_pictures > 0 and hall.connected, timeout=WAIT_MS)
+        return hall
+
+    yield make
+    for hall, db in made:
+        hall.shutdown()
+        db.dispose()
+
+
+def test_todays_hours_appear_with_a_schedule(qtbot, make_hall, backend, seeded, clock):
+    demo.seed_hours(backend, seeded, clock())
+    hall = make_hall()
+    qtbot.waitUntil(lambda: hall.hours_text() == "Vandaag open tot 19.30 uur", timeout=WAIT_MS)
+    assert hall._hours.isVisible()
+
+
+def test_no_hours_without_a_schedule(qtbot, make_hall, seeded):
+    hall = make_hall()
+    # The first full picture comes with the first read of today's hours (same read, same signal order).
+    assert hall._todays_hours is not None and hall._todays_hours.configured is False
+    assert hall.hours_text() == ""
+    assert not hall._hours.isVisible()
+
+
+def test_closed_shows_the_next_opening_and_the_clock_moves_it(qtbot, make_hall, backend, seeded, clock):
+    demo.seed_hours(backend, seeded, clock())
+    clock.t = THURSDAY_18H + dt.timedelta(hours=1, minutes=25)  # 19:25: still open
+    hall = make_hall()
+    qtbot.waitUntil(lambda: hall.hours_text() == "Vandaag open tot 19.30 uur", timeout=WAIT_MS)
+    # No database change at all: only the new minute makes the screen read its hours again.
+    clock.t = THURSDAY_18H + dt.timedelta(hours=1, minutes=31)  # 19:31
+    qtbot.waitUntil(lambda: hall.hours_text() == "Nu gesloten. Weer open morgen om 9.00 uur", timeout=WAIT_MS)
+
+
+def test_a_schedule_change_reaches_the_screen(qtbot, make_hall, backend, seeded, clock):
+    hall = make_hall()
+    assert hall.hours_text() == ""
+    lead, loc = seeded.users["fatima"], seeded.location_id
+    schedules.set_opening_hours(backend, lead, loc, {3: (("08:00", "20:00"),)})
+    qtbot.waitUntil(lambda: hall.hours_text() == "Vandaag open tot 20.00 uur", timeout=WAIT_MS)
+    # Closed today by an exception: the screen says when it opens again.
+    schedules.set_exception(backend, lead, loc, clock().date(), (), "Personeelsdag")
+    qtbot.waitUntil(lambda: hall.hours_text().startswith("Nu gesloten. Weer open donderdag 26 november"),
+                    timeout=WAIT_MS)
+    # Back to no schedule at all: the line disappears.
+    schedules.remove_exception(backend, lead, loc, clock().date())
+    schedules.set_opening_hours(backend, lead, loc, {})
+    qtbot.waitUntil(lambda: hall.hours_text() == "", timeout=WAIT_MS)
