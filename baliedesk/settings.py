@@ -60,7 +60,7 @@ OPTIONS: dict[str, Option] = {
         Option("slip_logo", str, "", "Slips: path to a PNG or JPEG logo; empty: display_logo when that is one, else none"),
         Option("slip_color", str, "#0B4F8A", "Slips: the municipality's colour (#RRGGBB) for lines and headings"),
         Option("slip_address", str, "", "Slips: the visiting address, one line"),
-        Option("slip_phone", str, "14 0596", "Slips: the phone number for questions and cancelling"),
+        Option("slip_phone", str, "", "Slips: the phone number for questions and cancelling"),
         Option("slip_website", str, "", "Slips: the website for appointments (cancel or move)"),
         Option("slip_tracking_url", str, "", "Slips: web address to follow a melding; {code} is the tracking code"),
     ]
