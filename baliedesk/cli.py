@@ -124,6 +124,13 @@ def cmd_window(args: argparse.Namespace) -> int:
     return run_windows(db, [args.command], demo=False)
 
 
+def cmd_meldingen(args: argparse.Namespace) -> int:
+    db = _database(args)
+    from baliedesk.ui.meldingen import run_meldingen
+
+    return run_meldingen(db, args.user or None)
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     import os
     import tempfile
@@ -165,6 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         db_arg(p)
         p.set_defaults(func=cmd_window)
+
+    p = sub.add_parser("meldingen", help="open the meldingen window: intake, work list, callbacks, complaints")
+    db_arg(p)
+    p.add_argument("--user", default="", help="username of the clerk, KCC or team lead (default: the first one)")
+    p.set_defaults(func=cmd_meldingen)
 
     p = sub.add_parser("display", help="open the hall screen (wachtrijscherm), full screen")
     db_arg(p)

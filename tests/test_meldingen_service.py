@@ -392,3 +392,25 @@ def test_save_category_hostile_text(backend, seeded, main, sub, team, term):
         assert e.field in ("category_main", "category_sub", "team", "term_days")
     else:
         assert (c.main, c.sub, c.team) == (main.strip(), sub.strip(), team.strip())
+
+
+def test_two_first_uses_at_once_install_the_list_once(backend, seeded):
+    import threading
+
+    results, errors = [], []
+    barrier = threading.Barrier(3)
+
+    def first_use(user):
+        barrier.wait()
+        try:
+            results.append(len(meldingen.list_categories(backend, user)))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_use, args=(seeded.users[u],)) for u in ("anne", "jeroen", "sanne")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and len(results) == 3 and len(set(results)) == 1
+    assert len(meldingen.list_categories(backend, seeded.users["anne"], active_only=False)) == results[0]

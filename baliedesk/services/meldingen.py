@@ -41,6 +41,8 @@ from baliedesk.services.schedules import load_workday_calendar
 #: The category list that ships with BalieDesk (installed on first use).
 DEFAULT_CATEGORIES = Path(__file__).resolve().parents[2] / "resources" / "categories.toml"
 WORK_LIST_MAX = 500
+#: Rows per page of the work list: a screen shows about 25; filters narrow it down further.
+WORK_LIST_PAGE = 100
 
 
 def meldingen_topic() -> str:
@@ -59,14 +61,20 @@ def _place(m: Any) -> rules.MeldingPlace:
                               m.latitude, m.longitude)
 
 
-def _summary(m: Any, categories: dict[int, Any], calendar: WorkdayCalendar, today: dt.date) -> MeldingSummary:
+def _summary(m: Any, categories: dict[int, Any], calendar: WorkdayCalendar, today: dt.date,
+             left: dict[dt.date, int] | None = None) -> MeldingSummary:
+    """``left``: a cache of working days left per due date, shared over one list."""
     c = categories.get(m.category_id)
     is_open = m.state in rules.OPEN_STATE_VALUES
+    if left is None:
+        left = {}
+    if m.due_date not in left:
+        left[m.due_date] = rules.days_left(calendar, today, m.due_date)
     return MeldingSummary(
         id=m.id, number=m.number, category_id=m.category_id,
         category_label=f"{c.main} > {c.sub}" if c else "?", team=m.team, state=m.state, channel=m.channel,
         urgency=m.urgency, place_text=_place(m).text(), description=m.description, received_on=m.received_on,
-        due_date=m.due_date, days_left=rules.days_left(calendar, today, m.due_date),
+        due_date=m.due_date, days_left=left[m.due_date],
         overdue=is_open and rules.is_overdue(today, m.due_date), open=is_open, created_at=m.created_at,
         linked_to_id=m.linked_to_id, photo_count=m.photo_count,
     )
@@ -149,6 +157,7 @@ def list_categories(backend: Backend, user_id: int, *, active_only: bool = True)
     defaults = rules.parse_categories_toml(DEFAULT_CATEGORIES.read_text(encoding="utf-8"))
     with backend.unit_of_work(write=True) as uow:
         acting_user(uow, user_id, Permission.TAKE_MELDING)
+        uow.meldingen.lock_categories()
         if not uow.meldingen.categories():  # nobody else installed them meanwhile
             _install(uow, defaults, replace=False)
         rows = uow.meldingen.categories(active_only=active_only)
@@ -167,6 +176,7 @@ def import_categories(backend: Backend, user_id: int, content: str, *, fmt: str 
     defs = rules.parse_categories_toml(content) if fmt == "toml" else rules.parse_categories_csv(content)
     with backend.unit_of_work(write=True) as uow:
         acting_user(uow, user_id, Permission.MANAGE_MELDINGEN)
+        uow.meldingen.lock_categories()
         _install(uow, defs, replace=replace)
         rows = uow.meldingen.categories()
         uow.changed(meldingen_topic())
@@ -188,6 +198,7 @@ def save_category(backend: Backend, user_id: int, category_id: int | None, *, ma
     d = rules.clean_category(main, sub, team, term_days)
     with backend.unit_of_work(write=True) as uow:
         acting_user(uow, user_id, Permission.MANAGE_MELDINGEN)
+        uow.meldingen.lock_categories()
         same = uow.meldingen.category_by_name(d.main, d.sub)
         if same is not None and same.id != category_id:
             raise ValidationError("category_sub", "taken")
@@ -253,13 +264,13 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
     urg = rules.parse_urgency(urgency)
     pictures = rules.clean_photos(photos)
     if not isinstance(category_id, int) or isinstance(category_id, bool):
-        raise ValidationError("category", "required")
+        raise ValidationError("category", "not_chosen")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         location = _location(uow, location_id)
         category = uow.meldingen.category(category_id)
         if category is None or not category.active:
-            raise ValidationError("category", "required")
+            raise ValidationError("category", "not_chosen")
         calendar, today = _clock(uow, location, now)
         main = _root(uow, link_to_id) if link_to_id is not None else None
         due = rules.melding_due(calendar, today, category.term_days)
@@ -401,7 +412,7 @@ def change_status(backend: Backend, user_id: int, melding_id: int, target: str, 
 # ---------------------------------------------------------------------------
 def work_list(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, state: str | None = None,
               category_id: int | None = None, team: str | None = None, overdue: bool = False,
-              channel: str | None = None, search: str | None = None, limit: int = 200) -> WorkList:
+              channel: str | None = None, search: str | None = None, limit: int = WORK_LIST_PAGE) -> WorkList:
     """Meldingen by filter. Without ``state``: the open ones, the earliest due date first.
 
     ``search`` looks in the number, description, address and reporter name.
@@ -428,7 +439,9 @@ def work_list(backend: Backend, user_id: int, location_id: int, now: dt.datetime
                                            overdue_on=today if overdue else None, channel=chan, search=text,
                                            limit=limit + 1)
         cats = _categories(uow)
-        return WorkList(today, tuple(_summary(m, cats, calendar, today) for m in rows[:limit]), len(rows) > limit)
+        left: dict[dt.date, int] = {}
+        return WorkList(today, tuple(_summary(m, cats, calendar, today, left) for m in rows[:limit]),
+                        len(rows) > limit)
 
 
 def melding_detail(backend: Backend, user_id: int, melding_id: int, now: dt.datetime) -> MeldingDetail:

@@ -49,6 +49,15 @@ class MeldingRepository:
             stmt = stmt.where(MeldingCategory.active.is_(True))
         return list(self.s.execute(stmt).scalars())
 
+    def lock_categories(self) -> None:
+        """Serialise changes to the category list until commit (two first uses installing the defaults at once).
+
+        PostgreSQL: a table lock that conflicts with itself but not with readers.
+        SQLite: the write transaction (``BEGIN IMMEDIATE``) already does this.
+        """
+        if self.s.connection().dialect.name == "postgresql":
+            self.s.execute(text("LOCK TABLE melding_categories IN SHARE ROW EXCLUSIVE MODE"))
+
     def category(self, category_id: int) -> MeldingCategory | None:
         return self.s.get(MeldingCategory, category_id)
 
@@ -107,12 +116,14 @@ class MeldingRepository:
 
     def work_list(self, *, states: Sequence[str] | None = None, category_id: int | None = None,
                   team: str | None = None, overdue_on: dt.date | None = None, channel: str | None = None,
-                  search: str | None = None, limit: int = 200) -> list[Melding]:
+                  search: str | None = None, limit: int = 200) -> list[Any]:
         """Meldingen matching every given filter. ``states`` None: the open ones, by due date.
 
         ``overdue_on``: open meldingen whose due date lies before that day.
+        Plain rows (attribute access by column name), not ORM objects: the list
+        is read-only and a page of them costs a fraction of the mapping.
         """
-        stmt = select(Melding)
+        stmt = select(Melding.__table__)
         open_only = states is None or overdue_on is not None
         if open_only:
             stmt = stmt.where(_OPEN)
@@ -135,7 +146,7 @@ class MeldingRepository:
             stmt = stmt.where(or_(*(col.ilike(pattern, escape="\\") for col in (
                 Melding.number, Melding.description, Melding.street, Melding.place, Melding.location_text,
                 Melding.postcode, Melding.reporter_name))))
-        return list(self.s.execute(stmt.limit(limit)).scalars())
+        return list(self.s.execute(stmt.limit(limit)).all())
 
     def duplicates(self, *, category_id: int, street_key: str | None, postcode_area: str | None,
                    since: dt.datetime, until: dt.datetime, exclude_id: int | None = None,

@@ -66,6 +66,9 @@ def validation_message(err: e.ValidationError) -> str:
     calendar_text = _calendar_validation_message(err, label)  # opening hours and appointments
     if calendar_text is not None:
         return calendar_text
+    melding_text = _melding_validation_message(err, label)  # meldingen, callback notes, complaints
+    if melding_text is not None:
+        return melding_text
     return _("{field} klopt niet. Kijk het na.").format(field=label)
 
 
@@ -110,6 +113,9 @@ def message_for(err: BaseException) -> str:
     printer_text = printer_message(err)  # printed slips
     if printer_text is not None:
         return printer_text
+    melding_text = _melding_message(err)  # meldingen, callback notes, complaints
+    if melding_text is not None:
+        return melding_text
     log.error("unexpected error shown to the user", exc_info=err)
     return _("Er ging iets mis. Er is niets verloren. Probeer het nog eens. Blijft het misgaan? Bel de helpdesk.")
 
@@ -253,4 +259,104 @@ def printer_message(err: BaseException) -> str | None:
                  ).format(printer=name)
     if isinstance(err, PrintError):
         return _("Het bonnetje kon niet worden gemaakt. Print opnieuw. Blijft het misgaan? Bel de helpdesk.")
+    return None
+
+
+# ---------------------------------------------------------------------------
+# meldingen, callback notes and complaints
+# ---------------------------------------------------------------------------
+FIELD_NAMES.update({
+    "description": "De omschrijving",
+    "street": "De straat",
+    "house_number": "Het huisnummer",
+    "house_addition": "De toevoeging",
+    "postcode": "De postcode",
+    "place": "De plaats",
+    "location_text": "De omschrijving van de plek",
+    "reporter_name": "De naam van de melder",
+    "category": "De categorie",
+    "category_main": "De hoofdcategorie",
+    "category_sub": "De subcategorie",
+    "team": "Het team",
+    "term_days": "De termijn",
+    "channel": "Het kanaal",
+    "urgency": "De urgentie",
+    "photo": "De foto",
+    "search": "De zoektekst",
+    "subject": "Het onderwerp",
+    "passed_to": "Aan wie doorgezet",
+    "caller_name": "De naam van de beller",
+    "question": "De vraag",
+    "for_team": "Voor welk team",
+    "outcome": "De uitkomst",
+    "reason": "De reden",
+    "received_on": "De datum van ontvangst",
+    "categories": "De lijst met categorieën",
+    "target": "De nieuwe status",
+})
+
+MELDING_STATE_NAMES = {
+    "gemeld": "gemeld",
+    "in_behandeling": "in behandeling",
+    "doorgezet": "doorgezet",
+    "afgehandeld": "afgehandeld",
+    "geannuleerd": "geannuleerd",
+    "heropend": "heropend",
+}
+
+
+def _melding_validation_message(err: e.ValidationError, label: str) -> str | None:
+    if err.field == "postcode" and err.code == "invalid":
+        return _("De postcode klopt niet. Schrijf bijvoorbeeld 9919 AB.")
+    if err.field == "house_number" and err.code == "invalid":
+        return _("Het huisnummer klopt niet. Gebruik alleen cijfers, bijvoorbeeld 12. Zet een letter bij de toevoeging.")
+    if err.field == "house_number" and err.code == "required":
+        return _("Vul ook het huisnummer in, of haal de toevoeging weg.")
+    if err.field == "house_addition" and err.code == "invalid":
+        return _("De toevoeging klopt niet. Schrijf bijvoorbeeld A, 2 of bis.")
+    if err.field == "street" and err.code == "required":
+        return _("Vul de straat of de postcode in bij het huisnummer.")
+    if err.field == "location" and err.code == "required":
+        return _("Waar is het? Vul een adres in of beschrijf de plek, bijvoorbeeld: bij het bankje in het park.")
+    if err.field == "coordinates":
+        return _("De coördinaten kloppen niet. Vul ze allebei in, of laat ze allebei leeg.")
+    if err.field == "category" and err.code == "not_chosen":
+        return _("Kies een categorie.")
+    if err.field == "photo":
+        if err.code == "too_large":
+            return _("De foto is te groot. Een foto mag hoogstens {limit} MB zijn.").format(limit=err.limit)
+        if err.code == "too_many":
+            return _("Dat zijn te veel foto's. U kunt er hoogstens {limit} toevoegen.").format(limit=err.limit)
+        if err.code == "not_an_image":
+            return _("Dit bestand is geen foto. Kies een JPG-, PNG- of GIF-bestand.")
+        return _("Deze foto kan niet. Kies een ander bestand.")
+    if err.field == "for_whom":
+        return _("Voor wie is de notitie? Vul een team in of kies een collega.")
+    if err.field == "link" and err.code == "self":
+        return _("Een melding kan niet aan zichzelf gekoppeld worden.")
+    if err.field == "term_days":
+        return _("De termijn is een aantal werkdagen, van 1 tot en met {limit}.").format(limit=err.limit or 260)
+    if err.field == "categories" and err.code == "taken":
+        return _("Een categorie staat twee keer in de lijst. Haal er een weg.")
+    if err.field == "categories":
+        return _("Dit bestand kunnen we niet lezen. Gebruik het voorbeeld: hoofd, sub, team en termijn.")
+    if err.field in ("channel", "urgency", "target", "state", "result") and err.code == "invalid":
+        return _("{field} klopt niet. Kies er een uit de lijst.").format(field=label)
+    return None
+
+
+def _melding_message(err: BaseException) -> str | None:
+    if isinstance(err, e.MeldingTransitionRefused):
+        return _("Melding {number} is {state}. Daarom kan de status niet naar {target}.").format(
+            number=err.number, state=_(MELDING_STATE_NAMES.get(err.state, err.state)),
+            target=_(MELDING_STATE_NAMES.get(err.target, err.target)))
+    if isinstance(err, e.ComplaintAlreadyExtended):
+        return _("De termijn van klacht {number} is al een keer verlengd. Dat kan maar één keer.").format(
+            number=err.number)
+    if isinstance(err, e.RecordClosed):
+        if err.kind == "callback":
+            return _("Deze terugbelnotitie is al afgehandeld door een collega.")
+        if err.state == "bevestigd":
+            return _("De ontvangst van klacht {number} is al bevestigd.").format(number=err.number)
+        return _("Klacht {number} is al afgehandeld.").format(number=err.number)
     return None
