@@ -186,6 +186,13 @@ class _InputProbe(QObject):
         super().__init__(window)
         self.window, self.app = window, app
         self.posted = False
+        # Never hang a benchmark: give up after 30 s. The timer belongs to the
+        # probe and stops when it reports, so it cannot end a later event loop
+        # (QCoreApplication.exit ends every running loop, nested ones too).
+        self.deadline = QTimer(self)
+        self.deadline.setSingleShot(True)
+        self.deadline.timeout.connect(self._give_up)
+        self.deadline.start(30_000)
 
     def post(self) -> None:
         if self.posted:
@@ -203,7 +210,12 @@ class _InputProbe(QObject):
             return False
         return False
 
+    def _give_up(self) -> None:
+        print(json.dumps({"probe": "timeout"}), flush=True)
+        self.app.exit(3)
+
     def _report(self) -> None:
+        self.deadline.stop()
         print(json.dumps({"probe": "ready", "t": time.time(), "rss_mb": round(_rss_mb(), 1),
                           "cpu_s": round(time.process_time(), 3)}), flush=True)
         self.app.quit()
@@ -216,8 +228,6 @@ def _install_probe(window: QWidget, app: QApplication, *, wait_loaded: bool) -> 
         signal.connect(lambda *a: QTimer.singleShot(0, probe.post))
     else:
         QTimer.singleShot(0, probe.post)
-    # Never hang a benchmark: give up after 30 s.
-    QTimer.singleShot(30_000, lambda: (print(json.dumps({"probe": "timeout"}), flush=True), app.exit(3)))
 
 
 def _remembered_identity(settings) -> tuple[int, int, int] | None:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtGui import QImage
@@ -148,3 +149,19 @@ def test_startup_bench_reports_json():
     assert set(data) >= {"startup_s", "rss_mb", "runs", "startup_s_runs"}
     assert data["runs"] == 1 and len(data["startup_s_runs"]) == 1
     assert 0 < data["startup_s"] < 30 and 0 < data["rss_mb"] < 2000
+
+
+def test_probe_stops_its_deadline_when_it_reports(qapp, qtbot):
+    """The give-up timer must not fire later and end other event loops (app.exit ends nested loops too)."""
+    from PySide6.QtWidgets import QWidget
+
+    from baliedesk.ui.launch import _InputProbe
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    exits: list[int] = []
+    fake_app = SimpleNamespace(quit=lambda: exits.append(0), exit=lambda code: exits.append(code))
+    probe = _InputProbe(window, fake_app)
+    assert probe.deadline.isActive()
+    probe._report()
+    assert exits == [0] and not probe.deadline.isActive()
