@@ -20,6 +20,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from functools import lru_cache  # noqa: E402
@@ -137,11 +139,29 @@ def create_pg_schema() -> tuple[str, str]:
     return schema, with_search_path(pg_url(), schema)
 
 
+def _let_background_work_finish() -> None:
+    """Windows run database reads on a thread pool; let them end before the schema goes."""
+    tasks = sys.modules.get("baliedesk.ui.tasks")
+    if tasks is not None and getattr(tasks, "_runner", None) is not None:
+        tasks._runner.wait(10_000)
+
+
 def drop_pg_schema(schema: str) -> None:
     import psycopg
 
-    with psycopg.connect(pg_conninfo(), autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    _let_background_work_finish()
+    # A straggling read (a window's feed or task finishing late) can still hold
+    # a table lock; DROP .. CASCADE then may be chosen as a deadlock victim.
+    # That is a test-teardown race, not a product error: try again.
+    for attempt in range(5):
+        try:
+            with psycopg.connect(pg_conninfo(), autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            return
+        except (psycopg.errors.DeadlockDetected, psycopg.errors.LockNotAvailable):
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture(params=BACKENDS)
