@@ -178,7 +178,7 @@ def clean_term_days(value: object) -> int:
     if not isinstance(value, int):
         raise ValidationError("term_days", "invalid")
     if not 1 <= value <= TERM_DAYS_MAX:
-        raise ValidationError("term_days", "out_of_range", TERM_DAYS_MAX)
+        raise ValidationError("term_days", "working_days_range", TERM_DAYS_MAX)
     return value
 
 

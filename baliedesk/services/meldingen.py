@@ -215,6 +215,15 @@ def save_category(backend: Backend, user_id: int, category_id: int | None, *, ma
         return info
 
 
+def may_manage_categories(backend: Backend, user_id: int) -> bool:
+    """Whether this user may edit the category list (the window shows the tab only then)."""
+    from baliedesk.domain.permissions import allows
+
+    with backend.unit_of_work() as uow:
+        user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        return allows(user.role, Permission.MANAGE_MELDINGEN)
+
+
 def teams(backend: Backend, user_id: int) -> tuple[str, ...]:
     with backend.unit_of_work() as uow:
         acting_user(uow, user_id, Permission.TAKE_MELDING)

@@ -1013,6 +1013,134 @@ class ComplaintsPanel(_Panel):
 
 
 # ---------------------------------------------------------------------------
+# categories (team lead)
+# ---------------------------------------------------------------------------
+class CategoriesPanel(_Panel):
+    """The category list: change team, term or name, switch off, add; load a TOML or CSV file."""
+
+    loaded = Signal(object)  # tuple[CategoryInfo, ...]
+    saved = Signal(object)  # CategoryInfo
+
+    def __init__(self, backend: Any, user_id: int, location_id: int, *,
+                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+        super().__init__(backend, user_id, location_id, clock, parent)
+        self.categories: tuple[CategoryInfo, ...] = ()
+        self.editing: int | None = None
+        self._build()
+        self.reload()
+
+    def _build(self) -> None:
+        root = QHBoxLayout(self)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("categories")
+        self.table.setHorizontalHeaderLabels([_("Hoofdcategorie"), _("Subcategorie"), _("Team"),
+                                              _("Termijn (werkdagen)"), _("Actief")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._pick)
+        root.addWidget(self.table, 3)
+        form = QFormLayout()
+        self.main = _line("category_main", rules.CATEGORY_NAME_MAX_LENGTH)
+        self.sub = _line("category_sub", rules.CATEGORY_NAME_MAX_LENGTH)
+        self.team = _line("category_team", rules.TEAM_MAX_LENGTH)
+        self.term = _line("category_term", 4)
+        self.active = QCheckBox(_("Actief (te kiezen bij een nieuwe melding)"))
+        self.active.setChecked(True)
+        for label, w in ((_("Hoofdcategorie"), self.main), (_("Subcategorie"), self.sub), (_("Team"), self.team),
+                         (_("Termijn in werkdagen"), self.term)):
+            form.addRow(label, w)
+        form.addRow("", self.active)
+        self.message = _notice()
+        form.addRow(self.message)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(_("Nieuw"))
+        self.new_button.clicked.connect(self.new)
+        self.save_button = QPushButton(_("Opslaan"))
+        self.save_button.setProperty("role", "primary")
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.save_button)
+        form.addRow(buttons)
+        self.load_button = QPushButton(_("Lijst laden uit bestand (TOML of CSV)"))
+        self.load_button.clicked.connect(self.choose_file)
+        form.addRow(self.load_button)
+        right = QWidget()
+        right.setLayout(form)
+        root.addWidget(right, 2)
+
+    def reload(self) -> None:
+        self._run(lambda: meldingen.list_categories(self.backend, self.user_id, active_only=False),
+                  self._latest("list", self.show_list), lambda e: self._fail(self.message, e))
+
+    def show_list(self, cats: tuple[CategoryInfo, ...]) -> None:
+        self.categories = cats
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(cats))
+        for r, c in enumerate(cats):
+            for col, value in enumerate((c.main, c.sub, c.team, str(c.term_days), _("ja") if c.active else _("nee"))):
+                self.table.setItem(r, col, QTableWidgetItem(value))
+        self.table.blockSignals(False)
+        self.loaded.emit(cats)
+
+    def _pick(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.categories):
+            return
+        c = self.categories[rows[0].row()]
+        self.editing = c.id
+        self.main.setText(c.main)
+        self.sub.setText(c.sub)
+        self.team.setText(c.team)
+        self.term.setText(str(c.term_days))
+        self.active.setChecked(c.active)
+
+    def new(self) -> None:
+        self.editing = None
+        self.table.clearSelection()
+        for w in (self.main, self.sub, self.team, self.term):
+            w.clear()
+        self.active.setChecked(True)
+
+    def save(self) -> None:
+        cid, fields = self.editing, dict(main=self.main.text(), sub=self.sub.text(), team=self.team.text(),
+                                         term_days=self.term.text(), active=self.active.isChecked())
+
+        def done(c: CategoryInfo) -> None:
+            self.editing = c.id
+            _say(self.message, _("Opgeslagen: {label}.").format(label=c.label), error=False)
+            self.saved.emit(c)
+            self.reload()
+
+        self._run(lambda: meldingen.save_category(self.backend, self.user_id, cid, **fields), done,
+                  lambda e: self._fail(self.message, e))
+
+    def choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Lijst met categorieën"), "",
+                                                    _("Categorieën (*.toml *.csv)"))
+        if path:
+            self.load_file(path)
+
+    def load_file(self, path: str) -> None:
+        try:
+            content = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeError):
+            _say(self.message, _("Dit bestand kunnen we niet openen."), error=True)
+            return
+        fmt = "csv" if path.lower().endswith(".csv") else "toml"
+
+        def done(cats: tuple[CategoryInfo, ...]) -> None:
+            _say(self.message, _("De lijst is geladen: {n} categorieën.").format(
+                n=sum(1 for c in cats if c.active)), error=False)
+            self.show_list(cats)
+
+        self._run(lambda: meldingen.import_categories(self.backend, self.user_id, content, fmt=fmt), done,
+                  lambda e: self._fail(self.message, e))
+
+
+# ---------------------------------------------------------------------------
 # the window
 # ---------------------------------------------------------------------------
 class MeldingenWindow(QWidget):
@@ -1032,13 +1160,26 @@ class MeldingenWindow(QWidget):
         self.tabs.addTab(self.callbacks, _("Terugbellen"))
         self.tabs.addTab(self.complaints, _("Klachten"))
         self.intake.saved.connect(lambda *_a: self.work.reload())
+        self.categories: CategoriesPanel | None = None
+        self._gone = False
+
+        def maybe_categories(allowed: bool) -> None:
+            if allowed and self.categories is None and not self._gone:
+                self.categories = CategoriesPanel(backend, user_id, location_id, clock=clock)
+                self.categories.saved.connect(lambda *_a: self.intake.reload_categories())
+                self.categories.loaded.connect(lambda *_a: self.intake.reload_categories())
+                self.tabs.addTab(self.categories, _("Categorieën"))
+
+        run_task(lambda: meldingen.may_manage_categories(backend, user_id), maybe_categories, lambda e: None)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
         lay.addWidget(self.tabs)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
-        for panel in (self.intake, self.work, self.callbacks, self.complaints):
-            panel._closed = True
+        self._gone = True
+        for panel in (self.intake, self.work, self.callbacks, self.complaints, self.categories):
+            if panel is not None:
+                panel._closed = True
         super().closeEvent(event)
 
 

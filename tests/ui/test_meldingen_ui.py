@@ -166,12 +166,41 @@ def test_callbacks_and_complaints(qtbot, backend, seeded, now):
     assert k.action_text.text() == "Advies nodig"
 
 
-def test_window_opens_all_tabs(qtbot, backend, seeded, now):
+def test_window_tabs_and_categories_only_for_the_team_lead(qtbot, backend, seeded, now, tmp_path):
+    clerk = MeldingenWindow(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now)
+    qtbot.addWidget(clerk)
+    qtbot.waitUntil(lambda: clerk.work.work is not None, timeout=10_000)
+    runner().wait(10_000)
+    qtbot.wait(50)
+    assert [clerk.tabs.tabText(i) for i in range(clerk.tabs.count())] == [
+        "Nieuwe melding", "Werklijst", "Terugbellen", "Klachten"]
     w = MeldingenWindow(backend, seeded.users["fatima"], seeded.location_id, clock=lambda: now)
     qtbot.addWidget(w)
-    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["Nieuwe melding", "Werklijst", "Terugbellen",
-                                                                  "Klachten"]
-    qtbot.waitUntil(lambda: w.work.work is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: w.categories is not None and bool(w.categories.categories), timeout=10_000)
+    assert w.tabs.tabText(4) == "Categorieën"
+    panel = w.categories
+    row = [c.label for c in panel.categories].index("Groen > Boom")
+    panel.table.selectRow(row)
+    assert panel.term.text() == "15"
+    panel.term.setText("0")
+    with qtbot.waitSignal(panel.error_shown, timeout=10_000) as blocker:
+        panel.save()
+    assert blocker.args[0] == "De termijn is een aantal werkdagen, van 1 tot en met 260."
+    assert panel.term.text() == "0" and panel.sub.text() == "Boom"
+    panel.term.setText("20")
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as blocker:
+        panel.save()
+    assert blocker.args[0].term_days == 20
+    bad = tmp_path / "lijst.csv"
+    bad.write_text("Afval;Grofvuil;Team Afval\n", encoding="utf-8")
+    with qtbot.waitSignal(panel.error_shown, timeout=10_000) as blocker:
+        panel.load_file(str(bad))
+    assert blocker.args[0].startswith("Dit bestand kunnen we niet lezen.")
+    good = tmp_path / "lijst.toml"
+    good.write_text('[[categorie]]\nhoofd = "Afval"\nsub = "Grofvuil"\nteam = "Team Afval"\ntermijn = 4\n',
+                    encoding="utf-8")
+    panel.load_file(str(good))
+    qtbot.waitUntil(lambda: sum(c.active for c in panel.categories) == 1, timeout=10_000)
 
 
 BAD_POSTCODES = st.sampled_from(["12", "0000 AA", "1234 SS", "abcd", "1234-AB", "١٢٣٤ AB"])
