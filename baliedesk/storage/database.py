@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from baliedesk.domain.errors import StorageUnavailable
@@ -89,11 +90,45 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _setup_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", 4)
         connect_args = {"connect_timeout": 5, "application_name": "baliedesk"}
-        return create_engine(url, connect_args=connect_args, **kwargs)
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        if not kwargs.get("pool_pre_ping"):
+            _ping_when_idle(engine)
+        return engine
     raise ValueError(f"unsupported database: {parsed.get_backend_name()}")
+
+
+#: A pooled PostgreSQL connection unused for this long is tested before use.
+PING_AFTER_IDLE_S = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling, without a round trip on every checkout.
+
+    A connection that sat in the pool for ``PING_AFTER_IDLE_S`` or more (a
+    server restart, a firewall dropping idle sessions) is pinged before use and
+    silently replaced when dead. One that was in use moments ago is handed out
+    as it is: a busy counter saves a round trip on every action. Should it have
+    died all the same, the action fails with ``StorageUnavailable`` and the pool
+    starts afresh.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["baliedesk_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("baliedesk_idle_since")  # None: a new connection
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # noqa: BLE001 - any failure means: replace it
+            raise DisconnectionError(str(exc)[:300]) from exc
+        if not alive:
+            raise DisconnectionError("ping failed")
 
 
 # A notification's own tiny transaction, sent right after the data committed.
