@@ -16,6 +16,14 @@ a double tap must not wipe the number away). Every database call runs through
 :func:`run_task`; errors become one calm Dutch sentence on the screen, and the
 kiosk tries again by itself until the database is back.
 
+Opening hours (only where the location has a schedule): a service the kiosk
+does not issue tickets for right now (closed, or within the stop time before
+closing) is greyed out and says when it opens again; the hours are read with
+every queue picture, so after a schedule change (``schedule:<location>``) and
+at every new minute. A press that races closing time gets the service's
+sentence (:class:`ServiceClosed`). Where the location works with appointments,
+"Ik heb een afspraak" leads to the code entry (:class:`CheckInPanel`).
+
 When this workstation has a printer (settings ``printer_*``), the ticket slip
 is printed silently after the ticket is issued (:mod:`baliedesk.printing`); a
 failed print never loses the ticket: the screen then says to remember the number.
@@ -42,14 +50,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from baliedesk import hourstext
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _, ngettext
 from baliedesk.printing.jobs import print_ticket, printing_configured
-from baliedesk.services import queue, setup
+from baliedesk.services import queue, schedules, setup
 from baliedesk.services.dto import IssuedTicket, QueueSnapshot, ServiceQueue
+from baliedesk.services.schedule_dto import ServiceHours, TodaysHours
 from baliedesk.ui import theme
+from baliedesk.ui.appointments import CheckInPanel
 from baliedesk.ui.feedwatcher import FeedWatcher
 from baliedesk.ui.messages import message_for
 from baliedesk.ui.tasks import run_task
@@ -64,6 +75,8 @@ TOUCH_GUARD_MS = 1_200
 RETRY_MS = 3_000
 #: How long an error about one press stays on the start screen.
 ERROR_SHOWN_MS = 8_000
+#: The check-in page goes back to the start screen after this long without typing.
+CHECK_IN_IDLE_MS = 60_000
 #: The kiosk is laid out for this size; text scales with the real window (720p .. 4K).
 DESIGN_SIZE = (1280, 1024)
 MIN_TEXT_PT = 13.0
@@ -124,6 +137,14 @@ def estimate_text(issued: IssuedTicket) -> str:
                     "Verwachte wachttijd: ongeveer {n} minuten.", m).format(n=m)
 
 
+def closed_text(hours: ServiceHours, today: dt.date | None) -> str:
+    """Why a service button is greyed out, and when it opens again (B1)."""
+    again = hourstext.next_opening_text(hours.next_opening, today)
+    if hours.open_now:
+        return _("Bijna sluitingstijd. U kunt geen nummer meer nemen. {again}").format(again=again)
+    return _("Nu gesloten. {again}").format(again=again)
+
+
 def _label(text: str = "", *, size: float = theme.SIZE_BODY, bold: bool = False, role: str | None = None,
            align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, wrap: bool = True) -> QLabel:
     lbl = QLabel(text)
@@ -166,15 +187,29 @@ class ServiceButton(QPushButton):
         row.addLayout(texts, 1)
         for child in (self.letter, self.name, self.status):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        c = theme.service_colors(sq.service.color)
-        self.setStyleSheet(theme.service_button_css(sq.service.color, f"QPushButton#{self.objectName()}")
-                           + f"QLabel#letter {{ border: 3px solid {c.text}; border-radius: {theme.RADIUS}px; }}")
+        self.closed: bool | None = None
         self.update_from(sq)
 
-    def update_from(self, sq: ServiceQueue) -> None:
+    def update_from(self, sq: ServiceQueue, hours: ServiceHours | None = None, today: dt.date | None = None) -> None:
+        """``hours``: this service's hours today (None: no schedule, always open)."""
+        closed = hours is not None and not hours.kiosk_open
         self.name.setText(sq.service.name)
-        self.status.setText(f"{waiting_text(sq.waiting)}  ·  {wait_text(sq)}")
+        if closed:
+            self.status.setText(closed_text(hours, today))
+        else:
+            self.status.setText(f"{waiting_text(sq.waiting)}  ·  {wait_text(sq)}")
         self.setAccessibleName(f"{sq.service.prefix} {sq.service.name}. {self.status.text()}")
+        if closed != self.closed:
+            self.closed = closed
+            self.setEnabled(not closed)
+            selector = f"QPushButton#{self.objectName()}"
+            c = theme.service_colors(sq.service.color)
+            css = theme.service_button_css(sq.service.color, selector)
+            edge = c.text
+            if closed:  # greyed out, text still readable (the labels do not follow :disabled)
+                css += f"{selector} QLabel {{ color: {theme.DISABLED_TEXT}; }}"
+                edge = theme.DISABLED_TEXT
+            self.setStyleSheet(css + f"QLabel#letter {{ border: 3px solid {edge}; border-radius: {theme.RADIUS}px; }}")
 
 
 class _TouchCatcher(QObject):
@@ -222,6 +257,8 @@ class KioskWindow(QWidget):
         self._closed = False
         self._has_loaded = False
         self._snapshot: QueueSnapshot | None = None
+        self._hours: TodaysHours | None = None
+        self.check_in: CheckInPanel | None = None
         self._ticket_since = 0.0
         self._scale = 1.0
 
@@ -236,12 +273,20 @@ class KioskWindow(QWidget):
         self._retry_timer.timeout.connect(self.refresh)
         self._error_timer = QTimer(self, singleShot=True, interval=ERROR_SHOWN_MS)
         self._error_timer.timeout.connect(self._clear_press_error)
+        # Opening hours change with the clock: read again at every new minute (a cheap
+        # check of the clock each second; the database is read only when the minute changed).
+        self._read_minute: tuple | None = None
+        self._minute_timer = QTimer(self, interval=1000)
+        self._minute_timer.timeout.connect(self._on_minute)
+        self._check_in_timer = QTimer(self, singleShot=True, interval=CHECK_IN_IDLE_MS)
+        self._check_in_timer.timeout.connect(self.show_start)
         self._elapsed = QElapsedTimer()
         self._elapsed.start()
 
         # Staff close a full-screen kiosk with Ctrl+Shift+Q (visitors have no keyboard).
         QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.close)
 
+        self._minute_timer.start()
         self.watcher: FeedWatcher | None = None
         if watch:
             self.watcher = FeedWatcher(backend, parent=self)
@@ -287,6 +332,15 @@ class KioskWindow(QWidget):
         self.grid.setContentsMargins(0, 8, 0, 8)
         self.grid.setSpacing(20)
         body.addWidget(self.grid_host, 1)
+        self.appointment_button = QPushButton(_("Ik heb een afspraak"))
+        self.appointment_button.setObjectName("appointmentButton")
+        self.appointment_button.setProperty("role", "primary")
+        self.appointment_button.setFont(theme.font(26, bold=True))
+        self.appointment_button.setMinimumHeight(theme.TOUCH_MIN * 2)
+        self.appointment_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.appointment_button.clicked.connect(self.show_check_in)
+        self.appointment_button.hide()  # only where the location works with appointments
+        body.addWidget(self.appointment_button)
         self.notice = _label("", size=20, role="warning")
         self.notice.hide()
         self.error = _label("", size=20, role="error")
@@ -336,6 +390,25 @@ class KioskWindow(QWidget):
         tb.addWidget(self.back_hint)
         tl.addLayout(tb, 1)
         self.stack.addWidget(self.ticket_page)
+
+        # appointment check-in (the panel itself is made once the kiosk knows its location)
+        self.check_in_page = QWidget()
+        cl = QVBoxLayout(self.check_in_page)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        bar, self.check_in_municipality = self._header()
+        cl.addWidget(bar)
+        self.check_in_body = QVBoxLayout()
+        self.check_in_body.setContentsMargins(48, 32, 48, 32)
+        self.check_in_body.setSpacing(20)
+        self.back_button = QPushButton(_("Terug"))
+        self.back_button.setObjectName("backButton")
+        self.back_button.setFont(theme.font(22, bold=True))
+        self.back_button.setMinimumHeight(theme.TOUCH_MIN)
+        self.back_button.clicked.connect(self.show_start)
+        self.check_in_body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        cl.addLayout(self.check_in_body, 1)
+        self.stack.addWidget(self.check_in_page)
         self._touch = _TouchCatcher(self._on_ticket_touched, self)
         self.ticket_page.installEventFilter(self._touch)
         for w in self.ticket_page.findChildren(QWidget):
@@ -384,11 +457,13 @@ class KioskWindow(QWidget):
         self._refreshing = True
         self._refresh_again = False
         backend, identity, now = self.backend, self._identity, self.clock()
+        self._read_minute = _minute(now)
         want_location, want_user, username = self._want_location, self._want_user, self._kiosk_username
 
-        def work() -> tuple[_Identity, QueueSnapshot]:
+        def work() -> tuple[_Identity, QueueSnapshot, TodaysHours]:
             ident = identity or _resolve(backend, want_location, want_user, username)
-            return ident, queue.queue_snapshot(backend, ident.user_id, ident.location_id, now, recent_calls=0)
+            hours = schedules.todays_hours(backend, ident.user_id, ident.location_id, now)
+            return ident, queue.queue_snapshot(backend, ident.user_id, ident.location_id, now, recent_calls=0), hours
 
         run_task(work, self._on_snapshot, self._on_refresh_error)
 
@@ -397,16 +472,18 @@ class KioskWindow(QWidget):
         if self._refresh_again and not self._closed:
             self.refresh()
 
-    def _on_snapshot(self, result: tuple[_Identity, QueueSnapshot]) -> None:
+    def _on_snapshot(self, result: tuple[_Identity, QueueSnapshot, TodaysHours]) -> None:
         if self._closed:
             return
-        ident, snap = result
+        ident, snap, hours = result
         self._identity = ident
         self._snapshot = snap
+        self._hours = hours
+        self._ensure_check_in(ident)
         self._retry_timer.stop()
         if not self._issuing:  # keep "Uw nummer wordt gemaakt" while a press is under way
             self.hide_notice()
-        for lbl in (self.start_municipality, self.ticket_municipality):
+        for lbl in (self.start_municipality, self.ticket_municipality, self.check_in_municipality):
             lbl.setText(snap.location.name)
         self._show_services(snap)
         self._after_refresh()
@@ -432,6 +509,12 @@ class KioskWindow(QWidget):
     def _show_services(self, snap: QueueSnapshot) -> None:
         offered = [sq for sq in snap.services if sq.service.active and sq.service.walk_in]
         offered.sort(key=lambda sq: (sq.service.sort_order, sq.service.prefix))
+        hours = self._hours if self._hours is not None and self._hours.configured else None
+        today = hours.day if hours is not None else None
+
+        def of(sq: ServiceQueue) -> ServiceHours | None:
+            return hours.for_service(sq.service.id) if hours is not None else None
+
         ids = [sq.service.id for sq in offered]
         if ids != list(self._buttons):
             for b in self._buttons.values():
@@ -441,16 +524,71 @@ class KioskWindow(QWidget):
             columns = 1 if len(offered) <= 4 else 2
             for i, sq in enumerate(offered):
                 b = ServiceButton(sq)
+                b.update_from(sq, of(sq), today)
                 b.clicked.connect(lambda _checked=False, sid=sq.service.id: self.press(sid))
                 self.grid.addWidget(b, i // columns, i % columns)
                 self._buttons[sq.service.id] = b
             self.rescale()
         else:
             for sq in offered:
-                self._buttons[sq.service.id].update_from(sq)
+                self._buttons[sq.service.id].update_from(sq, of(sq), today)
         self._update_empty_state()
         if not offered:
             self.show_notice(_("U kunt hier nu geen nummer nemen. Meld u bij de balie."))
+        elif hours is not None and all(b.closed for b in self._buttons.values()) and not self._issuing:
+            self.show_notice(_("We zijn nu gesloten. U kunt geen nummer nemen. {again}").format(
+                again=hourstext.next_opening_text(hours.next_opening, today)))
+
+    def _on_minute(self) -> None:
+        # A service may have opened or closed (or entered the stop time) with the new minute.
+        if not self._closed and self._identity is not None and _minute(self.clock()) != self._read_minute:
+            self.refresh()
+
+    # -- appointments ------------------------------------------------------
+    def _ensure_check_in(self, ident: _Identity) -> None:
+        """The check-in panel, once the location and kiosk account are known; it hides
+        itself (and we hide "Ik heb een afspraak") when the location works without appointments."""
+        if self.check_in is not None:
+            return
+        panel = CheckInPanel(self.backend, ident.user_id, ident.location_id, clock=self.clock,
+                             parent=self.check_in_page)
+        panel.availability.connect(self._on_appointments)
+        panel.checked_in.connect(lambda result: self._on_checked_in(result.issued))
+        panel.walk_in_issued.connect(self._on_checked_in)
+        panel.code.textChanged.connect(lambda _text: self._restart_check_in_timer())
+        self.check_in_body.addWidget(panel, 1)
+        self.check_in = panel
+
+    def _on_appointments(self, available: bool) -> None:
+        self.appointment_button.setVisible(available)
+        if not available and self.stack.currentWidget() is self.check_in_page:
+            self.show_start()
+
+    def show_check_in(self) -> None:
+        if self.check_in is None or not self.check_in.available or self._closed:
+            return
+        self.check_in.result.hide()
+        self.check_in.walk_in_button.hide()
+        self.check_in.code.clear()
+        self.stack.setCurrentWidget(self.check_in_page)
+        self.check_in.code.setFocus()
+        self._restart_check_in_timer()
+
+    def on_check_in_page(self) -> bool:
+        return self.stack.currentWidget() is self.check_in_page
+
+    def _restart_check_in_timer(self) -> None:
+        if self.on_check_in_page():
+            self._check_in_timer.start()
+
+    def _on_checked_in(self, issued: IssuedTicket) -> None:
+        """Checked in (or a walk-in ticket after being too late): the same confirmation as a press."""
+        if self._closed:
+            return
+        self._check_in_timer.stop()
+        self.show_ticket(issued)
+        self._print_ticket(issued)
+        self.refresh()
 
     def _update_empty_state(self) -> None:
         """Without buttons (starting, database away) the invitation to tap makes no sense:
@@ -550,6 +688,7 @@ class KioskWindow(QWidget):
 
     def show_start(self) -> None:
         self._return_timer.stop()
+        self._check_in_timer.stop()
         self.stack.setCurrentWidget(self.start_page)
 
     def on_ticket_page(self) -> bool:
@@ -587,8 +726,11 @@ class KioskWindow(QWidget):
         if self._closed:
             return
         self._closed = True
-        for timer in (self._return_timer, self._retry_timer, self._error_timer):
+        for timer in (self._return_timer, self._retry_timer, self._error_timer, self._minute_timer,
+                      self._check_in_timer):
             timer.stop()
+        if self.check_in is not None:
+            self.check_in.close()  # answers still on their way find it closed
         if self.watcher is not None:
             self.watcher.stop()
 
@@ -601,6 +743,10 @@ class KioskWindow(QWidget):
             self._on_ticket_touched()
             return
         super().keyPressEvent(event)
+
+
+def _minute(moment: dt.datetime) -> tuple:
+    return (moment.date(), moment.hour, moment.minute)
 
 
 def _resolve(backend, location_id: int | None, user_id: int | None, username: str) -> _Identity:
