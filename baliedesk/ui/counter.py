@@ -7,6 +7,12 @@ changed (bursts coalesce into at most one extra read), after every action of
 this counter, and never on a fixed timer. A one-second local timer only moves
 the clock and the waiting times, computed from each ticket's arrival.
 
+Today's opening hours (header) are read with every queue picture, so after a
+schedule change (``schedule:<location>``) too, and again when the minute
+changes. Where the location works with appointments, the tab "Afspraken"
+holds an :class:`AppointmentDesk` for this counter (book, find, move, cancel,
+.ics, today's appointments); the tab is hidden when appointments are off.
+
     window = CounterWindow(backend, settings, user_id=3, counter_id=1)
     window.loaded.connect(...)   # the first picture is on screen
     window.show()
@@ -30,6 +36,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,12 +45,14 @@ from baliedesk.domain.errors import CounterInUse, StorageUnavailable, Validation
 from baliedesk.domain.permissions import Permission, Role, allows
 from baliedesk.domain.tickets import NOTE_MAX_LENGTH, TicketAction, TicketState, allowed_actions
 from baliedesk.domain.validation import clean_text
+from baliedesk import hourstext
 from baliedesk.i18n import _, ngettext
-from baliedesk.services import queue, setup
+from baliedesk.services import appointments, queue, schedules, setup
 from baliedesk.services.dto import CounterInfo, CounterSession, QueueSnapshot, ServiceInfo, TicketInfo
 from baliedesk.services.ports import Backend
 from baliedesk.settings import Settings
 from baliedesk.ui import theme
+from baliedesk.ui.appointments import AppointmentDesk
 from baliedesk.ui.counter_dialogs import FinishDialog, NoteDialog, RequeueDialog, TransferDialog
 from baliedesk.ui.counter_widgets import (
     CountersPanel,
@@ -98,6 +107,10 @@ def _arrow_file() -> str:
     return _ARROW
 
 
+def _minute(moment: dt.datetime) -> tuple:
+    return (moment.date(), moment.hour, moment.minute)
+
+
 class CounterWindow(QMainWindow):
     """The baliemedewerker's window. See the module docstring."""
 
@@ -132,6 +145,10 @@ class CounterWindow(QMainWindow):
         self._dialog: NoteDialog | None = None
         self._wanted_counter: int | None = counter_id
         self._drafts: dict[tuple[str, int], dict] = {}
+        self.todays_hours: Any = None  # TodaysHours, read with the queue picture
+        self._hours_minute: tuple | None = None  # the clock's minute when the hours were last read
+        self._hours_inflight = False
+        self.appointment_desk: AppointmentDesk | None = None
 
         self.setWindowTitle(_("BalieDesk — balie"))
         self.setObjectName("counterWindow")
@@ -191,15 +208,30 @@ class CounterWindow(QMainWindow):
         left.setSpacing(12)
         left.addWidget(self.visitor, 1)
         left.addWidget(self.services_panel)
-        right = QVBoxLayout()
+        queue_page = QWidget(self.work)
+        queue_page.setObjectName("queuePage")
+        right = QVBoxLayout(queue_page)
+        right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(12)
         right.addWidget(self.waiting, 3)
         right.addWidget(self.counters, 2)
+        # "Wachtrij" and, where the location works with appointments, "Afspraken".
+        self.right_tabs = QTabWidget(self.work)
+        self.right_tabs.setObjectName("rightTabs")
+        self.right_tabs.setDocumentMode(True)
+        self.right_tabs.addTab(queue_page, _("Wachtrij"))
+        self.appointments_page = QWidget()
+        self.appointments_page.setObjectName("appointmentsPage")
+        self._appointments_layout = QVBoxLayout(self.appointments_page)
+        self._appointments_layout.setContentsMargins(0, 8, 0, 0)
+        self.right_tabs.addTab(self.appointments_page, _("Afspraken"))
+        self.right_tabs.setTabVisible(1, False)
+        self.right_tabs.tabBar().setVisible(False)  # a single tab needs no tab bar
         work_layout = QHBoxLayout(self.work)
         work_layout.setContentsMargins(16, 12, 16, 16)
         work_layout.setSpacing(16)
         work_layout.addLayout(left, 4)
-        work_layout.addLayout(right, 5)
+        work_layout.addWidget(self.right_tabs, 5)
 
         self.stack.addWidget(self.sign_in_panel)
         self.stack.addWidget(self.work)
@@ -406,6 +438,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             counter=session.counter.display_name, name=session.user.display_name))
         self.stack.setCurrentWidget(self.work)
         self._remember(session)
+        self._open_appointment_desk(session)
         self._heartbeat_timer.start()
         if session.current is not None:
             self.show_info(_("U had nog nummer {number}. U kunt verder met deze bezoeker.").format(
@@ -436,6 +469,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             self.session = None
             self._set_current(None)
             self.snapshot = None
+            self._close_appointment_desk()
             self.show_info(_("U bent afgemeld bij {counter}.").format(counter=s.counter.display_name), "success")
             self._load_sign_in_choices(preselect_user=s.user.id)
 
@@ -471,10 +505,19 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         gen, quiet = self._action_gen, not self._action_busy
         backend, user_id, location_id, now = self.backend, self.session.user.id, self.location_id, self.clock()
 
-        def done(snap: QueueSnapshot) -> None:
+        self._hours_minute = _minute(now)
+
+        def read() -> tuple[QueueSnapshot, Any, Any]:
+            snap = queue.queue_snapshot(backend, user_id, location_id, now)
+            hours = schedules.todays_hours(backend, user_id, location_id, now)
+            return snap, hours, appointments.appointment_switch(backend, location_id)
+
+        def done(result: tuple[QueueSnapshot, Any, Any]) -> None:
+            snap, hours, switch = result
             self._snapshot_inflight = False
             if self.session is not None and snap.location.id == self.location_id:
                 in_step = quiet and gen == self._action_gen and not self._action_busy
+                self._apply_schedule(hours, switch)
                 self._apply_snapshot(snap, reconcile=in_step)
             self._after_snapshot()
 
@@ -484,7 +527,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
                 self.show_error(exc)
             self._after_snapshot()
 
-        self._run(lambda: queue.queue_snapshot(backend, user_id, location_id, now), done, failed)
+        self._run(read, done, failed)
 
     def _after_snapshot(self) -> None:
         if self._snapshot_again:
@@ -519,6 +562,62 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self.snapshot_shown.emit()
         self._mark_loaded()
 
+    # -- opening hours and appointments ----------------------------------
+    def _apply_schedule(self, hours: Any, switch: Any) -> None:
+        """Today's hours in the header; the appointment desk follows the location's switch."""
+        self.todays_hours = hours
+        self.header.set_hours(hourstext.hours_line(hours))
+        desk = self.appointment_desk
+        if desk is not None and desk.switch is not None and switch != desk.switch:
+            desk.reload()  # appointments switched on or off, or services changed
+
+    def _refresh_hours(self) -> None:
+        """Read only today's hours again (at a new minute; only where there is a schedule:
+        without one nothing about hours changes with the clock)."""
+        hours = self.todays_hours
+        if self.session is None or self._hours_inflight or hours is None or not hours.configured:
+            return
+        self._hours_inflight = True
+        backend, user_id, location_id, now = self.backend, self.session.user.id, self.location_id, self.clock()
+        self._hours_minute = _minute(now)
+
+        def done(result: Any) -> None:
+            self._hours_inflight = False
+            if self.session is not None and result.location_id == self.location_id:
+                self.todays_hours = result
+                self.header.set_hours(hourstext.hours_line(result))
+
+        def failed(exc: BaseException) -> None:
+            self._hours_inflight = False  # the header keeps the last line; the next minute tries again
+            log.info("could not read today's hours: %s", exc)
+
+        self._run(lambda: schedules.todays_hours(backend, user_id, location_id, now), done, failed)
+
+    def _open_appointment_desk(self, session: CounterSession) -> None:
+        """The tab "Afspraken" for this counter; it appears once the desk knows
+        appointments are on here (and stays hidden when they are off)."""
+        self._close_appointment_desk()
+        desk = AppointmentDesk(self.backend, session.user.id, session.counter.location_id,
+                               counter_id=session.counter.id, clock=self.clock, parent=self.appointments_page)
+        desk.availability.connect(self._on_appointments)
+        self._appointments_layout.addWidget(desk)
+        self.appointment_desk = desk
+
+    def _close_appointment_desk(self) -> None:
+        desk, self.appointment_desk = self.appointment_desk, None
+        self.header.set_hours(None)
+        self.todays_hours = None
+        self._on_appointments(False)
+        if desk is not None:
+            desk.close()  # answers still on their way find it closed
+            desk.deleteLater()
+
+    def _on_appointments(self, available: bool) -> None:
+        self.right_tabs.setTabVisible(1, available)
+        self.right_tabs.tabBar().setVisible(available)
+        if not available:
+            self.right_tabs.setCurrentIndex(0)
+
     def _lost_counter(self, counter: CounterInfo) -> None:
         """Someone else signed in here (this window had been silent too long):
         stop working here and offer the sign-in panel again."""
@@ -527,6 +626,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self.session = None
         self._set_current(None)
         self.snapshot = None
+        self._close_appointment_desk()
         if counter.signed_in_user_name:
             text = _("{name} heeft zich aangemeld bij {counter}. U bent daar nu afgemeld.").format(
                 name=counter.signed_in_user_name, counter=counter.display_name)
@@ -581,6 +681,8 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
     def _tick(self) -> None:
         now = self.clock()
         self.header.set_clock(local_time(now, self.timezone))
+        if self._hours_minute is not None and _minute(now) != self._hours_minute:
+            self._refresh_hours()  # today's hours change with the clock ("open tot" at closing time)
         if self.snapshot is not None:
             now_ms = int(now.timestamp() * 1000)
             self.waiting.model.tick(now_ms)
@@ -897,5 +999,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             self._dialog.reject()
         self._tick_timer.stop()
         self._heartbeat_timer.stop()
+        if self.appointment_desk is not None:
+            self.appointment_desk.close()
         if self.feed is not None:
             self.feed.stop()

@@ -157,6 +157,12 @@ class Header(QFrame):
         self.counter_label.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         self.user_label = QLabel("", self)
         self.user_label.setFont(theme.font(theme.SIZE_LARGE))
+        # Today's opening hours ("Vandaag open tot 19.30 uur"); hidden without a schedule.
+        self.hours_label = QLabel("", self)
+        self.hours_label.setObjectName("hours")
+        self.hours_label.setFont(theme.font(theme.SIZE_BODY, bold=True))
+        self.hours_label.setAccessibleName(_("Openingstijden vandaag"))
+        self.hours_label.hide()
         self.connection_label = QLabel(_("Verbinden …"), self)
         self.connection_label.setFont(theme.font(theme.SIZE_BODY, bold=True))
         self.connection_label.setObjectName("connection")
@@ -173,6 +179,7 @@ class Header(QFrame):
         lay.addWidget(self.counter_label)
         lay.addWidget(self.user_label)
         lay.addStretch(1)
+        lay.addWidget(self.hours_label)
         lay.addWidget(self.connection_label)
         lay.addWidget(self.clock_label)
         lay.addWidget(self.sign_out_button)
@@ -199,6 +206,11 @@ class Header(QFrame):
 
     def set_clock(self, text: str) -> None:
         self.clock_label.setText(text)
+
+    def set_hours(self, text: str | None) -> None:
+        """Today's hours in one line, or None (no schedule, or signed out): hidden."""
+        self.hours_label.setText(text or "")
+        self.hours_label.setVisible(bool(text))
 
 
 # ---------------------------------------------------------------------------
