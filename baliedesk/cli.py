@@ -3,6 +3,7 @@
     python -m baliedesk demo                 all windows on a fresh seeded SQLite database
     python -m baliedesk demo --seed-only --database-url URL
     python -m baliedesk counter|kiosk        one window on the configured database
+    python -m baliedesk admin [--user NAME]  the team lead's window: opening hours, exceptions, appointments
     python -m baliedesk display [--screen N] [--windowed]   the hall screen (wachtrijscherm)
     python -m baliedesk screenshot --out DIR
     python -m baliedesk db upgrade --database-url URL
@@ -51,16 +52,35 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ensure_demo_data(db) -> None:
+def _ensure_demo_data(db, *, hours: bool = False) -> bool:
+    """Seed the demo municipality unless the database has one; True when it was seeded now.
+
+    ``hours``: with Loppersum's opening hours (Thursday evening until 19:30).
+    """
     from baliedesk.services import demo
 
-    if not demo.is_seeded(db):
-        demo.seed(db, dt.datetime.now(dt.UTC))
+    if demo.is_seeded(db):
+        return False
+    demo.seed(db, dt.datetime.now(dt.UTC), hours=hours)
+    return True
+
+
+def _keep_demo_open(db) -> None:
+    """The demo runs on the real clock: outside opening hours it opens today, and says so."""
+    from baliedesk.hourstext import date_text
+    from baliedesk.services import demo
+
+    opened = demo.open_today_if_closed(db, dt.datetime.now(dt.UTC))
+    if opened is not None:
+        log.info("demo: the location is closed right now, so it is open all day today (%s) through a dated "
+                 "exception '%s' (see 'python -m baliedesk admin', tab Uitzonderingen)",
+                 date_text(opened.day), opened.note)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     db = _database(args, demo=True)
-    _ensure_demo_data(db)
+    _ensure_demo_data(db, hours=True)
+    _keep_demo_open(db)
     if args.seed_only:
         print(f"seeded {db.describe()}")
         return 0
@@ -131,22 +151,40 @@ def cmd_meldingen(args: argparse.Namespace) -> int:
     return run_meldingen(db, args.user or None)
 
 
+def cmd_admin(args: argparse.Namespace) -> int:
+    db = _database(args)
+    from baliedesk.ui.launch import run_admin
+
+    return run_admin(db, args.user or None, args.location or None)
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     import os
     import tempfile
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if not args.database_url:
+    scratch = not args.database_url
+    if scratch:
         args.database_url = "sqlite:///" + str(Path(tempfile.mkdtemp(prefix="baliedesk-shot-")) / "demo.sqlite3")
     args.keep = True
     db = _database(args)
-    _ensure_demo_data(db)
+    # No opening hours for the pictures of the queue: they are made at any time of day,
+    # and with hours the kiosk would refuse its ticket at night.
+    seeded = _ensure_demo_data(db, hours=False)
     from baliedesk.display.app import display_screenshots
-    from baliedesk.ui.launch import take_screenshots
+    from baliedesk.ui.launch import ADMIN_SHOT_CLOCK, take_screenshots
 
-    for path in take_screenshots(db, Path(args.out)):
-        print(path)
     for path in display_screenshots(db, Path(args.out)):
+        print(path)
+
+    def admin_hours() -> None:
+        # Only our own fresh scratch database gets Loppersum's hours, for admin.png alone.
+        from baliedesk.services import demo
+
+        ids = demo.demo_ids(db)
+        demo.seed_hours(db, ids, ADMIN_SHOT_CLOCK)
+
+    for path in take_screenshots(db, Path(args.out), before_admin=admin_hours if scratch and seeded else None):
         print(path)
     return 0
 
@@ -177,6 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(p)
     p.add_argument("--user", default="", help="username of the clerk, KCC or team lead (default: the first one)")
     p.set_defaults(func=cmd_meldingen)
+
+    p = sub.add_parser("admin", help="open the team lead's window: opening hours, exceptions, calendar, "
+                       "appointments")
+    db_arg(p)
+    p.add_argument("--user", default="", metavar="NAME",
+                   help="the account to work as (default: the first team lead, else the first beheerder)")
+    p.add_argument("--location", type=int, default=0, metavar="ID", help="the location (default: the first)")
+    p.set_defaults(func=cmd_admin)
 
     p = sub.add_parser("display", help="open the hall screen (wachtrijscherm), full screen")
     db_arg(p)

@@ -48,6 +48,16 @@ def is_seeded(backend: Backend) -> bool:
     return bool(setup.list_locations(backend))
 
 
+def demo_ids(backend: Backend) -> DemoIds:
+    """The ids of an already seeded demo municipality (its first location; counters by name)."""
+    location = setup.list_locations(backend)[0]
+    users = {u.username: u.id for u in setup.sign_in_choices(backend)}
+    services = {sv.prefix: sv.id for sv in setup.list_services(backend, location.id)}
+    admin = users.get("beheer") or next(u.id for u in setup.sign_in_choices(backend, [Role.ADMIN]))
+    counters = {c.name: c.id for c in queue.counters_at(backend, admin, location.id, dt.datetime.now(dt.UTC))}
+    return DemoIds(location.id, users, services, counters)
+
+
 def seed(backend: Backend, now: dt.datetime, *, history: bool = True, rng: random.Random | None = None,
          hours: bool = False) -> DemoIds:
     """A location, four services, three counters, staff, and a realistic morning.
@@ -102,6 +112,27 @@ def seed_hours(backend: Backend, ids: DemoIds, now: dt.datetime) -> None:
         if bridge is not None and bridge >= today:
             schedules.set_exception(backend, admin, loc, bridge, (), "Brugdag na Hemelvaart")
     schedules.set_calendar_options(backend, admin, loc, now, kiosk_stop_minutes=10)
+
+
+#: The note on the exception that keeps the demo open when it starts outside opening hours.
+DEMO_OPEN_NOTE = "demo: vandaag de hele dag open"
+
+
+def open_today_if_closed(backend: Backend, now: dt.datetime) -> schedules.ExceptionInfo | None:
+    """Keep the demo usable at any time of day (the demo's clock is the real one).
+
+    When at ``now`` the kiosk issues no ticket for any service (the location is
+    closed, or about to close), open the location all day today with a dated
+    exception (00:00-24:00), through the ordinary schedule service. Returns the
+    exception, or None when something is open (for example Thursday evening,
+    when only A and B are) or the location has no opening hours at all.
+    """
+    location = setup.list_locations(backend)[0]
+    admin = next(u for u in setup.sign_in_choices(backend, [Role.ADMIN]))
+    hours = schedules.todays_hours(backend, admin.id, location.id, now)
+    if not hours.configured or any(s.kiosk_open for s in hours.services):
+        return None
+    return schedules.set_exception(backend, admin.id, location.id, hours.day, (("00:00", "24:00"),), DEMO_OPEN_NOTE)
 
 
 def _simulate_morning(backend: Backend, ids: DemoIds, now: dt.datetime, rng: random.Random) -> None:

@@ -3,6 +3,7 @@
 ``cli.py`` (the composition root) opens the database and calls
 
 * :func:`run_windows` for ``demo``, ``counter`` and ``kiosk``;
+* :func:`run_admin` for ``admin`` (the team lead's opening hours and appointments);
 * :func:`take_screenshots` for ``screenshot``.
 
 Start-up is kept short: Qt and the window modules are imported here, not by
@@ -52,6 +53,10 @@ SCREEN = (1920, 1080)
 COUNTER_SHOT = (1366, 768)
 _app: QApplication | None = None
 KIOSK_SHOT = (1280, 1024)
+ADMIN_SHOT = (1280, 900)
+#: The admin window's clock in screenshots: Thursday 19 November 2026, 10:00 in Amsterdam
+#: (the four-week calendar starts in that week, whenever the pictures are made).
+ADMIN_SHOT_CLOCK = dt.datetime(2026, 11, 19, 9, 0, tzinfo=dt.UTC)
 
 
 # ---------------------------------------------------------------------------
@@ -98,6 +103,36 @@ def demo_identity(backend) -> tuple[int, int, int]:
     counters = queue.counters_at(backend, user.id, location.id, _now())
     counter = next((c for c in counters if c.name == DEMO_COUNTER), counters[-1])
     return user.id, counter.id, location.id
+
+
+def admin_identity(backend, username: str | None = None, location_id: int | None = None) -> tuple[int, int]:
+    """(user_id, location_id) for the admin window. Worker thread.
+
+    ``username``: that account (it must be allowed to configure); otherwise the
+    first team lead, else the first beheerder. ``location_id``: else the first location.
+    """
+    from baliedesk.domain.permissions import Permission, Role, allows
+    from baliedesk.services import setup
+
+    locations = setup.list_locations(backend)
+    if not locations:
+        raise LookupError("there is no location yet: run 'python -m baliedesk demo --seed-only' or set one up")
+    location = next((x for x in locations if x.id == location_id), None) if location_id else locations[0]
+    if location is None:
+        raise LookupError(f"there is no active location {location_id}")
+    roles = [r for r in Role if allows(r, Permission.CONFIGURE)]
+    users = setup.sign_in_choices(backend, roles)
+    if username:
+        user = next((u for u in users if u.username == username), None)
+        if user is None:
+            raise LookupError(f"{username!r} is not an active account that may change opening hours")
+    else:
+        order = {Role.TEAM_LEAD: 0, Role.ADMIN: 1}
+        ranked = sorted(users, key=lambda u: (order.get(Role(u.role), 2), u.id))
+        if not ranked:
+            raise LookupError("there is no team lead or beheerder account")
+        user = ranked[0]
+    return user.id, location.id
 
 
 def _counter_class():
@@ -305,6 +340,48 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
 
 
 # ---------------------------------------------------------------------------
+# run_admin
+# ---------------------------------------------------------------------------
+def run_admin(db, username: str | None = None, location_id: int | None = None) -> int:
+    """The team lead's admin window (opening hours, exceptions, calendar, choices) on ``db``."""
+    from baliedesk.ui.admin import AdminWindow
+    from baliedesk.ui.tasks import run_task
+
+    settings = _settings()
+    app = make_app(settings)
+    windows: list[QWidget] = []
+    status = {"code": 0}
+
+    def opened(ids: tuple[int, int]) -> None:
+        user_id, loc = ids
+        window = AdminWindow(db, user_id, loc)
+        window.setWindowTitle(f"{window.windowTitle()} – {db.describe()}")
+        windows.append(window)
+        window.resize(*ADMIN_SHOT)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        if os.environ.get(PROBE_ENV, "").strip() not in ("", "0"):
+            _install_probe(window, app, wait_loaded=True)
+
+    def failed(err: BaseException) -> None:
+        from baliedesk.ui.messages import message_for
+
+        text = str(err) if isinstance(err, LookupError) else message_for(err)
+        log.error("cannot open the admin window: %s", text)
+        print(f"baliedesk admin: {text}", file=sys.stderr)
+        status["code"] = 2
+        app.exit(2)
+
+    run_task(lambda: admin_identity(db, username, location_id), opened, failed)
+    try:
+        code = app.exec()
+        return code or status["code"]
+    finally:
+        _finish(windows, db)
+
+
+# ---------------------------------------------------------------------------
 # screenshots
 # ---------------------------------------------------------------------------
 def wait_for(condition: Callable[[], bool], timeout_ms: int = 20_000) -> bool:
@@ -335,12 +412,17 @@ def _shoot(window: QWidget, size: tuple[int, int], path: Path) -> Path:
     return path
 
 
-def take_screenshots(db, out_dir: Path) -> list[Path]:
+def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | None = None) -> list[Path]:
     """Render each window on ``db`` (seeded demo data) offscreen to PNG files; returns their paths.
 
     ``counter.png`` (1366x768, signed in as the demo clerk), ``kiosk.png``
-    (1280x1024) and ``kiosk-ticket.png`` (the confirmation after pressing the
-    first service button; this issues one real ticket in ``db``).
+    (1280x1024), ``kiosk-ticket.png`` (the confirmation after pressing the
+    first service button; this issues one real ticket in ``db``) and
+    ``admin.png`` (1280x900, the team lead's opening hours, its calendar from
+    the week of :data:`ADMIN_SHOT_CLOCK`). ``before_admin`` runs on a worker
+    thread just before the admin picture (the screenshot command gives its own
+    scratch database Loppersum's hours there, after the kiosk has issued its
+    ticket, so that no picture depends on the time of day).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from baliedesk.ui.kiosk import KioskWindow
@@ -394,6 +476,30 @@ def take_screenshots(db, out_dir: Path) -> list[Path]:
         if not wait_for(kiosk.on_ticket_page):
             raise RuntimeError("the kiosk did not show a ticket: " + kiosk.message_text())
         paths.append(_shoot(kiosk, KIOSK_SHOT, out_dir / "kiosk-ticket.png"))
+
+        from baliedesk.ui.admin import AdminWindow
+
+        box = {}
+
+        def prepare() -> tuple[int, int]:
+            if before_admin is not None:
+                before_admin()
+            return admin_identity(db)
+
+        run_task(prepare, lambda r: box.setdefault("id", r), lambda e: box.setdefault("error", e))
+        if not wait_for(lambda: bool(box)):
+            raise RuntimeError("timed out looking up the team lead")
+        if "error" in box:
+            raise box["error"]
+        admin = AdminWindow(db, *box["id"], clock=lambda: ADMIN_SHOT_CLOCK)
+        windows.append(admin)
+        admin_loaded = {"done": False}
+        admin.loaded.connect(lambda *a: admin_loaded.update(done=True))
+        admin.resize(*ADMIN_SHOT)
+        admin.show()
+        if not wait_for(lambda: admin_loaded["done"]):
+            raise RuntimeError("the admin window did not load in time")
+        paths.append(_shoot(admin, ADMIN_SHOT, out_dir / "admin.png"))
     finally:
         for w in windows:
             w.close()

@@ -58,8 +58,9 @@ def test_take_screenshots_writes_each_window(qapp, backend, seeded, tmp_path):
     from baliedesk.ui.launch import take_screenshots
 
     paths = take_screenshots(backend, tmp_path / "shots")
-    assert [p.name for p in paths] == ["counter.png", "kiosk.png", "kiosk-ticket.png"]
+    assert [p.name for p in paths] == ["counter.png", "kiosk.png", "kiosk-ticket.png", "admin.png"]
     sizes = {p.name: QImage(str(p)).size() for p in paths}
+    assert (sizes["admin.png"].width(), sizes["admin.png"].height()) == (1280, 900)
     assert (sizes["counter.png"].width(), sizes["counter.png"].height()) == (1366, 768)
     assert (sizes["kiosk.png"].width(), sizes["kiosk.png"].height()) == (1280, 1024)
     assert (sizes["kiosk-ticket.png"].width(), sizes["kiosk-ticket.png"].height()) == (1280, 1024)
@@ -78,8 +79,8 @@ def test_screenshot_command(tmp_path):
                    timeout=120)
     assert proc.returncode == 0, proc.stderr
     written = {p.name for p in out.glob("*.png")}
-    assert {"counter.png", "kiosk.png", "kiosk-ticket.png"} <= written  # (and the hall screen's, if any)
-    for name in ("counter.png", "kiosk.png", "kiosk-ticket.png"):
+    assert {"counter.png", "kiosk.png", "kiosk-ticket.png", "admin.png"} <= written  # (and the hall screen's)
+    for name in ("counter.png", "kiosk.png", "kiosk-ticket.png", "admin.png"):
         assert str(out / name) in proc.stdout.splitlines()
     assert not (tmp_path / "cfg" / "settings.json").exists(), "screenshots must not change workstation settings"
 
@@ -104,6 +105,20 @@ def test_demo_opens_both_windows_signed_in_as_anne_at_balie_3(tmp_path):
         db.dispose()
     # The demo keeps its own settings file; the workstation's stays untouched.
     assert not (tmp_path / "cfg" / "settings.json").exists()
+
+
+def test_admin_command_opens_the_team_leads_window(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    seeded = run_cli("demo", "--seed-only", "--database-url", url)
+    assert seeded.returncode == 0, seeded.stderr
+    env = {"BALIEDESK_STARTUP_PROBE": "1", "BALIEDESK_CONFIG_DIR": str(tmp_path / "cfg")}
+    proc = run_cli("admin", "--database-url", url, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert [p["probe"] for p in probe_lines(proc.stdout)] == ["ready"]
+    # A clerk may not change opening hours: a clear refusal, no window.
+    proc = run_cli("admin", "--database-url", url, "--user", "anne", env=env)
+    assert proc.returncode == 2
+    assert "'anne' is not an active account that may change opening hours" in proc.stderr
 
 
 def test_kiosk_command_starts_and_answers_input(tmp_path):
