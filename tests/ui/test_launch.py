@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
 
 from baliedesk import __version__
 from baliedesk.services import queue
@@ -133,25 +132,36 @@ def test_kiosk_command_starts_and_answers_input(tmp_path):
     assert 0 < ready[0]["rss_mb"] < 1000
 
 
-def test_run_windows_stops_watchers_and_disposes_the_database(qapp, backend, seeded, tmp_path, monkeypatch,
-                                                               capsys):
-    from baliedesk.ui.kiosk import KioskWindow
-    from baliedesk.ui.launch import run_windows
+RUN_WINDOWS_CHECK = """
+import json, sys
+from PySide6.QtWidgets import QApplication
+from baliedesk.storage.database import Database
+from baliedesk.ui.kiosk import KioskWindow
+from baliedesk.ui.launch import run_windows
 
-    monkeypatch.setenv("BALIEDESK_STARTUP_PROBE", "1")
-    monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(tmp_path / "cfg"))
-    disposed = []
-    real_dispose = backend.dispose
-    monkeypatch.setattr(backend, "dispose", lambda: (disposed.append(True), real_dispose()))
-    before = set(QApplication.topLevelWidgets())
-    assert run_windows(backend, ["kiosk"], demo=False) == 0
-    assert probe_lines(capsys.readouterr().out)[0]["probe"] == "ready"
-    kiosks = [w for w in QApplication.topLevelWidgets() if isinstance(w, KioskWindow) and w not in before]
-    assert len(kiosks) == 1
-    assert kiosks[0].watcher is not None and not kiosks[0].watcher.isRunning()
-    assert disposed == [True]
-    kiosks[0].close()
-    kiosks[0].deleteLater()
+db = Database(sys.argv[1])
+disposed = []
+real_dispose = db.dispose
+db.dispose = lambda: (disposed.append(True), real_dispose())
+code = run_windows(db, ["kiosk"], demo=False)
+kiosks = [w for w in QApplication.topLevelWidgets() if isinstance(w, KioskWindow)]
+print(json.dumps({"code": code, "kiosks": len(kiosks), "disposed": disposed,
+                  "watcher_stopped": bool(kiosks) and kiosks[0].watcher is not None
+                  and not kiosks[0].watcher.isRunning()}), flush=True)
+"""
+
+
+def test_run_windows_stops_watchers_and_disposes_the_database(backend, seeded, tmp_path):
+    """run_windows owns the application's event loop, so it runs in a process of its own
+    (in this process, a finished app.exec() would end later tests' nested loops)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN_WINDOWS_CHECK, backend.url], capture_output=True, text=True, timeout=90,
+        cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "BALIEDESK_STARTUP_PROBE": "1",
+                       "BALIEDESK_CONFIG_DIR": str(tmp_path / "cfg")})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert probe_lines(proc.stdout)[0]["probe"] == "ready"
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "kiosks": 1, "disposed": [True], "watcher_stopped": True}
 
 
 @pytest.mark.slow

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 
 from baliedesk.domain.errors import ValidationError
@@ -22,11 +21,6 @@ GENERIC = "Er ging iets mis"
 
 @pytest.fixture(autouse=True)
 def _drain_tasks(qapp):
-    # A test that closed the last window outside app.exec() (tests/ui/test_launch.py's run_windows
-    # test closes its kiosk afterwards) leaves Qt's "quit now" flag set: every nested event loop,
-    # qtbot's waits included, then returns at once. One turn of app.exec() clears it.
-    QTimer.singleShot(0, qapp.quit)
-    qapp.exec()
     yield
     runner().wait(10_000)
 
