@@ -54,6 +54,7 @@ from baliedesk.i18n import _
 from baliedesk.services import schedules, setup
 from baliedesk.services.schedule_dto import CalendarDay, ScheduleConfig
 from baliedesk.ui import theme
+from baliedesk.ui.notices import notice_label, show_notice
 from baliedesk.ui.messages import message_for
 from baliedesk.ui.tasks import run_task
 
@@ -69,20 +70,8 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _message_label() -> QLabel:
-    label = QLabel("")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
 
 
-def _show(label: QLabel, text: str, *, error: bool) -> None:
-    color, background = (theme.ERROR, theme.ERROR_BG) if error else (theme.SUCCESS, theme.SUCCESS_BG)
-    label.setStyleSheet(f"color: {color}; background: {background}; padding: 8px; border-radius: {theme.RADIUS}px;")
-    label.setText(text)
-    label.setProperty("error", error)
-    label.show()
 
 
 def _mark(edit: QLineEdit, bad: bool) -> None:
@@ -121,7 +110,7 @@ class AdminWindow(QWidget):
         title = QLabel(_("Openingstijden en afspraken"))
         title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         root.addWidget(title)
-        self.message = _message_label()
+        self.message = notice_label()
         root.addWidget(self.message)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._hours_tab(), _("Openingstijden"))
@@ -157,7 +146,7 @@ class AdminWindow(QWidget):
             grid.addWidget(edit, wd, 1)
             self.day_edits.append(edit)
         lay.addLayout(grid)
-        self.hours_message = _message_label()
+        self.hours_message = notice_label()
         lay.addWidget(self.hours_message)
         buttons = QHBoxLayout()
         self.follow_location = QPushButton(_("Zelfde tijden als de locatie"))
@@ -200,7 +189,7 @@ class AdminWindow(QWidget):
         self.exception_note.setPlaceholderText(_("bijvoorbeeld: Personeelsdag"))
         form.addRow(_("Notitie"), self.exception_note)
         lay.addLayout(form)
-        self.exception_message = _message_label()
+        self.exception_message = notice_label()
         lay.addWidget(self.exception_message)
         buttons = QHBoxLayout()
         bridge = QPushButton(_("Vrijdag na Hemelvaart dicht"))
@@ -266,7 +255,7 @@ class AdminWindow(QWidget):
         self.checkin_late.setRange(0, schedules.OPTION_LIMITS["checkin_late_minutes"])
         self.checkin_late.setSuffix(_(" minuten"))
         form.addRow(_("Te laat na ... na de begintijd"), self.checkin_late)
-        self.options_message = _message_label()
+        self.options_message = notice_label()
         form.addRow(self.options_message)
         self.save_options_button = QPushButton(_("Keuzes opslaan"))
         self.save_options_button.setProperty("role", "primary")
@@ -291,7 +280,7 @@ class AdminWindow(QWidget):
 
     def _show_error(self, where: QLabel, err: BaseException) -> None:
         text = message_for(err)
-        _show(where, text, error=True)
+        show_notice(where, text, error=True)
         self.error_shown.emit(text)
 
     # -- loading ---------------------------------------------------------
@@ -367,7 +356,7 @@ class AdminWindow(QWidget):
             if periods:
                 pattern[wd] = tuple((p.start, p.end) for p in periods)
         if problem is not None:
-            _show(self.hours_message, message_for(problem), error=True)
+            show_notice(self.hours_message, message_for(problem), error=True)
             self.save_hours_button.setEnabled(False)
             return None
         self.hours_message.hide()
@@ -387,7 +376,7 @@ class AdminWindow(QWidget):
         def done(_result: Any) -> None:
             self._busy = False
             self._drafts.pop(target, None)
-            _show(self.hours_message, _("De openingstijden zijn opgeslagen."), error=False)
+            show_notice(self.hours_message, _("De openingstijden zijn opgeslagen."), error=False)
             self.saved.emit("hours")
             self.reload()
 
@@ -464,7 +453,7 @@ class AdminWindow(QWidget):
         pairs = [(p.start, p.end) for p in periods]
 
         def done(_result: Any) -> None:
-            _show(self.exception_message, _("De uitzondering op {date} is opgeslagen.").format(
+            show_notice(self.exception_message, _("De uitzondering op {date} is opgeslagen.").format(
                 date=hourstext.date_text(day)), error=False)
             self.saved.emit("exception")
             self.reload()
@@ -479,7 +468,7 @@ class AdminWindow(QWidget):
         def done(removed: bool) -> None:
             text = _("De uitzondering op {date} is weggehaald.") if removed else \
                 _("Op {date} was er geen uitzondering.")
-            _show(self.exception_message, text.format(date=hourstext.date_text(day)), error=not removed)
+            show_notice(self.exception_message, text.format(date=hourstext.date_text(day)), error=not removed)
             if removed:
                 self.saved.emit("exception")
                 self.reload()
@@ -542,7 +531,7 @@ class AdminWindow(QWidget):
                       checkin_early_minutes=self.checkin_early.value(), checkin_late_minutes=self.checkin_late.value())
 
         def done(_result: Any) -> None:
-            _show(self.options_message, _("De keuzes zijn opgeslagen."), error=False)
+            show_notice(self.options_message, _("De keuzes zijn opgeslagen."), error=False)
             self.saved.emit("options")
             self.reload()
 

@@ -51,6 +51,7 @@ from baliedesk.i18n import _
 from baliedesk.services import appointments, queue, setup
 from baliedesk.services.schedule_dto import AppointmentInfo, AppointmentSwitch, SlotInfo
 from baliedesk.ui import theme
+from baliedesk.ui.notices import notice_label, show_notice
 from baliedesk.ui.messages import message_for
 from baliedesk.ui.tasks import run_task
 
@@ -68,20 +69,8 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _note() -> QLabel:
-    label = QLabel("")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
 
 
-def _say(label: QLabel, text: str, *, error: bool) -> None:
-    color, background = (theme.ERROR, theme.ERROR_BG) if error else (theme.SUCCESS, theme.SUCCESS_BG)
-    label.setStyleSheet(f"color: {color}; background: {background}; padding: 8px; border-radius: {theme.RADIUS}px;")
-    label.setText(text)
-    label.setProperty("error", error)
-    label.show()
 
 
 def confirmation_text(a: AppointmentInfo) -> str:
@@ -123,7 +112,7 @@ class _Base(QWidget):
             if self._closed or (on_error is not None and on_error(err)):
                 return
             text = message_for(err)
-            _say(where, text, error=True)
+            show_notice(where, text, error=True)
             self.error_shown.emit(text)
 
         run_task(work, lambda r: None if self._closed else on_done(r), failed)
@@ -199,7 +188,7 @@ class AppointmentDesk(_Base):
         self.remarks.setFixedHeight(80)
         person.addRow(_("Opmerking"), self.remarks)
         right.addLayout(person)
-        self.book_message = _note()
+        self.book_message = notice_label()
         right.addWidget(self.book_message)
         self.book_button = QPushButton(_("Afspraak maken"))
         self.book_button.setProperty("role", "primary")
@@ -229,7 +218,7 @@ class AppointmentDesk(_Base):
         self.found.setWordWrap(True)
         self.found.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.found)
-        self.find_message = _note()
+        self.find_message = notice_label()
         lay.addWidget(self.find_message)
         buttons = QHBoxLayout()
         self.move_button = QPushButton(_("Verzetten naar de gekozen tijd"))
@@ -254,7 +243,7 @@ class AppointmentDesk(_Base):
         self.day_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.day_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         lay.addWidget(self.day_table, 1)
-        self.day_message = _note()
+        self.day_message = notice_label()
         lay.addWidget(self.day_message)
         refresh = QPushButton(_("Vernieuwen"))
         refresh.clicked.connect(self.load_day)
@@ -339,7 +328,7 @@ class AppointmentDesk(_Base):
     def book(self) -> None:
         slot = self.chosen_slot()
         if slot is None:
-            _say(self.book_message, _("Kies eerst een tijd."), error=True)
+            show_notice(self.book_message, _("Kies eerst een tijd."), error=True)
             return
         backend, user, now = self.backend, self.user_id, self.clock()
         name, phone, email = self.name.text(), self.phone.text(), self.email.text()
@@ -347,7 +336,7 @@ class AppointmentDesk(_Base):
 
         def done(a: AppointmentInfo) -> None:
             self.current = a
-            _say(self.book_message, _("De afspraak is gemaakt."), error=False)
+            show_notice(self.book_message, _("De afspraak is gemaakt."), error=False)
             self.confirmation.setText(confirmation_text(a))
             for field in (self.name, self.phone, self.email):
                 field.clear()
@@ -384,14 +373,14 @@ class AppointmentDesk(_Base):
         if a is None:
             return
         if slot is None or slot.service_id != a.service_id:
-            _say(self.find_message, _("Kies eerst een nieuwe tijd voor {service} op het tabblad 'Afspraak maken'.")
+            show_notice(self.find_message, _("Kies eerst een nieuwe tijd voor {service} op het tabblad 'Afspraak maken'.")
                  .format(service=a.service_name), error=True)
             return
         backend, user, now = self.backend, self.user_id, self.clock()
 
         def done(moved: AppointmentInfo) -> None:
             self._show_found(moved)
-            _say(self.find_message, _("De afspraak is verzet."), error=False)
+            show_notice(self.find_message, _("De afspraak is verzet."), error=False)
             self.changed.emit(moved)
             self.load_slots()
             self.load_day()
@@ -406,7 +395,7 @@ class AppointmentDesk(_Base):
 
         def done(cancelled: AppointmentInfo) -> None:
             self._show_found(cancelled)
-            _say(self.find_message, _("De afspraak is afgezegd."), error=False)
+            show_notice(self.find_message, _("De afspraak is afgezegd."), error=False)
             self.changed.emit(cancelled)
             self.load_slots()
             self.load_day()
@@ -429,7 +418,7 @@ class AppointmentDesk(_Base):
             target.write_bytes(appointments.appointment_ics(backend, user, a.id, now).encode("utf-8"))
             return target
 
-        self._run(write, lambda p: _say(self.find_message, _("Opgeslagen: {name}").format(name=p.name),
+        self._run(write, lambda p: show_notice(self.find_message, _("Opgeslagen: {name}").format(name=p.name),
                                         error=False), self.find_message)
 
     def load_day(self) -> None:
@@ -478,7 +467,7 @@ class CheckInPanel(_Base):
         self.check_in_button.setMinimumHeight(theme.TOUCH_MIN)
         self.check_in_button.clicked.connect(self.check_in)
         lay.addWidget(self.check_in_button)
-        self.result = _note()
+        self.result = notice_label()
         self.result.setFont(theme.font(theme.SIZE_LARGE))
         lay.addWidget(self.result)
         self.walk_in_button = QPushButton(_("Neem een gewoon nummer"))
@@ -507,7 +496,7 @@ class CheckInPanel(_Base):
         def done(result: Any) -> None:
             self._busy = False
             t = result.issued.ticket
-            _say(self.result, _("U bent aangemeld. Uw nummer is {number}. Let op het scherm.").format(
+            show_notice(self.result, _("U bent aangemeld. Uw nummer is {number}. Let op het scherm.").format(
                 number=t.display_number), error=False)
             self.code.clear()
             self.checked_in.emit(result)
@@ -530,7 +519,7 @@ class CheckInPanel(_Base):
         def done(issued: Any) -> None:
             self.walk_in_button.hide()
             self._walk_in_service = None
-            _say(self.result, _("Uw nummer is {number}. Let op het scherm.").format(
+            show_notice(self.result, _("Uw nummer is {number}. Let op het scherm.").format(
                 number=issued.ticket.display_number), error=False)
             self.code.clear()
             self.walk_in_issued.emit(issued)

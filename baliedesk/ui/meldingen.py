@@ -63,6 +63,7 @@ from baliedesk.services.melding_dto import (
     WorkList,
 )
 from baliedesk.ui import theme
+from baliedesk.ui.notices import notice_label, show_notice
 from baliedesk.ui.messages import MELDING_STATE_NAMES, message_for
 from baliedesk.ui.tasks import run_task
 
@@ -93,21 +94,8 @@ def _error_label() -> QLabel:
     return label
 
 
-def _notice() -> QLabel:
-    label = QLabel("")
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
 
 
-def _say(label: QLabel, text: str, *, error: bool) -> None:
-    color, background = (theme.ERROR, theme.ERROR_BG) if error else (theme.SUCCESS, theme.SUCCESS_BG)
-    label.setStyleSheet(f"color: {color}; background: {background}; padding: 8px; border-radius: {theme.RADIUS}px;")
-    label.setText(text)
-    label.setProperty("error", error)
-    label.show()
 
 
 def days_text(days_left: int, overdue: bool) -> str:
@@ -156,7 +144,7 @@ class _Panel(QWidget):
 
     def _fail(self, where: QLabel, err: BaseException) -> None:
         text = message_for(err)
-        _say(where, text, error=True)
+        show_notice(where, text, error=True)
         self.error_shown.emit(text)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
@@ -329,7 +317,7 @@ class IntakeForm(_Panel):
         add(_("Foto's"), holder, "photos")
         left.addLayout(form)
 
-        self.message = _notice()
+        self.message = notice_label()
         self.message.setObjectName("intakeMessage")
         left.addWidget(self.message)
         self.link_label = QLabel("")
@@ -396,7 +384,7 @@ class IntakeForm(_Panel):
             try:
                 data = Path(path).read_bytes()
             except OSError:
-                _say(self.errors["photos"], _("Dit bestand kunnen we niet openen."), error=True)
+                show_notice(self.errors["photos"], _("Dit bestand kunnen we niet openen."), error=True)
                 continue
             self.photos.append((Path(path).name, data))
             self.photo_list.addItem(f"{Path(path).name} ({max(1, len(data) // 1024)} kB)")
@@ -508,7 +496,7 @@ class IntakeForm(_Panel):
             label = self.errors[slot]
             label.setText(text)
             label.show()
-        _say(self.message, _("Niet opgeslagen. {reason}").format(reason=text), error=True)
+        show_notice(self.message, _("Niet opgeslagen. {reason}").format(reason=text), error=True)
         self.error_shown.emit(text)
 
     def _saved(self, result: IntakeResult) -> None:
@@ -518,7 +506,7 @@ class IntakeForm(_Panel):
         text = _("Melding {number} is opgeslagen. Volgcode: {code}. We laten het uiterlijk {date} weten.").format(
             number=slip.number, code=slip.tracking_code, date=hourstext.date_text(slip.expected_date))
         self.clear()
-        _say(self.message, text, error=False)
+        show_notice(self.message, text, error=False)
         self.saved.emit(result)
 
     def clear(self) -> None:
@@ -589,7 +577,7 @@ class WorkListPanel(_Panel):
         filters.addWidget(self.search, 1)
         filters.addWidget(self.search_button)
         root.addLayout(filters)
-        self.message = _notice()
+        self.message = notice_label()
         root.addWidget(self.message)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("workList")
@@ -793,7 +781,7 @@ class CallbackPanel(_Panel):
         form.addRow(_("Telefoon"), self.phone)
         form.addRow(_("Vraag"), self.question)
         form.addRow(_("Voor"), self.for_team)
-        self.form_message = _notice()
+        self.form_message = notice_label()
         form.addRow(self.form_message)
         self.write_button = QPushButton(_("Notitie opslaan"))
         self.write_button.setProperty("role", "primary")
@@ -825,7 +813,7 @@ class CallbackPanel(_Panel):
         done_row.addWidget(self.outcome, 1)
         done_row.addWidget(self.done_button)
         right.addLayout(done_row)
-        self.list_message = _notice()
+        self.list_message = notice_label()
         right.addWidget(self.list_message)
         root.addLayout(right, 3)
 
@@ -857,7 +845,7 @@ class CallbackPanel(_Panel):
             for w in (self.caller, self.phone, self.for_team):
                 w.clear()
             self.question.clear()
-            _say(self.form_message, _("Opgeslagen. We bellen uiterlijk {date} terug.").format(
+            show_notice(self.form_message, _("Opgeslagen. We bellen uiterlijk {date} terug.").format(
                 date=hourstext.date_text(slip.expected_date)), error=False)
             self.written.emit(result)
             self.reload()
@@ -870,7 +858,7 @@ class CallbackPanel(_Panel):
     def mark_done(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows or rows[0].row() >= len(self.notes):
-            _say(self.list_message, _("Kies eerst een notitie in de lijst."), error=True)
+            show_notice(self.list_message, _("Kies eerst een notitie in de lijst."), error=True)
             return
         note_id = self.notes[rows[0].row()].id
         reached, outcome = self.reached.isChecked(), self.outcome.text()
@@ -878,7 +866,7 @@ class CallbackPanel(_Panel):
 
         def done(info: CallbackInfo) -> None:
             self.outcome.clear()
-            _say(self.list_message, _("Afgehandeld."), error=False)
+            show_notice(self.list_message, _("Afgehandeld."), error=False)
             self.reload()
 
         self._run(lambda: contacts.mark_called_back(self.backend, self.user_id, note_id, now, reached=reached,
@@ -917,7 +905,7 @@ class ComplaintsPanel(_Panel):
         for label, w in ((_("Naam"), self.name), (_("E-mail"), self.email), (_("Telefoon"), self.phone),
                          (_("Onderwerp"), self.subject), (_("Klacht"), self.description), (_("Kanaal"), self.channel)):
             form.addRow(label, w)
-        self.form_message = _notice()
+        self.form_message = notice_label()
         form.addRow(self.form_message)
         self.register_button = QPushButton(_("Klacht opslaan"))
         self.register_button.setProperty("role", "primary")
@@ -952,7 +940,7 @@ class ComplaintsPanel(_Panel):
         for b in (self.ack_button, self.extend_button, self.close_button):
             buttons.addWidget(b)
         right.addLayout(buttons)
-        self.list_message = _notice()
+        self.list_message = notice_label()
         right.addWidget(self.list_message)
         root.addLayout(right, 3)
 
@@ -984,7 +972,7 @@ class ComplaintsPanel(_Panel):
             for w in (self.name, self.email, self.phone, self.subject):
                 w.clear()
             self.description.clear()
-            _say(self.form_message, _("Klacht {number} is opgeslagen. Afhandelen uiterlijk {date}.").format(
+            show_notice(self.form_message, _("Klacht {number} is opgeslagen. Afhandelen uiterlijk {date}.").format(
                 number=k.number, date=hourstext.date_text(k.due_date)), error=False)
             self.reload()
 
@@ -994,7 +982,7 @@ class ComplaintsPanel(_Panel):
     def act(self, action: str) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows or rows[0].row() >= len(self.items):
-            _say(self.list_message, _("Kies eerst een klacht in de lijst."), error=True)
+            show_notice(self.list_message, _("Kies eerst een klacht in de lijst."), error=True)
             return
         cid, text, now = self.items[rows[0].row()].id, self.action_text.text(), self.clock()
         b, u = self.backend, self.user_id
@@ -1006,7 +994,7 @@ class ComplaintsPanel(_Panel):
 
         def done(k: ComplaintInfo) -> None:
             self.action_text.clear()
-            _say(self.list_message, _("Klacht {number} is bijgewerkt.").format(number=k.number), error=False)
+            show_notice(self.list_message, _("Klacht {number} is bijgewerkt.").format(number=k.number), error=False)
             self.reload()
 
         self._run(work, done, lambda e: self._fail(self.list_message, e))
@@ -1053,7 +1041,7 @@ class CategoriesPanel(_Panel):
                          (_("Termijn in werkdagen"), self.term)):
             form.addRow(label, w)
         form.addRow("", self.active)
-        self.message = _notice()
+        self.message = notice_label()
         form.addRow(self.message)
         buttons = QHBoxLayout()
         self.new_button = QPushButton(_("Nieuw"))
@@ -1110,7 +1098,7 @@ class CategoriesPanel(_Panel):
 
         def done(c: CategoryInfo) -> None:
             self.editing = c.id
-            _say(self.message, _("Opgeslagen: {label}.").format(label=c.label), error=False)
+            show_notice(self.message, _("Opgeslagen: {label}.").format(label=c.label), error=False)
             self.saved.emit(c)
             self.reload()
 
@@ -1127,12 +1115,12 @@ class CategoriesPanel(_Panel):
         try:
             content = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeError):
-            _say(self.message, _("Dit bestand kunnen we niet openen."), error=True)
+            show_notice(self.message, _("Dit bestand kunnen we niet openen."), error=True)
             return
         fmt = "csv" if path.lower().endswith(".csv") else "toml"
 
         def done(cats: tuple[CategoryInfo, ...]) -> None:
-            _say(self.message, _("De lijst is geladen: {n} categorieën.").format(
+            show_notice(self.message, _("De lijst is geladen: {n} categorieën.").format(
                 n=sum(1 for c in cats if c.active)), error=False)
             self.show_list(cats)
 
