@@ -99,8 +99,8 @@ def latency_worker(url: str, index: int, seeded: Any, clock: Any, barrier: Any, 
     ticket it got and issues one new ticket so the waiting queue keeps its
     length (untimed, and never overlapping anyone's timed call).
     """
-    out: dict[str, Any] = {"index": index, "service_s": [], "floor_s": [], "empty": 0, "errors": 0,
-                           "error_samples": []}
+    out: dict[str, Any] = {"index": index, "service_s": [], "floor_s": [], "service_cpu_s": [], "floor_cpu_s": [],
+                           "empty": 0, "errors": 0, "error_samples": []}
     try:
         from baliedesk.domain.tickets import Outcome
         from baliedesk.services import queue
@@ -124,9 +124,10 @@ def latency_worker(url: str, index: int, seeded: Any, clock: Any, barrier: Any, 
 
         for i in range(calls):
             barrier.wait(timeout=deadline_s)
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             info = queue.call_next(db, me.user_id, me.counter_id, clock.now())
             out["service_s"].append(time.perf_counter() - t0)
+            out["service_cpu_s"].append(time.process_time() - c0)
             barrier.wait(timeout=deadline_s)  # nobody's untimed work overlaps anybody's timed call
             if info is None:
                 out["empty"] += 1
@@ -150,7 +151,7 @@ def latency_worker(url: str, index: int, seeded: Any, clock: Any, barrier: Any, 
                     params["now"] = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
                     params["day"] = location_day.isoformat()
                 barrier.wait(timeout=deadline_s)
-                t0 = time.perf_counter()
+                c0, t0 = time.process_time(), time.perf_counter()
                 cur = raw.cursor()
                 if db.backend == "sqlite":
                     cur.execute("BEGIN IMMEDIATE")
@@ -158,6 +159,7 @@ def latency_worker(url: str, index: int, seeded: Any, clock: Any, barrier: Any, 
                 row = cur.fetchone()
                 raw.commit() if db.backend == "postgresql" else cur.execute("COMMIT")
                 out["floor_s"].append(time.perf_counter() - t0)
+                out["floor_cpu_s"].append(time.process_time() - c0)
                 barrier.wait(timeout=deadline_s)
                 if row is None:
                     out["empty"] += 1

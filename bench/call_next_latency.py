@@ -245,6 +245,7 @@ def claim_plan(db: Any, seeded: Seeded, clock: BenchClock) -> list[str]:
 
     from baliedesk.domain.tickets import Outcome
     from baliedesk.services import queue
+    from baliedesk.storage import repositories
 
     captured: list[tuple[str, Any]] = []
 
@@ -255,11 +256,14 @@ def claim_plan(db: Any, seeded: Seeded, clock: BenchClock) -> list[str]:
 
     me = seeded.workstations[0]
     queue.sign_in(db, me.user_id, me.counter_id, clock.now(), seeded.service_ids)
+    # The claim runs through SQLAlchemy (SQLite) or straight on the driver (PostgreSQL).
     event.listen(db.engine, "before_cursor_execute", capture)
+    repositories.driver_trace = lambda statement, parameters: capture(None, None, statement, parameters, None, False)
     try:
         info = queue.call_next(db, me.user_id, me.counter_id, clock.now())
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
+        repositories.driver_trace = None
     if info is not None:
         queue.finish(db, me.user_id, me.counter_id, info.id, clock.now(), Outcome.HELPED)
     if not captured:
@@ -339,6 +343,9 @@ def run(url: str | None, history: int, *, workers: int = 1, calls: int = 300, qu
         "floor_p50_ms": ms(floor_p50),
         "floor_p95_ms": ms(percentile(floor_s, 95)),
         "ratio": round(p50 / floor_p50, 2) if p50 and floor_p50 else None,
+        # CPU time of the calling process per call (this process only, not the server's).
+        "cpu_p50_ms": ms(percentile([s for o in outs for s in o["service_cpu_s"]], 50)),
+        "floor_cpu_p50_ms": ms(percentile([s for o in outs for s in o["floor_cpu_s"]], 50)),
         "empty_calls": sum(o["empty"] for o in outs),
         "errors": sum(o["errors"] for o in outs) + (workers - len(outs)),
         "error_samples": [e for o in outs for e in o["error_samples"]][:3],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import namedtuple
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -70,7 +72,7 @@ _EVENT_FIELDS = ("action", "from_state", "to_state", "at", "counter_id", "user_i
 _MAX_CACHED_CLAIMS = 128  # fair-share weights are part of the claim statement
 
 
-_STATEMENTS_LOCK = threading.Lock()
+_STATEMENTS_LOCK = threading.RLock()  # a build may itself use the cache
 
 
 def _cached(key: Any, build: Any) -> Any:
@@ -82,6 +84,70 @@ def _cached(key: Any, build: Any) -> Any:
                     del _STATEMENTS[k]
             stmt = _STATEMENTS[key] = build()
     return stmt
+
+
+#: Called with (sql, parameters) before a driver statement runs (benchmarks capture the claim with it).
+driver_trace: Callable[[str, Mapping[str, Any]], None] | None = None
+
+
+class _DriverStatement:
+    """A SELECT compiled once for one dialect and run straight on the driver's cursor.
+
+    For the two statements of "volgende" on PostgreSQL. SQLAlchemy still writes
+    the SQL, and its column types still convert every value (their bind and
+    result processors: UTC times, JSON); what is skipped is the per-execution
+    machinery (execution context, result metadata built from the cursor
+    description), which costs more than the statement itself. Driver errors
+    become SQLAlchemy's ``DBAPIError`` as usual (a lost connection is
+    invalidated), so the unit of work reports them the same way.
+    """
+
+    def __init__(self, stmt: Any, dialect: Any) -> None:
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.defaults = dict(compiled.params)  # values written into the statement itself
+        processors = {name: bind.type.bind_processor(dialect) for bind, name in compiled.bind_names.items()}
+        self.bind_processors = [(name, process) for name, process in processors.items() if process is not None]
+        columns = list(stmt.selected_columns)
+        self.result_processors = [
+            (i, process) for i, column in enumerate(columns)
+            if (process := column.type.result_processor(dialect, None)) is not None
+        ]
+        self.row_type = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> Any | None:
+        values = {**self.defaults, **params}
+        for name, process in self.bind_processors:
+            values[name] = process(values[name])
+        if driver_trace is not None:
+            driver_trace(self.sql, values)
+        raw = conn.connection.dbapi_connection
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(self.sql, values)
+                row = cursor.fetchone()
+        except conn.dialect.loaded_dbapi.Error as exc:
+            lost = conn.dialect.is_disconnect(exc, raw, None)
+            if lost:
+                conn.invalidate(exc)
+            raise DBAPIError.instance(self.sql, values, exc, conn.dialect.loaded_dbapi.Error,
+                                      connection_invalidated=lost, dialect=conn.dialect) from exc
+        if row is None:
+            return None
+        if self.result_processors:
+            row = list(row)
+            for i, process in self.result_processors:
+                row[i] = process(row[i])
+        return self.row_type._make(row)
+
+
+def _first(conn: Connection, key: Any, build: Any, params: Mapping[str, Any]) -> Any | None:
+    """The first row of a cached hot-path SELECT: straight on psycopg in a PostgreSQL
+    transaction (see :class:`_DriverStatement`), else through SQLAlchemy."""
+    if conn.dialect.name == "postgresql" and conn.in_transaction():
+        driver = _cached(("driver", key), lambda: _DriverStatement(_cached(key, build), conn.dialect))
+        return driver.first(conn, params)
+    return conn.execute(_cached(key, build), params).first()
 
 
 class TicketRepository:
@@ -187,14 +253,17 @@ class TicketRepository:
         dialect = conn.dialect.name
         combined = dialect == "postgresql"
         record, touch = combined and event is not None, combined and touch_counter
-        stmt = _cached(("claim", dialect, mode, shape, record, touch),
-                       lambda: self._claim_statement(dialect, mode, dict(shape), record, touch))
+        key = ("claim", dialect, mode, shape, record, touch)
+        build = lambda: self._claim_statement(dialect, mode, dict(shape), record, touch)  # noqa: E731
         # (Bound parameters in an UPDATE may not be named like the table's columns.)
         params = {"p_location_id": location_id, "p_day": day, "p_counter_id": counter_id,
                   "p_service_ids": list(service_ids), "p_now": now, "p_now_ms": now_ms, "p_user_id": user_id}
         if record:
             params.update({f"e_{key}": event.get(key) for key in _EVENT_FIELDS})
-        ticket = conn.execute(stmt, params).first()
+        if combined and (record or touch):  # a SELECT from the data-modifying CTEs
+            ticket = _first(conn, key, build, params)
+        else:
+            ticket = conn.execute(_cached(key, build), params).first()
         if not combined:
             if ticket is not None and event is not None:
                 self.add_event(ticket_id=ticket.id, service_id=ticket.service_id, **event)
@@ -462,8 +531,9 @@ class DirectoryRepository:
         checks stay with the caller.
         """
         conn = self.s.connection()
-        stmt = _cached(("counter_context", conn.dialect.name), lambda: self._counter_context_statement(conn.dialect.name))
-        row = conn.execute(stmt, {"counter_id": counter_id, "user_id": user_id}).first()
+        dialect = conn.dialect.name
+        row = _first(conn, ("counter_context", dialect), lambda: self._counter_context_statement(dialect),
+                     {"counter_id": counter_id, "user_id": user_id})
         if row is None:
             return CounterContext(None, None, None, [], None)
         nu, nc, nl = len(_UserRow._fields), len(_CounterRow._fields), len(_LocationRow._fields)
