@@ -15,6 +15,8 @@ from baliedesk.storage import database
 
 
 def _backend_pid(db) -> int:
+    """The server process of the pool's one connection (the pool is emptied first)."""
+    db.engine.dispose()
     with db.unit_of_work() as uow:
         return uow.connection.connection.dbapi_connection.info.backend_pid
 
@@ -71,3 +73,21 @@ def test_connection_dead_within_the_window_fails_once_then_recovers(pg_backend, 
             uow.directory.count_users()
     with pg_backend.unit_of_work() as uow:
         assert uow.directory.count_users() == 0
+
+
+@pytest.mark.postgres
+def test_connection_lost_during_call_next_is_storage_unavailable(pg_backend, monkeypatch, now):
+    """call_next's statements run straight on the driver; a lost connection still
+    surfaces as StorageUnavailable, and the next call works on a fresh connection."""
+    from baliedesk.services import demo, queue
+
+    ids = demo.seed(pg_backend, now, history=False)
+    clerk, counter = ids.users["anne"], ids.counters["Balie 1"]
+    queue.sign_in(pg_backend, clerk, counter, now)
+    queue.issue_ticket(pg_backend, ids.users["kiosk-ingang"], ids.services["A"], now)
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_S", 3600.0)
+    _kill(pg_backend, _backend_pid(pg_backend))
+    with pytest.raises(StorageUnavailable):
+        queue.call_next(pg_backend, clerk, counter, now)
+    called = queue.call_next(pg_backend, clerk, counter, now)
+    assert called is not None and called.number == "A001"
