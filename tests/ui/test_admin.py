@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import QDate
 
-from baliedesk.services import demo, schedules
+from baliedesk.services import schedules
 from baliedesk.ui.admin import AdminWindow
 from baliedesk.ui.tasks import runner
 
 
-@pytest.fixture(autouse=True)
-def _drain_tasks():
-    yield
-    runner().wait(10_000)
-
-
-@pytest.fixture
-def hours(backend, seeded, now):
-    demo.seed_hours(backend, seeded, now)
-    return seeded
 
 
 def open_admin(qtbot, backend, ids, now, user="fatima") -> AdminWindow:

@@ -11,17 +11,11 @@ from PySide6.QtCore import QDate
 from baliedesk.services import appointments as ap
 from baliedesk.services import demo, schedules
 from baliedesk.ui.appointments import AppointmentDesk, CheckInPanel
-from baliedesk.ui.tasks import runner
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TODAY = dt.date(2026, 11, 19)
 NEXT_THURSDAY = dt.date(2026, 11, 26)
 
-
-@pytest.fixture(autouse=True)
-def _drain_tasks():
-    yield
-    runner().wait(10_000)
 
 
 @pytest.fixture

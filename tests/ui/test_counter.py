@@ -111,11 +111,9 @@ def windows(qtbot, tmp_path, clock):
 
 
 def wait_until(condition, timeout: int = 5000) -> None:
-    """Like ``qtbot.waitUntil`` (poll, never a fixed sleep), but driven by
-    ``processEvents``: ``QTest.qWait``, which waitUntil uses, stops delivering
-    queued events in a process where an earlier test ran and quit the
-    application's main loop (``launch.run_windows``), so results of background
-    tasks would never arrive."""
+    """Like ``qtbot.waitUntil`` (poll, never a fixed sleep), driven by
+    ``processEvents`` and giving the background task pool a turn each round, so
+    a task's result is delivered as soon as it is ready."""
     timer = QElapsedTimer()
     timer.start()
     while not condition():

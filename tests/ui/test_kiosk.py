@@ -49,11 +49,6 @@ def dead_database():
     db.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _drain_tasks():
-    yield
-    runner().wait(10_000)
-
 
 def make_kiosk(qtbot, backend, now, **kwargs) -> KioskWindow:
     w = KioskWindow(backend, FakeSettings(), clock=lambda: now, **kwargs)

@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
 
 from baliedesk.services import appointments as ap
-from baliedesk.services import demo, schedules
+from baliedesk.services import schedules
 from baliedesk.ui.kiosk import KioskWindow
-from baliedesk.ui.tasks import runner
 
 AMS = ZoneInfo("Europe/Amsterdam")
 THURSDAY = dt.date(2026, 11, 19)
@@ -39,16 +37,6 @@ class SettableClock:
         return self.t
 
 
-@pytest.fixture(autouse=True)
-def _drain_tasks():
-    yield
-    runner().wait(10_000)
-
-
-@pytest.fixture
-def hours(backend, seeded, now):
-    demo.seed_hours(backend, seeded, now)
-    return seeded
 
 
 def kiosk(qtbot, backend, clock, *, watch: bool = False) -> KioskWindow:

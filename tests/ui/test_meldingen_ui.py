@@ -19,11 +19,6 @@ from baliedesk.ui.tasks import runner
 GENERIC = "Er ging iets mis"
 
 
-@pytest.fixture(autouse=True)
-def _drain_tasks(qapp):
-    yield
-    runner().wait(10_000)
-
 
 @pytest.fixture
 def cats(backend, seeded):
