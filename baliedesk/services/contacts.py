@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from baliedesk.domain import meldingen as rules
@@ -18,7 +19,7 @@ from baliedesk.domain.appointments import clean_email, clean_phone
 from baliedesk.domain.calendar import WorkdayCalendar
 from baliedesk.domain.errors import NotFound, RecordClosed, ValidationError
 from baliedesk.domain.meldingen import ComplaintState
-from baliedesk.domain.permissions import Permission
+from baliedesk.domain.permissions import Permission, require
 from baliedesk.domain.validation import clean_name, clean_text
 from baliedesk.services.common import acting_user, check_now, get_or_404, local_day
 from baliedesk.services.melding_dto import CallbackInfo, CallbackSlip, ComplaintInfo, ContactInfo
@@ -96,26 +97,56 @@ def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.d
         return info
 
 
+@dataclass(frozen=True)
+class VisitContact:
+    """A counter visit's contact registration, checked (see :func:`visit_contact`)."""
+
+    result: rules.ContactResult
+    subject: str | None
+    passed_to: str | None
+    note: str | None
+
+
+def visit_contact(*, result: str = "eerstelijn", subject: str | None = None, passed_to: str | None = None,
+                  note: str | None = None) -> VisitContact:
+    """Check what the clerk chose when closing a visit; raises :class:`ValidationError` (nothing written)."""
+    subj, res, to, text = _clean_contact(subject, result, passed_to, note)
+    return VisitContact(res, subj, to, text)
+
+
+def record_visit_contact(uow: UnitOfWork, user: Any, ticket: Any, now: dt.datetime,
+                         contact: VisitContact) -> ContactInfo:
+    """Write a visit's contact inside the caller's unit of work (the counter's finish: one transaction).
+
+    The subject is the ticket's service unless the clerk typed another one.
+    """
+    require(user.role, Permission.TAKE_MELDING)
+    service = uow.directory.service(ticket.service_id)
+    c = uow.contacts.new_contact(location_id=ticket.location_id, channel=rules.Channel.BALIE.value,
+                                 service_id=ticket.service_id,
+                                 subject=contact.subject or (service.name if service else "Balie"),
+                                 result=contact.result.value, passed_to=contact.passed_to, note=contact.note,
+                                 ticket_id=ticket.id, created_at=now, created_by=user.id)
+    uow.flush()
+    uow.changed(contacts_topic())
+    return _contact_info(c)
+
+
 def register_visit_contact(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *,
                            result: str = "eerstelijn", subject: str | None = None, passed_to: str | None = None,
                            note: str | None = None) -> ContactInfo:
     """Close a counter visit with a contact registration (channel balie; subject: the ticket's service by default).
 
-    Optional: the counter's finish flow may call this after finishing the ticket.
+    For a contact registered later on its own; the counter's finish records it
+    in the same transaction through ``queue.finish(..., contact=...)``.
     """
     now = check_now(now)
-    subj, res, to, text = _clean_contact(subject, result, passed_to, note)
+    contact = visit_contact(result=result, subject=subject, passed_to=passed_to, note=note)
     ticket_id = _id(ticket_id, "ticket")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         t = get_or_404(uow.tickets.get(ticket_id), "ticket", ticket_id)
-        service = uow.directory.service(t.service_id)
-        c = uow.contacts.new_contact(location_id=t.location_id, channel=rules.Channel.BALIE.value,
-                                     service_id=t.service_id, subject=subj or (service.name if service else "Balie"),
-                                     result=res.value, passed_to=to, note=text, ticket_id=t.id, created_at=now,
-                                     created_by=user.id)
-        info = _contact_info(c)
-        uow.changed(contacts_topic())
+        info = record_visit_contact(uow, user, t, now, contact)
         uow.commit()
         return info
 

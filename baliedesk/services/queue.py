@@ -51,6 +51,7 @@ from baliedesk.services.common import (
     ticket_info_from,
     user_info,
 )
+from baliedesk.services.contacts import VisitContact, record_visit_contact
 from baliedesk.services.dto import (
     CallInfo,
     CounterInfo,
@@ -336,7 +337,8 @@ def call_next(backend: Backend, user_id: int, counter_id: int, now: dt.datetime)
 
 
 def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime,
-         action: TicketAction, mutate=None, data: dict | None = None) -> TicketInfo:
+         action: TicketAction, mutate=None, data: dict | None = None, after=None) -> TicketInfo:
+    """``after(uow, user, ticket, now)``, if given, writes more in the same transaction before the commit."""
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.SERVE)
@@ -359,6 +361,8 @@ def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: d
             t.counter_id = None
         counter.last_seen_at = now
         _record(uow, t, action, old, now, user.id, counter.id, data)
+        if after is not None:
+            after(uow, user, t, now)
         info = ticket_info(t, {t.service_id: uow.directory.service(t.service_id)}, {counter.id: counter})
         uow.commit()
         return info
@@ -375,7 +379,10 @@ def start_serving(backend: Backend, user_id: int, counter_id: int, ticket_id: in
 
 
 def finish(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime,
-           outcome: Outcome | str = Outcome.HELPED, note: str | None = None) -> TicketInfo:
+           outcome: Outcome | str = Outcome.HELPED, note: str | None = None, *,
+           contact: VisitContact | None = None) -> TicketInfo:
+    """The visit is over. With ``contact`` (from ``contacts.visit_contact``) the visit's contact
+    registration is written in the same transaction: both or neither."""
     outcome = Outcome(outcome)
     note = _clean_note(note)
 
@@ -383,8 +390,11 @@ def finish(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now:
         t.outcome = outcome.value
         t.note = note
 
+    def after(uow: Any, user: Any, t: Any, moment: dt.datetime) -> None:
+        record_visit_contact(uow, user, t, moment, contact)
+
     return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.FINISH, mutate,
-                {"outcome": outcome.value, "note": note})
+                {"outcome": outcome.value, "note": note}, after if contact is not None else None)
 
 
 def no_show(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
