@@ -118,27 +118,57 @@ def print_to_pdf_file(pdf: bytes, path: str | Path) -> None:
     paint(pages, printer)
 
 
-def print_with_dialog(parent: QWidget | None, pdf: bytes, *, title: str = "BalieDesk", preview: bool = True) -> bool:
-    """The counter's way: Qt's print dialog (with a preview first when ``preview``).
-
-    Returns True when the clerk printed, False when they closed the dialog.
-    The preview dialog has its own print button and page set-up; printing to a
-    PDF file is one of the choices in the print dialog on every platform.
-    """
-    pages = PdfPages(pdf)
+def printer_for(pages: PdfPages, printer_name: str = "", *, title: str = "BalieDesk") -> QPrinter:
+    """A QPrinter set to ``printer_name`` (when the system has it; else the default) and to the
+    slip's page size: what the dialogs open with."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if printer_name and not QPrinterInfo.printerInfo(printer_name).isNull():
+        printer.setPrinterName(printer_name)
     printer.setDocName(title)
     _layout_for(pages, printer)
+    return printer
+
+
+def print_with_dialog(parent: QWidget | None, pdf: bytes, *, title: str = "BalieDesk", preview: bool = True,
+                      printer_name: str = "") -> bool:
+    """The counter's way: Qt's print dialog (with a preview first when ``preview``).
+
+    ``printer_name``: the workstation's printer, chosen in the dialog when the
+    system knows it. Returns True when the clerk printed, False when they
+    closed the dialog. Raises PrinterUnavailable when the printer could not be
+    opened while printing. The preview dialog has its own print button and page
+    set-up; printing to a PDF file is one of the choices in the print dialog on
+    every platform.
+    """
+    pages = PdfPages(pdf)
+    printer = printer_for(pages, printer_name, title=title)
     if preview:
+        failures: list[BaseException] = []
         dialog = QPrintPreviewDialog(printer, parent)
         dialog.setWindowTitle(_("Afdrukvoorbeeld: {title}").format(title=title))
-        dialog.paintRequested.connect(lambda p: paint(pages, p))
-        return dialog.exec() == QPrintPreviewDialog.DialogCode.Accepted
+
+        def on_paint(target: QPrinter) -> None:
+            # Exceptions must not escape into Qt's event loop: keep them for after the dialog.
+            try:
+                paint(pages, target)
+            except PrintError as exc:
+                failures.append(exc)
+
+        dialog.paintRequested.connect(on_paint)
+        accepted = dialog.exec() == QPrintPreviewDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted and failures:
+            raise failures[-1]
+        return accepted
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(_("Printen: {title}").format(title=title))
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+    accepted = dialog.exec() == QPrintDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    if not accepted:
         return False
     paint(pages, printer)
+    if printer.printerState() == QPrinter.PrinterState.Error:
+        raise PrinterUnavailable(printer.printerName(), "failed", "the printer refused the job")
     return True
 
 

@@ -262,6 +262,12 @@ def printer_message(err: BaseException) -> str | None:
     return None
 
 
+def save_pdf_message(folder: str) -> str:
+    """"Opslaan als PDF" could not write the file (no such folder, no rights, disk full)."""
+    return _("Het PDF-bestand kon niet worden opgeslagen in de map {folder}. Kies een andere map en probeer "
+             "opnieuw.").format(folder=folder)
+
+
 # ---------------------------------------------------------------------------
 # meldingen, callback notes and complaints
 # ---------------------------------------------------------------------------

@@ -220,3 +220,66 @@ def test_failed_print_keeps_the_ticket(backend, seeded, now, tmp_path):
     delivery = jobs.print_ticket(backend, kiosk, issued, settings, now)
     assert delivery.how == "escpos"
     assert issued.ticket.display_number.encode() in (tmp_path / "lp0").read_bytes()
+
+
+# ---------------------------------------------------------------------------
+# the counter's print dialog (qtprint.print_with_dialog), without a person
+# ---------------------------------------------------------------------------
+def _accepting_preview(monkeypatch, tmp_path, seen):
+    """Replace the preview dialog's exec: paint onto a PDF-output QPrinter like its print button would."""
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    def exec_(dialog):
+        seen.append(dialog.printer().printerName())
+        out = QPrinter(QPrinter.PrinterMode.HighResolution)
+        out.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        out.setOutputFileName(str(tmp_path / "preview.pdf"))
+        out.setPageLayout(dialog.printer().pageLayout())
+        dialog.paintRequested.emit(out)
+        return QPrintPreviewDialog.DialogCode.Accepted
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", exec_)
+
+
+def test_print_dialog_chooses_the_workstation_printer_and_prints_the_pages(qapp, cups_pdf, monkeypatch, tmp_path,
+                                                                         render_page, image_difference):
+    from baliedesk.printing import qtprint
+
+    seen: list[str] = []
+    _accepting_preview(monkeypatch, tmp_path, seen)
+    pdf = ticket_printout().pdf
+    assert qtprint.print_with_dialog(None, pdf, title="Nummer A 023", printer_name=cups_pdf)
+    assert seen == [cups_pdf]
+    # what reached the printer looks like the slip (Qt prints pictures of the pages, so compare pictures)
+    diff, _limit = image_difference
+    printed, original = render_page((tmp_path / "preview.pdf").read_bytes()), render_page(pdf)
+    assert abs(printed.size[1] - original.size[1]) <= 1 and printed.size[0] == original.size[0]
+    box = (0, 0, min(printed.size[0], original.size[0]), min(printed.size[1], original.size[1]))
+    # rastered at 300 dpi and drawn again: edges shift a little, the layout does not
+    assert diff(printed.crop(box), original.crop(box)) < 0.09
+    blank = original.point(lambda _v: 255)
+    assert diff(blank.crop(box), original.crop(box)) > 0.15  # the bound above does tell slips from paper
+
+
+def test_print_dialog_ignores_a_printer_the_system_does_not_have(qapp, monkeypatch, tmp_path):
+    from baliedesk.printing import qtprint
+
+    pages = qtprint.PdfPages(ticket_printout().pdf)
+    printer = qtprint.printer_for(pages, "baliedesk-no-such-printer")
+    assert printer.printerName() != "baliedesk-no-such-printer"
+    w, h = pages.size_points(0)
+    size = printer.pageLayout().pageSize().size(printer.pageLayout().pageSize().Unit.Point)
+    assert round(size.width()) == round(w) and round(size.height()) == round(h)
+
+
+def test_print_dialog_reports_a_printer_that_cannot_be_opened(qapp, monkeypatch, tmp_path):
+    from baliedesk.printing import qtprint
+
+    seen: list[str] = []
+    _accepting_preview(monkeypatch, tmp_path, seen)
+
+    def broken(pages, printer):
+        raise PrinterUnavailable("balie-3", "offline", "could not open")
+    monkeypatch.setattr(qtprint, "paint", broken)
+    with pytest.raises(PrinterUnavailable) as info:
+        qtprint.print_with_dialog(None, ticket_printout().pdf)
+    assert info.value.reason == "offline"
