@@ -855,17 +855,26 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
     def open_finish(self) -> None:
         if not self._can_open(TicketAction.FINISH):
             return
+        from baliedesk.services import contacts  # the visit's contact registration (meldingen issue)
+
         draft = self._draft("finish")
         kwargs = {"note": draft.get("note", "")}
-        if "outcome" in draft:
-            kwargs["outcome"] = draft["outcome"]
+        for key in ("outcome", "subject", "result", "passed_to"):
+            if key in draft:
+                kwargs[key] = draft[key]
         dialog = FinishDialog(self.current, self, **kwargs)
         backend, (user_id, counter_id), now_fn, ticket_id = self.backend, self._ids(), self.clock, self.current.id
 
         def save(values: dict):
             now = now_fn()
-            return lambda: queue.finish(backend, user_id, counter_id, ticket_id, now, values["outcome"],
-                                        values["note"])
+
+            def work():
+                # The visit closes with a contact registration, in the same transaction as the finish.
+                contact = contacts.visit_contact(result=values["result"], subject=values["subject"],
+                                                 passed_to=values["passed_to"], note=values["note"])
+                return queue.finish(backend, user_id, counter_id, ticket_id, now, values["outcome"], values["note"],
+                                    contact=contact)
+            return work
 
         self._open_dialog("finish", dialog, save, _("Nummer {number} is afgerond."))
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from baliedesk.domain.meldingen import SUBJECT_MAX_LENGTH
 from baliedesk.domain.tickets import NOTE_MAX_LENGTH, Outcome
 from baliedesk.i18n import _
 from baliedesk.services.dto import CounterInfo, ServiceInfo, TicketInfo
@@ -158,10 +160,15 @@ class NoteDialog(QDialog):
 
 
 class FinishDialog(NoteDialog):
-    """Afronden: how did the visit end, and a short note."""
+    """Afronden: how did the visit end, what was it about (the contact registration), and a short note.
+
+    The subject starts as the ticket's service; "doorgezet" asks to whom. The
+    window finishes the ticket and records the contact in one service call.
+    """
 
     def __init__(self, ticket: TicketInfo, parent: QWidget | None = None, *, note: str = "",
-                 outcome: Outcome = Outcome.HELPED) -> None:
+                 outcome: Outcome = Outcome.HELPED, subject: str | None = None, result: str = "eerstelijn",
+                 passed_to: str = "") -> None:
         super().__init__(_("Nummer {number} afronden").format(number=ticket.display_number), _("Afronden"),
                          parent, note=note)
         self.setObjectName("finishDialog")
@@ -179,7 +186,53 @@ class FinishDialog(NoteDialog):
             self.outcome_buttons[outcome_value] = radio
             self.fields.addWidget(radio)
         self.outcome_buttons.get(outcome, self.outcome_buttons[Outcome.HELPED]).setChecked(True)
+
+        contact = QLabel(_("Contact vastleggen"), self)
+        contact.setFont(theme.font(theme.SIZE_LARGE, bold=True))
+        self.fields.addWidget(contact)
+        subject_row = QHBoxLayout()
+        subject_label = QLabel(_("&Onderwerp"), self)
+        self.subject_edit = QLineEdit(self)
+        self.subject_edit.setObjectName("subjectEdit")
+        self.subject_edit.setAccessibleName(_("Onderwerp"))
+        self.subject_edit.setMaxLength(SUBJECT_MAX_LENGTH + 50)  # "te lang" comes from the service
+        self.subject_edit.setText(ticket.service_name if subject is None else subject)
+        self.subject_edit.setMinimumHeight(36)
+        subject_label.setBuddy(self.subject_edit)
+        subject_row.addWidget(subject_label)
+        subject_row.addWidget(self.subject_edit, 1)
+        self.fields.addLayout(subject_row)
+        self.result_group = QButtonGroup(self)
+        self.first_line = QRadioButton(_("&Zelf afgehandeld (eerstelijn)"), self)
+        self.first_line.setObjectName("resultFirstLine")
+        self.passed_on = QRadioButton(_("&Doorgezet naar:"), self)
+        self.passed_on.setObjectName("resultPassedOn")
+        for radio in (self.first_line, self.passed_on):
+            radio.setMinimumHeight(32)
+            self.result_group.addButton(radio)
+        self.passed_to_edit = QLineEdit(self)
+        self.passed_to_edit.setObjectName("passedToEdit")
+        self.passed_to_edit.setAccessibleName(_("Doorgezet naar"))
+        self.passed_to_edit.setPlaceholderText(_("team of collega, bijvoorbeeld Team Vergunningen"))
+        self.passed_to_edit.setMaxLength(SUBJECT_MAX_LENGTH + 50)
+        self.passed_to_edit.setText(passed_to)
+        self.passed_to_edit.setMinimumHeight(36)
+        result_row = QHBoxLayout()
+        result_row.addWidget(self.first_line)
+        result_row.addSpacing(16)
+        result_row.addWidget(self.passed_on)
+        result_row.addWidget(self.passed_to_edit, 1)
+        self.fields.addLayout(result_row)
+        (self.passed_on if result == "doorgezet" else self.first_line).setChecked(True)
+        self.passed_on.toggled.connect(self._update_passed_to)
+        self._update_passed_to()
         self.note_edit.setFocus()
+
+    def _update_passed_to(self) -> None:
+        on = self.passed_on.isChecked()
+        self.passed_to_edit.setEnabled(on)
+        if on and self.isVisible():
+            self.passed_to_edit.setFocus()
 
     def outcome(self) -> Outcome:
         for value, radio in self.outcome_buttons.items():
@@ -190,8 +243,12 @@ class FinishDialog(NoteDialog):
     def set_outcome(self, outcome: Outcome) -> None:
         self.outcome_buttons[Outcome(outcome)].setChecked(True)
 
+    def result(self) -> str:
+        return "doorgezet" if self.passed_on.isChecked() else "eerstelijn"
+
     def values(self) -> dict:
-        return {"note": self.note_text(), "outcome": self.outcome()}
+        return {"note": self.note_text(), "outcome": self.outcome(), "subject": self.subject_edit.text(),
+                "result": self.result(), "passed_to": self.passed_to_edit.text()}
 
 
 class RequeueDialog(NoteDialog):
