@@ -5,6 +5,7 @@
     python -m baliedesk counter|kiosk        one window on the configured database
     python -m baliedesk admin [--user NAME]  the team lead's window: opening hours, exceptions, appointments
     python -m baliedesk display [--screen N] [--windowed]   the hall screen (wachtrijscherm)
+    python -m baliedesk settings             this computer's printer and paper for slips
     python -m baliedesk screenshot --out DIR
     python -m baliedesk db upgrade --database-url URL
 """
@@ -158,6 +159,19 @@ def cmd_admin(args: argparse.Namespace) -> int:
     return run_admin(db, args.user or None, args.location or None)
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    """This workstation's settings window (printer and paper); needs no database."""
+    from baliedesk.settings import Settings
+    from baliedesk.ui.launch import make_app
+    from baliedesk.ui.workstation import WorkstationWindow
+
+    settings = Settings()
+    app = make_app(settings)
+    window = WorkstationWindow(settings)
+    window.show()
+    return app.exec()
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     import os
     import tempfile
@@ -230,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the monitor to fill, 0 for the first (default: the display_screen setting)")
     p.add_argument("--windowed", action="store_true", help="a 1280x720 window instead of full screen (testing)")
     p.set_defaults(func=cmd_display)
+
+    p = sub.add_parser("settings", help="open this computer's settings: the printer for slips and its paper")
+    p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser("screenshot", help="render every window on seeded data to PNG files (offscreen)")
     db_arg(p)

@@ -5,6 +5,8 @@ settings (declared in :mod:`baliedesk.settings`, keys ``printer_*`` and
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,3 +98,100 @@ def printer_from(settings: Any) -> PrinterConfig:
         target=setting(settings, "printer_escpos_target").strip(),
         pdf_folder=setting(settings, "printer_pdf_folder").strip(),
     )
+
+
+# ---------------------------------------------------------------------------
+# checking what a person typed in the workstation settings (pure; worded in ui/messages)
+# ---------------------------------------------------------------------------
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$")
+_IPV4 = re.compile(r"^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$")
+_USB_ID = re.compile(r"^(0[xX])?[0-9A-Fa-f]{1,4}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class SettingProblem(ValueError):
+    """What is wrong with a printer setting. ``code``: empty, control_character,
+    bad_host, bad_port, bad_usb, folder_missing, not_a_folder, folder_not_writable."""
+
+    def __init__(self, field: str, code: str, value: str = "") -> None:
+        super().__init__(f"{field}: {code}")
+        self.field, self.code, self.value = field, code, value
+
+
+def parse_network_target(text: str) -> tuple[str, int]:
+    """``"host"`` or ``"host:port"`` (IPv6 as ``[::1]:9100``) -> (host, port); port 9100 by default."""
+    value = text.strip()
+    if not value:
+        raise SettingProblem("printer_escpos_target", "empty")
+    if _CONTROL.search(value):
+        raise SettingProblem("printer_escpos_target", "control_character", value)
+    if value.startswith("["):
+        host, sep, rest = value[1:].partition("]")
+        if not sep or not host or not re.fullmatch(r"[0-9A-Fa-f:.]+", host) or ":" not in host:
+            raise SettingProblem("printer_escpos_target", "bad_host", value)
+        port_text = rest[1:] if rest.startswith(":") else rest
+        if rest and not rest.startswith(":"):
+            raise SettingProblem("printer_escpos_target", "bad_port", value)
+    else:
+        host, _sep, port_text = value.partition(":")
+        ipv4 = _IPV4.match(host)
+        if ipv4 and not all(0 <= int(part) <= 255 for part in ipv4.groups()):
+            raise SettingProblem("printer_escpos_target", "bad_host", value)
+        if not ipv4 and (not _HOSTNAME.match(host) or host.replace(".", "").isdigit()):
+            raise SettingProblem("printer_escpos_target", "bad_host", value)
+    if port_text == "" and not value.endswith(":"):
+        return host, 9100
+    if not port_text.isascii() or not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise SettingProblem("printer_escpos_target", "bad_port", value)
+    return host, int(port_text)
+
+
+def parse_usb_target(text: str) -> tuple[int, int]:
+    """``"04b8:0e15"`` or ``"0x04b8:0x0e15"`` -> (vendor, product)."""
+    value = text.strip()
+    if not value:
+        raise SettingProblem("printer_escpos_target", "empty")
+    vendor, sep, product = value.partition(":")
+    if not sep or not _USB_ID.match(vendor.strip()) or not _USB_ID.match(product.strip()):
+        raise SettingProblem("printer_escpos_target", "bad_usb", value)
+    v, p = int(vendor.strip(), 16), int(product.strip(), 16)
+    if v == 0 or p == 0:
+        raise SettingProblem("printer_escpos_target", "bad_usb", value)
+    return v, p
+
+
+def check_escpos_target(kind: str, text: str) -> str:
+    """The target in its normal form (``host:port``, ``0x04b8:0x0e15``, a device path); SettingProblem when wrong."""
+    if kind == "escpos_network":
+        host, port = parse_network_target(text)
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if kind == "escpos_usb":
+        vendor, product = parse_usb_target(text)
+        return f"0x{vendor:04x}:0x{product:04x}"
+    value = text.strip()
+    if not value:
+        raise SettingProblem("printer_escpos_target", "empty")
+    if _CONTROL.search(value):
+        raise SettingProblem("printer_escpos_target", "control_character", value)
+    return value
+
+
+def check_pdf_folder(text: str) -> str:
+    """An existing folder we may write in (empty: the default, made when first used)."""
+    value = text.strip()
+    if not value:
+        return ""
+    if _CONTROL.search(value):
+        raise SettingProblem("printer_pdf_folder", "control_character", value)
+    path = Path(os.path.expanduser(value))
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError):
+        raise SettingProblem("printer_pdf_folder", "folder_missing", value) from None
+    if not exists:
+        raise SettingProblem("printer_pdf_folder", "folder_missing", value)
+    if not is_dir:
+        raise SettingProblem("printer_pdf_folder", "not_a_folder", value)
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise SettingProblem("printer_pdf_folder", "folder_not_writable", value)
+    return str(path)

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from baliedesk.i18n import _
 from baliedesk.printing import pdf, receipt, spool
 from baliedesk.printing.config import PrinterConfig, branding_from, printer_from
 from baliedesk.printing.errors import PrinterUnavailable, PrintingNotConfigured
-from baliedesk.printing.slips import Slip, appointment_slip, ticket_slip
+from baliedesk.printing.slips import Slip, appointment_slip, test_slip, ticket_slip
 from baliedesk.services import schedules
 from baliedesk.services.dto import IssuedTicket
 from baliedesk.services.schedule_dto import AppointmentInfo, TodaysHours
@@ -134,3 +135,21 @@ def print_ticket(backend: Any, user_id: int, issued: IssuedTicket, settings: Any
         raise PrintingNotConfigured("no printer chosen on this workstation")
     hours = _hours_or_none(backend, user_id, issued.ticket.location_id, now)
     return deliver(ticket_printout(issued, settings, hours), config)
+
+
+def test_printout(config: PrinterConfig, settings: Any, now: dt.datetime) -> Printout:
+    """The workstation settings' "Testbon printen": a short slip naming the printer and paper."""
+    paper = "80mm" if config.type.startswith("escpos_") else config.paper
+    printer = config.label or _default_printer_label(config)
+    return build(test_slip(branding_from(settings), printer=printer, paper=paper, moment=now), paper)
+
+
+def _default_printer_label(config: PrinterConfig) -> str:
+    if config.type == "pdf_folder":
+        return str(default_pdf_folder())
+    return _("standaardprinter")
+
+
+def print_test(config: PrinterConfig, settings: Any, now: dt.datetime) -> Delivery:
+    """Make and send the test slip to ``config`` (worker thread). Raises PrinterUnavailable."""
+    return deliver(test_printout(config, settings, now), config)

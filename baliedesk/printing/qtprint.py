@@ -108,6 +108,11 @@ def print_to_printer(pdf: bytes, printer_name: str = "", *, title: str = "BalieD
         raise PrinterUnavailable(printer_name or info.printerName(), "failed", "the printer refused the job")
 
 
+def system_printers() -> tuple[list[str], str]:
+    """The printers Qt sees on this computer and the default one (GUI thread)."""
+    return list(QPrinterInfo.availablePrinterNames()), QPrinterInfo.defaultPrinterName()
+
+
 def print_to_pdf_file(pdf: bytes, path: str | Path) -> None:
     """Through QPrinter's own PDF output: the same path a real printer takes (used by the tests)."""
     pages = PdfPages(pdf)

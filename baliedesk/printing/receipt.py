@@ -18,6 +18,7 @@ import textwrap
 from escpos import exceptions as escpos_errors
 from escpos.printer import Dummy
 
+from baliedesk.printing.config import SettingProblem, parse_network_target, parse_usb_target
 from baliedesk.printing.errors import PrinterUnavailable
 from baliedesk.printing.slips import BigNumber, Items, Notice, Qr, Rule, Slip, Space, Text, footer_lines
 
@@ -94,14 +95,17 @@ def _device(kind: str, target: str):
     if not target and kind != "escpos_usb":
         raise PrinterUnavailable(target, "missing", "no ESC/POS target set")
     if kind == "escpos_network":
-        host, _sep, port = target.partition(":")
-        return devices.Network(host, int(port or 9100), timeout=NETWORK_TIMEOUT_S)
-    if kind == "escpos_usb":
-        vendor, _sep, product = target.partition(":")
         try:
-            return devices.Usb(int(vendor, 16), int(product, 16), timeout=int(NETWORK_TIMEOUT_S * 1000))
-        except ValueError as exc:
+            host, port = parse_network_target(target)
+        except SettingProblem as exc:
+            raise PrinterUnavailable(target, "missing", f"network target must be host[:port] ({exc.code})") from exc
+        return devices.Network(host, port, timeout=NETWORK_TIMEOUT_S)
+    if kind == "escpos_usb":
+        try:
+            vendor, product = parse_usb_target(target)
+        except SettingProblem as exc:
             raise PrinterUnavailable(target, "missing", "USB target must be vendor:product in hex") from exc
+        return devices.Usb(vendor, product, timeout=int(NETWORK_TIMEOUT_S * 1000))
     if kind == "escpos_serial":
         return devices.Serial(target)
     if kind == "escpos_file":

@@ -265,6 +265,24 @@ def callback_slip(c: Any, branding: Branding, *, tz: str | dt.tzinfo | None = No
                 tuple(blocks), branding)
 
 
+def test_slip(branding: Branding, *, printer: str, paper: str, moment: dt.datetime,
+              location_name: str = "BalieDesk", tz: str | dt.tzinfo | None = None) -> Slip:
+    """The short slip of "Testbon printen" in the workstation settings: which printer
+    and paper, when, and the characters a slip needs (diacritics, euro sign, a large number)."""
+    blocks: list[Block] = [
+        Text(_("Testbon"), size="large", bold=True, center=True),
+        BigNumber("A 001"),
+        Rule(),
+        Text(_("Deze printer werkt."), bold=True, center=True),
+        Text(_("Printer: {printer}").format(printer=printer), center=True),
+        Text(_("Papier: {paper}").format(paper=paper), center=True),
+        Text(moment_text(_local(moment, tz)), size="small", center=True),
+        Space(1),
+        Text("é ë ï ö ü à ç € — ĳ", center=True),
+    ]
+    return Slip("test", _("Testbon"), location_name, tuple(blocks), branding)
+
+
 def slip_for(kind: str, data: Any, branding: Branding, **kwargs: Any) -> Slip:
     """Build a slip by its kind name (for the bench and the CLI)."""
     builders = {"ticket": ticket_slip, "appointment": appointment_slip, "melding": melding_slip,

@@ -106,3 +106,21 @@ def submit(pdf: bytes, printer: str = "", *, title: str = "BalieDesk", paper: st
     if p.returncode != 0 or not m:
         raise _classify_error(name, out or f"lp exited with {p.returncode}")
     return m.group(1)
+
+
+def printer_names() -> tuple[list[str], str]:
+    """The print queues CUPS knows (``lpstat -e``) and the default one ("" when none);
+    ([], "") when the spooler cannot be asked."""
+    if shutil.which("lpstat") is None:
+        return [], ""
+    try:
+        p = _run(["lpstat", "-e"])
+    except PrinterUnavailable:
+        return [], ""
+    names = [line.strip() for line in _text(p).splitlines() if line.strip() and " " not in line.strip()] \
+        if p.returncode == 0 else []
+    try:
+        default = default_printer()
+    except PrinterUnavailable:
+        default = ""
+    return names, default

@@ -33,6 +33,7 @@ from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QPainter, QPixmap, 
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -188,6 +189,16 @@ class CounterWindow(QMainWindow):
         self.message_bar = MessageBar(root)
         self.header = Header(root)
         self.header.sign_out_requested.connect(self._sign_out)
+        # "Instellingen" in the header: this computer's printer and paper (ui/workstation.py).
+        self.settings_button = QPushButton(_("Instellingen"), self.header)
+        self.settings_button.setObjectName("settingsButton")
+        self.settings_menu = QMenu(self.settings_button)
+        self.workstation_action = self.settings_menu.addAction(_("Instellingen van deze computer…"))
+        self.workstation_action.triggered.connect(self.open_workstation_settings)
+        self.settings_button.setMenu(self.settings_menu)
+        header_layout = self.header.layout()
+        header_layout.insertWidget(header_layout.count() - 1, self.settings_button)
+        self.workstation_window: QWidget | None = None
         self.stack = QStackedWidget(root)
 
         self.sign_in_panel = SignInPanel(self.stack)
@@ -264,6 +275,23 @@ class CounterWindow(QMainWindow):
         }
         self.stack.setCurrentWidget(self.sign_in_panel)
         self._update_actions()
+
+    def open_workstation_settings(self) -> QWidget:
+        """"Instellingen van deze computer" (one window; saving changes this window's settings at once)."""
+        from baliedesk.ui.workstation import WorkstationWindow
+
+        if self.workstation_window is None:
+            self.workstation_window = WorkstationWindow(self.settings, parent=self)
+            self.workstation_window.closed.connect(self._workstation_closed)
+        self.workstation_window.show()
+        self.workstation_window.raise_()
+        self.workstation_window.activateWindow()
+        return self.workstation_window
+
+    def _workstation_closed(self) -> None:
+        if self.workstation_window is not None:
+            self.workstation_window.deleteLater()
+            self.workstation_window = None
 
     @staticmethod
     def _stylesheet() -> str:

@@ -262,6 +262,32 @@ def printer_message(err: BaseException) -> str | None:
     return None
 
 
+def printer_setting_message(problem: BaseException, kind: str = "") -> str:
+    """A printer setting that cannot be right (``printing.config.SettingProblem``), said beside the field."""
+    code = getattr(problem, "code", "")
+    if code == "empty":
+        if kind == "escpos_usb":
+            return _("Vul de USB-code van de printer in, bijvoorbeeld 04b8:0e15.")
+        if kind == "escpos_network":
+            return _("Vul het adres van de printer in, bijvoorbeeld 192.168.1.50 of 192.168.1.50:9100.")
+        return _("Vul dit veld in.")
+    if code == "control_character":
+        return _("Hier staat een teken dat niet kan. Haal het weg en probeer opnieuw.")
+    if code == "bad_host":
+        return _("Dit adres klopt niet. Typ een IP-adres zoals 192.168.1.50 of een naam zoals bonprinter-1.")
+    if code == "bad_port":
+        return _("Het poortnummer na de dubbele punt klopt niet. Gebruik een getal van 1 tot 65535, meestal 9100.")
+    if code == "bad_usb":
+        return _("Deze USB-code klopt niet. Typ twee codes met een dubbele punt ertussen, zoals 04b8:0e15.")
+    if code == "folder_missing":
+        return _("Deze map bestaat niet. Kies een map die er al is.")
+    if code == "not_a_folder":
+        return _("Dit is een bestand, geen map. Kies een map.")
+    if code == "folder_not_writable":
+        return _("In deze map mag deze computer niets opslaan. Kies een andere map.")
+    return _("Dit klopt niet. Kijk het na.")
+
+
 def save_pdf_message(folder: str) -> str:
     """"Opslaan als PDF" could not write the file (no such folder, no rights, disk full)."""
     return _("Het PDF-bestand kon niet worden opgeslagen in de map {folder}. Kies een andere map en probeer "
