@@ -109,7 +109,15 @@ class AdminWindow(QWidget):
         root = QVBoxLayout(self)
         title = QLabel(_("Openingstijden en afspraken"))
         title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
-        root.addWidget(title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(title, 1)
+        # This computer's printer and paper (ui/workstation.py), not the location's settings.
+        self.workstation_button = QPushButton(_("Instellingen van deze computer"))
+        self.workstation_button.setObjectName("workstationSettingsButton")
+        self.workstation_button.clicked.connect(lambda: self.open_workstation_settings())
+        self.workstation_window: QWidget | None = None
+        title_row.addWidget(self.workstation_button, 0, Qt.AlignmentFlag.AlignTop)
+        root.addLayout(title_row)
         self.message = notice_label()
         root.addWidget(self.message)
         self.tabs = QTabWidget()
@@ -118,6 +126,23 @@ class AdminWindow(QWidget):
         self.tabs.addTab(self._calendar_tab(), _("Kalender"))
         self.tabs.addTab(self._options_tab(), _("Keuzes"))
         root.addWidget(self.tabs, 1)
+
+    def open_workstation_settings(self, settings: Any = None) -> QWidget:
+        """"Instellingen van deze computer": ``settings`` default this PC's settings file."""
+        from baliedesk.settings import Settings
+        from baliedesk.ui.workstation import WorkstationWindow
+
+        if self.workstation_window is None:
+            self.workstation_window = WorkstationWindow(settings if settings is not None else Settings(), parent=self)
+            self.workstation_window.closed.connect(self._workstation_closed)
+        self.workstation_window.show()
+        self.workstation_window.raise_()
+        return self.workstation_window
+
+    def _workstation_closed(self) -> None:
+        if self.workstation_window is not None:
+            self.workstation_window.deleteLater()
+            self.workstation_window = None
 
     def _hours_tab(self) -> QWidget:
         tab = QWidget()
