@@ -5,7 +5,9 @@
   (lunch, team meeting), cut into pieces of the service's duration; a slot
   never runs past the end of its period. Its capacity is the number of
   counters serving the service, optionally capped by the service's
-  ``max_parallel``.
+  ``max_parallel``: the ceiling with nothing else booked. The places actually
+  free follow from every service's appointments on the counters they share
+  (:mod:`baliedesk.domain.capacity`).
 * **Contact**: a name, and a phone number or an e-mail address (or both),
   validated here; remarks are free text.
 * **Code**: six characters from an alphabet without look-alikes (no 0/O,

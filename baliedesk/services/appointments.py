@@ -5,11 +5,14 @@ service (``services.appointments``). With the location's switch off every
 function here refuses with :class:`AppointmentsDisabled`, and
 :func:`appointment_switch` tells the windows to show nothing of appointments.
 
-Capacity is never exceeded: booking and moving lock the service row first
-(PostgreSQL ``FOR NO KEY UPDATE``; SQLite's write transaction), then count the
-active appointments of the slot, then insert. Two workstations booking the last
-place at the same moment are served one after the other; the second is told
-the slot is full.
+Capacity is counter-aware (:mod:`baliedesk.domain.capacity`): at every moment
+the overlapping appointments must be assignable to distinct active counters
+serving their services, so a counter serving two services is one place, not
+two. Booking and moving lock the location row first (PostgreSQL ``FOR NO KEY
+UPDATE``; SQLite's write transaction), then read the day's active
+appointments of every service, then insert. Two workstations booking the last
+place at the same moment (same service, or two services sharing a counter)
+are served one after the other; the second is told the slot is full.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from baliedesk.domain import ics
+from baliedesk.domain.capacity import Booking, CounterBlock, DayLoad, service_masks
 from baliedesk.domain.appointments import (
     AppointmentState,
     Block,
@@ -107,9 +111,12 @@ class _Context:
     schedule: Schedule | None
     tz: ZoneInfo
     blocks: list[Block]
-    counters_serving: dict[int, int]
+    masks: dict[int, int]  # service -> the active counters serving it, as bits (domain.capacity)
+    everyone: int  # every active counter, as bits
+    counter_bits: dict[int, int]  # counter id -> its bit
     settings: dict[int, _Setup]
     services: list[Any]
+    cache: dict = field(default_factory=dict)  # DayLoad's answers, shared between the days
 
     @property
     def rules(self) -> CheckinRules:
@@ -119,9 +126,13 @@ class _Context:
         row = self.settings.get(service_id)
         return int(row.duration_minutes) if row else 10
 
-    def capacity(self, service_id: int) -> int:
+    def max_parallel(self, service_id: int) -> int | None:
         row = self.settings.get(service_id)
-        return capacity_for(self.counters_serving.get(service_id, 0), row.max_parallel if row else None)
+        return row.max_parallel if row else None
+
+    def capacity(self, service_id: int) -> int:
+        """Places with nothing else booked: the counters serving the service, capped by ``max_parallel``."""
+        return capacity_for(self.masks.get(service_id, 0).bit_count(), self.max_parallel(service_id))
 
     def slots(self, service_id: int, day: dt.date) -> list[Slot]:
         if self.schedule is None:
@@ -132,21 +143,36 @@ class _Context:
         return day_slots(periods, blocks_on(self.blocks, day, service_id), self.duration(service_id),
                          self.capacity(service_id))
 
+    def minutes(self, start: dt.datetime, end: dt.datetime) -> tuple[dt.date, int, int]:
+        """An appointment's local date and its minutes after midnight (the slots' wall-clock minutes)."""
+        local = start.astimezone(self.tz)
+        first = local.hour * 60 + local.minute
+        return local.date(), first, first + max(1, int((end - start).total_seconds() // 60))
+
+    def day_loads(self, intervals: Iterable[tuple[int, dt.datetime, dt.datetime]]) -> dict[dt.date, DayLoad]:
+        """Each day's :class:`DayLoad` (days with bookings only; other days have the static capacity)."""
+        by_day: dict[dt.date, list[Booking]] = {}
+        for sid, start, end in intervals:
+            day, first, last = self.minutes(start, end)
+            by_day.setdefault(day, []).append(Booking(first, last, sid))
+        return {day: self.day_load(day, bookings) for day, bookings in by_day.items()}
+
+    def day_load(self, day: dt.date, bookings: list[Booking]) -> DayLoad:
+        caps = {sid: row.max_parallel for sid, row in self.settings.items() if row.max_parallel is not None}
+        return DayLoad(self.masks, self.everyone, bookings, [], caps, self.cache)
+
 
 def _context(uow: UnitOfWork, location: Any) -> _Context:
     schedule, options = load_schedule(uow, location)
     blocks = [Block(Period(b.start_minute, b.end_minute), b.weekday, b.day, b.service_id)
               for b in uow.schedules.blocks(location.id)]
-    active = {c.id for c in uow.directory.counters(location.id) if c.active}
-    serving: dict[int, int] = {}
-    for counter_id, service_ids in uow.directory.all_counter_service_ids(location.id).items():
-        if counter_id in active:
-            for sid in service_ids:
-                serving[sid] = serving.get(sid, 0) + 1
+    order = [c.id for c in uow.directory.counters(location.id) if c.active]
+    masks = service_masks(uow.directory.all_counter_service_ids(location.id), order)
     services = uow.directory.services(location.id)
     settings = {sid: _Setup(int(r.duration_minutes), r.max_parallel, r.bring_list or "")
                 for sid, r in uow.schedules.service_settings([s.id for s in services]).items()}
-    return _Context(location, options, schedule, ZoneInfo(location.timezone), blocks, serving, settings, services)
+    return _Context(location, options, schedule, ZoneInfo(location.timezone), blocks, masks, (1 << len(order)) - 1,
+                    {cid: 1 << i for i, cid in enumerate(order)}, settings, services)
 
 
 def _enabled_location(uow: UnitOfWork, location_id: int) -> Any:
@@ -254,21 +280,24 @@ def remove_block(backend: Backend, user_id: int, location_id: int, block_id: int
 # ---------------------------------------------------------------------------
 # slots
 # ---------------------------------------------------------------------------
-def _booked_by_minute(ctx: _Context, booked: dict[tuple[int, dt.datetime], int]
+def _booked_by_minute(ctx: _Context, intervals: Iterable[tuple[int, dt.datetime, dt.datetime]]
                       ) -> dict[tuple[int, dt.date, int], int]:
-    """Places taken keyed by (service, local date, minute of the day): cheap to look up per slot."""
+    """Own-service appointments keyed by (service, local date, minute of the day): cheap to look up per slot."""
     out: dict[tuple[int, dt.date, int], int] = {}
-    for (sid, start), n in booked.items():
+    for sid, start, _end in intervals:
         local = start.astimezone(ctx.tz)
         key = (sid, local.date(), local.hour * 60 + local.minute)
-        out[key] = out.get(key, 0) + n
+        out[key] = out.get(key, 0) + 1
     return out
 
 
 def _slot_infos(ctx: _Context, service_id: int, day: dt.date, booked: dict[tuple[int, dt.date, int], int],
-                after: dt.datetime | None, moments: dict[int, dt.datetime] | None = None) -> list[SlotInfo]:
-    """The slots of one service on one day that start after ``after`` (local), with places taken.
+                after: dt.datetime | None, moments: dict[int, dt.datetime] | None = None,
+                load: DayLoad | None = None) -> list[SlotInfo]:
+    """The slots of one service on one day that start after ``after`` (local), with places taken and free.
 
+    ``load`` is the day's appointments of every service (None: nothing booked
+    that day); free places are counter-aware (see :mod:`baliedesk.domain.capacity`).
     ``moments`` caches the day's datetimes by minute; pass one dict per day to
     share them between services.
     """
@@ -297,7 +326,9 @@ def _slot_infos(ctx: _Context, service_id: int, day: dt.date, booked: dict[tuple
             # Wall-clock time of the day (aware arithmetic keeps the local time).
             start = moments[s.start] = midnight + dt.timedelta(minutes=s.start)
             end = moments[s.end] = midnight + dt.timedelta(minutes=s.end)
-        out.append(SlotInfo(service_id, start, end, s.capacity, booked.get((service_id, day, s.start), 0)))
+        taken = booked.get((service_id, day, s.start), 0)
+        free = s.capacity if load is None else load.free(service_id, s.start, s.end, s.capacity)
+        out.append(SlotInfo(service_id, start, end, s.capacity, taken, max(0, min(free, s.capacity - taken))))
     return out
 
 
@@ -319,10 +350,13 @@ def available_slots(backend: Backend, user_id: int, service_id: int, now: dt.dat
         start_day = start_day or now.astimezone(ctx.tz).date()
         _check_range(start_day, days)
         last = start_day + dt.timedelta(days=days - 1)
-        booked = _booked_by_minute(ctx, uow.appointments.booked_counts(location.id, start_day, last, service.id))
+        intervals = uow.appointments.active_intervals(location.id, start_day, last)
+        booked = _booked_by_minute(ctx, intervals)
+        loads = ctx.day_loads(intervals)
         out: list[SlotInfo] = []
         for i in range(days):
-            out += _slot_infos(ctx, service.id, start_day + dt.timedelta(days=i), booked, now)
+            day = start_day + dt.timedelta(days=i)
+            out += _slot_infos(ctx, service.id, day, booked, now, None, loads.get(day))
         return tuple(out)
 
 
@@ -336,14 +370,17 @@ def location_slots(backend: Backend, user_id: int, location_id: int, now: dt.dat
         location = _enabled_location(uow, location_id)
         ctx = _context(uow, location)
         last = start_day + dt.timedelta(days=days - 1)
-        booked = _booked_by_minute(ctx, uow.appointments.booked_counts(location.id, start_day, last))
+        intervals = uow.appointments.active_intervals(location.id, start_day, last)
+        booked = _booked_by_minute(ctx, intervals)
+        loads = ctx.day_loads(intervals)
         wanted = [s.id for s in ctx.services if s.active and s.appointments]
         lists: dict[int, list[SlotInfo]] = {sid: [] for sid in wanted}
         for i in range(days):
             day = start_day + dt.timedelta(days=i)
             moments: dict[int, dt.datetime] = {}
+            load = loads.get(day)
             for sid in wanted:
-                lists[sid] += _slot_infos(ctx, sid, day, booked, now, moments)
+                lists[sid] += _slot_infos(ctx, sid, day, booked, now, moments, load)
         return {sid: tuple(slots) for sid, slots in lists.items()}
 
 
@@ -365,11 +402,19 @@ def _resolve_slot(ctx: _Context, service: Any, start: dt.datetime, now: dt.datet
     return local, end, slot.capacity
 
 
-def _take_place(uow: UnitOfWork, ctx: _Context, service: Any, start: dt.datetime, capacity: int) -> None:
-    """Count the slot's active appointments (after the service lock) and refuse when full."""
+def _take_place(uow: UnitOfWork, ctx: _Context, service: Any, start: dt.datetime, end: dt.datetime,
+                exclude_id: int | None = None) -> None:
+    """Refuse when no counter would be free for one more appointment at some moment of the slot.
+
+    Called after the location lock: the appointments read here are all there
+    are. Every appointment of the day counts (a counter serving two services
+    helps one visitor at a time); ``exclude_id`` is the appointment being moved.
+    """
     day = start.date()
-    taken = uow.appointments.booked_counts(ctx.location.id, day, day, service.id).get((service.id, start), 0)
-    if taken >= capacity:
+    intervals = uow.appointments.active_intervals(ctx.location.id, day, day, exclude_id=exclude_id)
+    _day, first, last = ctx.minutes(start, end)
+    bookings = [Booking(*ctx.minutes(a, b)[1:], sid) for sid, a, b in intervals]
+    if ctx.day_load(day, bookings).free(service.id, first, last) <= 0:
         raise SlotUnavailable(service.prefix, start, "full")
 
 
@@ -421,10 +466,10 @@ def book(backend: Backend, user_id: int, service_id: int, start: dt.datetime, no
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
         service, location = _enabled_service(uow, service_id)
-        uow.appointments.lock_service(service.id)
+        uow.appointments.lock_location(location.id)
         ctx = _context(uow, location)
-        local, end, capacity = _resolve_slot(ctx, service, start, now)
-        _take_place(uow, ctx, service, local, capacity)
+        local, end, _capacity = _resolve_slot(ctx, service, start, now)
+        _take_place(uow, ctx, service, local, end)
         a = uow.appointments.new(
             location_id=location.id, service_id=service.id, code=_fresh_code(uow), day=local.date(),
             slot_start=local, slot_end=end, state=AppointmentState.BOOKED.value, name=contact.name,
@@ -447,13 +492,13 @@ def move(backend: Backend, user_id: int, appointment_id: int, start: dt.datetime
         if a is None:
             raise NotFound("appointment", appointment_id)
         service, location = _enabled_service(uow, a.service_id)
-        uow.appointments.lock_service(service.id)
+        uow.appointments.lock_location(location.id)
         a = uow.appointments.get(appointment_id, lock=True)
         require_booked(display_code(a.code), a.state)
         ctx = _context(uow, location)
-        local, end, capacity = _resolve_slot(ctx, service, start, now)
+        local, end, _capacity = _resolve_slot(ctx, service, start, now)
         if local != a.slot_start:
-            _take_place(uow, ctx, service, local, capacity)
+            _take_place(uow, ctx, service, local, end, exclude_id=a.id)
             a.slot_start, a.slot_end, a.day = local, end, local.date()
             a.moved_count += 1
             a.changed_at, a.changed_by = now, user.id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 #: (start, end) in minutes after local midnight.
 Minutes = tuple[int, int]
@@ -136,17 +137,15 @@ class AppointmentSwitch:
     service_ids: tuple[int, ...]  # services taking appointments (empty when the location's switch is off)
 
 
-@dataclass(frozen=True)
-class SlotInfo:
+class SlotInfo(NamedTuple):
+    """One slot with its places (a named tuple: a month of them is built in one go, see bench/slots.py)."""
+
     service_id: int
     start: dt.datetime  # local
     end: dt.datetime
-    capacity: int
-    booked: int
-
-    @property
-    def free(self) -> int:
-        return max(0, self.capacity - self.booked)
+    capacity: int  # places with nothing else booked (counters serving the service, capped by max_parallel)
+    booked: int  # appointments of this service in this slot
+    free: int  # places left, counting every service's appointments on counters they share
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from baliedesk.storage.models import (
     Appointment,
     AppointmentBlock,
+    Location,
     LocationCalendar,
     OpeningPeriod,
     ScheduleException,
@@ -132,15 +133,17 @@ class AppointmentRepository:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def lock_service(self, service_id: int) -> None:
-        """Serialise bookings of one service until commit.
+    def lock_location(self, location_id: int) -> None:
+        """Serialise bookings of one location until commit.
 
-        PostgreSQL: ``FOR NO KEY UPDATE`` on the service row (tickets that
-        reference the service only take a key-share lock, so issuing tickets
-        is not held up). SQLite: the write transaction (``BEGIN IMMEDIATE``)
-        already serialises every writer.
+        Capacity is shared between services (a counter serving two services
+        helps one visitor at a time), so booking and moving take one lock per
+        location. PostgreSQL: ``FOR NO KEY UPDATE`` on the location row
+        (tickets and other rows referencing the location only take a key-share
+        lock, so issuing tickets is not held up). SQLite: the write
+        transaction (``BEGIN IMMEDIATE``) already serialises every writer.
         """
-        self.s.execute(select(Service.id).where(Service.id == service_id).with_for_update(key_share=True))
+        self.s.execute(select(Location.id).where(Location.id == location_id).with_for_update(key_share=True))
 
     def new(self, **fields: Any) -> Appointment:
         row = Appointment(**fields)
@@ -163,18 +166,15 @@ class AppointmentRepository:
     def code_taken(self, code: str) -> bool:
         return self.s.execute(select(Appointment.id).where(Appointment.code == code)).first() is not None
 
-    def booked_counts(self, location_id: int, first_day: dt.date, last_day: dt.date,
-                      service_id: int | None = None) -> dict[tuple[int, dt.datetime], int]:
-        """Active appointments per (service, slot start) over a range of local dates."""
-        stmt = (
-            select(Appointment.service_id, Appointment.slot_start, func.count())
-            .where(Appointment.location_id == location_id, Appointment.day >= first_day,
-                   Appointment.day <= last_day, Appointment.state.in_(_ACTIVE))
-            .group_by(Appointment.service_id, Appointment.slot_start)
-        )
-        if service_id is not None:
-            stmt = stmt.where(Appointment.service_id == service_id)
-        return {(sid, start): int(n) for sid, start, n in self.s.execute(stmt)}
+    def active_intervals(self, location_id: int, first_day: dt.date, last_day: dt.date, *,
+                         exclude_id: int | None = None) -> list[tuple[int, dt.datetime, dt.datetime]]:
+        """(service, slot start, slot end) of every active appointment over a range of local dates."""
+        stmt = select(Appointment.service_id, Appointment.slot_start, Appointment.slot_end).where(
+            Appointment.location_id == location_id, Appointment.day >= first_day, Appointment.day <= last_day,
+            Appointment.state.in_(_ACTIVE))
+        if exclude_id is not None:
+            stmt = stmt.where(Appointment.id != exclude_id)
+        return [(sid, start, end) for sid, start, end in self.s.execute(stmt)]
 
     def overdue(self, location_id: int, before: dt.datetime) -> list[Appointment]:
         """Booked (not checked in) appointments whose slot started before ``before``."""
