@@ -128,13 +128,18 @@ def _hours_or_none(backend: Any, user_id: int, location_id: int, now: dt.datetim
         return None
 
 
+def prepare_ticket(backend: Any, user_id: int, issued: IssuedTicket, settings: Any, now: dt.datetime) -> Printout:
+    """The ticket slip with today's hours (worker thread); kept by the kiosk to print it again."""
+    hours = _hours_or_none(backend, user_id, issued.ticket.location_id, now)
+    return ticket_printout(issued, settings, hours)
+
+
 def print_ticket(backend: Any, user_id: int, issued: IssuedTicket, settings: Any, now: dt.datetime) -> Delivery:
     """The kiosk's call after a ticket was issued (worker thread). Raises PrinterUnavailable."""
     config = printer_from(settings)
     if not config.configured:
         raise PrintingNotConfigured("no printer chosen on this workstation")
-    hours = _hours_or_none(backend, user_id, issued.ticket.location_id, now)
-    return deliver(ticket_printout(issued, settings, hours), config)
+    return deliver(prepare_ticket(backend, user_id, issued, settings, now), config)
 
 
 def test_printout(config: PrinterConfig, settings: Any, now: dt.datetime) -> Printout:

@@ -26,7 +26,11 @@ sentence (:class:`ServiceClosed`). Where the location works with appointments,
 
 When this workstation has a printer (settings ``printer_*``), the ticket slip
 is printed silently after the ticket is issued (:mod:`baliedesk.printing`); a
-failed print never loses the ticket: the screen then says to remember the number.
+failed print never loses the ticket: the screen then says to remember the number
+and offers "Opnieuw printen", which prints the very same slip again (same
+number; no new ticket). Back on the start screen, a button for the host
+("Bonnetje A 001 opnieuw printen") stays until that slip is printed, for
+when the paper ran out; Ctrl+Shift+P reprints the last slip at any time.
 """
 
 from __future__ import annotations
@@ -55,7 +59,8 @@ from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _, ngettext
-from baliedesk.printing.jobs import print_ticket, printing_configured
+from baliedesk.printing.config import printer_from
+from baliedesk.printing.jobs import Printout, deliver, prepare_ticket, printing_configured
 from baliedesk.services import queue, schedules, setup
 from baliedesk.services.dto import IssuedTicket, QueueSnapshot, ServiceQueue
 from baliedesk.services.schedule_dto import ServiceHours, TodaysHours
@@ -84,6 +89,21 @@ MIN_TEXT_PT = 13.0
 
 class KioskNotConfigured(Exception):
     """No location, or no kiosk account, in the database."""
+
+
+class LastSlip:
+    """The last ticket's slip: made once on a worker thread, kept to print again."""
+
+    def __init__(self, issued: IssuedTicket) -> None:
+        self.issued = issued
+        self.printout: Printout | None = None  # set by the worker that made it
+        self.failed = False
+        self.busy = True
+
+    @property
+    def number(self) -> str:
+        t = self.issued.ticket
+        return t.display_number or display_number(t.number)
 
 
 @dataclass(frozen=True)
@@ -235,8 +255,9 @@ class KioskWindow(QWidget):
     refreshed = Signal(object)      # every new QueueSnapshot shown
     ticket_shown = Signal(object)   # the IssuedTicket now on the confirmation screen
     error_shown = Signal(str)       # an error sentence put on screen
-    slip_printed = Signal(object)   # printing.jobs.Delivery of the ticket slip
+    slip_printed = Signal(object)   # printing.jobs.Delivery of the ticket slip (also after a reprint)
     print_failed = Signal(str)      # the notice shown when the slip could not be printed
+    reprinted = Signal(object)      # printing.jobs.Delivery after "Opnieuw printen"
 
     def __init__(self, backend, settings, location_id: int | None = None, kiosk_user_id: int | None = None, *,
                  clock: Callable[[], dt.datetime] = utc_now, watch: bool = True,
@@ -259,6 +280,7 @@ class KioskWindow(QWidget):
         self._snapshot: QueueSnapshot | None = None
         self._hours: TodaysHours | None = None
         self.check_in: CheckInPanel | None = None
+        self.last_slip: LastSlip | None = None
         self._ticket_since = 0.0
         self._scale = 1.0
 
@@ -285,6 +307,8 @@ class KioskWindow(QWidget):
 
         # Staff close a full-screen kiosk with Ctrl+Shift+Q (visitors have no keyboard).
         QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.close)
+        # ... and print the last slip again with Ctrl+Shift+P (after putting in new paper).
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.reprint)
 
         self._minute_timer.start()
         self.watcher: FeedWatcher | None = None
@@ -348,6 +372,15 @@ class KioskWindow(QWidget):
         for lbl in (self.notice, self.error):
             lbl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             body.addWidget(lbl)
+        # For the host: the last slip did not come out (paper out); print it again once fixed.
+        self.last_reprint_button = QPushButton("")
+        self.last_reprint_button.setObjectName("lastReprintButton")
+        self.last_reprint_button.setFont(theme.font(18, bold=True))
+        self.last_reprint_button.setMinimumHeight(theme.TOUCH_MIN)
+        self.last_reprint_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.last_reprint_button.clicked.connect(lambda: self.reprint())
+        self.last_reprint_button.hide()
+        body.addWidget(self.last_reprint_button, 0, Qt.AlignmentFlag.AlignLeft)
         body.addStretch(0)
         lay.addLayout(body, 1)
         self._update_empty_state()
@@ -375,6 +408,14 @@ class KioskWindow(QWidget):
                            size=22, align=center)
         self.hall.setProperty("role", "info")
         self.remember = _label(_("Onthoud uw nummer goed."), size=22, bold=True, align=center)
+        self.reprint_button = QPushButton(_("Opnieuw printen"))
+        self.reprint_button.setObjectName("reprintButton")
+        self.reprint_button.setProperty("role", "primary")
+        self.reprint_button.setFont(theme.font(24, bold=True))
+        self.reprint_button.setMinimumWidth(theme.TOUCH_MIN * 5)
+        self.reprint_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.reprint_button.clicked.connect(lambda: self.reprint())
+        self.reprint_button.hide()
         self.back_hint = _label(_("Tik op het scherm om terug te gaan."), size=16, role="muted", align=center)
         tb.addStretch(1)
         tb.addWidget(self.your_number)
@@ -385,6 +426,7 @@ class KioskWindow(QWidget):
         tb.addWidget(self.estimate)
         tb.addSpacing(32)
         tb.addWidget(self.remember)
+        tb.addWidget(self.reprint_button, 0, center)
         tb.addWidget(self.hall)
         tb.addStretch(2)
         tb.addWidget(self.back_hint)
@@ -412,11 +454,15 @@ class KioskWindow(QWidget):
         self._touch = _TouchCatcher(self._on_ticket_touched, self)
         self.ticket_page.installEventFilter(self._touch)
         for w in self.ticket_page.findChildren(QWidget):
-            w.installEventFilter(self._touch)
+            if w is not self.reprint_button:  # a press there prints; it does not go back
+                w.installEventFilter(self._touch)
 
         self.setStyleSheet(
             f"QLabel[role=\"info\"] {{ background: {theme.PANEL}; border: 1px solid {theme.PANEL_BORDER};"
             f" border-radius: {theme.RADIUS}px; padding: 16px; }}"
+            f"QPushButton#reprintButton {{ min-height: {theme.TOUCH_MIN}px; padding: 12px 48px; }}"
+            f"QPushButton#lastReprintButton {{ min-height: {theme.TOUCH_MIN - 16}px; color: {theme.WARNING};"
+            f" background: {theme.WARNING_BG}; border: 2px solid {theme.WARNING}; padding: 8px 24px; }}"
         )
         self.show_notice(_("Even geduld. De kiosk wordt gestart."))
 
@@ -632,21 +678,85 @@ class KioskWindow(QWidget):
     def _print_ticket(self, issued: IssuedTicket) -> None:
         """Issued first, printed after (worker thread): a failed print never loses the ticket."""
         self.remember.setText(_("Onthoud uw nummer goed."))
+        self.reprint_button.hide()
         if not printing_configured(self.settings) or self._identity is None:
             return
-        backend, user_id, settings, now = self.backend, self._identity.user_id, self.settings, self.clock()
-        run_task(lambda: print_ticket(backend, user_id, issued, settings, now), self.slip_printed.emit,
-                 lambda err: self._on_print_error(issued, err))
+        job = LastSlip(issued)
+        self.last_slip = job
+        self._update_last_reprint()
+        self._send(job)
 
-    def _on_print_error(self, issued: IssuedTicket, err: BaseException) -> None:
-        log.warning("kiosk could not print the slip for %s: %s", issued.ticket.number, err)
+    def _send(self, job: LastSlip) -> None:
+        """Make the slip (once) and send it to the printer as the settings say now (worker thread)."""
+        backend, user_id, settings, now = self.backend, self._identity.user_id, self.settings, self.clock()
+
+        def work():
+            if job.printout is None:
+                job.printout = prepare_ticket(backend, user_id, job.issued, settings, now)
+            return deliver(job.printout, printer_from(settings))
+
+        run_task(work, lambda delivery: self._on_printed(job, delivery),
+                 lambda err: self._on_print_error(job, err))
+
+    def reprint(self, job: LastSlip | None = None) -> bool:
+        """Print the last slip again: the same number and the same slip, no new ticket.
+        False when there is nothing to print or it is being printed right now."""
+        job = job or self.last_slip
+        if job is None or job.busy or self._closed or self._identity is None:
+            return False
+        job.busy = True
+        if self._shows(job):
+            self._return_timer.start(self.return_after_ms)  # the visitor waits for the slip
+            self.remember.setText(_("Even geduld. Het bonnetje wordt geprint."))
+            self.reprint_button.setEnabled(False)
+        self._update_last_reprint()
+        self._send(job)
+        return True
+
+    def _shows(self, job: LastSlip) -> bool:
+        return self.on_ticket_page() and self.number.text() == job.number
+
+    def _on_printed(self, job: LastSlip, delivery) -> None:
         if self._closed:
             return
-        number = issued.ticket.display_number or display_number(issued.ticket.number)
-        text = _("Het bonnetje kon niet worden geprint. Onthoud uw nummer: {number}.").format(number=number)
-        if self.on_ticket_page() and self.number.text() == number:
+        was_failed = job.failed
+        job.busy = False
+        job.failed = False
+        if self._shows(job):
+            self.reprint_button.hide()
+            if was_failed:
+                self.remember.setText(_("Het bonnetje is nu geprint. Neem het mee."))
+            else:
+                self.remember.setText(_("Onthoud uw nummer goed."))
+        self._update_last_reprint()
+        self.slip_printed.emit(delivery)
+        if was_failed:
+            self.reprinted.emit(delivery)
+
+    def _on_print_error(self, job: LastSlip, err: BaseException) -> None:
+        log.warning("kiosk could not print the slip for %s: %s", job.issued.ticket.number, err)
+        if self._closed:
+            return
+        job.busy = False
+        job.failed = True
+        text = _("Het bonnetje kon niet worden geprint. Onthoud uw nummer: {number}.").format(number=job.number)
+        if self._shows(job):
             self.remember.setText(text)
+            self.reprint_button.setEnabled(True)
+            self.reprint_button.show()
+        self._update_last_reprint()
         self.print_failed.emit(text)
+
+    def _update_last_reprint(self) -> None:
+        """The host's button on the start screen: only while the last slip is not printed."""
+        job = self.last_slip
+        if job is None or not job.failed:
+            self.last_reprint_button.hide()
+            return
+        self.last_reprint_button.setText(
+            _("Bonnetje {number} is niet geprint. Tik hier om het opnieuw te printen.").format(number=job.number))
+        self.last_reprint_button.setEnabled(not job.busy)
+        self.last_reprint_button.show()
 
     def _on_issue_error(self, err: BaseException) -> None:
         self._issuing = False
