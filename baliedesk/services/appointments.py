@@ -565,9 +565,13 @@ def check_in(backend: Backend, user_id: int, code: str, now: dt.datetime) -> Che
         opts = options_of(uow.schedules.calendar(location.id), location.id)
         rules = CheckinRules(opts.checkin_early_minutes, opts.checkin_late_minutes)
         tz = ZoneInfo(location.timezone)
+        start = a.slot_start.astimezone(tz)
+        if a.state == AppointmentState.NO_SHOW.value:
+            # Already recorded as not come (its window passed): the same answer as too late, walk-in offered.
+            raise AppointmentTooLate(display_code(a.code), start, rules.closes(start), service.id,
+                                     bool(service.active and service.walk_in))
         require_booked(display_code(a.code), a.state)
         verdict = checkin_verdict(a.slot_start, now, rules)
-        start = a.slot_start.astimezone(tz)
         if verdict is CheckinVerdict.TOO_EARLY:
             raise AppointmentTooEarly(display_code(a.code), start, rules.opens(start))
         if verdict is CheckinVerdict.TOO_LATE:
@@ -603,8 +607,21 @@ def check_in(backend: Backend, user_id: int, code: str, now: dt.datetime) -> Che
 def day_overview(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *,
                  day: dt.date | None = None, counter_id: int | None = None,
                  include_cancelled: bool = False) -> DayOverview:
-    """Today's (or ``day``'s) appointments, checked in or not; for one counter's services if given."""
+    """Today's (or ``day``'s) appointments, checked in or not; for one counter's services if given.
+
+    An appointment still booked after its check-in window is recorded as a
+    no-show here (see :func:`mark_no_shows`) before the overview is returned.
+    """
     now = check_now(now)
+    overview = _day_overview(backend, user_id, location_id, now, day, counter_id, include_cancelled)
+    if any(a.state == AppointmentState.BOOKED.value and a.status == "no_show" for a in overview.appointments) \
+            and mark_no_shows(backend, user_id, location_id, now):
+        overview = _day_overview(backend, user_id, location_id, now, day, counter_id, include_cancelled)
+    return overview
+
+
+def _day_overview(backend: Backend, user_id: int, location_id: int, now: dt.datetime, day: dt.date | None,
+                  counter_id: int | None, include_cancelled: bool) -> DayOverview:
     with backend.unit_of_work() as uow:
         acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
         location = _enabled_location(uow, location_id)
@@ -629,19 +646,20 @@ def day_overview(backend: Backend, user_id: int, location_id: int, now: dt.datet
 
 
 def mark_no_shows(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> int:
-    """Record as no-show every booked appointment whose check-in window has passed; returns how many."""
+    """Record as no-show every booked appointment whose check-in window has passed; returns how many.
+
+    Runs by itself while the software runs: :func:`day_overview` calls it when
+    it sees an appointment past its window, and the counter's appointments tab
+    reads the overview every minute. Idempotent, and safe when several
+    workstations run it at the same moment (one conditional update).
+    """
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
         acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
         location = _enabled_location(uow, location_id)
         opts = options_of(uow.schedules.calendar(location.id), location.id)
         limit = now - dt.timedelta(minutes=opts.checkin_late_minutes)
-        marked = 0
-        for a in uow.appointments.overdue(location.id, limit):
-            a.state = AppointmentState.NO_SHOW.value
-            a.changed_at, a.changed_by = now, user_id
-            marked += 1
-        uow.flush()
+        marked = uow.appointments.mark_no_shows(location.id, limit, now, user_id)
         if marked:
             uow.changed(appointments_topic(location.id))
         uow.commit()

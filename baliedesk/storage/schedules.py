@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from baliedesk.storage.models import (
@@ -181,6 +181,23 @@ class AppointmentRepository:
         stmt = select(Appointment).where(Appointment.location_id == location_id, Appointment.state == "booked",
                                          Appointment.slot_start < before)
         return list(self.s.execute(stmt).scalars())
+
+    def mark_no_shows(self, location_id: int, before: dt.datetime, now: dt.datetime, user_id: int | None) -> int:
+        """Booked appointments whose slot started before ``before`` become no-shows; returns how many.
+
+        One conditional ``UPDATE``: an appointment checked in (or cancelled) a
+        moment ago is left alone, and when several workstations run this at
+        once each appointment is counted by exactly one of them (PostgreSQL
+        re-checks the condition after waiting for the row; SQLite runs one
+        writer at a time).
+        """
+        result = self.s.execute(
+            update(Appointment)
+            .where(Appointment.location_id == location_id, Appointment.state == "booked",
+                   Appointment.slot_start < before)
+            .values(state="no_show", changed_at=now, changed_by=user_id)
+            .execution_options(synchronize_session=False))
+        return int(result.rowcount or 0)
 
     def on_day(self, location_id: int, day: dt.date) -> list[Appointment]:
         stmt = (

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,7 +48,7 @@ from PySide6.QtWidgets import (
 from baliedesk import hourstext
 from baliedesk.domain.appointments import CODE_LENGTH, NAME_MAX_LENGTH
 from baliedesk.domain.errors import AppointmentTooLate
-from baliedesk.i18n import _
+from baliedesk.i18n import _, ngettext
 from baliedesk.services import appointments, queue, setup
 from baliedesk.services.schedule_dto import AppointmentInfo, AppointmentSwitch, SlotInfo
 from baliedesk.ui import theme
@@ -63,6 +64,8 @@ STATUS_NAMES = {
     "cancelled": "afgezegd",
 }
 SLOT_DAYS = 1  # the booking list shows one day at a time
+#: The day overview is read again this often; reading it records no-shows (services.appointments.day_overview).
+DAY_REFRESH_MS = 60_000
 
 
 def utc_now() -> dt.datetime:
@@ -71,6 +74,24 @@ def utc_now() -> dt.datetime:
 
 
 
+
+
+#: Row colours in the day overview (functions: the theme may change at start-up).
+STATUS_COLOURS: dict[str, Callable[[], str]] = {
+    "checked_in": lambda: theme.lighter(theme.PRIMARY, 0.85),
+    "no_show": lambda: theme.WARNING_BG,
+}
+
+
+def day_summary_text(overview: Any) -> str:
+    """One line under the day overview: how many, checked in, not come, still expected."""
+    total = sum(1 for a in overview.appointments if a.status != "cancelled")
+    if total == 0:
+        return _("Vandaag geen afspraken.")
+    waiting = overview.count("upcoming") + overview.count("expected")
+    return ngettext("{n} afspraak", "{n} afspraken", total).format(n=total) + ": " + _(
+        "{checked_in} aangemeld, {no_show} niet gekomen, {waiting} nog verwacht.").format(
+        checked_in=overview.count("checked_in"), no_show=overview.count("no_show"), waiting=waiting)
 
 
 def confirmation_text(a: AppointmentInfo) -> str:
@@ -140,6 +161,11 @@ class AppointmentDesk(_Base):
         self.current: AppointmentInfo | None = None
         self._build()
         self.setVisible(False)
+        # While the desk is open the day overview is read every minute: states move on
+        # ("kan zich melden", "niet gekomen") and appointments past their window are recorded as no-shows.
+        self.day_timer = QTimer(self)
+        self.day_timer.setInterval(DAY_REFRESH_MS)
+        self.day_timer.timeout.connect(self.load_day)
         self.reload()
 
     # -- building ----------------------------------------------------------
@@ -243,6 +269,10 @@ class AppointmentDesk(_Base):
         self.day_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.day_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         lay.addWidget(self.day_table, 1)
+        self.day_summary = QLabel("")
+        self.day_summary.setObjectName("day_summary")
+        self.day_summary.setWordWrap(True)
+        lay.addWidget(self.day_summary)
         self.day_message = notice_label()
         lay.addWidget(self.day_message)
         refresh = QPushButton(_("Vernieuwen"))
@@ -271,7 +301,10 @@ class AppointmentDesk(_Base):
         self.setVisible(self.available)
         self.availability.emit(self.available)
         if not self.available:
+            self.day_timer.stop()
             return
+        if not self.day_timer.isActive():
+            self.day_timer.start()
         self.services = {s.id: s for s in services if s.id in self.switch.service_ids}
         keep = self.service.currentData()
         self.service.blockSignals(True)
@@ -431,8 +464,14 @@ class AppointmentDesk(_Base):
             for r, a in enumerate(overview.appointments):
                 values = [hourstext.clock(a.start), a.service_prefix, a.name, a.display_code,
                           _(STATUS_NAMES.get(a.status, a.status)) + (f" ({a.ticket_number})" if a.ticket_number else "")]
+                colour = STATUS_COLOURS.get(a.status)
                 for c, value in enumerate(values):
-                    self.day_table.setItem(r, c, QTableWidgetItem(value))
+                    item = QTableWidgetItem(value)
+                    if colour is not None:
+                        item.setBackground(QColor(colour()))
+                        item.setForeground(QColor(theme.TEXT))
+                    self.day_table.setItem(r, c, item)
+            self.day_summary.setText(day_summary_text(overview))
             self.overview_shown.emit(overview)
 
         self._run(lambda: appointments.day_overview(backend, user, loc, now, counter_id=counter), shown,

@@ -149,3 +149,25 @@ def test_kiosk_check_in_and_walk_in_offer(qtbot, backend, ids, now):
     with qtbot.waitSignal(k.walk_in_issued, timeout=10_000) as blocker:
         k.take_walk_in()
     assert blocker.args[0].ticket.priority_class == 2 and k.walk_in_button.isHidden()
+
+
+def test_day_overview_records_no_shows_every_minute(qtbot, backend, ids, now):
+    book_now = now  # 09:30
+    clock = {"now": book_now}
+    ap.book(backend, ids.users["anne"], ids.services["A"], local(TODAY, 10), book_now, name="Tien uur",
+            phone="0612345678")
+    ap.book(backend, ids.users["anne"], ids.services["A"], local(TODAY, 11), book_now, name="Elf uur",
+            phone="0612345678")
+    w = AppointmentDesk(backend, ids.users["anne"], ids.location_id, clock=lambda: clock["now"])
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.overview_shown, timeout=10_000):
+        pass
+    assert w.day_timer.isActive() and w.day_timer.interval() == 60_000
+    assert w.day_summary.text() == "2 afspraken: 0 aangemeld, 0 niet gekomen, 2 nog verwacht."
+    clock["now"] = local(TODAY, 10, 6).astimezone(dt.UTC)  # the 10:00 visitor's window (5 minutes) has passed
+    with qtbot.waitSignal(w.overview_shown, timeout=10_000) as blocker:
+        w.day_timer.timeout.emit()
+    overview = blocker.args[0]
+    assert {a.name: a.state for a in overview.appointments} == {"Tien uur": "no_show", "Elf uur": "booked"}
+    assert w.day_table.item(0, 4).text() == "niet gekomen"
+    assert w.day_summary.text() == "2 afspraken: 0 aangemeld, 1 niet gekomen, 1 nog verwacht."
