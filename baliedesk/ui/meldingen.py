@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from baliedesk import hourstext
 from baliedesk.domain import meldingen as rules
-from baliedesk.domain.errors import ValidationError
+from baliedesk.domain.errors import StorageUnavailable, ValidationError
 from baliedesk.i18n import _
 from baliedesk.services import contacts, meldingen
 from baliedesk.services.melding_dto import (
@@ -65,6 +65,7 @@ from baliedesk.services.melding_dto import (
 from baliedesk.ui import theme
 from baliedesk.ui.notices import notice_label, show_notice
 from baliedesk.ui.messages import MELDING_STATE_NAMES, message_for
+from baliedesk.ui.feedwatcher import FeedWatcher
 from baliedesk.ui.tasks import run_task
 
 CHANNEL_NAMES = {
@@ -361,9 +362,20 @@ class IntakeForm(_Panel):
         side.addWidget(self.link_button)
         root.addLayout(side, 2)
 
+    def refresh(self) -> None:
+        """Another workstation changed something: re-read the categories and the duplicate suggestions.
+        Nothing typed is touched."""
+        self.reload_categories()
+        if self.category.currentData() is not None and (self.street.text().strip() or self.postcode.text().strip()):
+            self.look_for_duplicates()
+
     # -- categories ----------------------------------------------------------
     def reload_categories(self) -> None:
         def done(cats: tuple[CategoryInfo, ...]) -> None:
+            if cats == getattr(self, "_categories", None) and self.category.count() == len(cats) + 1:
+                self.categories_loaded.emit()
+                return  # unchanged: leave the list (and an open drop-down) alone
+            self._categories = cats
             current = self.category.currentData()
             self.category.blockSignals(True)
             self.category.clear()
@@ -651,6 +663,15 @@ class WorkListPanel(_Panel):
         self._run(lambda: meldingen.work_list(self.backend, self.user_id, self.location_id, now, **filters),
                   self._latest("list", self.show_list), lambda e: self._fail(self.message, e))
 
+    def refresh(self) -> None:
+        """Another workstation changed something: the list again (the selected row stays) and the selected
+        melding's details; the status note being typed stays."""
+        self.reload()
+        if self.detail is not None:
+            melding_id, now = self.detail.summary.id, self.clock()
+            self._run(lambda: meldingen.melding_detail(self.backend, self.user_id, melding_id, now),
+                      self._latest("detail", self.show_detail), lambda e: None)
+
     def show_list(self, work: WorkList) -> None:
         self.work = work
         self.message.hide()
@@ -822,8 +843,17 @@ class CallbackPanel(_Panel):
         self._run(lambda: contacts.open_callbacks(self.backend, self.user_id, self.location_id, now),
                   self._latest("list", self.show), lambda e: self._fail(self.list_message, e))
 
+    def refresh(self) -> None:
+        self.reload()
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.notes[rows[0].row()].id if rows and rows[0].row() < len(self.notes) else None
+
     def show(self, notes: tuple[CallbackInfo, ...]) -> None:  # type: ignore[override]
+        selected = self.selected_id()
         self.notes = notes
+        self.table.clearSelection()
         self.table.setRowCount(len(notes))
         for r, n in enumerate(notes):
             due = f"{hourstext.date_text(n.due_date)} ({days_text(n.days_left, n.overdue)})"
@@ -833,6 +863,8 @@ class CallbackPanel(_Panel):
                 if n.overdue:
                     item.setBackground(QBrush(QColor(theme.ERROR_BG)))
                 self.table.setItem(r, c, item)
+            if n.id == selected:
+                self.table.selectRow(r)
         self.loaded.emit(notes)
 
     def write(self) -> None:
@@ -949,7 +981,16 @@ class ComplaintsPanel(_Panel):
         self._run(lambda: contacts.complaints(self.backend, self.user_id, self.location_id, now),
                   self._latest("list", self.show), lambda e: self._fail(self.list_message, e))
 
+    def refresh(self) -> None:
+        self.reload()
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.items[rows[0].row()].id if rows and rows[0].row() < len(self.items) else None
+
     def show(self, items: tuple[ComplaintInfo, ...]) -> None:  # type: ignore[override]
+        selected = self.selected_id()
+        self.table.clearSelection()
         self.items = items
         names = {"ingediend": _("ontvangen"), "bevestigd": _("ontvangst bevestigd"), "afgehandeld": _("afgehandeld")}
         self.table.setRowCount(len(items))
@@ -960,6 +1001,8 @@ class ComplaintsPanel(_Panel):
                 if k.overdue:
                     item.setBackground(QBrush(QColor(theme.ERROR_BG)))
                 self.table.setItem(r, c, item)
+            if k.id == selected:
+                self.table.selectRow(r)
         self.loaded.emit(items)
 
     def register(self) -> None:
@@ -1063,13 +1106,21 @@ class CategoriesPanel(_Panel):
         self._run(lambda: meldingen.list_categories(self.backend, self.user_id, active_only=False),
                   self._latest("list", self.show_list), lambda e: self._fail(self.message, e))
 
+    def refresh(self) -> None:
+        self.reload()
+
     def show_list(self, cats: tuple[CategoryInfo, ...]) -> None:
         self.categories = cats
         self.table.blockSignals(True)
+        self.table.selectionModel().blockSignals(True)
+        self.table.clearSelection()
         self.table.setRowCount(len(cats))
         for r, c in enumerate(cats):
             for col, value in enumerate((c.main, c.sub, c.team, str(c.term_days), _("ja") if c.active else _("nee"))):
                 self.table.setItem(r, col, QTableWidgetItem(value))
+            if c.id == self.editing:
+                self.table.selectRow(r)  # the form keeps what is being typed
+        self.table.selectionModel().blockSignals(False)
         self.table.blockSignals(False)
         self.loaded.emit(cats)
 
@@ -1132,17 +1183,31 @@ class CategoriesPanel(_Panel):
 # the window
 # ---------------------------------------------------------------------------
 class MeldingenWindow(QWidget):
-    """The four panels in tabs. ``python -m baliedesk meldingen``."""
+    """The panels in tabs. ``python -m baliedesk meldingen``.
+
+    Kept up to date by the change feed: when another workstation changes a
+    melding, callback note, complaint or contact, the visible tab re-reads
+    (bursts coalesced, :data:`REFRESH_DELAY_MS`); the other tabs re-read when
+    they are opened. Re-reading never touches what is being typed, and the
+    selected row stays selected.
+    """
+
+    REFRESH_DELAY_MS = 300
 
     def __init__(self, backend: Any, user_id: int, location_id: int, *,
-                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None,
+                 watch_feed: bool = True) -> None:
         super().__init__(parent)
+        from baliedesk.ui.contacts import ContactPanel  # it builds on this module's helpers
+
         self.setWindowTitle(_("BalieDesk – Meldingen openbare ruimte"))
+        self.contacts = ContactPanel(backend, user_id, location_id, clock=clock)
         self.intake = IntakeForm(backend, user_id, location_id, clock=clock)
         self.work = WorkListPanel(backend, user_id, location_id, clock=clock)
         self.callbacks = CallbackPanel(backend, user_id, location_id, clock=clock)
         self.complaints = ComplaintsPanel(backend, user_id, location_id, clock=clock)
         self.tabs = QTabWidget()
+        self.tabs.addTab(self.contacts, _("Contacten"))
         self.tabs.addTab(self.intake, _("Nieuwe melding"))
         self.tabs.addTab(self.work, _("Werklijst"))
         self.tabs.addTab(self.callbacks, _("Terugbellen"))
@@ -1150,6 +1215,8 @@ class MeldingenWindow(QWidget):
         self.intake.saved.connect(lambda *_a: self.work.reload())
         self.categories: CategoriesPanel | None = None
         self._gone = False
+        self._stale: set[int] = set()
+        self.refreshes = 0  # how many times a panel re-read after a change elsewhere (for tests)
 
         def maybe_categories(allowed: bool) -> None:
             if allowed and self.categories is None and not self._gone:
@@ -1159,15 +1226,62 @@ class MeldingenWindow(QWidget):
                 self.tabs.addTab(self.categories, _("Categorieën"))
 
         run_task(lambda: meldingen.may_manage_categories(backend, user_id), maybe_categories, lambda e: None)
+        self.connection_notice = notice_label()
+        self.connection_notice.setObjectName("connectionNotice")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
+        lay.addWidget(self.connection_notice)
         lay.addWidget(self.tabs)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(self.REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh_visible)
+        self.tabs.currentChanged.connect(lambda *_a: self.refresh_visible())
+        self.feed: FeedWatcher | None = None
+        if watch_feed:
+            self.feed = FeedWatcher(backend, parent=self)
+            self.feed.changed.connect(self.on_feed_changed)
+            self.feed.connection_changed.connect(self._on_connection)
+            self.feed.start()
+
+    def panels(self) -> list[_Panel]:
+        return [p for p in (self.contacts, self.intake, self.work, self.callbacks, self.complaints, self.categories)
+                if p is not None]
+
+    def on_feed_changed(self) -> None:
+        """Something changed somewhere: every tab is stale; the visible one re-reads after a short pause."""
+        if self._gone:
+            return
+        self._stale.update(id(p) for p in self.panels())
+        self._refresh_timer.start()
+
+    def refresh_visible(self) -> None:
+        panel = self.tabs.currentWidget()
+        if self._gone or panel is None or id(panel) not in self._stale:
+            return
+        self._stale.discard(id(panel))
+        self.refreshes += 1
+        panel.refresh()
+
+    def _on_connection(self, connected: bool) -> None:
+        if connected:
+            self.connection_notice.hide()
+            self.on_feed_changed()  # re-read what may have changed meanwhile
+        else:
+            show_notice(self.connection_notice, message_for(StorageUnavailable("change feed lost the database")),
+                        error=True)
+
+    def shutdown(self) -> None:
         self._gone = True
-        for panel in (self.intake, self.work, self.callbacks, self.complaints, self.categories):
-            if panel is not None:
-                panel._closed = True
+        self._refresh_timer.stop()
+        for panel in self.panels():
+            panel._closed = True
+        if self.feed is not None:
+            self.feed.stop()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.shutdown()
         super().closeEvent(event)
 
 
