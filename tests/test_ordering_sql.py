@@ -169,3 +169,92 @@ def test_fair_share_weight_of_a_ticket_transferred_to_a_counter(backend, seeded,
     queue.transfer(backend, anne, balie1, a1.id, now - dt.timedelta(seconds=40), to_counter_id=balie2)
     # Balie 2 serves C and M. A001 waited 12 minutes at weight 0.5 (= 6), C001 10 minutes at weight 1.
     assert queue.call_next(backend, jeroen, balie2, now).id == c1.id
+
+
+def check_call_next_order(backend, now: dt.datetime, max_examples: int) -> None:
+    """The same rule through the service: ``queue.call_next`` reads the counter's services,
+    the location's mode and the services' weights from the database (on PostgreSQL in
+    the one statement of :meth:`TicketRepository.call_next_for`)."""
+    from sqlalchemy import delete, update
+
+    from baliedesk.domain.tickets import TicketState
+    from baliedesk.services import queue
+    from baliedesk.services.common import local_day
+    from baliedesk.storage.models import CounterService, Location, Service, Ticket, TicketEvent
+
+    location_id, services, counters, _clerk = _setup(backend)
+    with backend.unit_of_work(write=True) as uow:
+        users = [uow.directory.create("user", username=f"clerk{i}", display_name=f"Clerk {i}", role="baliemedewerker",
+                                      active=True).id for i in range(N_COUNTERS)]
+        uow.commit()
+    for user_id, counter_id in zip(users, counters, strict=True):
+        queue.sign_in(backend, user_id, counter_id, now, services)
+    now_ms = epoch_ms(now)
+    day = local_day(now, "Europe/Amsterdam")
+    numbers = itertools.count(1)
+
+    @settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(scenarios())
+    def run(sc: Scenario) -> None:
+        weights = {services[i]: w for i, w in sc.weights.items()}
+        model: dict[int, Candidate] = {}
+        with backend.unit_of_work(write=True) as uow:
+            s = uow.session
+            s.execute(delete(TicketEvent))
+            s.execute(delete(Ticket))
+            s.get(Location, location_id).ordering_mode = sc.mode.value
+            for sid, w in weights.items():
+                s.get(Service, sid).weight = w
+            s.execute(delete(CounterService))
+            for who, served in enumerate(sc.counter_services):
+                for i in sorted(served):
+                    s.add(CounterService(counter_id=counters[who], service_id=services[i]))
+            for spec in sc.tickets:
+                seq = next(numbers)
+                arrived = now_ms - spec.arrived_min_ago * MIN
+                queue_ms = now_ms + spec.slot_min_from_now * MIN if spec.priority_class == PriorityClass.APPOINTMENT \
+                    else arrived
+                target = counters[spec.target] if spec.target is not None else None
+                t = uow.tickets.new(
+                    location_id=location_id, service_id=services[spec.service], day=day, seq=seq,
+                    number=format_number("ABCD"[spec.service], seq), state="waiting",
+                    priority_class=spec.priority_class, arrived_ms=arrived, queue_ms=queue_ms, issued_at=now,
+                    target_counter_id=target, recall_count=0, source="test",
+                )
+                model[t.id] = Candidate(t.id, t.service_id, spec.priority_class, arrived, queue_ms, target)
+            uow.commit()
+
+        def claim(who: int) -> bool:
+            counter_id = counters[who]
+            service_ids = sorted(services[i] for i in sc.counter_services[who])
+            expected = choose_next(model.values(), counter_id=counter_id, service_ids=service_ids, now_ms=now_ms,
+                                   mode=sc.mode, weights=weights)
+            if not service_ids:
+                return False  # refused (NoCounterServices), tested elsewhere
+            got = queue.call_next(backend, users[who], counter_id, now)
+            assert (None if got is None else got.id) == (None if expected is None else expected.ticket_id), \
+                (sc.mode, counter_id, service_ids)
+            if got is None:
+                return False
+            assert (got.state, got.counter_id, got.recall_count, got.called_at) == ("called", counter_id, 0, now)
+            with backend.unit_of_work(write=True) as uow:  # free the counter for its next call
+                uow.session.execute(update(Ticket).where(Ticket.id == got.id)
+                                    .values(state=TicketState.FINISHED.value, finished_at=now))
+                uow.commit()
+            del model[got.id]
+            return True
+
+        for who in sc.claims:
+            claim(who)
+        for who in range(N_COUNTERS):
+            while claim(who):
+                pass
+        with backend.unit_of_work() as uow:
+            assert {c.ticket_id for c in uow.tickets.waiting_candidates(location_id, day)} == set(model)
+
+    run()
+
+
+def test_call_next_service_order_equals_domain_rule(backend, now):
+    check_call_next_order(backend, now, max_examples=40 if backend.backend == "postgresql" else 100)

@@ -283,6 +283,52 @@ def test_counter_without_services(desk):
         desk.call(1, 1)
 
 
+def test_refused_call_next_changes_nothing(desk):
+    """Every reason to refuse "volgende" leaves the queue, the events and the heartbeat as they were.
+
+    (On PostgreSQL the guard and the claim are one statement that commits by
+    itself, so the guard must hold back the claim, not a rollback.)"""
+    from baliedesk.storage.models import Counter
+
+    waiting = [desk.issue("A", 0), desk.issue("A", 0)]
+    desk.sign_in(1, 0)
+    desk.sign_in(2, 0)
+    held = desk.call(1, 1)  # Balie 1 holds a visitor
+    assert held.id == waiting[0].id
+
+    def seen() -> dict[int, object]:
+        with desk.db.unit_of_work() as uow:
+            return {c.id: c.last_seen_at for c in uow.session.execute(select(Counter)).scalars()}
+
+    with desk.db.unit_of_work(write=True) as uow:
+        inactive = uow.directory.create("user", username="oud", display_name="Oud", role="baliemedewerker",
+                                        active=False).id
+        uow.commit()
+    with desk.db.unit_of_work(write=True) as uow:
+        uow.directory.counter(desk.counter[3]).signed_in_user_id = inactive
+        uow.commit()
+    before_events, before_seen = len(desk.events()), seen()
+    refusals = [
+        (NotFound, lambda: queue.call_next(desk.db, 99_999, desk.counter[1], desk.at(2))),
+        (NotFound, lambda: queue.call_next(desk.db, desk.clerk[1], 99_999, desk.at(2))),
+        (PermissionDenied, lambda: queue.call_next(desk.db, desk.kiosk, desk.counter[1], desk.at(2))),
+        (InactiveUser, lambda: queue.call_next(desk.db, inactive, desk.counter[3], desk.at(2))),
+        (NotSignedIn, lambda: queue.call_next(desk.db, desk.clerk[3], desk.counter[1], desk.at(2))),
+        (CounterBusy, lambda: desk.call(1, 2)),
+    ]
+    for error, attempt in refusals:
+        with pytest.raises(error):
+            attempt()
+    queue.set_counter_services(desk.db, desk.clerk[2], desk.counter[2], [], desk.at(2))
+    before_seen = seen()
+    with pytest.raises(NoCounterServices):
+        desk.call(2, 3)
+    assert [desk.ticket(t.id).state for t in waiting] == ["called", "waiting"]
+    assert desk.ticket(held.id).counter_id == desk.counter[1]
+    assert len(desk.events()) == before_events
+    assert seen() == before_seen
+
+
 def test_choosing_services_at_sign_in(desk):
     desk.issue("A", 0)
     m = desk.issue("M", 1)

@@ -34,6 +34,22 @@ class TicketRepo(Protocol):
         event: Mapping[str, Any] | None = None,
         touch_counter: bool = False,
     ) -> Any | None: ...
+    def call_next_for(
+        self,
+        *,
+        counter_id: int,
+        user_id: int,
+        now: dt.datetime,
+        now_ms: int,
+        serve_roles: Sequence[str],
+        event: Mapping[str, Any],
+    ) -> tuple[Any, Any | None]:
+        """(the counter context as ``counter_context`` gives it, the claimed ticket or None).
+
+        Claims only when the user is active with one of ``serve_roles``, signed
+        in at this counter, which holds no ticket and serves a service.
+        """
+        ...
     def waiting(self, location_id: int, day: dt.date) -> list[Any]: ...
     def waiting_candidates(self, location_id: int, day: dt.date) -> list[Candidate]: ...
     def recent_calls(self, location_id: int, day: dt.date, limit: int) -> list[Any]: ...

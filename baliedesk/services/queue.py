@@ -24,7 +24,7 @@ from baliedesk.domain.errors import (
 )
 from baliedesk.domain.estimate import RECENT_SAMPLE, estimate_wait
 from baliedesk.domain.ordering import Candidate, OrderingMode, order_key, people_ahead
-from baliedesk.domain.permissions import Permission
+from baliedesk.domain.permissions import Permission, Role, allows
 from baliedesk.domain.tickets import (
     NOTE_MAX_LENGTH,
     Outcome,
@@ -71,6 +71,10 @@ from baliedesk.services.schedules import check_kiosk_open
 MAX_TICKETS_PER_SERVICE_PER_DAY = 9999
 #: How far back handling times count for the estimate.
 HANDLING_HISTORY = dt.timedelta(days=14)
+
+
+#: The roles that may serve at a counter (the storage's guard for "volgende" uses the same list).
+_SERVE_ROLES = tuple(role.value for role in Role if allows(role, Permission.SERVE))
 
 
 class _ServiceName(NamedTuple):
@@ -290,41 +294,31 @@ def call_next(backend: Backend, user_id: int, counter_id: int, now: dt.datetime)
     """Atomically take the next visitor for this counter (None: nobody waiting)."""
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
-        # One read for the user, the counter, its location, services and held ticket:
-        # this is the busiest call of the day, so it makes as few round trips as it can.
-        ctx = uow.directory.counter_context(counter_id, user_id)
+        # The busiest call of the day makes as few round trips as it can: the
+        # storage reads the user, the counter, its location, services and held
+        # ticket, and claims only when the counter may (its guard is the same
+        # rules as the checks below; on PostgreSQL all of it is one statement).
+        # The claim is the WAITING -> CALLED transition; the CALL event and
+        # "this counter is alive" are written with it.
+        called = next_state(TicketState.WAITING, TicketAction.CALL)
+        ctx, t = uow.tickets.call_next_for(
+            counter_id=counter_id,
+            user_id=user_id,
+            now=now,
+            now_ms=epoch_ms(now),
+            serve_roles=_SERVE_ROLES,
+            event={"action": TicketAction.CALL.value, "from_state": TicketState.WAITING.value,
+                   "to_state": called.value, "data": None},
+        )
+        # Why nothing could be claimed (nothing was, then), in the order of the rules.
         user = check_actor(ctx.user, user_id, Permission.SERVE)
         counter = get_or_404(ctx.counter, "counter", counter_id)
         if counter.signed_in_user_id != user.id:
             raise NotSignedIn(counter.display_name)
         if ctx.held_number is not None:
             raise CounterBusy(counter.display_name, ctx.held_number)
-        location = ctx.location
-        service_ids = ctx.service_ids
-        if not service_ids:
+        if not ctx.service_ids:
             raise NoCounterServices(counter.display_name)
-        mode = OrderingMode(location.ordering_mode)
-        weights: dict[int, float] = {}
-        if mode is OrderingMode.FAIR_SHARE:
-            weights = {s.id: s.weight for s in uow.directory.services(location.id)}
-        # The claim is the WAITING -> CALLED transition, done in one statement; the
-        # CALL event and "this counter is alive" are written with it.
-        called = next_state(TicketState.WAITING, TicketAction.CALL)
-        t = uow.tickets.claim_next(
-            location_id=location.id,
-            day=local_day(now, location.timezone),
-            counter_id=counter.id,
-            service_ids=service_ids,
-            now=now,
-            now_ms=epoch_ms(now),
-            mode=mode,
-            weights=weights,
-            user_id=user.id,
-            event={"action": TicketAction.CALL.value, "from_state": TicketState.WAITING.value,
-                   "to_state": called.value, "at": now, "counter_id": counter.id, "user_id": user.id,
-                   "data": None},
-            touch_counter=True,
-        )
         if t is None:
             uow.commit()
             return None

@@ -12,9 +12,11 @@ from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     Integer,
     String,
     and_,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    null,
     or_,
     select,
     update,
@@ -37,7 +40,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from baliedesk.domain.ordering import Candidate, OrderingMode, weight_for
+from baliedesk.domain.ordering import MAX_WEIGHT, MIN_WEIGHT, Candidate, OrderingMode, weight_for
 from baliedesk.storage.models import (
     Counter,
     CounterService,
@@ -50,6 +53,11 @@ from baliedesk.storage.models import (
 )
 
 _T = Ticket.__table__.c
+#: The ticket columns "volgende" reads back from the claim; the claim itself
+#: sets state, counter_id, target_counter_id, recall_count and called_at.
+_CLAIMED_COLUMNS = ("id", "number", "location_id", "service_id", "priority_class", "issued_at", "arrived_ms",
+                    "finished_at", "outcome", "note")
+_PG_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the connection
 _HELD = ("called", "serving")
 # The states as SQL literals, not bound parameters: a partial index
 # (``state = 'waiting'``, ``state IN ('called', 'serving')``) is only usable when
@@ -69,6 +77,8 @@ _SQLITE_DAY = literal_column("+tickets.day", type_=Ticket.__table__.c.day.type)
 _STATEMENTS: dict[Any, Any] = {}
 #: What a caller gives for an event stored with a claim (ticket and service come from the claim).
 _EVENT_FIELDS = ("action", "from_state", "to_state", "at", "counter_id", "user_id", "data")
+#: What a caller of call_next_for gives for the event (moment, counter and user are the call's own).
+_CALL_EVENT_FIELDS = ("action", "from_state", "to_state", "data")
 _MAX_CACHED_CLAIMS = 128  # fair-share weights are part of the claim statement
 
 
@@ -271,6 +281,206 @@ class TicketRepository:
                 DirectoryRepository(self.s).touch_counter(counter_id, user_id, now)
         return ticket
 
+    # -- "volgende" for a counter: context, guard and claim -------------------
+    def call_next_for(
+        self,
+        *,
+        counter_id: int,
+        user_id: int,
+        now: dt.datetime,
+        now_ms: int,
+        serve_roles: Sequence[str],
+        event: Mapping[str, Any],
+    ) -> tuple[CounterContext, Any | None]:
+        """Read the counter's context and claim its next ticket, if the counter may.
+
+        The counter may claim when the user exists, is active, has one of
+        ``serve_roles``, is signed in at this counter, the counter holds no
+        ticket and serves at least one service (:func:`may_claim`). The caller
+        gets the context (as it was before the claim) to say why nothing was
+        claimed; the claim itself follows :meth:`claim_next` (ordering mode and
+        weights of the counter's location, the location's own day), stores an
+        event for the claimed ticket (``event``: ``action``, ``from_state``,
+        ``to_state``, ``data``; at ``now``, by this counter and user) and
+        refreshes the counter's heartbeat.
+
+        On PostgreSQL context, guard, claim, event and heartbeat are one
+        statement, run on its own (autocommit) when nothing else happened in
+        this transaction yet: "volgende" then costs one round trip and a
+        single-statement transaction, which is atomic by itself. On SQLite
+        they are the context read and :meth:`claim_next` inside the unit of
+        work's ``BEGIN IMMEDIATE`` transaction.
+        """
+        conn = self.s.connection()
+        if conn.dialect.name != "postgresql":
+            directory = DirectoryRepository(self.s)
+            ctx = directory.counter_context(counter_id, user_id)
+            if not may_claim(ctx, serve_roles):
+                return ctx, None
+            location = ctx.location
+            mode = OrderingMode(location.ordering_mode)
+            weights = {s.id: s.weight for s in directory.services(location.id)} if mode is OrderingMode.FAIR_SHARE \
+                else {}
+            ticket = self.claim_next(
+                location_id=location.id, day=now.astimezone(ZoneInfo(location.timezone)).date(),
+                counter_id=counter_id, service_ids=ctx.service_ids, now=now, now_ms=now_ms, mode=mode,
+                weights=weights, user_id=user_id, touch_counter=True,
+                event={**{key: event.get(key) for key in _CALL_EVENT_FIELDS}, "at": now, "counter_id": counter_id,
+                       "user_id": user_id},
+            )
+            return ctx, ticket
+        params = {"p_counter_id": counter_id, "p_user_id": user_id, "p_now": now, "p_now_ms": now_ms,
+                  "p_roles": list(serve_roles), **{f"e_{key}": event.get(key) for key in _CALL_EVENT_FIELDS}}
+        driver = _cached(("driver", "call_next_pg"),
+                         lambda: _DriverStatement(_cached("call_next_pg", self._call_next_statement), conn.dialect))
+        raw = conn.connection.dbapi_connection
+        alone = raw.info.transaction_status == _PG_IDLE  # nothing else in this transaction yet
+        if alone:
+            raw.autocommit = True
+        try:
+            row = driver.first(conn, params)
+        finally:
+            if alone and not raw.closed:
+                raw.autocommit = False
+        if row is None:  # no such user
+            return CounterContext(None, None, None, [], None), None
+        user = _UserRow(row.c_user_id, row.c_role, row.c_active)
+        counter = location = None
+        if row.c_counter_id is not None:
+            counter = _CounterRow(row.c_counter_id, row.c_location_id, row.c_name, row.c_signed_in)
+            location = _LocationRow(row.c_location_id, row.c_timezone, row.c_mode)
+        services = row.c_services
+        ctx = CounterContext(user, counter, location,
+                             sorted(int(x) for x in services.split(",")) if services else [], row.c_held)
+        if row.id is None:
+            return ctx, None
+        return ctx, _ClaimedRow(*(getattr(row, name) for name in _CLAIMED_COLUMNS), state="called",
+                                counter_id=counter_id, target_counter_id=None, recall_count=0,
+                                called_at=now.astimezone(dt.UTC), service_prefix=row.service_prefix,
+                                service_name=row.service_name)
+
+    @classmethod
+    def _call_next_statement(cls) -> Any:
+        """PostgreSQL: ``WITH ctx AS (SELECT user, counter, location, held ticket, services), ok AS
+        (SELECT <guard> FROM ctx), claimed AS (UPDATE tickets ... WHERE id = (SELECT ... FOR UPDATE
+        SKIP LOCKED) ... RETURNING ...), claim_event AS (INSERT ...), counter_seen AS (UPDATE
+        counters ...) SELECT ctx.*, claimed.*, service FROM ctx LEFT JOIN claimed ...``.
+
+        Kept short on purpose (constants inline, no column labels the driver does
+        not need): psycopg caches its conversion of statements up to 4 KB only.
+        """
+        users, counters, locations, services = User.__table__, Counter.__table__, Location.__table__, \
+            Service.__table__
+        tickets, events = Ticket.__table__, TicketEvent.__table__
+        links = CounterService.__table__.c
+        counter_id, user_id = bindparam("p_counter_id"), bindparam("p_user_id")
+        now_ms = bindparam("p_now_ms", type_=BigInteger)
+        now = bindparam("p_now", type_=_T.called_at.type)
+        held = (
+            select(_T.number)
+            .where(_T.counter_id == counters.c.id, _T.state.in_(_HELD_SQL))
+            .order_by(_T.called_at, _T.id)
+            .limit(literal_column("1"))
+            .scalar_subquery()
+        )
+        service_list = (
+            select(func.string_agg(cast(links.service_id, String), literal_column("','")))
+            .where(links.counter_id == counters.c.id)
+            .scalar_subquery()
+        )
+        ctx = (
+            select(
+                users.c.id.label("c_user_id"), users.c.role.label("c_role"), users.c.active.label("c_active"),
+                counters.c.id.label("c_counter_id"), counters.c.location_id.label("c_location_id"),
+                counters.c.display_name.label("c_name"), counters.c.signed_in_user_id.label("c_signed_in"),
+                locations.c.timezone.label("c_timezone"), locations.c.ordering_mode.label("c_mode"),
+                held.label("c_held"),
+                service_list.label("c_services"),
+                # The location's own calendar day of this moment.
+                cast(func.timezone(locations.c.timezone, now), Date).label("c_day"),
+            )
+            .select_from(users.outerjoin(counters, counters.c.id == counter_id)
+                         .outerjoin(locations, locations.c.id == counters.c.location_id))
+            .where(users.c.id == user_id)
+            .cte("ctx")
+        )
+        # The guard: the rules of may_claim().
+        ok = select(
+            func.coalesce(and_(
+                ctx.c.c_active.is_(True),
+                ctx.c.c_role == any_(bindparam("p_roles", type_=postgresql.ARRAY(String))),
+                ctx.c.c_signed_in == ctx.c.c_user_id,
+                ctx.c.c_held.is_(None),
+                ctx.c.c_services.is_not(None),
+            ), literal_column("false")).label("allowed")
+        ).cte("ok")
+        allowed = select(ok.c.allowed).scalar_subquery()
+        one = lambda column: select(column).scalar_subquery()  # noqa: E731 - ctx has at most one row
+        # The ordering rule of claim_next, with the mode and the weights read from the location and services.
+        not_yet = and_(_T.priority_class == literal_column("0"), _T.queue_ms > now_ms)
+        eff_class = case((not_yet, literal_column("2")), else_=_T.priority_class)
+        eff_time = case((not_yet, _T.arrived_ms), else_=_T.queue_ms)
+        weight = (
+            select(func.least(func.greatest(services.c.weight, literal_column(repr(MIN_WEIGHT))),
+                              literal_column(repr(MAX_WEIGHT))))
+            .where(services.c.id == _T.service_id)
+            .scalar_subquery()
+        )
+        fair = case(
+            (one(ctx.c.c_mode) == literal_column(f"'{OrderingMode.FAIR_SHARE.value}'"),
+             -((now_ms - eff_time) * weight)),
+            else_=literal_column("0.0"),
+        )
+        ids = (
+            select(_T.id)
+            .where(
+                allowed,
+                _T.location_id == one(ctx.c.c_location_id),
+                _T.day == one(ctx.c.c_day),
+                _T.state == _WAITING,
+                or_(_T.target_counter_id == counter_id,
+                    and_(_T.target_counter_id.is_(None),
+                         _T.service_id.in_(select(links.service_id).where(links.counter_id == counter_id)))),
+            )
+            .order_by(eff_class, fair, eff_time, _T.id)
+            .limit(literal_column("1"))
+            .with_for_update(skip_locked=True, of=tickets)
+        )
+        claimed = (
+            update(tickets)
+            .where(_T.id == ids.scalar_subquery(), _T.state == _WAITING)
+            .values(state=literal_column("'called'"), counter_id=counter_id, target_counter_id=null(),
+                    called_at=now, recall_count=literal_column("0"))
+            .returning(*(tickets.c[name] for name in _CLAIMED_COLUMNS))
+            .cte("claimed")
+        )
+        # The event: what the caller says happened, at this moment, by this counter and user.
+        values = {
+            "ticket_id": claimed.c.id,
+            **{key: bindparam(f"e_{key}", type_=events.c[key].type) for key in _CALL_EVENT_FIELDS},
+            "at": now, "counter_id": counter_id, "user_id": user_id,
+            "service_id": claimed.c.service_id,
+        }
+        claim_event = insert(events).from_select(list(values), select(*values.values())).cte("claim_event")
+        seen = (
+            update(counters)
+            .where(counters.c.id == counter_id, counters.c.signed_in_user_id == user_id, allowed)
+            .values(last_seen_at=now)
+            .cte("counter_seen")
+        )
+        return (
+            select(
+                *[c for c in ctx.c if c.key != "c_day"],
+                *claimed.c,
+                services.c.prefix.label("service_prefix"),
+                services.c.name.label("service_name"),
+            )
+            .select_from(ctx.outerjoin(claimed, literal_column("true"))
+                         .outerjoin(services, services.c.id == claimed.c.service_id))
+            .add_cte(claim_event)
+            .add_cte(seen)
+        )
+
     @classmethod
     def _claim_statement(cls, dialect: str, mode: OrderingMode, weights: Mapping[int, float],
                          record: bool = False, touch: bool = False) -> Any:
@@ -420,6 +630,9 @@ class TicketRepository:
 # What "volgende" needs of the user, the counter and the location (read-only rows;
 # few columns: every column of a result costs the driver a little every time).
 _UserRow = namedtuple("_UserRow", ["id", "role", "active"])
+#: A ticket claimed by :meth:`TicketRepository.call_next_for`: every ticket column and its service's prefix and name.
+_ClaimedRow = namedtuple("_ClaimedRow", [*_CLAIMED_COLUMNS, "state", "counter_id", "target_counter_id", "recall_count",
+                                         "called_at", "service_prefix", "service_name"])
 _CounterRow = namedtuple("_CounterRow", ["id", "location_id", "display_name", "signed_in_user_id"])
 _LocationRow = namedtuple("_LocationRow", ["id", "timezone", "ordering_mode"])
 
@@ -440,6 +653,15 @@ class CounterContext:
     location: Any | None
     service_ids: list[int]
     held_number: str | None
+
+
+def may_claim(ctx: CounterContext, serve_roles: Sequence[str]) -> bool:
+    """The guard of "volgende" (see :meth:`TicketRepository.call_next_for`); on PostgreSQL the same in SQL."""
+    user, counter = ctx.user, ctx.counter
+    return bool(
+        user is not None and user.active and user.role in serve_roles and counter is not None
+        and counter.signed_in_user_id == user.id and ctx.held_number is None and ctx.service_ids
+    )
 
 
 class DirectoryRepository:
