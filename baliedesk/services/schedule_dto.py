@@ -67,6 +67,13 @@ class ScheduleConfig:
     exceptions: tuple[ExceptionInfo, ...]
     blocks: tuple[BlockInfo, ...]
     services: tuple[ServiceAppointmentInfo, ...]
+    counters: tuple[CounterChoice, ...] = ()  # active counters, for a block on one counter
+
+
+@dataclass(frozen=True)
+class CounterChoice:
+    counter_id: int
+    name: str
 
 
 @dataclass(frozen=True)

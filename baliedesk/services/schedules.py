@@ -33,6 +33,7 @@ from baliedesk.services.schedule_dto import (
     BlockInfo,
     CalendarDay,
     CalendarOptions,
+    CounterChoice,
     ExceptionInfo,
     OpenPeriodInfo,
     ScheduleConfig,
@@ -257,6 +258,7 @@ def schedule_config(backend: Backend, user_id: int, location_id: int) -> Schedul
             blocks=tuple(BlockInfo(b.id, b.service_id, b.weekday, b.day, b.start_minute, b.end_minute, b.note or "")
                          for b in uow.schedules.blocks(location.id)),
             services=tuple(service_appointment_info(s, settings.get(s.id)) for s in services),
+            counters=tuple(CounterChoice(c.id, c.name) for c in uow.directory.counters(location.id) if c.active),
         )
 
 

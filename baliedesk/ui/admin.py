@@ -1,6 +1,6 @@
 """The team lead's window for opening hours: weekly hours, exceptions, four weeks ahead, choices.
 
-Four tabs:
+Five tabs:
 
 * **Openingstijden**: per weekday the periods as text ("9:00-12:30,
   13:30-16:30"; empty is closed), for the whole location or, narrower, for
@@ -13,6 +13,10 @@ Four tabs:
 * **Kalender**: the coming four weeks, day by day.
 * **Keuzes**: Goede Vrijdag, Bevrijdingsdag, the kiosk's stop time, the
   appointments switch and the check-in rules.
+* **Afspraken**: per service whether it takes appointments, their length, how
+  many at once and the "neem mee" list; blocks without appointments (lunch,
+  meeting) for the location, a service or one counter
+  (:mod:`baliedesk.ui.admin_appointments`).
 
 All database work runs through :func:`baliedesk.ui.tasks.run_task`; errors are
 worded by :mod:`baliedesk.ui.messages`.
@@ -54,6 +58,7 @@ from baliedesk.i18n import _
 from baliedesk.services import schedules, setup
 from baliedesk.services.schedule_dto import CalendarDay, ScheduleConfig
 from baliedesk.ui import theme
+from baliedesk.ui.admin_appointments import AppointmentSettingsPanel
 from baliedesk.ui.notices import notice_label, show_notice
 from baliedesk.ui.messages import message_for
 from baliedesk.ui.tasks import run_task
@@ -125,6 +130,11 @@ class AdminWindow(QWidget):
         self.tabs.addTab(self._exceptions_tab(), _("Uitzonderingen"))
         self.tabs.addTab(self._calendar_tab(), _("Kalender"))
         self.tabs.addTab(self._options_tab(), _("Keuzes"))
+        self.appointment_panel = AppointmentSettingsPanel(self.backend, self.user_id, self.location_id,
+                                                          reload=self.reload, is_closed=lambda: self._closed)
+        self.appointment_panel.saved.connect(self.saved)
+        self.appointment_panel.error_shown.connect(self.error_shown)
+        self.tabs.addTab(self.appointment_panel, _("Afspraken"))
         root.addWidget(self.tabs, 1)
 
     def open_workstation_settings(self, settings: Any = None) -> QWidget:
@@ -339,6 +349,7 @@ class AdminWindow(QWidget):
         self._fill_exceptions()
         self._fill_calendar(days)
         self._fill_options()
+        self.appointment_panel.show_config(config, services, self._today())
         self.message.hide()
         self.loaded.emit()
 

@@ -53,6 +53,9 @@ def field_label(field: str) -> str:
 
 def validation_message(err: e.ValidationError) -> str:
     label = field_label(err.field)
+    appointment_text = _appointment_setting_message(err)  # the team lead's appointment settings
+    if appointment_text is not None:
+        return appointment_text
     if err.code == "required":
         return _("{field} is nog leeg. Vul dit in.").format(field=label)
     if err.code == "too_long":
@@ -144,6 +147,26 @@ FIELD_NAMES.update({
     "max_parallel": "Het aantal afspraken tegelijk",
     "block": "De blokkade",
 })
+
+
+def _appointment_setting_message(err: e.ValidationError) -> str | None:
+    from baliedesk.domain.appointments import MAX_DURATION, MIN_DURATION, MAX_PARALLEL
+
+    if err.field == "duration_minutes" and err.code in ("out_of_range", "not_a_number"):
+        return _("Een afspraak duurt {low} tot {high} minuten. Schrijf een heel getal, bijvoorbeeld 15.").format(
+            low=MIN_DURATION, high=MAX_DURATION)
+    if err.field == "max_parallel" and err.code in ("out_of_range", "not_a_number"):
+        return _("Schrijf bij 'Hoogstens tegelijk' een heel getal van 1 tot {high}, of laat het leeg.").format(
+            high=MAX_PARALLEL)
+    if err.field == "bring" and err.code == "too_long":
+        return _("Een regel bij 'Neem mee' is te lang. Gebruik hoogstens {limit} tekens per regel.").format(
+            limit=err.limit)
+    if err.field == "bring" and err.code == "too_many":
+        return _("Bij 'Neem mee' staan te veel regels. Gebruik hoogstens {limit} regels.").format(limit=err.limit)
+    if err.field == "bring" and err.code == "control_character":
+        return _("Bij 'Neem mee' staat een teken dat niet kan. Haal het weg en probeer opnieuw.")
+    return None
+
 
 WEEKDAY_ON = ("op maandag", "op dinsdag", "op woensdag", "op donderdag", "op vrijdag", "op zaterdag", "op zondag")
 
