@@ -43,6 +43,9 @@ SPEC_TRANSITIONS = {
     (S, A.REQUEUE): W,
     (S, A.TRANSFER): W,
     (S, A.RELEASE): W,
+    (W, A.EXPIRE): X,
+    (C, A.EXPIRE): X,
+    (S, A.EXPIRE): X,
 }
 
 ALL_PAIRS = list(itertools.product(TicketState, TicketAction))

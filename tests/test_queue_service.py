@@ -827,3 +827,32 @@ def test_transfer_counts_as_a_sign_of_life(backend, seeded, now):
     queue.transfer(backend, anne, balie, t.id, later, to_service_id=seeded.services["B"])
     session = queue.counter_session(backend, anne, balie, later)
     assert session.counter.last_seen_at == later
+
+
+# ---------------------------------------------------------------------------
+# the end of the day
+# ---------------------------------------------------------------------------
+def test_first_sign_in_of_a_day_closes_what_earlier_days_left_open(desk):
+    left_waiting = desk.issue("A", 0)
+    desk.issue("A", 1)
+    desk.sign_in(1, 2)
+    held = desk.call(1, 3)  # the clerk goes home without finishing
+    tomorrow = 24 * 60
+    today_ticket = desk.issue("A", tomorrow)
+    session = desk.sign_in(2, tomorrow + 1)
+    assert session.current is None
+    # Both of yesterday's open tickets are closed with their own event; today's is untouched.
+    for t in (left_waiting, held):
+        row = desk.ticket(t.id)
+        assert row.state == "cancelled" and row.finished_at == desk.at(tomorrow + 1)
+        last = desk.events(t.id)[-1]
+        assert (last.action, last.to_state, last.user_id) == ("expire", "cancelled", desk.clerk[2])
+        assert last.data["reason"] == "day_over"
+    assert desk.ticket(today_ticket.id).state == "waiting"
+    # Balie 1 is not blocked by yesterday's visitor: it resumes nothing and calls today's.
+    assert desk.sign_in(1, tomorrow + 2).current is None
+    assert desk.call(1, tomorrow + 3).id == today_ticket.id
+    # Signing in again changes nothing more.
+    before = len(desk.events())
+    desk.sign_in(2, tomorrow + 4)
+    assert len(desk.events()) == before

@@ -6,6 +6,9 @@ It may instead be marked ``no_show`` after enough recalls, be put back in the
 queue, transferred to another service or counter (back to ``waiting``, the
 original arrival time kept), or cancelled while waiting. A team lead can
 release a ticket held by a counter that is gone: it goes back to ``waiting``.
+A ticket still open when its day is over (waiting, or held by a counter that
+never finished it) expires: it is ``cancelled`` when the next day starts, with
+its own event, so it neither lingers in the queue nor blocks a counter.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class TicketAction(str, enum.Enum):
     TRANSFER = "transfer"
     RELEASE = "release"
     CANCEL = "cancel"
+    EXPIRE = "expire"  # still open after its day: closed when the next day starts
 
 
 _W, _C, _S = TicketState.WAITING, TicketState.CALLED, TicketState.SERVING
@@ -66,6 +70,9 @@ TRANSITIONS: dict[tuple[TicketState, TicketAction], TicketState] = {
     (_S, TicketAction.REQUEUE): _W,
     (_S, TicketAction.TRANSFER): _W,
     (_S, TicketAction.RELEASE): _W,
+    (_W, TicketAction.EXPIRE): TicketState.CANCELLED,
+    (_C, TicketAction.EXPIRE): TicketState.CANCELLED,
+    (_S, TicketAction.EXPIRE): TicketState.CANCELLED,
 }
 
 

@@ -220,6 +220,16 @@ def _check_services(uow: UnitOfWork, location_id: int, service_ids: Iterable[int
     return ids
 
 
+def _expire_past_days(uow: UnitOfWork, location: Any, user_id: int, now: dt.datetime) -> int:
+    """Cancel the tickets of earlier days still waiting or held (action ``expire``); how many."""
+    tickets = uow.tickets.open_before(location.id, local_day(now, location.timezone))
+    for t in tickets:
+        old = _transition(t, TicketAction.EXPIRE)
+        t.finished_at = now
+        _record(uow, t, TicketAction.EXPIRE, old, now, user_id, t.counter_id, {"reason": "day_over", "day": str(t.day)})
+    return len(tickets)
+
+
 def sign_in(backend: Backend, user_id: int, counter_id: int, now: dt.datetime,
             service_ids: Iterable[int] | None = None) -> CounterSession:
     """Take a place at a counter. Returns the visitor the counter still holds, if any (resume)."""
@@ -235,6 +245,9 @@ def sign_in(backend: Backend, user_id: int, counter_id: int, now: dt.datetime,
         counter.last_seen_at = now
         if service_ids is not None:
             uow.directory.set_counter_service_ids(counter.id, _check_services(uow, location.id, service_ids))
+        # The first counter of the day closes what earlier days left open, so an
+        # old ticket is neither resumed nor in anyone's way.
+        _expire_past_days(uow, location, user.id, now)
         uow.changed(queue_topic(location.id))
         session = _session(uow, counter, user, location, now)
         uow.commit()

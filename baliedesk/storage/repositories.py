@@ -214,6 +214,16 @@ class TicketRepository:
         )
         return list(self.s.execute(stmt).scalars())
 
+    def open_before(self, location_id: int, day: dt.date) -> list[Ticket]:
+        """Tickets of earlier days at this location that are still waiting or held (oldest first)."""
+        stmt = (
+            select(Ticket)
+            .where(Ticket.location_id == location_id, Ticket.day < day,
+                   Ticket.state.in_((_WAITING, *_HELD_SQL)))
+            .order_by(Ticket.id)
+        )
+        return list(self.s.execute(stmt).scalars())
+
     def held_at(self, location_id: int) -> list[Ticket]:
         stmt = select(Ticket).where(Ticket.location_id == location_id, Ticket.state.in_(_HELD_SQL))
         return list(self.s.execute(stmt).scalars())
