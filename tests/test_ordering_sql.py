@@ -258,3 +258,16 @@ def check_call_next_order(backend, now: dt.datetime, max_examples: int) -> None:
 
 def test_call_next_service_order_equals_domain_rule(backend, now):
     check_call_next_order(backend, now, max_examples=40 if backend.backend == "postgresql" else 100)
+
+
+def test_call_next_statement_stays_small_enough_for_the_driver_cache():
+    """psycopg caches its conversion of a statement only up to 4096 characters;
+    a longer "volgende" statement would be re-parsed on every call."""
+    from psycopg import _queries
+    from sqlalchemy.dialects.postgresql import psycopg as pg_psycopg
+
+    from baliedesk.storage.repositories import TicketRepository
+
+    sql = TicketRepository._call_next_statement().compile(dialect=pg_psycopg.dialect()).string
+    assert "FOR UPDATE OF tickets SKIP LOCKED" in sql
+    assert len(sql) <= _queries.MAX_CACHED_STATEMENT_LENGTH, len(sql)
