@@ -400,3 +400,65 @@ def test_duplicate_rule(fields, expected):
     row = {"category_id": 1, "state": "gemeld", "created_at": NOW - dt.timedelta(days=3),
            "street_key_": "dorpsstraat", "postcode_area_": "9919", **fields}
     assert m.is_duplicate_candidate(probe, now=NOW, **row) is expected
+
+
+# ---------------------------------------------------------------------------
+# coordinates: decimal comma or point, both or neither, in the Netherlands
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("lat", "lon", "expected"), [
+    ("53,3312", "6,7481", (53.3312, 6.7481)),
+    (" 53.3312 ", "6.7481", (53.3312, 6.7481)),
+    ("51,4416°", "+5,4697", (51.4416, 5.4697)),  # Eindhoven, as copied from a map
+    (50.7504, 5.6944, (50.7504, 5.6944)),  # Zuid-Limburg
+    ("53,4667", "4,85", (53.4667, 4.85)),  # Texel
+    ("", "", (None, None)),
+    ("  ", None, (None, None)),
+])
+def test_coordinates_accepted(lat, lon, expected):
+    assert m.clean_coordinate(lat, lon) == expected
+
+
+@pytest.mark.parametrize(("lat", "lon", "code"), [
+    ("53,3312", "", "both"),
+    ("", "6,7", "both"),
+    ("48,8566", "2,3522", "outside"),  # Paris
+    ("-53,33", "6,75", "outside"),
+    ("6,7481", "53,3312", "swapped"),
+    ("53,33,1", "6,7", "invalid"),
+    ("53.3.3", "6,7", "invalid"),
+    ("1e2", "6,7", "invalid"),
+    ("NaN", "6,7", "invalid"),
+    ("inf", "6,7", "invalid"),
+    ("٥٣", "6,7", "invalid"),  # Arabic-Indic digits: not what a map gives
+    ("53,33" + "3" * 40, "6,7", "invalid"),
+])
+def test_coordinates_refused_with_a_reason(lat, lon, code):
+    with pytest.raises(ValidationError) as info:
+        m.clean_coordinate(lat, lon)
+    assert (info.value.field, info.value.code) == ("coordinates", code)
+
+
+@given(st.floats(50.70, 53.70), st.floats(3.20, 7.30), st.booleans())
+def test_coordinates_in_the_netherlands_round_trip_with_a_comma(lat, lon, comma):
+    text = (lambda v: f"{v:.7f}".replace(".", ",") if comma else f"{v:.7f}")
+    la, lo = m.clean_coordinate(text(lat), text(lon))
+    assert abs(la - lat) < 1e-6 and abs(lo - lon) < 1e-6
+
+
+@given(st.one_of(st.none(), st.text(max_size=40)), st.one_of(st.none(), st.text(max_size=40)))
+def test_coordinates_hostile_text_is_a_typed_refusal(lat, lon):
+    try:
+        la, lo = m.clean_coordinate(lat, lon)
+    except ValidationError as err:
+        assert err.field == "coordinates" and err.code in {"both", "outside", "swapped", "invalid"}
+    else:
+        assert (la is None) == (lo is None)
+        if la is not None:
+            assert 50.70 <= la <= 53.70 and 3.20 <= lo <= 7.30
+
+
+@pytest.mark.parametrize("term", ["²", "٣", "1²", "１０"])
+def test_term_days_in_other_digits_is_refused(term):
+    with pytest.raises(ValidationError) as info:
+        m.clean_term_days(term)
+    assert (info.value.field, info.value.code) == ("term_days", "invalid")

@@ -172,7 +172,8 @@ def clean_term_days(value: object) -> int:
         raise ValidationError("term_days", "invalid")
     if isinstance(value, str):
         value = value.strip()
-        if not value.isdigit() or len(value) > 4:
+        # ASCII digits only: "²" and "٣" pass str.isdigit() but are no term a clerk typed.
+        if not (value.isascii() and value.isdigit()) or len(value) > 4:
             raise ValidationError("term_days", "invalid")
         value = int(value)
     if not isinstance(value, int):
@@ -327,18 +328,45 @@ def street_key(street: str | None) -> str | None:
     return key[:STREET_MAX_LENGTH] or None
 
 
-def clean_coordinate(lat: object, lon: object) -> tuple[float | None, float | None]:
-    if lat is None and lon is None:
-        return None, None
-    if lat is None or lon is None:
-        raise ValidationError("coordinates", "both")
-    try:
-        la, lo = float(lat), float(lon)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValidationError("coordinates", "invalid") from None
-    if isinstance(lat, bool) or isinstance(lon, bool) or not (math.isfinite(la) and math.isfinite(lo)) \
-            or not -90 <= la <= 90 or not -180 <= lo <= 180:
+#: The Netherlands (European part, Wadden islands and the North Sea coast included), in WGS84 degrees.
+NL_LATITUDE = (50.70, 53.70)
+NL_LONGITUDE = (3.20, 7.30)
+COORDINATE_TEXT_MAX_LENGTH = 30
+_COORDINATE_RE = re.compile(r"[+-]?([0-9]{1,3}([.,][0-9]{1,15})?|[.,][0-9]{1,15})")
+
+
+def _degrees(value: object) -> float | None:
+    """A number, or text as typed: "53,3312" (Dutch decimal comma) or "53.3312"; empty text is None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
         raise ValidationError("coordinates", "invalid")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if not isinstance(value, str):
+        raise ValidationError("coordinates", "invalid")
+    text = value.strip().replace("\u00b0", "")  # "53,33°" as copied from a map
+    if not text:
+        return None
+    if len(text) > COORDINATE_TEXT_MAX_LENGTH or not _COORDINATE_RE.fullmatch(text):
+        raise ValidationError("coordinates", "invalid")
+    return float(text.replace(",", "."))
+
+
+def clean_coordinate(lat: object, lon: object) -> tuple[float | None, float | None]:
+    """Latitude and longitude (numbers, or text with a decimal comma or point), both or neither,
+    and lying in the Netherlands."""
+    la, lo = _degrees(lat), _degrees(lon)
+    if la is None and lo is None:
+        return None, None
+    if la is None or lo is None:
+        raise ValidationError("coordinates", "both")
+    if not (math.isfinite(la) and math.isfinite(lo)) or not -90 <= la <= 90 or not -180 <= lo <= 180:
+        raise ValidationError("coordinates", "invalid")
+    if not (NL_LATITUDE[0] <= la <= NL_LATITUDE[1] and NL_LONGITUDE[0] <= lo <= NL_LONGITUDE[1]):
+        if NL_LATITUDE[0] <= lo <= NL_LATITUDE[1] and NL_LONGITUDE[0] <= la <= NL_LONGITUDE[1]:
+            raise ValidationError("coordinates", "swapped")
+        raise ValidationError("coordinates", "outside")
     return round(la, 7), round(lo, 7)
 
 

@@ -24,23 +24,27 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
+    QFrame,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -79,6 +83,25 @@ CHANNEL_NAMES = {
 }
 URGENCY_NAMES = {"normaal": "Normaal", "hoog": "Hoog (gevaar)"}
 DUPLICATE_DELAY_MS = 400
+THUMB_PX = 96
+INTAKE_THUMB_PX = 64
+
+
+def _thumbnail(data: bytes, size: int = THUMB_PX) -> QPixmap:
+    """A photo scaled down to ``size`` (a grey square when Qt cannot read it)."""
+    pixmap = QPixmap()
+    if not pixmap.loadFromData(data):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(QColor(theme.PANEL_BORDER))
+        return pixmap
+    return pixmap.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
+def _photo_item(name: str, data: bytes) -> QListWidgetItem:
+    short = name if len(name) <= 14 else name[:12] + "…"
+    item = QListWidgetItem(QIcon(_thumbnail(data)), f"{short}\n{max(1, len(data) // 1024)} kB")
+    item.setToolTip(name)
+    return item
 
 
 def utc_now() -> dt.datetime:
@@ -97,6 +120,11 @@ def _error_label() -> QLabel:
 
 
 
+
+
+def _comma(value: float) -> str:
+    """53.3312 as a Dutch clerk writes it: 53,3312."""
+    return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def days_text(days_left: int, overdue: bool) -> str:
@@ -186,7 +214,7 @@ class IntakeForm(_Panel):
     FIELD_SLOTS = {
         "category": "category", "description": "description", "street": "address", "house_number": "address",
         "house_addition": "address", "postcode": "address", "place": "address", "location": "address",
-        "location_text": "location_text", "coordinates": "location_text", "reporter_name": "reporter",
+        "location_text": "location_text", "coordinates": "coordinates", "reporter_name": "reporter",
         "phone": "reporter", "email": "reporter", "contact": "reporter", "channel": "channel",
         "urgency": "channel", "photo": "photos",
     }
@@ -231,12 +259,17 @@ class IntakeForm(_Panel):
         self.category = QComboBox()
         self.category.setObjectName("category")
         self.category.setEditable(False)
+        # A long category name must not widen the form: the list itself opens as wide as needed.
+        self.category.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.category.setMinimumContentsLength(24)
+        self.category.view().setMinimumWidth(560)
         self.category.currentIndexChanged.connect(self._schedule_duplicates)
         add(_("Categorie"), self.category, "category")
         self.description = QPlainTextEdit()
         self.description.setObjectName("description")
         self.description.setTabChangesFocus(True)
         self.description.setMinimumHeight(80)
+        self.description.setMaximumHeight(120)
         self.description.setPlaceholderText(_("Wat is er aan de hand?"))
         add(_("Omschrijving"), self.description, "description")
 
@@ -269,6 +302,20 @@ class IntakeForm(_Panel):
         self.location_text = _line("location_text", rules.LOCATION_TEXT_MAX_LENGTH,
                                    _("of beschrijf de plek, bijvoorbeeld: bij het bankje in het park"))
         add(_("Plek"), self.location_text, "location_text")
+        self.latitude = _line("latitude", rules.COORDINATE_TEXT_MAX_LENGTH, _("breedte, bijv. 53,3312"))
+        self.longitude = _line("longitude", rules.COORDINATE_TEXT_MAX_LENGTH, _("lengte, bijv. 6,7481"))
+        for edit in (self.latitude, self.longitude):
+            edit.setMaximumWidth(170)
+        coords = QHBoxLayout()
+        coords.setContentsMargins(0, 0, 0, 0)
+        coords.addWidget(self.latitude)
+        coords.addWidget(self.longitude)
+        hint = QLabel(_("mag leeg blijven"))
+        hint.setProperty("role", "muted")
+        coords.addWidget(hint, 1)
+        holder = QWidget()
+        holder.setLayout(coords)
+        add(_("Coördinaten"), holder, "coordinates")
         for edit in (self.street, self.postcode):
             edit.textChanged.connect(self._schedule_duplicates)
 
@@ -301,11 +348,22 @@ class IntakeForm(_Panel):
 
         self.photo_list = QListWidget()
         self.photo_list.setObjectName("photos")
-        self.photo_list.setMaximumHeight(70)
+        self.photo_list.setViewMode(QListView.ViewMode.IconMode)
+        self.photo_list.setIconSize(QSize(INTAKE_THUMB_PX, INTAKE_THUMB_PX))
+        self.photo_list.setGridSize(QSize(INTAKE_THUMB_PX + 40, INTAKE_THUMB_PX + 36))
+        self.photo_list.setFlow(QListView.Flow.LeftToRight)
+        self.photo_list.setWrapping(False)
+        self.photo_list.setMovement(QListView.Movement.Static)
+        self.photo_list.setFixedHeight(INTAKE_THUMB_PX + 44)
+        self.photo_list.setToolTip(_("Sleep foto's hierheen, of kies 'Foto toevoegen'."))
         self.add_photo_button = QPushButton(_("Foto toevoegen"))
         self.add_photo_button.clicked.connect(self.choose_photos)
         self.remove_photo_button = QPushButton(_("Foto weghalen"))
+        self.remove_photo_button.setObjectName("removePhoto")
+        self.remove_photo_button.setEnabled(False)
         self.remove_photo_button.clicked.connect(self.remove_photo)
+        self.photo_list.itemSelectionChanged.connect(
+            lambda: self.remove_photo_button.setEnabled(bool(self.photo_list.selectedItems())))
         pics = QHBoxLayout()
         pics.setContentsMargins(0, 0, 0, 0)
         pics.addWidget(self.photo_list, 1)
@@ -316,15 +374,31 @@ class IntakeForm(_Panel):
         holder = QWidget()
         holder.setLayout(pics)
         add(_("Foto's"), holder, "photos")
+        form.setColumnStretch(1, 1)
         left.addLayout(form)
+        left.addStretch(1)
+        # The fields in a scroll area: with messages under several fields the form may be taller than the
+        # window, and then nothing is squeezed (the photo thumbnails above all). The message and the
+        # buttons stay in sight below it.
+        body = QWidget()
+        body.setLayout(left)
+        scroll = QScrollArea()
+        scroll.setObjectName("intakeScroll")
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 8)
+        outer = QVBoxLayout()
+        outer.addWidget(scroll, 1)
 
         self.message = notice_label()
         self.message.setObjectName("intakeMessage")
-        left.addWidget(self.message)
+        outer.addWidget(self.message)
         self.link_label = QLabel("")
         self.link_label.setWordWrap(True)
         self.link_label.hide()
-        left.addWidget(self.link_label)
+        outer.addWidget(self.link_label)
         actions = QHBoxLayout()
         self.clear_button = QPushButton(_("Leegmaken"))
         self.clear_button.clicked.connect(self.clear)
@@ -336,9 +410,8 @@ class IntakeForm(_Panel):
         actions.addWidget(self.clear_button)
         actions.addStretch(1)
         actions.addWidget(self.save_button)
-        left.addLayout(actions)
-        left.addStretch(1)
-        root.addLayout(left, 3)
+        outer.addLayout(actions)
+        root.addLayout(outer, 3)
 
         side = QVBoxLayout()
         title = QLabel(_("Lijkt op een melding die er al is"))
@@ -392,14 +465,33 @@ class IntakeForm(_Panel):
 
     # -- photos --------------------------------------------------------------
     def add_photo_files(self, paths: list[str]) -> None:
+        """Add chosen or dropped files as thumbnails. Too large, too many or not a photo is said at once,
+        next to the photos, before anything is saved."""
+        problems: list[str] = []
         for path in paths:
+            name = Path(path).name
+            if len(self.photos) >= rules.PHOTOS_MAX:
+                problems.append(message_for(ValidationError("photo", "too_many", rules.PHOTOS_MAX)))
+                break
             try:
+                if Path(path).stat().st_size > rules.PHOTO_MAX_BYTES:
+                    raise ValidationError("photo", "too_large", rules.PHOTO_MAX_BYTES // (1024 * 1024))
                 data = Path(path).read_bytes()
-            except OSError:
-                show_notice(self.errors["photos"], _("Dit bestand kunnen we niet openen."), error=True)
+                rules.clean_photo(name, data)
+            except ValidationError as err:
+                problems.append(f"{name}: {message_for(err)}")
                 continue
-            self.photos.append((Path(path).name, data))
-            self.photo_list.addItem(f"{Path(path).name} ({max(1, len(data) // 1024)} kB)")
+            except OSError:
+                problems.append(f"{name}: {_('Dit bestand kunnen we niet openen.')}")
+                continue
+            self.photos.append((name, data))
+            self.photo_list.addItem(_photo_item(name, data))
+        label = self.errors["photos"]
+        if problems:
+            label.setText("\n".join(problems))
+            label.show()
+        else:
+            label.hide()
 
     def choose_photos(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(self, _("Foto's kiezen"), "",
@@ -411,6 +503,7 @@ class IntakeForm(_Panel):
         if 0 <= row < len(self.photos):
             del self.photos[row]
             self.photo_list.takeItem(row)
+            self.errors["photos"].hide()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt name
         if event.mimeData().hasUrls():
@@ -471,15 +564,18 @@ class IntakeForm(_Panel):
             channel=self.channel.currentData(), urgency=self.urgency.currentData(), street=self.street.text(),
             house_number=self.house_number.text(), house_addition=self.house_addition.text(),
             postcode=self.postcode.text(), place=self.place.text(), location_text=self.location_text.text(),
+            latitude=self.latitude.text(), longitude=self.longitude.text(),
             reporter_name=self.reporter_name.text(), reporter_phone=self.reporter_phone.text(),
             reporter_email=self.reporter_email.text(), wants_feedback=self.feedback.isChecked(),
             photos=list(self.photos), link_to_id=self.link_to.id if self.link_to else None,
         )
 
     def _clear_errors(self) -> None:
-        for label in self.errors.values():
-            label.hide()
-            label.setText("")
+        """Before saving. The photos' message stays: it is about files that were not added."""
+        for slot, label in self.errors.items():
+            if slot != "photos":
+                label.hide()
+                label.setText("")
         self.message.hide()
 
     def save(self) -> None:
@@ -523,7 +619,8 @@ class IntakeForm(_Panel):
 
     def clear(self) -> None:
         for edit in (self.street, self.house_number, self.house_addition, self.postcode, self.place,
-                     self.location_text, self.reporter_name, self.reporter_phone, self.reporter_email):
+                     self.location_text, self.latitude, self.longitude, self.reporter_name, self.reporter_phone,
+                     self.reporter_email):
             edit.clear()
         self.description.clear()
         self.feedback.setChecked(False)
@@ -532,6 +629,7 @@ class IntakeForm(_Panel):
         self.urgency.setCurrentIndex(0)
         self.photos.clear()
         self.photo_list.clear()
+        self.errors["photos"].hide()
         self.link_to = None
         self.link_label.hide()
         self._clear_errors()
@@ -616,6 +714,20 @@ class WorkListPanel(_Panel):
         self.detail_label.setWordWrap(True)
         self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
         left.addWidget(self.detail_label)
+        self.detail_photos = QListWidget()
+        self.detail_photos.setObjectName("detailPhotos")
+        self.detail_photos.setViewMode(QListView.ViewMode.IconMode)
+        self.detail_photos.setIconSize(QSize(THUMB_PX, THUMB_PX))
+        self.detail_photos.setGridSize(QSize(THUMB_PX + 24, THUMB_PX + 34))
+        self.detail_photos.setFlow(QListView.Flow.LeftToRight)
+        self.detail_photos.setWrapping(False)
+        self.detail_photos.setMovement(QListView.Movement.Static)
+        self.detail_photos.setFixedHeight(THUMB_PX + 48)
+        self.detail_photos.setToolTip(_("Dubbelklik om de foto groot te zien."))
+        self.detail_photos.itemActivated.connect(self.show_photo)
+        self.detail_photos.hide()
+        self.photo_data: dict[int, bytes] = {}
+        left.addWidget(self.detail_photos)
         left.addWidget(self.history, 1)
         bottom.addLayout(left, 3)
         change = QFormLayout()
@@ -728,9 +840,12 @@ class WorkListPanel(_Panel):
                 x for x in (d.reporter_name, d.reporter_phone, d.reporter_email) if x)))
         if d.linked_to_number:
             lines.append(_("Zelfde als {number}").format(number=d.linked_to_number))
+        if d.latitude is not None and d.longitude is not None:
+            lines.append(_("Coördinaten: {lat}, {lon}").format(lat=_comma(d.latitude), lon=_comma(d.longitude)))
         if d.photos:
             lines.append(_("{n} foto('s)").format(n=len(d.photos)))
         self.detail_label.setText("\n".join(lines))
+        self._show_photos(d)
         self.history.clear()
         for h in d.history:
             when = h.at.astimezone(self.tz)
@@ -745,6 +860,55 @@ class WorkListPanel(_Panel):
         index = self.target.findData(current)
         if index >= 0:
             self.target.setCurrentIndex(index)
+
+    def _show_photos(self, d: MeldingDetail) -> None:
+        """Thumbnails of the melding's photos; the bytes are read once per photo, off the GUI thread."""
+        wanted = [p.id for p in d.photos]
+        shown = [self.detail_photos.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.detail_photos.count())]
+        if wanted == shown:
+            return
+        self.detail_photos.clear()
+        self.detail_photos.setVisible(bool(d.photos))
+        for p in d.photos:
+            item = QListWidgetItem(_("laden …"))
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setToolTip(p.filename)
+            self.detail_photos.addItem(item)
+            if p.id in self.photo_data:
+                self._photo_loaded(p.id, p.filename, self.photo_data[p.id])
+                continue
+            photo_id = p.id
+            self._run(lambda pid=photo_id: meldingen.photo_data(self.backend, self.user_id, pid),
+                      lambda r, pid=photo_id: self._photo_loaded(pid, r[0], r[2]),
+                      lambda e: self._fail(self.message, e))
+
+    def _photo_loaded(self, photo_id: int, filename: str, data: bytes) -> None:
+        if len(self.photo_data) > 50:
+            self.photo_data.clear()
+        self.photo_data[photo_id] = data
+        for i in range(self.detail_photos.count()):
+            item = self.detail_photos.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == photo_id:
+                short = filename if len(filename) <= 14 else filename[:12] + "…"
+                item.setIcon(QIcon(_thumbnail(data)))
+                item.setText(short)
+
+    def show_photo(self, item: QListWidgetItem) -> None:
+        data = self.photo_data.get(item.data(Qt.ItemDataRole.UserRole))
+        if data is None:
+            return
+        dialog = QDialog(self)
+        dialog.setObjectName("photoDialog")
+        dialog.setWindowTitle(item.toolTip())
+        label = QLabel(dialog)
+        label.setPixmap(_thumbnail(data, 800))
+        close = QPushButton(_("Sluiten"), dialog)
+        close.clicked.connect(dialog.accept)
+        lay = QVBoxLayout(dialog)
+        lay.addWidget(label)
+        lay.addWidget(close)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def change_status(self) -> None:
         if self.detail is None:

@@ -339,7 +339,7 @@ FIELD_NAMES.update({
     "photo": "De foto",
     "search": "De zoektekst",
     "subject": "Het onderwerp",
-    "passed_to": "Aan wie doorgezet",
+    "passed_to": "Het vak 'Doorgezet naar'",
     "caller_name": "De naam van de beller",
     "question": "De vraag",
     "for_team": "Voor welk team",
@@ -374,7 +374,13 @@ def _melding_validation_message(err: e.ValidationError, label: str) -> str | Non
     if err.field == "location" and err.code == "required":
         return _("Waar is het? Vul een adres in of beschrijf de plek, bijvoorbeeld: bij het bankje in het park.")
     if err.field == "coordinates":
-        return _("De coördinaten kloppen niet. Vul ze allebei in, of laat ze allebei leeg.")
+        if err.code == "outside":
+            return _("Deze plek ligt niet in Nederland. Kijk de coördinaten na, bijvoorbeeld 53,3312 en 6,7481.")
+        if err.code == "swapped":
+            return _("De breedte en de lengte zijn omgewisseld. De breedte is in Nederland ongeveer 51 tot 53,5.")
+        if err.code == "both":
+            return _("Vul de breedte en de lengte allebei in, of laat ze allebei leeg.")
+        return _("De coördinaten kloppen niet. Schrijf een getal, bijvoorbeeld 53,3312 en 6,7481.")
     if err.field == "category" and err.code == "not_chosen":
         return _("Kies een categorie.")
     if err.field == "photo":

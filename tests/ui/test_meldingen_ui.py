@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDialog
 
 from baliedesk.domain.errors import ValidationError
 from baliedesk.services import contacts, meldingen
@@ -234,3 +235,93 @@ def test_intake_keeps_typed_text_and_says_why_in_dutch(qtbot, backend, seeded, n
     assert w.message.text().startswith("Niet opgeslagen.")
     assert (w.description.toPlainText(), w.street.text(), w.reporter_name.text(), w.postcode.text()) == typed
     w.close()
+
+
+# ---------------------------------------------------------------------------
+# coordinates and photos at intake; photos in the detail view
+# ---------------------------------------------------------------------------
+def _png(path, color="#2a7ab0", size=(64, 48)):
+    from PySide6.QtGui import QImage
+
+    img = QImage(size[0], size[1], QImage.Format.Format_RGB32)
+    img.fill(QColor(color))
+    assert img.save(str(path), "PNG")
+    return path
+
+
+def test_coordinates_with_a_decimal_comma_are_stored(qtbot, backend, seeded, now, cats):
+    w = intake(qtbot, backend, seeded, now)
+    choose(w, cats["Groen > Boom"].id)
+    w.description.setPlainText("Boom omgewaaid")
+    w.location_text.setText("bij het bankje in het park")
+    w.latitude.setText("53,3312")
+    w.longitude.setText("6,7481")
+    with qtbot.waitSignal(w.saved, timeout=10_000) as blocker:
+        w.save()
+    d = blocker.args[0].melding
+    assert (d.latitude, d.longitude) == (53.3312, 6.7481)
+    assert w.latitude.text() == "" and w.longitude.text() == ""
+
+
+@pytest.mark.parametrize(("lat", "lon", "code"), [("48,8566", "2,3522", "outside"), ("6,7481", "53,3312", "swapped"),
+                                                 ("53,3312", "", "both"), ("53°20'", "6,7", "invalid")])
+def test_wrong_coordinates_are_said_next_to_them_and_kept(qtbot, backend, seeded, now, cats, lat, lon, code):
+    w = intake(qtbot, backend, seeded, now)
+    choose(w, cats["Groen > Boom"].id)
+    w.description.setPlainText("Boom omgewaaid")
+    w.location_text.setText("park")
+    w.latitude.setText(lat)
+    w.longitude.setText(lon)
+    with qtbot.waitSignal(w.error_shown, timeout=10_000) as blocker:
+        w.save()
+    expected = message_for(ValidationError("coordinates", code))
+    assert blocker.args[0] == expected and w.errors["coordinates"].text() == expected
+    assert not w.errors["coordinates"].isHidden()
+    assert (w.latitude.text(), w.longitude.text(), w.location_text.text()) == (lat, lon, "park")
+
+
+def test_photos_preview_limits_before_saving_remove_and_detail(qtbot, backend, seeded, now, cats, tmp_path):
+    w = intake(qtbot, backend, seeded, now)
+    photos = [_png(tmp_path / f"tegel{i}.png", color) for i, color in enumerate(["#ff0000", "#00aa00", "#0000ff"])]
+    big = tmp_path / "groot.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024 + 1))
+    text = tmp_path / "brief.txt"
+    text.write_text("geen foto", encoding="utf-8")
+    w.add_photo_files([str(p) for p in photos] + [str(big), str(text)])
+    assert w.photo_list.count() == 3 and len(w.photos) == 3
+    assert not w.photo_list.item(0).icon().isNull()
+    problem = w.errors["photos"].text()
+    assert "groot.png: " + message_for(ValidationError("photo", "too_large", 5)) in problem
+    assert "brief.txt: " + message_for(ValidationError("photo", "not_an_image")) in problem
+    w.add_photo_files([str(_png(tmp_path / f"extra{i}.png")) for i in range(3)])
+    assert len(w.photos) == 5 and message_for(ValidationError("photo", "too_many", 5)) in w.errors["photos"].text()
+    assert not w.remove_photo_button.isEnabled()
+    w.photo_list.setCurrentRow(1)
+    assert w.remove_photo_button.isEnabled()
+    w.remove_photo()
+    assert [name for name, _data in w.photos] == ["tegel0.png", "tegel2.png", "extra0.png", "extra1.png"]
+    assert w.errors["photos"].isHidden()
+
+    choose(w, cats["Wegen > Losliggende tegel"].id)
+    w.description.setPlainText("Tegel los")
+    w.street.setText("Stationsweg")
+    w.postcode.setText("9919 AB")
+    with qtbot.waitSignal(w.saved, timeout=10_000) as blocker:
+        w.save()
+    number = blocker.args[0].slip.number
+    assert w.photo_list.count() == 0
+
+    work = WorkListPanel(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now)
+    qtbot.addWidget(work)
+    _KEEP.append(work)
+    qtbot.waitUntil(lambda: work.table.rowCount() == 1, timeout=10_000)
+    assert work.table.item(0, 0).text() == number
+    work.table.selectRow(0)
+    qtbot.waitUntil(lambda: work.detail is not None and len(work.photo_data) == 4, timeout=10_000)
+    assert work.detail_photos.count() == 4 and not work.detail_photos.isHidden()
+    assert work.detail_photos.item(0).text() == "tegel0.png" and not work.detail_photos.item(0).icon().isNull()
+    assert "4 foto('s)" in work.detail_label.text()
+    work.show_photo(work.detail_photos.item(0))
+    dialog = work.findChild(QDialog, "photoDialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.accept()
