@@ -3,6 +3,8 @@
 * :class:`AppointmentDesk` — for a clerk, KCC or team lead: pick a service and
   a day, pick a free time, fill in name and phone or e-mail (and remarks), book;
   look an appointment up by its code, move it, cancel it, save it as .ics;
+  print the confirmation or save it as PDF (:class:`~baliedesk.ui.printbar.PrintBar`)
+  after booking, after moving and for a found appointment;
   and the day's appointments (for one counter's services if given), checked in
   or not. A refused action shows one Dutch sentence and keeps what was typed.
 * :class:`CheckInPanel` — for the kiosk: type the code, get a number. Too
@@ -50,8 +52,11 @@ from baliedesk.domain.appointments import CODE_LENGTH, NAME_MAX_LENGTH
 from baliedesk.domain.errors import AppointmentTooLate
 from baliedesk.i18n import _, ngettext
 from baliedesk.services import appointments, queue, setup
+from baliedesk.printing.config import branding_from
+from baliedesk.printing.slips import appointment_slip
 from baliedesk.services.schedule_dto import AppointmentInfo, AppointmentSwitch, SlotInfo
 from baliedesk.ui import theme
+from baliedesk.ui.printbar import PrintBar
 from baliedesk.ui.notices import notice_label, show_notice
 from baliedesk.ui.messages import message_for
 from baliedesk.ui.tasks import run_task
@@ -64,6 +69,8 @@ STATUS_NAMES = {
     "cancelled": "afgezegd",
 }
 SLOT_DAYS = 1  # the booking list shows one day at a time
+#: The appointment confirmation exists on a receipt printer's roll and on A5.
+CONFIRMATION_PAPERS = ("80mm", "A5")
 #: The day overview is read again this often; reading it records no-shows (services.appointments.day_overview).
 DAY_REFRESH_MS = 60_000
 
@@ -152,9 +159,12 @@ class AppointmentDesk(_Base):
     overview_shown = Signal(object)  # DayOverview
 
     def __init__(self, backend: Any, user_id: int, location_id: int, *, counter_id: int | None = None,
-                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now, settings: Any = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(backend, user_id, location_id, clock, parent)
         self.counter_id = counter_id
+        # The workstation's settings decide the printer and paper of the confirmation (none: Qt's dialog).
+        self.workstation_settings = settings if settings is not None else {}
         self.services: dict[int, Any] = {}
         self.settings: dict[int, Any] = {}
         self.slots: list[SlotInfo] = []
@@ -224,6 +234,10 @@ class AppointmentDesk(_Base):
         self.confirmation.setWordWrap(True)
         self.confirmation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.addWidget(self.confirmation)
+        self.book_print = PrintBar(None, self.workstation_settings, papers=CONFIRMATION_PAPERS,
+                                   title=_("Afspraakbevestiging"), parent=tab)
+        self.book_print.setObjectName("bookPrint")
+        right.addWidget(self.book_print)
         right.addStretch(1)
         lay.addLayout(right, 1)
         return tab
@@ -258,6 +272,10 @@ class AppointmentDesk(_Base):
             b.setEnabled(False)
             buttons.addWidget(b)
         lay.addLayout(buttons)
+        self.found_print = PrintBar(None, self.workstation_settings, papers=CONFIRMATION_PAPERS,
+                                    title=_("Afspraakbevestiging"), parent=tab)
+        self.found_print.setObjectName("foundPrint")
+        lay.addWidget(self.found_print)
         lay.addStretch(1)
         return tab
 
@@ -374,6 +392,7 @@ class AppointmentDesk(_Base):
             for field in (self.name, self.phone, self.email):
                 field.clear()
             self.remarks.clear()
+            self.book_print.set_source(self.confirmation_source(a))
             self._show_found(a)
             self.booked.emit(a)
             self.load_slots()
@@ -400,6 +419,13 @@ class AppointmentDesk(_Base):
         self.move_button.setEnabled(active)
         self.cancel_button.setEnabled(active)
         self.ics_button.setEnabled(a.state in ("booked", "checked_in"))
+        # A confirmation only for an appointment that still stands.
+        self.found_print.set_source(self.confirmation_source(a) if a.state in ("booked", "checked_in") else None)
+
+    def confirmation_source(self, a: AppointmentInfo) -> Callable[[], Any]:
+        """What the print bar prints for ``a``: plain values only (it runs on a worker thread)."""
+        branding = branding_from(self.workstation_settings)
+        return lambda: appointment_slip(a, branding)
 
     def move(self) -> None:
         slot, a = self.chosen_slot(), self.current
@@ -453,6 +479,12 @@ class AppointmentDesk(_Base):
 
         self._run(write, lambda p: show_notice(self.find_message, _("Opgeslagen: {name}").format(name=p.name),
                                         error=False), self.find_message)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.day_timer.stop()
+        for bar in (self.book_print, self.found_print):
+            bar.shutdown()
+        super().closeEvent(event)
 
     def load_day(self) -> None:
         if not self.available:

@@ -626,7 +626,8 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         appointments are on here (and stays hidden when they are off)."""
         self._close_appointment_desk()
         desk = AppointmentDesk(self.backend, session.user.id, session.counter.location_id,
-                               counter_id=session.counter.id, clock=self.clock, parent=self.appointments_page)
+                               counter_id=session.counter.id, clock=self.clock, settings=self.settings,
+                               parent=self.appointments_page)
         desk.availability.connect(self._on_appointments)
         self._appointments_layout.addWidget(desk)
         self.appointment_desk = desk

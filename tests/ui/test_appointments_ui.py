@@ -171,3 +171,60 @@ def test_day_overview_records_no_shows_every_minute(qtbot, backend, ids, now):
     assert {a.name: a.state for a in overview.appointments} == {"Tien uur": "no_show", "Elf uur": "booked"}
     assert w.day_table.item(0, 4).text() == "niet gekomen"
     assert w.day_summary.text() == "2 afspraken: 0 aangemeld, 1 niet gekomen, 1 nog verwacht."
+
+
+class FakePrintDialog:
+    """Stands in for Qt's print dialog: records the PDF it would print."""
+
+    def __init__(self) -> None:
+        self.pdfs: list[bytes] = []
+
+    def __call__(self, parent, pdf, *, title, preview, printer_name):
+        self.pdfs.append(pdf)
+        return True
+
+
+def pdf_text(pdf: bytes) -> str:
+    from baliedesk.printing.qtprint import PdfPages
+
+    return " ".join(PdfPages(pdf).text().split())
+
+
+def test_print_the_confirmation_after_booking_moving_and_finding(qtbot, backend, ids, now, tmp_path):
+    w = desk(qtbot, backend, ids, now, settings={"printer_paper": "A5"})
+    assert not w.book_print.print_button.isEnabled() and not w.found_print.print_button.isEnabled()
+    dialog = FakePrintDialog()
+    for bar in (w.book_print, w.found_print):
+        bar._print_dialog = dialog
+    pick_day(qtbot, w, NEXT_THURSDAY)
+    w.slot_list.setCurrentRow(2)  # 09:30
+    w.name.setText("Jan Jansen")
+    w.phone.setText("06 12345678")
+    with qtbot.waitSignal(w.booked, timeout=10_000) as blocker:
+        w.book()
+    a = blocker.args[0]
+    assert w.book_print.print_button.isEnabled()
+    with qtbot.waitSignal(w.book_print.printed, timeout=10_000) as printed:
+        w.book_print.print_slip()
+    assert printed.args[0].paper == "A5"
+    text = pdf_text(dialog.pdfs[-1])
+    assert a.display_code in text and "9.30" in text and "pasfoto" in text
+    # Move it to 10:00: the found appointment's bar prints the new time.
+    w.slot_list.setCurrentRow(4)
+    qtbot.waitUntil(lambda: w.chosen_slot() is not None and w.chosen_slot().start == local(NEXT_THURSDAY, 10),
+                    timeout=10_000)
+    with qtbot.waitSignal(w.changed, timeout=10_000):
+        w.move()
+    with qtbot.waitSignal(w.found_print.printed, timeout=10_000):
+        w.found_print.print_slip()
+    assert "10.00" in pdf_text(dialog.pdfs[-1]) and a.display_code in pdf_text(dialog.pdfs[-1])
+    # Looked up by its code: printable; once cancelled: nothing to print.
+    w.current = None
+    w.found_print.set_source(None)
+    w.code.setText(a.display_code)
+    w.find()
+    qtbot.waitUntil(lambda: w.current is not None and w.current.id == a.id, timeout=10_000)
+    assert w.found_print.print_button.isEnabled()
+    with qtbot.waitSignal(w.changed, timeout=10_000):
+        w.cancel()
+    assert not w.found_print.print_button.isEnabled()
