@@ -116,12 +116,6 @@ class AdminWindow(QWidget):
         title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         title_row = QHBoxLayout()
         title_row.addWidget(title, 1)
-        # This computer's printer and paper (ui/workstation.py), not the location's settings.
-        self.workstation_button = QPushButton(_("Instellingen van deze computer"))
-        self.workstation_button.setObjectName("workstationSettingsButton")
-        self.workstation_button.clicked.connect(lambda: self.open_workstation_settings())
-        self.workstation_window: QWidget | None = None
-        title_row.addWidget(self.workstation_button, 0, Qt.AlignmentFlag.AlignTop)
         root.addLayout(title_row)
         self.message = notice_label()
         root.addWidget(self.message)
@@ -136,6 +130,13 @@ class AdminWindow(QWidget):
         self.appointment_panel.error_shown.connect(self.error_shown)
         self.tabs.addTab(self.appointment_panel, _("Afspraken"))
         root.addWidget(self.tabs, 1)
+        # This computer's printer and paper (ui/workstation.py), not the location's settings.
+        # Made after the tabs, so the window still opens with the focus in the first tab.
+        self.workstation_button = QPushButton(_("Instellingen van deze computer"))
+        self.workstation_button.setObjectName("workstationSettingsButton")
+        self.workstation_button.clicked.connect(lambda: self.open_workstation_settings())
+        self.workstation_window: QWidget | None = None
+        title_row.addWidget(self.workstation_button, 0, Qt.AlignmentFlag.AlignTop)
 
     def open_workstation_settings(self, settings: Any = None) -> QWidget:
         """"Instellingen van deze computer": ``settings`` default this PC's settings file."""
