@@ -268,7 +268,18 @@ def printer_message(err: BaseException) -> str | None:
         return _("Er is voor deze computer nog geen printer gekozen. Kies een printer bij de instellingen. "
                  "Of sla het bonnetje op als PDF.")
     if isinstance(err, PrinterUnavailable):
-        name = err.printer or _("de standaardprinter")
+        if not err.printer:  # the system's default printer
+            texts = {
+                "missing": _("Deze computer heeft geen standaardprinter. Kies een printer bij de instellingen. "
+                             "Of sla het bonnetje op als PDF."),
+                "offline": _("De standaardprinter staat uit of is niet bereikbaar. Zet de printer aan en print "
+                             "opnieuw."),
+                "out_of_paper": _("Het papier in de standaardprinter is op. Doe er nieuw papier in en print "
+                                  "opnieuw."),
+            }
+            return texts.get(err.reason, _("De standaardprinter kon het bonnetje niet printen. Print opnieuw of "
+                                           "sla het op als PDF."))
+        name = err.printer
         if err.reason == "missing":
             return _("De printer {printer} is niet gevonden. Kies een andere printer en print opnieuw. "
                      "Of sla het bonnetje op als PDF.").format(printer=name)

@@ -80,7 +80,6 @@ from baliedesk.printing.config import PAPERS, printer_from, setting
 from baliedesk.printing.jobs import Printout
 from baliedesk.printing.qtprint import print_with_dialog, save_pdf_dialog
 from baliedesk.printing.slips import Slip
-from baliedesk.ui import theme
 from baliedesk.ui.messages import message_for, save_pdf_message
 from baliedesk.ui.notices import notice_label, show_notice
 from baliedesk.ui.tasks import run_task
@@ -158,8 +157,8 @@ class PrintBar(QWidget):
         self.retry_button = QPushButton(_("Opnieuw proberen"))
         self.retry_button.setObjectName("retryPrintButton")
         self.retry_button.hide()
+        self.retry_button.setProperty("role", "primary")
         for b in (self.print_button, self.save_button, self.retry_button):
-            b.setMinimumHeight(theme.TOUCH_MIN)
             row.addWidget(b)
         row.addStretch(1)
         self.busy_label = QLabel("")

@@ -283,3 +283,16 @@ def test_print_dialog_reports_a_printer_that_cannot_be_opened(qapp, monkeypatch,
     with pytest.raises(PrinterUnavailable) as info:
         qtprint.print_with_dialog(None, ticket_printout().pdf)
     assert info.value.reason == "offline"
+
+
+@pytest.mark.parametrize("reason, expected", [
+    ("missing", "Deze computer heeft geen standaardprinter. Kies een printer bij de instellingen. "
+                "Of sla het bonnetje op als PDF."),
+    ("out_of_paper", "Het papier in de standaardprinter is op. Doe er nieuw papier in en print opnieuw."),
+    ("offline", "De standaardprinter staat uit of is niet bereikbaar. Zet de printer aan en print opnieuw."),
+    ("failed", "De standaardprinter kon het bonnetje niet printen. Print opnieuw of sla het op als PDF."),
+])
+def test_messages_for_the_default_printer_read_well(reason, expected):
+    from baliedesk.ui.messages import message_for
+
+    assert message_for(PrinterUnavailable("", reason)) == expected
