@@ -24,7 +24,7 @@ from baliedesk.i18n import _
 from baliedesk.printing import pdf, receipt, spool
 from baliedesk.printing.config import PrinterConfig, branding_from, printer_from
 from baliedesk.printing.errors import PrinterUnavailable, PrintingNotConfigured
-from baliedesk.printing.slips import Slip, appointment_slip, test_slip, ticket_slip
+from baliedesk.printing.slips import Slip, appointment_slip, printer_test_slip, ticket_slip
 from baliedesk.services import schedules
 from baliedesk.services.dto import IssuedTicket
 from baliedesk.services.schedule_dto import AppointmentInfo, TodaysHours
@@ -142,11 +142,11 @@ def print_ticket(backend: Any, user_id: int, issued: IssuedTicket, settings: Any
     return deliver(prepare_ticket(backend, user_id, issued, settings, now), config)
 
 
-def test_printout(config: PrinterConfig, settings: Any, now: dt.datetime) -> Printout:
+def printer_test_printout(config: PrinterConfig, settings: Any, now: dt.datetime) -> Printout:
     """The workstation settings' "Testbon printen": a short slip naming the printer and paper."""
     paper = "80mm" if config.type.startswith("escpos_") else config.paper
     printer = config.label or _default_printer_label(config)
-    return build(test_slip(branding_from(settings), printer=printer, paper=paper, moment=now), paper)
+    return build(printer_test_slip(branding_from(settings), printer=printer, paper=paper, moment=now), paper)
 
 
 def _default_printer_label(config: PrinterConfig) -> str:
@@ -157,4 +157,4 @@ def _default_printer_label(config: PrinterConfig) -> str:
 
 def print_test(config: PrinterConfig, settings: Any, now: dt.datetime) -> Delivery:
     """Make and send the test slip to ``config`` (worker thread). Raises PrinterUnavailable."""
-    return deliver(test_printout(config, settings, now), config)
+    return deliver(printer_test_printout(config, settings, now), config)

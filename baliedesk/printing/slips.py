@@ -265,13 +265,13 @@ def callback_slip(c: Any, branding: Branding, *, tz: str | dt.tzinfo | None = No
                 tuple(blocks), branding)
 
 
-def test_slip(branding: Branding, *, printer: str, paper: str, moment: dt.datetime,
+def printer_test_slip(branding: Branding, *, printer: str, paper: str, moment: dt.datetime,
               location_name: str = "BalieDesk", tz: str | dt.tzinfo | None = None) -> Slip:
     """The short slip of "Testbon printen" in the workstation settings: which printer
     and paper, when, and the characters a slip needs (diacritics, euro sign, a large number)."""
     blocks: list[Block] = [
         Text(_("Testbon"), size="large", bold=True, center=True),
-        BigNumber("A 001"),
+        BigNumber("TEST"),  # the large print of a ticket number, but never a real one
         Rule(),
         Text(_("Deze printer werkt."), bold=True, center=True),
         Text(_("Printer: {printer}").format(printer=printer), center=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from baliedesk.printing import pdf, receipt, samples
-from baliedesk.printing.slips import appointment_slip, ticket_slip
+from baliedesk.printing.slips import appointment_slip, printer_test_slip, ticket_slip
 
 
 @pytest.fixture
@@ -101,6 +101,8 @@ GOLDEN_CASES = {
     "appointment_80mm": lambda logo: pdf.render(appointment_slip(samples.appointment(), samples.branding(logo))),
     "appointment_A5": lambda logo: pdf.render(appointment_slip(samples.appointment(), samples.branding(logo)),
                                               "A5"),
+    "testslip_80mm": lambda logo: pdf.render(printer_test_slip(samples.branding(logo), printer="balie-3-laser",
+                                                       paper="80mm", moment=samples.NOW)),
 }
 
 
@@ -116,3 +118,11 @@ def test_golden_comparison_catches_a_layout_change(render_page, image_difference
     assert diff(ref, render_page(GOLDEN_CASES["ticket_80mm"](logo))) == 0.0
     changed = pdf.render(ticket_slip(samples.ticket(ahead=14), samples.branding(logo), hours=samples.hours()))
     assert diff(ref, render_page(changed)) > limit
+
+
+def test_test_slip_words(pdf_text):
+    text = pdf_text(pdf.render(printer_test_slip(samples.branding(), printer="balie-3-laser", paper="A5",
+                                         moment=samples.NOW), "A5"))
+    for expected in ("Testbon", "Deze printer werkt.", "Printer: balie-3-laser", "Papier: A5",
+                     "Donderdag 19 november 2026, 9.30 uur", "é ë ï ö ü à ç €"):
+        assert expected in text, expected
