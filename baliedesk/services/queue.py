@@ -132,13 +132,15 @@ def _held_ticket(uow: UnitOfWork, ticket_id: int, counter: Any) -> Any:
 
 
 def _estimate_for(uow: UnitOfWork, location: Any, service: Any, ticket: Any | None, now: dt.datetime, day: dt.date):
-    candidates = uow.tickets.waiting_candidates(location.id, day)
+    """The wait for ``ticket`` (None: for someone taking a ticket for ``service`` now)."""
     now_ms = epoch_ms(now)
     if ticket is not None:
-        me = next(c for c in candidates if c.ticket_id == ticket.id)
-        ahead = people_ahead(me, candidates, now_ms)
+        me = Candidate(ticket.id, ticket.service_id, ticket.priority_class, ticket.arrived_ms, ticket.queue_ms,
+                       ticket.target_counter_id)
+        ahead = people_ahead(me, uow.tickets.waiting_candidates(location.id, day, queue_of=me), now_ms)
     else:
-        ahead = sum(1 for c in candidates if c.service_id == service.id and c.target_counter_id is None)
+        newcomer = Candidate(0, service.id, int(PriorityClass.WALK_IN), now_ms, now_ms)
+        ahead = len(uow.tickets.waiting_candidates(location.id, day, queue_of=newcomer))
     open_counters = _open_counters(uow, location, now).get(service.id, 0)
     recent = uow.tickets.recent_handling_seconds([service.id], now - HANDLING_HISTORY, RECENT_SAMPLE)[service.id]
     return estimate_wait(ahead, open_counters, recent, service.expected_minutes)
@@ -146,12 +148,11 @@ def _estimate_for(uow: UnitOfWork, location: Any, service: Any, ticket: Any | No
 
 def _open_counters(uow: UnitOfWork, location: Any, now: dt.datetime) -> dict[int, int]:
     """Per service: counters with someone signed in and recently seen."""
-    by_counter = uow.directory.all_counter_service_ids(location.id)
     out: dict[int, int] = {}
-    for c in uow.directory.counters(location.id):
-        if c.active and c.signed_in_user_id and not is_gone(c.last_seen_at, now, location.counter_gone_after_s):
-            for sid in by_counter.get(c.id, []):
-                out[sid] = out.get(sid, 0) + 1
+    for _counter_id, active, signed_in, last_seen, service_id in uow.directory.counter_presence(location.id):
+        if (service_id is not None and active and signed_in
+                and not is_gone(last_seen, now, location.counter_gone_after_s)):
+            out[service_id] = out.get(service_id, 0) + 1
     return out
 
 

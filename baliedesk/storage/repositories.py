@@ -581,12 +581,35 @@ class TicketRepository:
         )
         return list(self.s.execute(stmt).scalars())
 
-    def waiting_candidates(self, location_id: int, day: dt.date) -> list[Candidate]:
-        rows = self.s.execute(
-            select(_T.id, _T.service_id, _T.priority_class, _T.arrived_ms, _T.queue_ms, _T.target_counter_id).where(
-                _T.location_id == location_id, self._waiting_day(day), _T.state == _WAITING
+    def waiting_candidates(self, location_id: int, day: dt.date, *, queue_of: Candidate | None = None
+                           ) -> list[Candidate]:
+        """Today's waiting tickets as the ordering rule sees them.
+
+        ``queue_of``: only the tickets in that ticket's own queue (its service's
+        tickets for any counter, or those sent to its counter), as
+        :func:`baliedesk.domain.ordering.people_ahead` counts them.
+        """
+        conn = self.s.connection()
+        dialect = conn.dialect.name
+        kind = None if queue_of is None else ("counter" if queue_of.target_counter_id is not None else "service")
+
+        def build() -> Any:
+            day_column = _SQLITE_DAY if dialect == "sqlite" else _T.day
+            stmt = select(_T.id, _T.service_id, _T.priority_class, _T.arrived_ms, _T.queue_ms,
+                          _T.target_counter_id).where(
+                _T.location_id == bindparam("location_id"), day_column == bindparam("day", type_=_T.day.type),
+                _T.state == _WAITING,
             )
-        )
+            if kind == "counter":
+                return stmt.where(_T.target_counter_id == bindparam("counter_id"))
+            if kind == "service":
+                return stmt.where(_T.target_counter_id.is_(None), _T.service_id == bindparam("service_id"))
+            return stmt
+
+        params = {"location_id": location_id, "day": day}
+        if queue_of is not None:
+            params.update(counter_id=queue_of.target_counter_id, service_id=queue_of.service_id)
+        rows = conn.execute(_cached(("waiting_candidates", dialect, kind), build), params).all()
         return [Candidate(*row) for row in rows]
 
     def _waiting_day(self, day: dt.date) -> Any:
@@ -604,18 +627,19 @@ class TicketRepository:
 
     def recent_handling_seconds(self, service_ids: Sequence[int], since: dt.datetime, per_service: int) -> dict[int, list[float]]:
         """Handling times (call to finish) of recently finished visits, oldest first."""
-        stmt = (
-            select(Ticket.service_id, Ticket.called_at, Ticket.finished_at)
+        stmt = _cached("recent_handling", lambda: (
+            select(_T.service_id, _T.called_at, _T.finished_at)
             .where(
-                Ticket.service_id.in_(list(service_ids)),
-                Ticket.finished_at >= since,
-                Ticket.state == "finished",
+                _T.service_id.in_(bindparam("service_ids", expanding=True)),
+                _T.finished_at >= bindparam("since", type_=_T.finished_at.type),
+                _T.state == literal_column("'finished'"),
             )
-            .order_by(Ticket.finished_at.desc())
-            .limit(per_service * max(1, len(service_ids)))
-        )
+            .order_by(_T.finished_at.desc())
+            .limit(bindparam("limit", type_=Integer))
+        ))
+        params = {"service_ids": list(service_ids), "since": since, "limit": per_service * max(1, len(service_ids))}
         out: dict[int, list[float]] = {sid: [] for sid in service_ids}
-        for service_id, called_at, finished_at in self.s.execute(stmt):
+        for service_id, called_at, finished_at in self.s.connection().execute(stmt, params).all():
             if called_at and finished_at and len(out[service_id]) < per_service:
                 out[service_id].append((finished_at - called_at).total_seconds())
         return {k: list(reversed(v)) for k, v in out.items()}
@@ -740,6 +764,20 @@ class DirectoryRepository:
         for counter_id, service_id in self.s.execute(stmt):
             out.setdefault(counter_id, []).append(service_id)
         return out
+
+    def counter_presence(self, location_id: int) -> list[Any]:
+        """Per counter of the location and service it serves: ``(counter_id, active,
+        signed_in_user_id, last_seen_at, service_id)``; ``service_id`` None for a
+        counter without services. One read (for "how many counters are open")."""
+        counters, links = Counter.__table__, CounterService.__table__
+        stmt = _cached("counter_presence", lambda: (
+            select(counters.c.id, counters.c.active, counters.c.signed_in_user_id, counters.c.last_seen_at,
+                   links.c.service_id)
+            .select_from(counters.outerjoin(links, links.c.counter_id == counters.c.id))
+            .where(counters.c.location_id == bindparam("location_id"))
+            .order_by(counters.c.id, links.c.service_id)
+        ))
+        return list(self.s.connection().execute(stmt, {"location_id": location_id}).all())
 
     def set_counter_service_ids(self, counter_id: int, service_ids: Iterable[int]) -> None:
         self.s.execute(delete(CounterService).where(CounterService.counter_id == counter_id))
