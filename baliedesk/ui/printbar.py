@@ -13,6 +13,11 @@ confirmation, the melding confirmation, the callback receipt)::
                               papers=("80mm", "A4"), parent=self)
     layout.addWidget(self.print_bar)
 
+    # the appointment confirmation (ui/appointments.py), 80 mm or A5 as the workstation is set:
+    self.print_bar = PrintBar(lambda: appointment_slip(info, branding), self.settings,
+                              papers=("80mm", "A5", "A4"), parent=self)
+    # the callback receipt exists on 80 mm only: papers=("80mm",)
+
     # later, for the next melding (the bar keeps no old PDF):
     self.print_bar.set_source(lambda: melding_slip(other_dto, branding))
     self.print_bar.set_source(None)   # nothing to print: both buttons greyed out
