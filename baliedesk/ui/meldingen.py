@@ -66,10 +66,13 @@ from baliedesk.services.melding_dto import (
     MeldingDetail,
     WorkList,
 )
+from baliedesk.printing.config import branding_from
+from baliedesk.printing.slips import callback_slip, melding_slip
 from baliedesk.ui import theme
-from baliedesk.ui.notices import notice_label, show_notice
-from baliedesk.ui.messages import MELDING_STATE_NAMES, message_for
 from baliedesk.ui.feedwatcher import FeedWatcher
+from baliedesk.ui.messages import MELDING_STATE_NAMES, message_for
+from baliedesk.ui.notices import notice_label, show_notice
+from baliedesk.ui.printbar import PrintBar
 from baliedesk.ui.tasks import run_task
 
 CHANNEL_NAMES = {
@@ -83,6 +86,9 @@ CHANNEL_NAMES = {
 }
 URGENCY_NAMES = {"normaal": "Normaal", "hoog": "Hoog (gevaar)"}
 DUPLICATE_DELAY_MS = 400
+#: The melding confirmation and the callback receipt: a receipt printer's 80 mm, or A4 at a workstation
+#: with an office printer (``printer_paper``).
+SLIP_PAPERS = ("80mm", "A4")
 THUMB_PX = 96
 INTAKE_THUMB_PX = 64
 
@@ -220,8 +226,10 @@ class IntakeForm(_Panel):
     }
 
     def __init__(self, backend: Any, user_id: int, location_id: int, *,
-                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None,
+                 settings: Any = None) -> None:
         super().__init__(backend, user_id, location_id, clock, parent)
+        self.settings = settings if settings is not None else {}
         self.photos: list[tuple[str, bytes]] = []
         self.duplicates: tuple[DuplicateCandidate, ...] = ()
         self.link_to: DuplicateCandidate | None = None
@@ -411,6 +419,11 @@ class IntakeForm(_Panel):
         actions.addStretch(1)
         actions.addWidget(self.save_button)
         outer.addLayout(actions)
+        # The confirmation of the melding just saved, for the reporter (stays until the next one is saved).
+        self.print_bar = PrintBar(None, self.settings, papers=SLIP_PAPERS, parent=self)
+        self.print_bar.setObjectName("intakePrintBar")
+        self.print_bar.hide()
+        outer.addWidget(self.print_bar)
         root.addLayout(outer, 3)
 
         side = QVBoxLayout()
@@ -615,6 +628,9 @@ class IntakeForm(_Panel):
             number=slip.number, code=slip.tracking_code, date=hourstext.date_text(slip.expected_date))
         self.clear()
         show_notice(self.message, text, error=False)
+        branding = branding_from(self.settings)
+        self.print_bar.set_source(lambda: melding_slip(slip, branding))
+        self.print_bar.show()
         self.saved.emit(result)
 
     def clear(self) -> None:
@@ -646,8 +662,10 @@ class WorkListPanel(_Panel):
     COLUMNS = ("Nummer", "Categorie", "Team", "Waar", "Status", "Kanaal", "Termijn", "Uiterlijk")
 
     def __init__(self, backend: Any, user_id: int, location_id: int, *,
-                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None,
+                 settings: Any = None) -> None:
         super().__init__(backend, user_id, location_id, clock, parent)
+        self.settings = settings if settings is not None else {}
         self.work: WorkList | None = None
         self.detail: MeldingDetail | None = None
         self.tz = ZoneInfo("Europe/Amsterdam")
@@ -747,7 +765,14 @@ class WorkListPanel(_Panel):
         change.addRow(_("Notitie"), self.note)
         change.addRow("", self.change_error)
         change.addRow("", self.change_button)
-        bottom.addLayout(change, 2)
+        # The selected melding's confirmation again (the reporter lost it, or asks at the counter).
+        self.print_bar = PrintBar(None, self.settings, papers=SLIP_PAPERS, parent=self)
+        self.print_bar.setObjectName("workPrintBar")
+        change.addRow(_("Bevestiging"), self.print_bar)
+        change_box = QVBoxLayout()
+        change_box.addLayout(change)
+        change_box.addStretch(1)  # the rows stay together at the top
+        bottom.addLayout(change_box, 2)
         root.addLayout(bottom, 2)
 
     def load_filters(self) -> None:
@@ -832,6 +857,12 @@ class WorkListPanel(_Panel):
                   self._latest("detail", self.show_detail), lambda e: self._fail(self.message, e))
 
     def show_detail(self, d: MeldingDetail) -> None:
+        if self.detail is None or self.detail.summary.id != d.summary.id:
+            backend, user_id, melding_id = self.backend, self.user_id, d.summary.id
+            branding = branding_from(self.settings)
+            # one read on the print bar's worker thread: the slip as the service makes it
+            self.print_bar.set_source(
+                lambda: melding_slip(meldingen.melding_slip(backend, user_id, melding_id), branding))
         self.detail = d
         s = d.summary
         lines = [f"{s.number} · {s.category_label} · {state_text(s.state)}", s.place_text, s.description]
@@ -943,8 +974,11 @@ class CallbackPanel(_Panel):
     written = Signal(object)  # (CallbackInfo, CallbackSlip)
 
     def __init__(self, backend: Any, user_id: int, location_id: int, *,
-                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None,
+                 settings: Any = None) -> None:
         super().__init__(backend, user_id, location_id, clock, parent)
+        self.settings = settings if settings is not None else {}
+        self.tz = ZoneInfo("Europe/Amsterdam")
         self.notes: tuple[CallbackInfo, ...] = ()
         self._build()
         self.reload()
@@ -972,7 +1006,15 @@ class CallbackPanel(_Panel):
         self.write_button.setProperty("role", "primary")
         self.write_button.clicked.connect(self.write)
         form.addRow(self.write_button)
-        root.addLayout(form, 2)
+        # The receipt of the note just written (for the caller at the counter, or the colleague's tray).
+        self.print_bar = PrintBar(None, self.settings, papers=SLIP_PAPERS, parent=self)
+        self.print_bar.setObjectName("callbackPrintBar")
+        self.print_bar.hide()
+        form.addRow(self.print_bar)
+        form_box = QVBoxLayout()
+        form_box.addLayout(form)
+        form_box.addStretch(1)  # the rows stay together at the top
+        root.addLayout(form_box, 2)
 
         right = QVBoxLayout()
         title = QLabel(_("Open terugbelnotities (eerst wat het eerst moet)"))
@@ -1043,6 +1085,9 @@ class CallbackPanel(_Panel):
             self.question.clear()
             show_notice(self.form_message, _("Opgeslagen. We bellen uiterlijk {date} terug.").format(
                 date=hourstext.date_text(slip.expected_date)), error=False)
+            branding, tz = branding_from(self.settings), self.tz
+            self.print_bar.set_source(lambda: callback_slip(slip, branding, tz=tz))
+            self.print_bar.show()
             self.written.emit(result)
             self.reload()
 
@@ -1360,15 +1405,16 @@ class MeldingenWindow(QWidget):
 
     def __init__(self, backend: Any, user_id: int, location_id: int, *,
                  clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None,
-                 watch_feed: bool = True) -> None:
+                 watch_feed: bool = True, settings: Any = None) -> None:
         super().__init__(parent)
+        settings = settings if settings is not None else {}  # the workstation's (printer, paper, branding)
         from baliedesk.ui.contacts import ContactPanel  # it builds on this module's helpers
 
         self.setWindowTitle(_("BalieDesk – Meldingen openbare ruimte"))
         self.contacts = ContactPanel(backend, user_id, location_id, clock=clock)
-        self.intake = IntakeForm(backend, user_id, location_id, clock=clock)
-        self.work = WorkListPanel(backend, user_id, location_id, clock=clock)
-        self.callbacks = CallbackPanel(backend, user_id, location_id, clock=clock)
+        self.intake = IntakeForm(backend, user_id, location_id, clock=clock, settings=settings)
+        self.work = WorkListPanel(backend, user_id, location_id, clock=clock, settings=settings)
+        self.callbacks = CallbackPanel(backend, user_id, location_id, clock=clock, settings=settings)
         self.complaints = ComplaintsPanel(backend, user_id, location_id, clock=clock)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.contacts, _("Contacten"))
@@ -1476,7 +1522,9 @@ def run_meldingen(db: Any, username: str | None = None) -> int:
     box: dict[str, Any] = {}
 
     def opened(ids: tuple[int, int]) -> None:
-        window = MeldingenWindow(db, ids[0], ids[1])
+        from baliedesk.settings import Settings
+
+        window = MeldingenWindow(db, ids[0], ids[1], settings=Settings())
         window.setWindowTitle(f"{window.windowTitle()} – {db.describe()}")
         window.resize(1280, 800)
         window.show()
