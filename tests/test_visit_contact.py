@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from baliedesk.domain.errors import InvalidTransition, NotYourTicket, PermissionDenied, StorageUnavailable, ValidationError
 from baliedesk.domain.tickets import TicketState
@@ -119,3 +121,30 @@ def test_visit_contact_alone_still_records_one(backend, seeded, now):
     assert (c.ticket_id, c.subject, c.channel) == (t.id, "Rijbewijs", "balie")
     with pytest.raises(PermissionDenied):
         contacts.register_visit_contact(backend, seeded.users["kiosk-ingang"], t.id, now)
+
+
+HOSTILE = st.one_of(
+    st.text(max_size=260),
+    st.sampled_from(["'; DROP TABLE contacts; --", "\u202eTeam\u202c", "a\x00b", "Robert'); DELETE FROM tickets;--",
+                     "x" * 201, "twee\nregels", "<b>vet</b>", "  ", "😀 Team Vastgoed"]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subject=HOSTILE, passed_to=HOSTILE)
+def test_hostile_contact_text_is_stored_verbatim_or_leaves_the_visit_open(backend, seeded, now, subject, passed_to):
+    anne, counter = seeded.users["anne"], seeded.counters["Balie 2"]
+    queue.issue_ticket(backend, seeded.users["kiosk-ingang"], seeded.services["C"], now)
+    queue.sign_in(backend, anne, counter, now)
+    t = queue.call_next(backend, anne, counter, now)
+    assert t is not None
+    try:
+        contact = contacts.visit_contact(result="doorgezet", subject=subject, passed_to=passed_to)
+    except ValidationError as err:
+        assert err.field in {"subject", "passed_to"}
+        queue.finish(backend, anne, counter, t.id, now)  # the visit still ends (without this contact)
+        assert _visit_contacts(backend, seeded, now, t.id) == []
+        return
+    queue.finish(backend, anne, counter, t.id, now, contact=contact)
+    [c] = _visit_contacts(backend, seeded, now, t.id)
+    assert c.subject == (subject.strip() or t.service_name) and c.passed_to == passed_to.strip()
