@@ -175,6 +175,10 @@ class PrintBar(QWidget):
         self.notice.setObjectName("printNotice")
         outer.addWidget(self.notice)
 
+        # A bar deleted with its window while a slip is being made: the answer finds it closed.
+        gone = self._gone = [False]
+        self.destroyed.connect(lambda *_args: gone.__setitem__(0, True))
+
         self.print_button.clicked.connect(self.print_slip)
         self.save_button.clicked.connect(self.save_pdf)
         self.retry_button.clicked.connect(self.retry)
@@ -230,7 +234,7 @@ class PrintBar(QWidget):
                  lambda err: self._on_failed(action, None, err))
 
     def _on_built(self, action: str, source: Source, printout: Printout) -> None:
-        if self._closed:
+        if self._closed or self._gone[0]:
             return
         self._set_busy(False)
         if source is not self._source:  # the slip changed while it was being made
@@ -264,7 +268,7 @@ class PrintBar(QWidget):
             self.cancelled.emit()
 
     def _on_printed(self, printout: Printout, delivery: jobs.Delivery | None = None) -> None:
-        if self._closed:
+        if self._closed or self._gone[0]:
             return
         self._set_busy(False)
         self._clear_failure()
@@ -296,7 +300,7 @@ class PrintBar(QWidget):
         self.saved.emit(Path(path))
 
     def _on_failed(self, action: str, printout: Printout | None, err: BaseException) -> None:
-        if self._closed:
+        if self._closed or self._gone[0]:
             return
         self._set_busy(False)
         log.warning("slip %s failed: %s", action, err)

@@ -49,6 +49,7 @@ from baliedesk.printing.config import (
     check_escpos_target,
     check_pdf_folder,
     printer_from,
+    setting,
 )
 from baliedesk.printing.jobs import Delivery
 from baliedesk.ui import theme
@@ -483,7 +484,7 @@ class WorkstationWindow(QWidget):
             values["printer_escpos_target"] = config.target
         elif config.type == "pdf_folder":
             values["printer_pdf_folder"] = config.pdf_folder
-        before = {key: self.settings[key] for key in values}
+        before = {key: setting(self.settings, key) for key in values}
         for key, value in values.items():
             self.settings[key] = value
         try:

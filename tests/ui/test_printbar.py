@@ -277,3 +277,24 @@ def test_module_dialogs_can_be_monkeypatched(qtbot, monkeypatch):
 def test_bad_papers_are_refused(qtbot):
     with pytest.raises(ValueError):
         PrintBar(appointment_source, {}, papers=("A3",))
+
+
+def test_a_bar_closed_while_the_slip_is_made_ignores_the_answer(qtbot, caplog):
+    from baliedesk.ui.tasks import runner
+
+    gate = threading.Event()
+
+    def slow():
+        gate.wait(10)
+        return appointment_source()
+
+    dialog = FakePrintDialog(True)
+    bar = PrintBar(slow, {}, print_dialog=dialog)
+    bar.print_slip()
+    bar.deleteLater()
+    qtbot.waitUntil(lambda: bar._gone[0], timeout=2000)
+    gate.set()
+    runner().wait(5000)
+    qtbot.wait(100)
+    assert dialog.calls == []
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], "the answer must not touch the deleted bar"

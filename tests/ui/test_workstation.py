@@ -406,3 +406,12 @@ def test_admin_button_opens_it(qtbot, backend, seeded, now, tmp_path, monkeypatc
     assert w.settings.path == tmp_path / "pc" / "settings.json"
     w.close()
     runner().wait(10_000)
+
+
+def test_works_on_plain_dict_settings(qtbot, tmp_path):
+    values: dict = {}
+    w = open_window(qtbot, values)
+    choose(w.type_combo, "pdf_folder")
+    w.folder_edit.setText(str(tmp_path))
+    assert w.save()
+    assert values["printer_type"] == "pdf_folder" and values["printer_pdf_folder"] == str(tmp_path)
