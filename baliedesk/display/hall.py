@@ -29,6 +29,7 @@ new picture has been painted (for the latency benchmark).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import time
@@ -52,7 +53,7 @@ from baliedesk.display.model import (
     clock_text,
     date_text,
     opening_hours_text,
-    wait_text,
+    tile_wait_text,
     waiting_text,
 )
 from baliedesk.domain.tickets import display_number
@@ -116,9 +117,10 @@ class _ServiceTile(QFrame):
         self.row.setContentsMargins(m, m, m, m)
         self.row.setSpacing(m)
 
-    def show_queue(self, q: Any) -> None:
+    def show_queue(self, q: Any, hours: Any = None, today: dt.date | None = None) -> None:
+        """``hours``: the service's ``ServiceHours`` today (None: no schedule)."""
         self.waiting.set_full_text(waiting_text(q.waiting))
-        self.wait.set_full_text(wait_text(q.waiting, q.counters_open, q.estimate_minutes))
+        self.wait.set_full_text(tile_wait_text(q, hours, today))
 
 
 class HallScreen(QWidget):
@@ -358,6 +360,8 @@ class HallScreen(QWidget):
         """Today's hours (TodaysHours), read by the link with the full picture and every minute."""
         self._todays_hours = hours
         self._show_hours()
+        if self._snapshot is not None:  # a service may have closed or opened
+            self._show_services(self._snapshot.services)
 
     def hours_text(self) -> str:
         """The hours line as shown ("" when hidden)."""
@@ -472,8 +476,10 @@ class HallScreen(QWidget):
                 self._grid.setColumnStretch(c, 1 if c < cols else 0)
             for r in range(max(rows, self._grid.rowCount())):
                 self._grid.setRowStretch(r, 1 if r < rows else 0)
+        hours = self._todays_hours if self._todays_hours is not None and self._todays_hours.configured else None
         for q in visible:
-            self._tiles[q.service.id].show_queue(q)
+            self._tiles[q.service.id].show_queue(q, hours.for_service(q.service.id) if hours else None,
+                                                 hours.day if hours else None)
 
     # -- highlight -----------------------------------------------------------
     def _start_highlight(self) -> None:

@@ -130,6 +130,22 @@ def wait_text(waiting: int, counters_open: int, minutes: int | None) -> str:
     return ngettext("ongeveer {n} minuut", "ongeveer {n} minuten", minutes).format(n=minutes)
 
 
+def tile_wait_text(q: Any, hours: Any, today: dt.date | None) -> str:
+    """A service tile's last line: the expected wait, or, while the kiosk gives no
+    number for the service (``hours``: its ``ServiceHours``, None without a
+    schedule), why not: "Weer open om 13.30 uur", "Geen nieuwe nummers meer"
+    (closing soon) or "Nu gesloten". An estimate for a closed service would
+    promise a turn nobody can get."""
+    if hours is not None and not hours.kiosk_open:
+        nxt = hours.next_opening
+        if not hours.open_now and nxt is not None and nxt.date() == today:
+            return _("Weer open om {time}").format(time=hourstext.time_text(nxt))
+        if hours.open_now:
+            return _("Geen nieuwe nummers meer")
+        return _("Nu gesloten")
+    return wait_text(q.waiting, q.counters_open, q.estimate_minutes)
+
+
 def clock_text(local: dt.datetime) -> str:
     return f"{local.hour:02d}:{local.minute:02d}"
 

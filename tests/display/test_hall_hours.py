@@ -98,3 +98,23 @@ def test_a_schedule_change_reaches_the_screen(qtbot, make_hall, backend, seeded,
     schedules.remove_exception(backend, lead, loc, clock().date())
     schedules.set_opening_hours(backend, lead, loc, {})
     qtbot.waitUntil(lambda: hall.hours_text() == "", timeout=WAIT_MS)
+
+
+def _tile_texts(hall: HallScreen, seeded) -> dict[str, str]:
+    return {prefix: hall._tiles[sid].wait.full_text() for prefix, sid in seeded.services.items() if sid in hall._tiles}
+
+
+def test_closed_services_show_no_wait_but_when_they_open(qtbot, make_hall, backend, seeded, clock):
+    """Thursday evening only A and B are open: C and M say they are closed, not a wait nobody can get."""
+    demo.seed_hours(backend, seeded, clock())
+    hall = make_hall()  # 18:00
+    qtbot.waitUntil(lambda: _tile_texts(hall, seeded).get("C") == "Nu gesloten", timeout=WAIT_MS)
+    texts = _tile_texts(hall, seeded)
+    assert texts["M"] == "Nu gesloten"
+    assert texts["A"] == texts["B"] == "Nu geen balie open"  # open, but nobody signed in yet
+    # The lunch break: everything opens again at 13.30, and the screen says so.
+    clock.t = dt.datetime(2026, 11, 19, 11, 45, tzinfo=dt.UTC)  # 12:45 in Amsterdam
+    qtbot.waitUntil(lambda: set(_tile_texts(hall, seeded).values()) == {"Weer open om 13.30 uur"}, timeout=WAIT_MS)
+    # Ten minutes before closing the kiosk gives no new numbers.
+    clock.t = dt.datetime(2026, 11, 19, 11, 25, tzinfo=dt.UTC)  # 12:25
+    qtbot.waitUntil(lambda: set(_tile_texts(hall, seeded).values()) == {"Geen nieuwe nummers meer"}, timeout=WAIT_MS)
