@@ -77,6 +77,7 @@ class Settings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_path()
         self._values: dict[str, Any] = {}
+        self._stamp = self._file_stamp()
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             if isinstance(raw, dict):
@@ -85,6 +86,31 @@ class Settings:
             pass
         except (OSError, ValueError) as exc:  # a damaged file must not stop the counter
             log.warning("ignoring unreadable settings %s: %s", self.path, exc)
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def refresh(self) -> bool:
+        """Read the file again when another program (the settings window of this PC) saved
+        it since; True when it did. For windows that never write settings themselves (the
+        kiosk): anything set here and not saved would be replaced."""
+        stamp = self._file_stamp()
+        if stamp is None or stamp == self._stamp:
+            return False
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:  # half written, or damaged: keep what we have
+            log.warning("settings %s not read again: %s", self.path, exc)
+            return False
+        if not isinstance(raw, dict):
+            return False
+        self._values = raw
+        self._stamp = stamp
+        return True
 
     def __getitem__(self, key: str) -> Any:
         option = OPTIONS[key]
@@ -103,3 +129,4 @@ class Settings:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self._values, indent=2, sort_keys=True), encoding="utf-8")
         tmp.replace(self.path)
+        self._stamp = self._file_stamp()

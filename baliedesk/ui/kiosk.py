@@ -679,6 +679,8 @@ class KioskWindow(QWidget):
         """Issued first, printed after (worker thread): a failed print never loses the ticket."""
         self.remember.setText(_("Onthoud uw nummer goed."))
         self.reprint_button.hide()
+        if hasattr(self.settings, "refresh"):
+            self.settings.refresh()  # a printer chosen in this PC's settings window since the kiosk started
         if not printing_configured(self.settings) or self._identity is None:
             return
         job = LastSlip(issued)
@@ -691,6 +693,8 @@ class KioskWindow(QWidget):
         backend, user_id, settings, now = self.backend, self._identity.user_id, self.settings, self.clock()
 
         def work():
+            if hasattr(settings, "refresh"):
+                settings.refresh()  # e.g. the host chose another printer before "Opnieuw printen"
             if job.printout is None:
                 job.printout = prepare_ticket(backend, user_id, job.issued, settings, now)
             return deliver(job.printout, printer_from(settings))

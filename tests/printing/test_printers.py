@@ -296,3 +296,19 @@ def test_messages_for_the_default_printer_read_well(reason, expected):
     from baliedesk.ui.messages import message_for
 
     assert message_for(PrinterUnavailable("", reason)) == expected
+
+
+def test_settings_refresh_reads_what_another_program_saved(tmp_path):
+    from baliedesk.settings import Settings
+
+    path = tmp_path / "settings.json"
+    mine = Settings(path)
+    assert not mine.refresh()  # no file yet
+    other = Settings(path)
+    other["printer_type"] = "system"
+    other.save()
+    assert mine["printer_type"] == "none"
+    assert mine.refresh() and mine["printer_type"] == "system"
+    assert not mine.refresh()  # nothing new
+    path.write_text("{half", encoding="utf-8")  # damaged: keep what we have
+    assert not mine.refresh() and mine["printer_type"] == "system"

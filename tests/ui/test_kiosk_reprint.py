@@ -147,3 +147,30 @@ def test_nothing_to_reprint_without_a_printer(qtbot, backend, seeded, now):
     runner().wait(5000)
     assert w.last_slip is None and not w.reprint()
     assert not w.reprint_button.isVisible() and not w.last_reprint_button.isVisible()
+
+
+def test_a_printer_chosen_in_the_settings_window_is_used_without_a_restart(qtbot, backend, seeded, now, tmp_path):
+    from baliedesk.settings import Settings
+
+    path = tmp_path / "kiosk.json"
+    Settings(path).save()
+    kiosk_settings = Settings(path)
+    w = KioskWindow(backend, kiosk_settings, clock=lambda: now, watch=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: len(w.buttons()) == 4, timeout=10_000)
+    with qtbot.waitSignal(w.ticket_shown, timeout=10_000):
+        w.buttons()[seeded.services["A"]].click()
+    runner().wait(5000)
+    assert w.last_slip is None  # no printer yet: nothing printed
+
+    folder = tmp_path / "bonnen"
+    folder.mkdir()
+    other = Settings(path)  # "python -m baliedesk settings" in another process
+    other["printer_type"] = "pdf_folder"
+    other["printer_pdf_folder"] = str(folder)
+    other.save()
+    w.show_start()
+    with qtbot.waitSignal(w.slip_printed, timeout=10_000):
+        w.buttons()[seeded.services["B"]].click()
+    assert [p.name for p in folder.glob("*.pdf")] == ["nummer-b-001.pdf"]
