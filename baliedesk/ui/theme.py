@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from baliedesk import colors
+
 # -- colours ---------------------------------------------------------------
 # Calm, institutional: dark blue text on white and very light grey panels.
 BACKGROUND = "#FFFFFF"     # windows
@@ -54,50 +56,18 @@ RADIUS = 8            # px, rounded corners of cards and buttons
 TOUCH_MIN = 64        # px, the smallest touch target on the kiosk
 
 
-# -- contrast --------------------------------------------------------------
-def _channel(c: int) -> float:
-    s = c / 255.0
-    return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+# -- contrast (the arithmetic is baliedesk.colors, shared with the hall screen) ---
+luminance, contrast, mix, to_hex = colors.luminance, colors.contrast, colors.mix, colors.to_hex
 
 
 def parse_hex(color: str) -> tuple[int, int, int]:
     """'#1F4E8C' or '1F4E8C' or '#fff' -> (r, g, b). Anything else: PRIMARY."""
-    value = (color or "").strip().lstrip("#")
-    if len(value) == 3:
-        value = "".join(ch * 2 for ch in value)
-    try:
-        if len(value) != 6:
-            raise ValueError(color)
-        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-    except ValueError:
-        return parse_hex(PRIMARY)
-
-
-def to_hex(rgb: tuple[int, int, int]) -> str:
-    return "#{:02X}{:02X}{:02X}".format(*(max(0, min(255, round(c))) for c in rgb))
-
-
-def luminance(color: str) -> float:
-    r, g, b = parse_hex(color)
-    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG contrast ratio between two colours, 1.0 .. 21.0."""
-    la, lb = luminance(a), luminance(b)
-    hi, lo = max(la, lb), min(la, lb)
-    return (hi + 0.05) / (lo + 0.05)
+    return colors.parse_hex(color, PRIMARY)
 
 
 def text_on(background: str) -> str:
     """White or near-black, whichever contrasts most with ``background``."""
-    return LIGHT_TEXT if contrast(LIGHT_TEXT, background) >= contrast(DARK_TEXT, background) else DARK_TEXT
-
-
-def mix(color: str, other: str, amount: float) -> str:
-    """``amount`` (0..1) of ``other`` blended into ``color``."""
-    a, b = parse_hex(color), parse_hex(other)
-    return to_hex(tuple(x + (y - x) * amount for x, y in zip(a, b, strict=True)))
+    return colors.best_text(background, LIGHT_TEXT, DARK_TEXT)
 
 
 def darker(color: str, amount: float = 0.2) -> str:
@@ -111,14 +81,7 @@ def lighter(color: str, amount: float = 0.85) -> str:
 def readable_fill(color: str, text: str = LIGHT_TEXT, minimum: float = 4.5) -> str:
     """``color`` itself if ``text`` reads on it with ``minimum`` contrast, else the nearest darker
     (for light text) or lighter (for dark text) shade that does."""
-    fill = parse_hex(color)
-    toward = "#000000" if luminance(text) > 0.5 else "#FFFFFF"
-    step = 0.0
-    current = to_hex(fill)
-    while contrast(text, current) < minimum and step < 1.0:
-        step += 0.05
-        current = mix(to_hex(fill), toward, step)
-    return current
+    return colors.shade_until_readable(to_hex(parse_hex(color)), text, minimum)
 
 
 @dataclass(frozen=True)
