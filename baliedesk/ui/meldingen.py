@@ -1062,10 +1062,12 @@ class CallbackPanel(_Panel):
         self.table.clearSelection()
         self.table.setRowCount(len(notes))
         for r, n in enumerate(notes):
-            due = f"{hourstext.date_text(n.due_date)} ({days_text(n.days_left, n.overdue)})"
+            due = f"{short_date(n.due_date)} ({days_text(n.days_left, n.overdue)})"
             whom = ", ".join(x for x in (n.for_user_name, n.for_team) if x)
             for c, value in enumerate((due, n.caller_name, n.phone, whom, n.question)):
                 item = QTableWidgetItem(value)
+                if c == 4:
+                    item.setToolTip(value)  # the whole question when the column is narrow
                 if n.overdue:
                     item.setBackground(QBrush(QColor(theme.ERROR_BG)))
                 self.table.setItem(r, c, item)
