@@ -7,7 +7,8 @@ keyboard:
 
 * Alt+1 … Alt+7 choose the channel (the last one chosen stays for the next
   contact: a KCC agent on the phone keeps "Telefoon");
-* the subject field completes service names as you type;
+* the subject field completes service names as you type; arrow down shows
+  the services;
 * Alt+Z / Alt+D choose "zelf beantwoord" or "doorgezet naar";
 * Enter in any line, or Ctrl+Enter anywhere, saves; after saving the cursor
   is back in the subject field, ready for the next contact.
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -106,8 +107,9 @@ class ContactPanel(_Panel):
         form.addLayout(channels, 0, 1)
 
         self.subject = _line("contactSubject", rules.SUBJECT_MAX_LENGTH,
-                             _("kies een dienst of typ waar het over ging"))
+                             _("typ waar het over ging, of pijltje omlaag voor de diensten"))
         self.subject.setMinimumHeight(34)
+        self.subject.installEventFilter(self)
         caption = QLabel(_("&Onderwerp"))
         caption.setBuddy(self.subject)
         form.addWidget(caption, 1, 0)
@@ -182,6 +184,16 @@ class ContactPanel(_Panel):
         self.count_label.setProperty("role", "muted")
         root.addWidget(self.count_label)
         self.subject.setFocus()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt name
+        """Arrow down in the subject field opens the list of services (all of them when it is empty)."""
+        if watched is self.subject and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            completer = self.subject.completer()
+            if completer is not None and not (completer.popup() and completer.popup().isVisible()):
+                completer.setCompletionPrefix(self.subject.text())
+                completer.complete()
+                return True
+        return super().eventFilter(watched, event)
 
     def _update_passed_to(self) -> None:
         on = self.passed_on.isChecked()

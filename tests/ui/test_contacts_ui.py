@@ -192,3 +192,13 @@ def test_callbacks_complaints_and_contacts_follow_other_workstations(qtbot, back
     w.tabs.setCurrentWidget(w.contacts)
     qtbot.waitUntil(lambda: w.contacts.table.rowCount() == 1, timeout=15_000)
     assert w.contacts.table.item(0, 2).text() == "Afvalpas"
+
+
+def test_arrow_down_in_the_empty_subject_lists_the_services(qtbot, backend, seeded, now):
+    w = panel(qtbot, backend, seeded, now)
+    w.show()
+    qtbot.keyClick(w.subject, Qt.Key.Key_Down)
+    popup = w.subject.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5_000)
+    assert popup.model().rowCount() == len(w.services) > 1
+    popup.hide()
