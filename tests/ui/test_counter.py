@@ -12,7 +12,7 @@ import logging
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from baliedesk.domain.errors import CounterInUse, NoCounterServices, StorageUnavailable, ValidationError
@@ -26,6 +26,7 @@ from baliedesk.ui.counter import CounterWindow
 from baliedesk.ui.counter_dialogs import FinishDialog, RequeueDialog, TransferDialog
 from baliedesk.ui.messages import message_for
 from baliedesk.ui.tasks import runner
+from qtwait import wait_until
 
 MIN = dt.timedelta(minutes=1)
 
@@ -108,19 +109,6 @@ def windows(qtbot, tmp_path, clock):
     for w in opened:
         w.close()
         w.wait_until_idle()
-
-
-def wait_until(condition, timeout: int = 5000) -> None:
-    """Like ``qtbot.waitUntil`` (poll, never a fixed sleep), driven by
-    ``processEvents`` and giving the background task pool a turn each round, so
-    a task's result is delivered as soon as it is ready."""
-    timer = QElapsedTimer()
-    timer.start()
-    while not condition():
-        if timer.elapsed() > timeout:
-            raise AssertionError(f"condition not met within {timeout} ms")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        runner().wait(5)
 
 
 def issue(backend, ids, prefix: str, at: dt.datetime):

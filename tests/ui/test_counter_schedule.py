@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop
 
 from baliedesk.services import appointments as ap
 from baliedesk.services import demo, schedules
 from baliedesk.settings import Settings
 from baliedesk.ui.counter import CounterWindow
 from baliedesk.ui.tasks import runner
+from qtwait import wait_until
 
 
 class Clock:
@@ -25,16 +25,6 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.t
-
-
-def wait_until(condition, timeout: int = 10_000) -> None:
-    timer = QElapsedTimer()
-    timer.start()
-    while not condition():
-        if timer.elapsed() > timeout:
-            raise AssertionError(f"condition not met within {timeout} ms")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        runner().wait(5)
 
 
 @pytest.fixture
