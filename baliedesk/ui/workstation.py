@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -191,6 +192,7 @@ class WorkstationWindow(QWidget):
 
         self.type_combo = QComboBox()
         self.type_combo.setObjectName("printerType")
+        self.type_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         for key, text in TYPE_CHOICES:
             self.type_combo.addItem(_(text), key)
         self.form_layout.addRow(_("Soort printer:"), self.type_combo)
@@ -245,6 +247,10 @@ class WorkstationWindow(QWidget):
         self.paper_row = self._row(self.paper_combo, None, None, self.paper_hint)
         self.form_layout.addRow(_("Papier:"), self.paper_row)
 
+        test_host = QWidget()
+        test_box = QVBoxLayout(test_host)
+        test_box.setContentsMargins(0, 0, 0, 0)
+        test_box.setSpacing(6)
         test_line = QHBoxLayout()
         self.test_button = QPushButton(_("Testbon printen"))
         self.test_button.setObjectName("printTest")
@@ -253,10 +259,11 @@ class WorkstationWindow(QWidget):
         self.test_busy = QLabel("")
         self.test_busy.setProperty("role", "muted")
         test_line.addWidget(self.test_busy, 1)
-        self.form_layout.addRow("", test_line)
+        test_box.addLayout(test_line)
         self.test_notice = notice_label()
         self.test_notice.setObjectName("testNotice")
-        self.form_layout.addRow("", self.test_notice)
+        test_box.addWidget(self.test_notice)
+        self.form_layout.addRow("", test_host)
         root.addWidget(box)
 
         self.notice = notice_label()
