@@ -65,7 +65,9 @@ Methods: ``print_slip()`` and ``save_pdf()`` (what the buttons do), ``retry()``
 
 Failures (the printer missing, offline, out of paper, the slip not made, the
 file not written) show the sentence from :mod:`baliedesk.ui.messages` under the
-buttons with "Opnieuw proberen"; "Opslaan als PDF" stays available. The bar
+buttons with "Opnieuw proberen"; "Opslaan als PDF" stays available. When the
+printer is missing or none is chosen, "Printer kiezen…" opens this computer's
+settings window (:mod:`baliedesk.ui.workstation`) on the same settings. The bar
 never touches the form it sits under, so nothing the clerk typed is lost.
 """
 
@@ -82,6 +84,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from baliedesk.i18n import _
 from baliedesk.printing import jobs
 from baliedesk.printing.config import PAPERS, printer_from, setting
+from baliedesk.printing.errors import PrinterUnavailable, PrintingNotConfigured
 from baliedesk.printing.jobs import Printout
 from baliedesk.printing.qtprint import print_with_dialog, save_pdf_dialog
 from baliedesk.printing.slips import Slip
@@ -163,7 +166,13 @@ class PrintBar(QWidget):
         self.retry_button.setObjectName("retryPrintButton")
         self.retry_button.hide()
         self.retry_button.setProperty("role", "primary")
-        for b in (self.print_button, self.save_button, self.retry_button):
+        # When the printer is missing or none is chosen: straight to this computer's settings.
+        self.settings_button = QPushButton(_("Printer kiezen…"))
+        self.settings_button.setObjectName("choosePrinterButton")
+        self.settings_button.setToolTip(_("Instellingen van deze computer"))
+        self.settings_button.hide()
+        self.workstation_window: QWidget | None = None
+        for b in (self.print_button, self.save_button, self.retry_button, self.settings_button):
             row.addWidget(b)
         row.addStretch(1)
         self.busy_label = QLabel("")
@@ -182,6 +191,7 @@ class PrintBar(QWidget):
         self.print_button.clicked.connect(self.print_slip)
         self.save_button.clicked.connect(self.save_pdf)
         self.retry_button.clicked.connect(self.retry)
+        self.settings_button.clicked.connect(self.open_printer_settings)
         self._update_buttons()
 
     # -- public ------------------------------------------------------------
@@ -200,6 +210,7 @@ class PrintBar(QWidget):
         self._retry_action = None
         self._retry_printout = None
         self.retry_button.hide()
+        self.settings_button.hide()
         self.notice.hide()
         self._update_buttons()
 
@@ -305,6 +316,26 @@ class PrintBar(QWidget):
         self._set_busy(False)
         log.warning("slip %s failed: %s", action, err)
         self._show_failure(action, printout, message_for(err))
+        wrong_printer = isinstance(err, PrintingNotConfigured) or (
+            isinstance(err, PrinterUnavailable) and err.reason == "missing")
+        self.settings_button.setVisible(action == "print" and wrong_printer and hasattr(self.settings, "save"))
+
+    def open_printer_settings(self) -> QWidget:
+        """"Printer kiezen…": the settings window of this computer on the same settings,
+        so the next "Opnieuw proberen" uses what was chosen there."""
+        from baliedesk.ui.workstation import WorkstationWindow
+
+        if self.workstation_window is None:
+            self.workstation_window = WorkstationWindow(self.settings, parent=self)
+            self.workstation_window.closed.connect(self._workstation_closed)
+        self.workstation_window.show()
+        self.workstation_window.raise_()
+        return self.workstation_window
+
+    def _workstation_closed(self) -> None:
+        if self.workstation_window is not None:
+            self.workstation_window.deleteLater()
+            self.workstation_window = None
 
     def _show_failure(self, action: str, printout: Printout | None, text: str) -> None:
         self._retry_action = action
@@ -317,6 +348,7 @@ class PrintBar(QWidget):
         self._retry_action = None
         self._retry_printout = None
         self.retry_button.hide()
+        self.settings_button.hide()
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self._busy = busy

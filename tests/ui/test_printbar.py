@@ -298,3 +298,33 @@ def test_a_bar_closed_while_the_slip_is_made_ignores_the_answer(qtbot, caplog):
     qtbot.wait(100)
     assert dialog.calls == []
     assert not [r for r in caplog.records if r.levelname == "ERROR"], "the answer must not touch the deleted bar"
+
+
+def test_missing_printer_offers_the_settings_window_and_retry_uses_the_choice(qtbot, tmp_path):
+    from baliedesk.settings import Settings
+
+    settings = Settings(tmp_path / "settings.json")
+    settings["printer_type"] = "escpos_file"
+    settings["printer_escpos_target"] = str(tmp_path / "weg" / "lp0")
+    bar = make_bar(qtbot, settings=settings, print_dialog=FakePrintDialog(True))
+    with qtbot.waitSignal(bar.failed, timeout=10_000):
+        bar.print_slip()
+    assert bar.settings_button.isVisible() and bar.settings_button.text() == "Printer kiezen…"
+    qtbot.mouseClick(bar.settings_button, printbar.Qt.MouseButton.LeftButton)
+    window = bar.workstation_window
+    assert window is not None and window.isVisible() and window.settings is settings
+    window.type_combo.setCurrentIndex(window.type_combo.findData("pdf_folder"))
+    window.folder_edit.setText(str(tmp_path))
+    assert window.save()
+    window.close()
+    with qtbot.waitSignal(bar.printed, timeout=10_000):
+        bar.retry()
+    assert list(tmp_path.glob("*.pdf"))
+    assert not bar.settings_button.isVisible()
+
+
+def test_out_of_paper_does_not_offer_another_printer(qtbot):
+    bar = make_bar(qtbot, settings=None, print_dialog=FakePrintDialog(PrinterUnavailable("balie-3", "out_of_paper")))
+    with qtbot.waitSignal(bar.failed, timeout=10_000):
+        bar.print_slip()
+    assert bar.retry_button.isVisible() and not bar.settings_button.isVisible()
