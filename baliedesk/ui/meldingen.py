@@ -792,10 +792,15 @@ class WorkListPanel(_Panel):
                            meldingen.teams(self.backend, self.user_id)), done,
                   lambda e: self._fail(self.message, e))
 
-    def reload(self, *args: object) -> None:
+    def reload(self, *args: object, refreshing: bool = False) -> None:
+        """Read the list with the filters as set. The search text counts once the clerk pressed Enter or
+        "Zoeken" (or changed another filter); a refresh from the change feed keeps the search last applied,
+        so a half-typed word does not filter the list."""
+        if not refreshing:
+            self._search_applied = self.search.text()
         filters = dict(state=self.state.currentData(), category_id=self.category.currentData(),
                        team=self.team.currentData(), channel=self.channel.currentData(),
-                       overdue=self.overdue.isChecked(), search=self.search.text())
+                       overdue=self.overdue.isChecked(), search=getattr(self, "_search_applied", ""))
         now = self.clock()
         self._run(lambda: meldingen.work_list(self.backend, self.user_id, self.location_id, now, **filters),
                   self._latest("list", self.show_list), lambda e: self._fail(self.message, e))
@@ -803,7 +808,7 @@ class WorkListPanel(_Panel):
     def refresh(self) -> None:
         """Another workstation changed something: the list again (the selected row stays) and the selected
         melding's details; the status note being typed stays."""
-        self.reload()
+        self.reload(refreshing=True)
         if self.detail is not None:
             melding_id, now = self.detail.summary.id, self.clock()
             self._run(lambda: meldingen.melding_detail(self.backend, self.user_id, melding_id, now),

@@ -147,6 +147,7 @@ def test_a_melding_from_another_workstation_appears_keeping_selection_and_typing
     w.work.table.selectRow(0)
     qtbot.waitUntil(lambda: w.work.detail is not None, timeout=10_000)
     w.work.note.setPlainText("Half getypte notitie")
+    w.work.search.setText("Tak")  # typed, not yet searched (no Enter): a refresh does not filter on it
     w.intake.description.setPlainText("Lamp kapot bij de school")
     w.intake.street.setText("Schoolstraat")
 
@@ -160,7 +161,7 @@ def test_a_melding_from_another_workstation_appears_keeping_selection_and_typing
     numbers = [w.work.table.item(r, 0).text() for r in range(2)]
     assert second.slip.number in numbers
     assert w.work.selected_id() == first.melding.summary.id
-    assert w.work.note.toPlainText() == "Half getypte notitie"
+    assert w.work.note.toPlainText() == "Half getypte notitie" and w.work.search.text() == "Tak"
     assert (w.intake.description.toPlainText(), w.intake.street.text()) == (
         "Lamp kapot bij de school", "Schoolstraat")
 
