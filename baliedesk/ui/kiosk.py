@@ -748,6 +748,7 @@ class KioskWindow(QWidget):
             self.remember.setText(text)
             self.reprint_button.setEnabled(True)
             self.reprint_button.show()
+            self._return_timer.start(self.return_after_ms)  # time to read it and to press the button
         self._update_last_reprint()
         self.print_failed.emit(text)
 
