@@ -59,6 +59,7 @@ from baliedesk.services import schedules, setup
 from baliedesk.services.schedule_dto import CalendarDay, ScheduleConfig
 from baliedesk.ui import theme
 from baliedesk.ui.admin_appointments import AppointmentSettingsPanel
+from baliedesk.ui.meldingen import CategoriesPanel
 from baliedesk.ui.notices import notice_label, show_notice
 from baliedesk.ui.messages import message_for
 from baliedesk.ui.tasks import run_task
@@ -129,6 +130,10 @@ class AdminWindow(QWidget):
         self.appointment_panel.saved.connect(self.saved)
         self.appointment_panel.error_shown.connect(self.error_shown)
         self.tabs.addTab(self.appointment_panel, _("Afspraken"))
+        # The meldingen categories with their team and handling term (also in the meldingen window).
+        self.categories_panel = CategoriesPanel(self.backend, self.user_id, self.location_id, clock=self.clock)
+        self.categories_panel.error_shown.connect(self.error_shown)
+        self.tabs.addTab(self.categories_panel, _("Meldingen: categorieën"))
         root.addWidget(self.tabs, 1)
         # This computer's printer and paper (ui/workstation.py), not the location's settings.
         # Made after the tabs, so the window still opens with the focus in the first tab.

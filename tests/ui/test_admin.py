@@ -123,3 +123,13 @@ def test_day_cell_text_for_a_holiday(backend, hours):
     view = schedules.calendar_view(backend, hours.users["fatima"], hours.location_id, dt.date(2026, 12, 24), 2)
     assert AdminWindow.day_cell_text(view[1]) == "vr 25 dec\nDicht: Eerste Kerstdag"
     assert AdminWindow.day_cell_text(view[0]) == "do 24 dec\n9.00 - 12.30, 13.30 - 16.30 en 17.00 - 19.30 uur"
+
+
+def test_the_team_lead_edits_meldingen_categories_here_too(qtbot, backend, hours, now):
+    """The categories (team, handling term) belong to the team lead's settings: a tab of the admin window."""
+    w = open_admin(qtbot, backend, hours, now)
+    panel = w.categories_panel
+    assert w.tabs.tabText(w.tabs.indexOf(panel)) == "Meldingen: categorieën"
+    qtbot.waitUntil(lambda: panel.table.rowCount() > 0, timeout=10_000)  # the shipped list, installed on first use
+    mains = {panel.table.item(r, 0).text() for r in range(panel.table.rowCount())}
+    assert {"Afval", "Wegen", "Verlichting", "Groen", "Overlast"} <= mains
