@@ -889,10 +889,14 @@ class WorkListPanel(_Panel):
             if h.note:
                 line += f"\n{h.note}"
             self.history.addItem(line)
+        targets = [t.value for t in sorted(rules.TRANSITIONS[rules.MeldingState(s.state)],
+                                           key=lambda x: list(rules.MeldingState).index(x))]
+        if targets == [self.target.itemData(i) for i in range(self.target.count())]:
+            return  # the same choices (a refresh): leave the clerk's choice and an open list alone
         current = self.target.currentData()
         self.target.clear()
-        for t in sorted(rules.TRANSITIONS[rules.MeldingState(s.state)], key=lambda x: list(rules.MeldingState).index(x)):
-            self.target.addItem(_(MELDING_STATE_NAMES[t.value]).capitalize(), t.value)
+        for value in targets:
+            self.target.addItem(_(MELDING_STATE_NAMES[value]).capitalize(), value)
         index = self.target.findData(current)
         if index >= 0:
             self.target.setCurrentIndex(index)
