@@ -105,7 +105,7 @@ class AdminWindow(QWidget):
         self.tz = ZoneInfo("Europe/Amsterdam")  # until the location is read
         today = self._today()
         self.calendar_start = today - dt.timedelta(days=today.weekday())
-        self.setWindowTitle(_("BalieDesk – openingstijden"))
+        self.setWindowTitle(_("BalieDesk – beheer"))
         self.setObjectName("admin")
         self._build()
         self.reload()
@@ -113,7 +113,7 @@ class AdminWindow(QWidget):
     # -- building --------------------------------------------------------
     def _build(self) -> None:
         root = QVBoxLayout(self)
-        title = QLabel(_("Openingstijden en afspraken"))
+        title = QLabel(_("Openingstijden, afspraken en meldingen"))
         title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         title_row = QHBoxLayout()
         title_row.addWidget(title, 1)
