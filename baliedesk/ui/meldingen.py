@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -1444,7 +1444,8 @@ class MeldingenWindow(QWidget):
                 self.categories = CategoriesPanel(backend, user_id, location_id, clock=clock)
                 self.categories.saved.connect(lambda *_a: self.intake.reload_categories())
                 self.categories.loaded.connect(lambda *_a: self.intake.reload_categories())
-                self.tabs.addTab(self.categories, _("Categorieën"))
+                index = self.tabs.addTab(self.categories, _("Categorieën"))
+                self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
 
         run_task(lambda: meldingen.may_manage_categories(backend, user_id), maybe_categories, lambda e: None)
         self.connection_notice = notice_label()
@@ -1453,6 +1454,12 @@ class MeldingenWindow(QWidget):
         lay.setContentsMargins(12, 12, 12, 12)
         lay.addWidget(self.connection_notice)
         lay.addWidget(self.tabs)
+
+        # Ctrl+1 ... Ctrl+6 open the tabs (Alt+digits choose the channel in "Contacten").
+        for n in range(1, 7):
+            QShortcut(QKeySequence(f"Ctrl+{n}"), self, activated=lambda i=n - 1: self._open_tab(i))
+        for i in range(self.tabs.count()):
+            self.tabs.setTabToolTip(i, f"Ctrl+{i + 1}")
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -1465,6 +1472,13 @@ class MeldingenWindow(QWidget):
             self.feed.changed.connect(self.on_feed_changed)
             self.feed.connection_changed.connect(self._on_connection)
             self.feed.start()
+
+    def _open_tab(self, index: int) -> None:
+        if 0 <= index < self.tabs.count():
+            self.tabs.setCurrentIndex(index)
+            widget = self.tabs.currentWidget()
+            if widget is self.contacts:
+                self.contacts.subject.setFocus()
 
     def panels(self) -> list[_Panel]:
         return [p for p in (self.contacts, self.intake, self.work, self.callbacks, self.complaints, self.categories)

@@ -203,3 +203,12 @@ def test_arrow_down_in_the_empty_subject_lists_the_services(qtbot, backend, seed
     qtbot.waitUntil(popup.isVisible, timeout=5_000)
     assert popup.model().rowCount() == len(w.services) > 1
     popup.hide()
+
+
+def test_ctrl_digits_open_the_tabs(qtbot, window):
+    w = window
+    w.activateWindow()
+    qtbot.keyClick(w, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert w.tabs.currentWidget() is w.work
+    qtbot.keyClick(w, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert w.tabs.currentWidget() is w.contacts and w.focusWidget() is w.contacts.subject
