@@ -23,7 +23,7 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -139,6 +139,25 @@ def _ping_when_idle(engine: Engine) -> None:
 _NOTIFY_SQL = "SELECT set_config('synchronous_commit', 'off', true), pg_notify(%s, %s)"
 
 
+class _SessionOnDemand:
+    """What the repositories hold as their session: the unit of work's ORM session,
+    made when first needed. ``connection()`` before that is the unit of work's own
+    connection (the one the session would be bound to), so Core statements run
+    without an ORM session at all."""
+
+    __slots__ = ("_uow",)
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def connection(self, *args: Any, **kwargs: Any) -> Connection:
+        session = self._uow._session
+        return self._uow.connection if session is None else session.connection(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow.session, name)
+
+
 class SqlUnitOfWork:
     """One user action = one transaction. Commit explicitly; leaving rolls back.
 
@@ -164,27 +183,38 @@ class SqlUnitOfWork:
         except DBAPIError as exc:
             self.connection.close()
             raise StorageUnavailable(str(exc.orig)[:300]) from exc
-        # "rollback_only": session.commit() flushes but leaves the commit to us;
-        # session.rollback() rolls the connection's transaction back.
-        self.session = Session(bind=self.connection, expire_on_commit=False, autoflush=True,
-                               join_transaction_mode="rollback_only")
-        self.tickets = TicketRepository(self.session)
-        self.directory = DirectoryRepository(self.session)
-        self.schedules = ScheduleRepository(self.session)
-        self.appointments = AppointmentRepository(self.session)
-        self.meldingen = MeldingRepository(self.session)
-        self.contacts = ContactRepository(self.session)
+        self._session: Session | None = None
+        handle = _SessionOnDemand(self)
+        self.tickets = TicketRepository(handle)
+        self.directory = DirectoryRepository(handle)
+        self.schedules = ScheduleRepository(handle)
+        self.appointments = AppointmentRepository(handle)
+        self.meldingen = MeldingRepository(handle)
+        self.contacts = ContactRepository(handle)
         return self
+
+    @property
+    def session(self) -> Session:
+        """The ORM session, made on first use (a unit of work of Core statements
+        only, such as "volgende", never pays for one)."""
+        if self._session is None:
+            # "rollback_only": session.commit() flushes but leaves the commit to us;
+            # session.rollback() rolls the connection's transaction back.
+            self._session = Session(bind=self.connection, expire_on_commit=False, autoflush=True,
+                                    join_transaction_mode="rollback_only")
+        return self._session
 
     def changed(self, topic: str) -> None:
         """Tell listeners (hall screens, other counters) about this change once it is committed."""
         self._topics.add(topic)
 
     def flush(self) -> None:
-        self.session.flush()
+        if self._session is not None:
+            self._session.flush()
 
     def commit(self) -> None:
-        self.session.commit()  # flush what the ORM holds
+        if self._session is not None:
+            self._session.commit()  # flush what the ORM holds
         self.connection.commit()  # the durable commit
         topics, self._topics = self._topics, set()
         if topics and self._engine.dialect.name == "postgresql":
@@ -206,18 +236,23 @@ class SqlUnitOfWork:
             self.connection.invalidate()
 
     def rollback(self) -> None:
-        self.session.rollback()
+        if self._session is not None:
+            self._session.rollback()
+        else:
+            self.connection.rollback()
         self._topics.clear()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         try:
-            self.session.rollback()
+            if self._session is not None:
+                self._session.rollback()
         except DBAPIError:
             pass  # the connection is gone; the transaction died with it
         finally:
-            self.session.close()
+            if self._session is not None:
+                self._session.close()
             try:
-                self.connection.close()
+                self.connection.close()  # back to the pool, which rolls back what was not committed
             except DBAPIError:
                 pass
         if isinstance(exc, (OperationalError, InterfaceError)) or (
