@@ -175,7 +175,8 @@ def test_callbacks_complaints_and_contacts_follow_other_workstations(qtbot, back
     contacts.write_callback(backend, jeroen, seeded.location_id, now, caller_name="Piet", phone="0612345678",
                             question="Wanneer wordt de lamp gemaakt?", for_team="Team Wegen")
     qtbot.waitUntil(lambda: w.callbacks.table.rowCount() == 1, timeout=15_000)
-    assert w.refreshes > before and w.callbacks.caller.text() == "Mevrouw Bakker"
+    qtbot.waitUntil(lambda: w.refreshes > before, timeout=15_000)  # the feed woke the window
+    assert w.callbacks.caller.text() == "Mevrouw Bakker"
     w.callbacks.table.selectRow(0)
     contacts.write_callback(backend, jeroen, seeded.location_id, now - dt.timedelta(days=5), caller_name="Ans",
                             phone="0612345679", question="Eerder", for_team="Team Wegen")
