@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from baliedesk.i18n import _
-from baliedesk.printing import pdf, receipt, spool
+# pdf (reportlab) and receipt (python-escpos) are imported where a slip is made or
+# sent: they take a third of a second to load, which a window should not pay at start.
+from baliedesk.printing import spool
 from baliedesk.printing.config import PrinterConfig, branding_from, printer_from
 from baliedesk.printing.errors import PrinterUnavailable, PrintingNotConfigured
 from baliedesk.printing.slips import Slip, appointment_slip, printer_test_slip, ticket_slip
@@ -56,6 +58,8 @@ class Delivery:
 
 
 def build(slip: Slip, paper: str = "80mm") -> Printout:
+    from baliedesk.printing import pdf
+
     return Printout(slip, paper, pdf.render(slip, paper))
 
 
@@ -96,6 +100,8 @@ def deliver(printout: Printout, config: PrinterConfig) -> Delivery:
         qtprint.print_to_printer(printout.pdf, config.name, title=printout.title)
         return Delivery("qt", config.name, printout.title)
     if kind.startswith("escpos_"):
+        from baliedesk.printing import receipt
+
         receipt.send(receipt.escpos_bytes(printout.slip), kind, config.target)
         return Delivery("escpos", config.target, printout.title)
     if kind == "pdf_folder":
