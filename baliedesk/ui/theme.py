@@ -15,6 +15,7 @@ Use:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from baliedesk import colors
@@ -96,6 +97,7 @@ class ServiceColors:
     tint_text: str
 
 
+@functools.lru_cache(maxsize=256)  # a list's data() asks for it on every paint
 def service_colors(color: str | None) -> ServiceColors:
     base = to_hex(parse_hex(color or PRIMARY))
     text = text_on(base)
