@@ -180,3 +180,26 @@ def test_booking_only_where_free_never_overbooks(counters, existing, attempts) -
 def test_no_counters_no_places(method: str) -> None:
     assert extra_places({}, 0, {}, 1, method=method) == 0
     assert extra_places({1: 0b1}, 0, {}, 1, method=method) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(counter_sets, st.lists(st.tuples(intervals, st.integers(0, 4)), max_size=3),
+       st.lists(st.tuples(intervals, st.sampled_from(SERVICES)), max_size=10))
+def test_counter_blocks_take_counters_out_at_exactly_their_time(counters, blocked, attempts) -> None:  # type: ignore[no-untyped-def]
+    """With some counters out for a while, a booking is accepted exactly when the appointments
+    at every minute fit on the counters still at work (brute force)."""
+    blocks = [CounterBlock(1 << i, a, b) for (a, b), i in blocked if i < len(counters)]
+
+    def up_at(t: int) -> list[bool]:
+        return [not any(k.counters == 1 << i and k.start <= t < k.end for k in blocks) for i in range(len(counters))]
+
+    accepted: list[Booking] = []
+    for (start, end), sid in attempts:
+        masks, everyone = _setup(counters, [True] * len(counters))
+        free = DayLoad(masks, everyone, accepted, blocks, {}).free(sid, start, end)
+        candidate = accepted + [Booking(start, end, sid)]
+        fits = all(brute_assignable(counters, up_at(t), [b.service_id for b in candidate if b.start <= t < b.end])
+                   for t in range(start, end))
+        assert (free > 0) == fits
+        if free > 0:
+            accepted = candidate

@@ -7,8 +7,9 @@
   another service and back (each service keeps its own draft until saved).
   One save writes everything of a service or nothing.
 * Blocks: no appointments in a time (lunch, team meeting), every week on a
-  weekday or on one date, for the whole location, one service, or one counter
-  (that counter's place is taken out; the others stay bookable).
+  weekday or on one date, for the whole location or one service. (A block for
+  one counter needs migration 0006, not written yet: the combo lists no
+  counters.)
 
 The location's main switch and the check-in rules are on the "Keuzes" tab;
 this tab says when the main switch is off. Database work runs through
@@ -57,7 +58,7 @@ from baliedesk.ui.tasks import run_task
 
 WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 WEEKLY, ONE_DATE = "weekly", "date"
-WHOLE_LOCATION = ("location", 0)
+WHOLE_LOCATION = "location"  # block targets: "location" or "service:<id>"
 #: Longest text accepted in the duration and "at once" fields before it is even read.
 NUMBER_FIELD_LENGTH = 6
 
@@ -104,7 +105,6 @@ class AppointmentSettingsPanel(QWidget):
         self._reload, self._is_closed = reload, is_closed
         self.config: ScheduleConfig | None = None
         self.services: dict[int, Any] = {}
-        self.counters: dict[int, str] = {}
         self._drafts: dict[int, _Draft] = {}
         self._service_id: int | None = None
         self._blocks: list[BlockInfo] = []
@@ -231,7 +231,6 @@ class AppointmentSettingsPanel(QWidget):
         """The admin window read everything: show it (drafts not yet saved stay)."""
         self.config = config
         self.services = {s.id: s for s in services}
-        self.counters = {c.counter_id: c.name for c in getattr(config, "counters", ())}
         if config.options.appointments_enabled:
             self.location_note.setText(_("Deze locatie werkt met afspraken. Hieronder kiest u per dienst."))
         else:
@@ -252,9 +251,7 @@ class AppointmentSettingsPanel(QWidget):
         self.block_target.addItem(_("De hele locatie"), WHOLE_LOCATION)
         for s in services:
             self.block_target.addItem(_("Dienst {prefix} – {name}").format(prefix=s.prefix, name=s.name),
-                                      ("service", s.id))
-        for cid, name in self.counters.items():
-            self.block_target.addItem(_("Balie: {name}").format(name=name), ("counter", cid))
+                                      f"service:{s.id}")
         index = self.block_target.findData(keep_target)
         self.block_target.setCurrentIndex(index if index >= 0 else 0)
         if self.block_date.date() < QDate(today.year, today.month, today.day):
@@ -377,9 +374,6 @@ class AppointmentSettingsPanel(QWidget):
 
     # -- blocks --------------------------------------------------------------
     def _target_text(self, b: BlockInfo) -> str:
-        counter_id = getattr(b, "counter_id", None)
-        if counter_id is not None:
-            return _("Balie: {name}").format(name=self.counters.get(counter_id, "?"))
         if b.service_id is not None:
             s = self.services.get(b.service_id)
             return _("Dienst {prefix}").format(prefix=s.prefix) if s else "?"
@@ -429,9 +423,8 @@ class AppointmentSettingsPanel(QWidget):
         if checked is None:
             return
         period, weekday, day = checked
-        kind, target_id = self.block_target.currentData() or WHOLE_LOCATION
-        target = {"service_id": target_id} if kind == "service" else (
-            {"counter_id": target_id} if kind == "counter" else {})
+        kind, _sep, target_id = str(self.block_target.currentData() or WHOLE_LOCATION).partition(":")
+        target = {"service_id": int(target_id)} if kind == "service" else {}
         note = self.block_note.text()
         backend, user, loc = self.backend, self.user_id, self.location_id
 

@@ -183,3 +183,19 @@ def test_services_refuse_a_clerk(backend, hours, now):
     assert ap.configure_service(backend, hours.users["beheer"], hours.services["A"], duration_minutes=30
                                 ).duration_minutes == 30
     assert saved_settings(backend, hours, "A").enabled is False
+
+
+def test_block_targets_are_the_location_and_its_services(qtbot, backend, hours, now):
+    w = loaded(qtbot, backend, hours, now)
+    p = w.appointment_panel
+    targets = [p.block_target.itemData(i) for i in range(p.block_target.count())]
+    assert targets == ["location"] + [f"service:{sid}" for sid in hours.services.values()]
+    p.block_target.setCurrentIndex(p.block_target.findData(f"service:{hours.services['C']}"))
+    p.block_kind.setCurrentIndex(p.block_kind.findData("weekly"))
+    p.block_weekday.setCurrentIndex(4)  # vrijdag
+    p.block_from.setText("15:00")
+    p.block_to.setText("16:30")
+    with qtbot.waitSignal(w.saved, timeout=10_000):
+        p.add_block()
+    (b,) = schedules.schedule_config(backend, hours.users["fatima"], hours.location_id).blocks
+    assert (b.weekday, b.start, b.end, b.service_id) == (4, 900, 990, hours.services["C"])
