@@ -350,8 +350,11 @@ class AppointmentDesk(_Base):
         if not self.available or service_id is None:
             return
         backend, user, now, day = self.backend, self.user_id, self.clock(), self._chosen_day()
+        self._slots_asked = asked = getattr(self, "_slots_asked", 0) + 1
 
         def shown(slots: tuple[SlotInfo, ...]) -> None:
+            if asked != self._slots_asked:
+                return  # an older question (another day or service) answered late: a newer one is on its way
             self.slots = [s for s in slots if s.free > 0]
             self.slot_list.clear()
             for s in self.slots:
@@ -490,8 +493,11 @@ class AppointmentDesk(_Base):
         if not self.available:
             return
         backend, user, loc, now, counter = self.backend, self.user_id, self.location_id, self.clock(), self.counter_id
+        self._day_asked = asked = getattr(self, "_day_asked", 0) + 1
 
         def shown(overview: Any) -> None:
+            if asked != self._day_asked:
+                return  # a newer read of the day is on its way
             self.day_table.setRowCount(len(overview.appointments))
             for r, a in enumerate(overview.appointments):
                 values = [hourstext.clock(a.start), a.service_prefix, a.name, a.display_code,
