@@ -148,3 +148,23 @@ def test_hostile_contact_text_is_stored_verbatim_or_leaves_the_visit_open(backen
     queue.finish(backend, anne, counter, t.id, now, contact=contact)
     [c] = _visit_contacts(backend, seeded, now, t.id)
     assert c.subject == (subject.strip() or t.service_name) and c.passed_to == passed_to.strip()
+
+
+def test_a_visit_gets_one_contact_not_two(backend, seeded, now):
+    """A contact registered on its own after the finish already wrote one is refused, with a Dutch sentence."""
+    from baliedesk.domain.errors import VisitContactExists
+    from baliedesk.ui.messages import message_for
+
+    anne, counter, t = _held(backend, seeded, now)
+    queue.finish(backend, anne, counter, t.id, now + dt.timedelta(minutes=9), contact=contacts.visit_contact())
+    with pytest.raises(VisitContactExists) as info:
+        contacts.register_visit_contact(backend, anne, t.id, now + dt.timedelta(minutes=10), subject="Nog een")
+    assert message_for(info.value) == f"Voor nummer {t.display_number} is het contact al vastgelegd."
+    assert len(_visit_contacts(backend, seeded, now, t.id)) == 1
+    # Registered on its own first, the finish then cannot add a second one either: the visit stays open.
+    anne2, counter2, t2 = _held(backend, seeded, now + dt.timedelta(minutes=20))
+    contacts.register_visit_contact(backend, anne2, t2.id, now + dt.timedelta(minutes=25))
+    with pytest.raises(VisitContactExists):
+        queue.finish(backend, anne2, counter2, t2.id, now + dt.timedelta(minutes=26), contact=contacts.visit_contact())
+    assert _state(backend, t2.id) == "serving"
+    assert len(_visit_contacts(backend, seeded, now, t2.id)) == 1

@@ -217,3 +217,10 @@ class ComplaintAlreadyExtended(DomainError):
     """The term of a complaint may be extended only once (Awb 9:11 lid 2)."""
 
     number: str
+
+
+@dataclass(eq=False)
+class VisitContactExists(DomainError):
+    """A counter visit closes with one contact registration; this one already has it."""
+
+    ticket_number: str

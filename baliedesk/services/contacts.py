@@ -17,7 +17,7 @@ from typing import Any
 from baliedesk.domain import meldingen as rules
 from baliedesk.domain.appointments import clean_email, clean_phone
 from baliedesk.domain.calendar import WorkdayCalendar
-from baliedesk.domain.errors import NotFound, RecordClosed, ValidationError
+from baliedesk.domain.errors import NotFound, RecordClosed, ValidationError, VisitContactExists
 from baliedesk.domain.meldingen import ComplaintState
 from baliedesk.domain.permissions import Permission, require
 from baliedesk.domain.validation import clean_name, clean_text
@@ -121,6 +121,8 @@ def record_visit_contact(uow: UnitOfWork, user: Any, ticket: Any, now: dt.dateti
     The subject is the ticket's service unless the clerk typed another one.
     """
     require(user.role, Permission.TAKE_MELDING)
+    if uow.contacts.visit_contact(ticket.id) is not None:  # the caller holds the ticket's row lock
+        raise VisitContactExists(ticket.number)
     service = uow.directory.service(ticket.service_id)
     c = uow.contacts.new_contact(location_id=ticket.location_id, channel=rules.Channel.BALIE.value,
                                  service_id=ticket.service_id,
@@ -145,7 +147,7 @@ def register_visit_contact(backend: Backend, user_id: int, ticket_id: int, now: 
     ticket_id = _id(ticket_id, "ticket")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
-        t = get_or_404(uow.tickets.get(ticket_id), "ticket", ticket_id)
+        t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)  # one contact per visit
         info = record_visit_contact(uow, user, t, now, contact)
         uow.commit()
         return info

@@ -214,6 +214,11 @@ class ContactRepository:
     def new_contact(self, **fields: Any) -> ContactRecord:
         return self._add(ContactRecord(**fields))
 
+    def visit_contact(self, ticket_id: int) -> ContactRecord | None:
+        """The contact registration that closed this counter visit, if any."""
+        stmt = select(ContactRecord).where(ContactRecord.ticket_id == ticket_id).order_by(ContactRecord.id).limit(1)
+        return self.s.execute(stmt).scalar_one_or_none()
+
     def contacts(self, location_id: int, since: dt.datetime, limit: int = 200) -> list[ContactRecord]:
         stmt = (select(ContactRecord).where(ContactRecord.location_id == location_id,
                                             ContactRecord.created_at >= since)

@@ -11,6 +11,7 @@ import logging
 
 from baliedesk.domain import errors as e
 from baliedesk.domain.permissions import Role
+from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _
 
 log = logging.getLogger(__name__)
@@ -422,6 +423,8 @@ def _melding_message(err: BaseException) -> str | None:
         return _("Melding {number} is {state}. Daarom kan de status niet naar {target}.").format(
             number=err.number, state=_(MELDING_STATE_NAMES.get(err.state, err.state)),
             target=_(MELDING_STATE_NAMES.get(err.target, err.target)))
+    if isinstance(err, e.VisitContactExists):
+        return _("Voor nummer {number} is het contact al vastgelegd.").format(number=display_number(err.ticket_number))
     if isinstance(err, e.ComplaintAlreadyExtended):
         return _("De termijn van klacht {number} is al een keer verlengd. Dat kan maar één keer.").format(
             number=err.number)
