@@ -7,7 +7,8 @@ Builds a fresh database (a temporary SQLite file, or a dedicated schema in the
 given PostgreSQL database, dropped afterwards) through the ordinary services:
 a location with Loppersum-style hours (Monday to Friday 09:00-12:30 and
 13:30-16:30, Thursday also 17:00-19:30, one service daytime only), a weekly
-team meeting block, an extra closure day, 10 services taking appointments
+team meeting block, three counters out for lunch every weekday, an extra
+closure day, 10 services taking appointments
 (10 to 30 minutes each) and 30 counters serving three or four services each,
 plus a few hundred booked appointments. Then it times
 ``services.appointments.location_slots`` for ``--days`` days (default a
@@ -84,6 +85,10 @@ def build(db: Database, now: dt.datetime, start_day: dt.date, days: int) -> tupl
     schedules.set_exception(db, lead, loc, start_day + dt.timedelta(days=10), (), "Heidag")
     schedules.set_calendar_options(db, lead, loc, now, appointments_enabled=True)
     appointments.add_block(db, lead, loc, "09:00", "10:00", weekday=1, note="Werkoverleg")
+    counters = [c.counter_id for c in schedules.schedule_config(db, lead, loc).counters]
+    for wd in range(5):  # three colleagues lunch before the midday closure: their counters are out
+        for cid in counters[:3]:
+            appointments.add_block(db, lead, loc, "12:00", "12:30", weekday=wd, counter_id=cid, note="Lunch")
     for i, sid in enumerate(services):
         appointments.configure_service(db, lead, sid, enabled=True, duration_minutes=10 + 5 * (i % 5),
                                        bring=["uw legitimatie"])
@@ -147,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
             loads = ctx.day_loads(intervals)
             for i in range(args.days):
                 day = start_day + dt.timedelta(days=i)
+                load = ctx.load_for(day, loads)
                 for sid in ids:
-                    appointments._slot_infos(ctx, sid, day, booked, None, None, loads.get(day))
+                    appointments._slot_infos(ctx, sid, day, booked, None, None, load)
             compute.append((time.perf_counter() - t0) * 1000.0)
 
         result = {

@@ -135,3 +135,59 @@ def test_last_shared_place_is_booked_once_by_two_services_at_once(backend, ids, 
     assert all(isinstance(r, SlotUnavailable) and r.reason == "full" for r in refused), refused
     assert active_count(backend) == before + 1
     assert slot(backend, ids, now, "A", start).free == 0 and slot(backend, ids, now, "C", start).free == 0
+
+
+# ---------------------------------------------------------------------------
+# a block for one counter (lunch of the colleague at Balie 3)
+# ---------------------------------------------------------------------------
+def test_a_counter_block_takes_that_counter_out_and_leaves_the_others(backend, ids, now):  # noqa: F811
+    lead = ids.users["fatima"]
+    noon = local(NEXT_THURSDAY, 12)
+    block = ap.add_block(backend, lead, ids.location_id, "12:00", "12:30", weekday=3,
+                         counter_id=ids.counters["Balie 3"], note="Lunch Balie 3")
+    assert block.counter_id == ids.counters["Balie 3"] and block.service_id is None
+    a_noon, c_noon = slot(backend, ids, now, "A", noon), slot(backend, ids, now, "C", noon)
+    assert (a_noon.capacity, a_noon.free, c_noon.free) == (2, 1, 1)  # the slots stay, one place each
+    assert slot(backend, ids, now, "A", local(NEXT_THURSDAY, 12, 15)).free == 1  # still lunch
+    assert slot(backend, ids, now, "A", local(NEXT_THURSDAY, 13, 30)).free == 2  # after lunch
+    assert slot(backend, ids, now, "A", local(NEXT_THURSDAY, 11, 45)).free == 2  # ends as lunch begins
+    book(backend, ids, now, noon, prefix="A", name="Een")
+    with pytest.raises(SlotUnavailable) as err:
+        book(backend, ids, now, noon, prefix="A", name="Twee")
+    assert err.value.reason == "full"
+    # Other Thursdays too (weekly), but not a Wednesday.
+    later = NEXT_THURSDAY + dt.timedelta(days=7)
+    assert slot(backend, ids, now, "A", local(later, 12)).free == 1
+    assert slot(backend, ids, now, "A", local(NEXT_THURSDAY - dt.timedelta(days=1), 12)).free == 2
+    # The month view (no bookings that later day) counts the lunch too.
+    month = ap.location_slots(backend, ids.users["anne"], ids.location_id, now, later, 1)
+    assert next(s for s in month[ids.services["A"]] if s.start == local(later, 12)).free == 1
+    assert ap.remove_block(backend, lead, ids.location_id, block.id)
+    assert slot(backend, ids, now, "A", local(later, 12)).free == 2
+
+
+def test_counter_block_refusals(backend, ids, now):  # noqa: F811
+    """Refused with a typed error, nothing stored: service and counter at once, an unknown counter, and a
+    counter of another location (the admin tab words them, see tests/ui/test_admin_appointments.py)."""
+    from baliedesk.domain.errors import NotFound, ValidationError
+    from baliedesk.services import schedules
+
+    lead = ids.users["fatima"]
+    with pytest.raises(ValidationError) as err:
+        ap.add_block(backend, lead, ids.location_id, "12:00", "12:30", weekday=3,
+                     counter_id=ids.counters["Balie 3"], service_id=ids.services["A"])
+    assert (err.value.field, err.value.code) == ("block", "service_or_counter")
+    with pytest.raises(NotFound) as missing:
+        ap.add_block(backend, lead, ids.location_id, "12:00", "12:30", weekday=3, counter_id=999_999)
+    assert (missing.value.kind, missing.value.key) == ("counter", 999_999)
+    with backend.unit_of_work(write=True) as uow:
+        other = uow.directory.create("location", name="Elders", timezone="Europe/Amsterdam",
+                                     ordering_mode="longest_wait", no_show_after_recalls=2,
+                                     counter_gone_after_s=120, active=True)
+        elsewhere = uow.directory.create("counter", location_id=other.id, name="Balie Elders",
+                                         display_name="Balie Elders", active=True).id
+        uow.commit()
+    with pytest.raises(NotFound) as foreign:
+        ap.add_block(backend, lead, ids.location_id, "12:00", "12:30", weekday=3, counter_id=elsewhere)
+    assert (foreign.value.kind, foreign.value.key) == ("counter", elsewhere)
+    assert schedules.schedule_config(backend, lead, ids.location_id).blocks == ()

@@ -24,6 +24,7 @@ from baliedesk.domain.appointments import (
     clean_contact,
     clean_email,
     clean_phone,
+    counter_blocks_on,
     day_slots,
     display_code,
     display_status,
@@ -77,6 +78,18 @@ def test_block_applies_by_weekday_or_date_and_service():
     tuesday, thursday = dt.date(2026, 11, 17), dt.date(2026, 11, 19)
     assert weekly.applies(tuesday, 1) and not weekly.applies(thursday, 1)
     assert dated.applies(thursday, 7) and not dated.applies(thursday, 8) and not dated.applies(tuesday, 7)
+
+
+def test_a_counter_block_takes_no_slots_away_and_is_listed_for_its_days():
+    lunch = Block(Period(720, 750), weekday=3, counter_id=5)
+    once = Block(Period(600, 630), day=dt.date(2026, 11, 17), counter_id=6)
+    meeting = Block(Period(540, 600), weekday=3)
+    tuesday, thursday = dt.date(2026, 11, 17), dt.date(2026, 11, 19)
+    assert lunch.on(thursday) and not lunch.applies(thursday, 1)  # the slots stay; capacity counts it out
+    blocks = [lunch, once, meeting]
+    assert counter_blocks_on(blocks, thursday) == [(5, Period(720, 750))]
+    assert counter_blocks_on(blocks, tuesday) == [(6, Period(600, 630))]
+    assert counter_blocks_on(blocks, dt.date(2026, 11, 18)) == []
 
 
 def test_capacity():

@@ -90,6 +90,54 @@ def test_upgrade_keeps_existing_data(database_url, now, monkeypatch):
         db.dispose()
 
 
+def test_counter_blocks_migration_up_down_up(database_url, now):
+    """0005 adds appointment_blocks.counter_id (removed with its counter); down to 0004 keeps the location's
+    blocks and drops the blocks for one counter (without the column they would close the whole location)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from baliedesk.services import appointments, demo
+    from baliedesk.storage.migrations_runner import alembic_config, upgrade
+
+    db = Database(database_url)
+    try:
+        assert db.upgrade() == head_revision() == "0005"
+        ids = demo.seed(db, now)
+        lead = ids.users["fatima"]
+        appointments.add_block(db, lead, ids.location_id, "09:00", "10:00", weekday=1, note="Werkoverleg")
+        appointments.add_block(db, lead, ids.location_id, "12:00", "12:30", weekday=3,
+                               counter_id=ids.counters["Balie 3"], note="Lunch")
+        fks = inspect(db.engine).get_foreign_keys("appointment_blocks")
+        assert any(fk["constrained_columns"] == ["counter_id"] and fk["referred_table"] == "counters"
+                   for fk in fks), fks
+
+        command.downgrade(alembic_config(db.engine), "0004")
+        assert current_revision(db.engine) == "0004"
+        assert "counter_id" not in {c["name"] for c in inspect(db.engine).get_columns("appointment_blocks")}
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT note FROM appointment_blocks")).scalars().all() == ["Werkoverleg"]
+
+        assert upgrade(db.engine) == "0005"
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT note, counter_id FROM appointment_blocks")).all() == [
+                ("Werkoverleg", None)]
+        with db.unit_of_work(write=True) as uow:
+            spare = uow.directory.create("counter", location_id=ids.location_id, name="Balie 9",
+                                         display_name="Balie 9", active=True).id
+            uow.commit()
+        appointments.add_block(db, lead, ids.location_id, "12:00", "12:30", weekday=3, counter_id=spare,
+                               note="Lunch")
+        with db.engine.begin() as conn:  # the counter goes: its blocks go with it
+            if db.backend == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            conn.execute(text("DELETE FROM counters WHERE id = :c"), {"c": spare})
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT note FROM appointment_blocks")).scalars().all() == ["Werkoverleg"]
+    finally:
+        db.dispose()
+
+
 def _row_counts(db: Database) -> dict[str, int]:
     with db.engine.connect() as conn:
         # Only the tables the schema has at this revision (later ones add tables).

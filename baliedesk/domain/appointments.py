@@ -50,19 +50,31 @@ class Slot:
 
 @dataclass(frozen=True)
 class Block:
-    """No appointments in ``period``: every week on ``weekday``, or on one ``day``; for one service or all."""
+    """No appointments in ``period``: every week on ``weekday``, or on one ``day``.
+
+    For the whole location, one service (both: no slots in that time), or one
+    counter (``counter_id``: that counter is out, the others stay bookable;
+    see :mod:`baliedesk.domain.capacity`).
+    """
 
     period: Period
     weekday: int | None = None
     day: dt.date | None = None
     service_id: int | None = None
+    counter_id: int | None = None
 
-    def applies(self, day: dt.date, service_id: int) -> bool:
-        if self.service_id is not None and self.service_id != service_id:
-            return False
+    def on(self, day: dt.date) -> bool:
         if self.day is not None:
             return self.day == day
         return self.weekday == day.weekday()
+
+    def applies(self, day: dt.date, service_id: int) -> bool:
+        """Whether this block takes the slots of ``service_id`` away on ``day`` (counter blocks never do)."""
+        if self.counter_id is not None:
+            return False
+        if self.service_id is not None and self.service_id != service_id:
+            return False
+        return self.on(day)
 
 
 def capacity_for(counters_serving: int, max_parallel: int | None) -> int:
@@ -93,6 +105,11 @@ def day_slots(periods: Sequence[Period], blocks: Sequence[Period], duration: int
 
 def blocks_on(blocks: Iterable[Block], day: dt.date, service_id: int) -> list[Period]:
     return [b.period for b in blocks if b.applies(day, service_id)]
+
+
+def counter_blocks_on(blocks: Iterable[Block], day: dt.date) -> list[tuple[int, Period]]:
+    """(counter, period) of every one-counter block on ``day``."""
+    return [(b.counter_id, b.period) for b in blocks if b.counter_id is not None and b.on(day)]
 
 
 def validate_duration(minutes: object) -> int:

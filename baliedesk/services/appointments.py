@@ -37,6 +37,7 @@ from baliedesk.domain.appointments import (
     checkin_verdict,
     clean_bring_list,
     clean_contact,
+    counter_blocks_on,
     day_slots,
     display_code,
     display_status,
@@ -159,12 +160,21 @@ class _Context:
 
     def day_load(self, day: dt.date, bookings: list[Booking]) -> DayLoad:
         caps = {sid: row.max_parallel for sid, row in self.settings.items() if row.max_parallel is not None}
-        return DayLoad(self.masks, self.everyone, bookings, [], caps, self.cache)
+        out = [CounterBlock(self.counter_bits[cid], p.start, p.end)
+               for cid, p in counter_blocks_on(self.blocks, day) if cid in self.counter_bits]
+        return DayLoad(self.masks, self.everyone, bookings, out, caps, self.cache)
+
+    def load_for(self, day: dt.date, loads: dict[dt.date, DayLoad]) -> DayLoad | None:
+        """The day's load: with bookings (``loads``), or only a counter out; None when nothing limits the day."""
+        load = loads.get(day)
+        if load is None and any(b.counter_id is not None and b.on(day) for b in self.blocks):
+            load = loads[day] = self.day_load(day, [])
+        return load
 
 
 def _context(uow: UnitOfWork, location: Any) -> _Context:
     schedule, options = load_schedule(uow, location)
-    blocks = [Block(Period(b.start_minute, b.end_minute), b.weekday, b.day, b.service_id)
+    blocks = [Block(Period(b.start_minute, b.end_minute), b.weekday, b.day, b.service_id, b.counter_id)
               for b in uow.schedules.blocks(location.id)]
     order = [c.id for c in uow.directory.counters(location.id) if c.active]
     masks = service_masks(uow.directory.all_counter_service_ids(location.id), order)
@@ -243,10 +253,16 @@ def configure_service(backend: Backend, user_id: int, service_id: int, *, enable
 
 def add_block(backend: Backend, user_id: int, location_id: int, start: object, end: object, *,
               weekday: int | None = None, day: dt.date | None = None, service_id: int | None = None,
-              note: str | None = "") -> BlockInfo:
-    """No appointments from ``start`` to ``end``: every week on ``weekday``, or on one ``day``."""
+              counter_id: int | None = None, note: str | None = "") -> BlockInfo:
+    """No appointments from ``start`` to ``end``: every week on ``weekday``, or on one ``day``.
+
+    For the whole location, one service (no slots then), or one counter (that
+    counter is out; the others stay bookable).
+    """
     if (weekday is None) == (day is None):
         raise ValidationError("block", "weekday_or_day")
+    if service_id is not None and counter_id is not None:
+        raise ValidationError("block", "service_or_counter")
     if weekday is not None and (not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6):
         raise ValidationError("weekday", "invalid")
     if day is not None and (not isinstance(day, dt.date) or isinstance(day, dt.datetime)):
@@ -260,10 +276,16 @@ def add_block(backend: Backend, user_id: int, location_id: int, start: object, e
             service = uow.directory.service(service_id)
             if service is None or service.location_id != location.id:
                 raise NotFound("service", service_id)
-        row = uow.schedules.add_block(location_id=location.id, service_id=service_id, weekday=weekday, day=day,
-                                      start_minute=period.start, end_minute=period.end, note=note)
+        if counter_id is not None:
+            counter = uow.directory.counter(counter_id)
+            if counter is None or counter.location_id != location.id:
+                raise NotFound("counter", counter_id)
+        row = uow.schedules.add_block(location_id=location.id, service_id=service_id, counter_id=counter_id,
+                                      weekday=weekday, day=day, start_minute=period.start, end_minute=period.end,
+                                      note=note)
         uow.changed(schedule_topic(location.id))
-        info = BlockInfo(row.id, row.service_id, row.weekday, row.day, row.start_minute, row.end_minute, row.note)
+        info = BlockInfo(row.id, row.service_id, row.weekday, row.day, row.start_minute, row.end_minute, row.note,
+                         row.counter_id)
         uow.commit()
         return info
 
@@ -356,7 +378,7 @@ def available_slots(backend: Backend, user_id: int, service_id: int, now: dt.dat
         out: list[SlotInfo] = []
         for i in range(days):
             day = start_day + dt.timedelta(days=i)
-            out += _slot_infos(ctx, service.id, day, booked, now, None, loads.get(day))
+            out += _slot_infos(ctx, service.id, day, booked, now, None, ctx.load_for(day, loads))
         return tuple(out)
 
 
@@ -378,7 +400,7 @@ def location_slots(backend: Backend, user_id: int, location_id: int, now: dt.dat
         for i in range(days):
             day = start_day + dt.timedelta(days=i)
             moments: dict[int, dt.datetime] = {}
-            load = loads.get(day)
+            load = ctx.load_for(day, loads)
             for sid in wanted:
                 lists[sid] += _slot_infos(ctx, sid, day, booked, now, moments, load)
         return {sid: tuple(slots) for sid, slots in lists.items()}

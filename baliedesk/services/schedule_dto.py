@@ -46,6 +46,7 @@ class BlockInfo:
     start: int
     end: int
     note: str
+    counter_id: int | None = None  # one counter out (the others stay bookable)
 
 
 @dataclass(frozen=True)

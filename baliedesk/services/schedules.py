@@ -255,8 +255,8 @@ def schedule_config(backend: Backend, user_id: int, location_id: int) -> Schedul
             service_hours={sid: {wd: tuple(sorted(ps)) for wd, ps in days.items()}
                            for sid, days in service_hours.items()},
             exceptions=tuple(_exception_info(e) for e in uow.schedules.exceptions(location.id)),
-            blocks=tuple(BlockInfo(b.id, b.service_id, b.weekday, b.day, b.start_minute, b.end_minute, b.note or "")
-                         for b in uow.schedules.blocks(location.id)),
+            blocks=tuple(BlockInfo(b.id, b.service_id, b.weekday, b.day, b.start_minute, b.end_minute, b.note or "",
+                                   b.counter_id) for b in uow.schedules.blocks(location.id)),
             services=tuple(service_appointment_info(s, settings.get(s.id)) for s in services),
             counters=tuple(CounterChoice(c.id, c.name) for c in uow.directory.counters(location.id) if c.active),
         )

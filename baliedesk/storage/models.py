@@ -258,6 +258,8 @@ class AppointmentBlock(Base):
     start_minute: Mapped[int] = mapped_column(Integer)
     end_minute: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(String(200), default="")
+    # One counter out (migration 0005): its place is taken out, the others stay bookable.
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id", ondelete="CASCADE"), nullable=True)
 
 
 class ServiceAppointmentSettings(Base):

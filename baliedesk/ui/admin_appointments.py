@@ -7,9 +7,9 @@
   another service and back (each service keeps its own draft until saved).
   One save writes everything of a service or nothing.
 * Blocks: no appointments in a time (lunch, team meeting), every week on a
-  weekday or on one date, for the whole location or one service. (A block for
-  one counter needs migration 0006, not written yet: the combo lists no
-  counters.)
+  weekday or on one date, for the whole location, one service (no slots in
+  that time), or one counter (that counter takes no appointments then, the
+  other counters stay bookable; migration 0005).
 
 The location's main switch and the check-in rules are on the "Keuzes" tab;
 this tab says when the main switch is off. Database work runs through
@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from baliedesk import hourstext
 from baliedesk.domain.appointments import clean_bring_list, validate_duration, validate_max_parallel
 from baliedesk.domain.calendar import Period, validate_periods
-from baliedesk.domain.errors import DomainError, ValidationError
+from baliedesk.domain.errors import DomainError, NotFound, ValidationError
 from baliedesk.i18n import _
 from baliedesk.services import appointments
 from baliedesk.services.schedule_dto import BlockInfo, ScheduleConfig, ServiceAppointmentInfo
@@ -58,7 +58,7 @@ from baliedesk.ui.tasks import run_task
 
 WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 WEEKLY, ONE_DATE = "weekly", "date"
-WHOLE_LOCATION = "location"  # block targets: "location" or "service:<id>"
+WHOLE_LOCATION = "location"  # block targets: "location", "service:<id>", "counter:<id>"
 #: Longest text accepted in the duration and "at once" fields before it is even read.
 NUMBER_FIELD_LENGTH = 6
 
@@ -86,6 +86,15 @@ def parse_minutes(text: str, field: str) -> int:
     return int(cleaned)
 
 
+def block_message_for(err: BaseException) -> str:
+    """The Dutch sentence for a refused block; what is not about a block goes to :func:`message_for`."""
+    if isinstance(err, ValidationError) and err.field == "block" and err.code == "service_or_counter":
+        return _("Kies voor de blokkade een dienst of een balie, niet allebei.")
+    if isinstance(err, NotFound) and err.kind == "counter":
+        return _("Deze balie hoort niet bij deze locatie of bestaat niet meer. Kies een andere balie.")
+    return message_for(err)
+
+
 def block_when_text(b: BlockInfo) -> str:
     if b.day is not None:
         return hourstext.date_text(b.day) + f" {b.day.year}"
@@ -108,6 +117,7 @@ class AppointmentSettingsPanel(QWidget):
         self._drafts: dict[int, _Draft] = {}
         self._service_id: int | None = None
         self._blocks: list[BlockInfo] = []
+        self._counter_names: dict[int, str] = {}
         self._build()
 
     # -- building --------------------------------------------------------
@@ -172,6 +182,10 @@ class AppointmentSettingsPanel(QWidget):
         self.block_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.block_table.itemSelectionChanged.connect(self._on_block_selected)
         lay.addWidget(self.block_table, 1)
+        hint = QLabel(_("Voor de hele locatie of een dienst: dan kan niemand een afspraak maken in die tijd. "
+                        "Voor één balie: alleen die balie doet dan geen afspraken, de andere balies wel."))
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
         form = QFormLayout()
         when = QHBoxLayout()
         self.block_kind = QComboBox()
@@ -252,6 +266,9 @@ class AppointmentSettingsPanel(QWidget):
         for s in services:
             self.block_target.addItem(_("Dienst {prefix} – {name}").format(prefix=s.prefix, name=s.name),
                                       f"service:{s.id}")
+        self._counter_names = {c.counter_id: c.name for c in config.counters}
+        for c in config.counters:
+            self.block_target.addItem(_("Balie: {name}").format(name=c.name), f"counter:{c.counter_id}")
         index = self.block_target.findData(keep_target)
         self.block_target.setCurrentIndex(index if index >= 0 else 0)
         if self.block_date.date() < QDate(today.year, today.month, today.day):
@@ -368,7 +385,7 @@ class AppointmentSettingsPanel(QWidget):
                  lambda e: None if self._is_closed() else failed(e))
 
     def _show_error(self, where: QLabel, err: BaseException) -> None:
-        text = message_for(err)
+        text = block_message_for(err) if where is self.block_message else message_for(err)
         show_notice(where, text, error=True)
         self.error_shown.emit(text)
 
@@ -377,6 +394,9 @@ class AppointmentSettingsPanel(QWidget):
         if b.service_id is not None:
             s = self.services.get(b.service_id)
             return _("Dienst {prefix}").format(prefix=s.prefix) if s else "?"
+        if b.counter_id is not None:
+            name = self._counter_names.get(b.counter_id)
+            return _("Balie: {name}").format(name=name) if name else _("Balie (niet meer in gebruik)")
         return _("De hele locatie")
 
     def _fill_blocks(self, blocks: tuple[BlockInfo, ...]) -> None:
@@ -424,7 +444,8 @@ class AppointmentSettingsPanel(QWidget):
             return
         period, weekday, day = checked
         kind, _sep, target_id = str(self.block_target.currentData() or WHOLE_LOCATION).partition(":")
-        target = {"service_id": int(target_id)} if kind == "service" else {}
+        target = {"service_id": int(target_id)} if kind == "service" else (
+            {"counter_id": int(target_id)} if kind == "counter" else {})
         note = self.block_note.text()
         backend, user, loc = self.backend, self.user_id, self.location_id
 

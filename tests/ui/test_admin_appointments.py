@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PySide6.QtCore import QDate
 
 from baliedesk.services import appointments as ap
 from baliedesk.services import schedules
@@ -185,11 +186,12 @@ def test_services_refuse_a_clerk(backend, hours, now):
     assert saved_settings(backend, hours, "A").enabled is False
 
 
-def test_block_targets_are_the_location_and_its_services(qtbot, backend, hours, now):
+def test_block_targets_are_the_location_its_services_and_its_counters(qtbot, backend, hours, now):
     w = loaded(qtbot, backend, hours, now)
     p = w.appointment_panel
     targets = [p.block_target.itemData(i) for i in range(p.block_target.count())]
-    assert targets == ["location"] + [f"service:{sid}" for sid in hours.services.values()]
+    assert targets == (["location"] + [f"service:{sid}" for sid in hours.services.values()]
+                       + [f"counter:{cid}" for cid in sorted(hours.counters.values())])
     p.block_target.setCurrentIndex(p.block_target.findData(f"service:{hours.services['C']}"))
     p.block_kind.setCurrentIndex(p.block_kind.findData("weekly"))
     p.block_weekday.setCurrentIndex(4)  # vrijdag
@@ -199,3 +201,55 @@ def test_block_targets_are_the_location_and_its_services(qtbot, backend, hours, 
         p.add_block()
     (b,) = schedules.schedule_config(backend, hours.users["fatima"], hours.location_id).blocks
     assert (b.weekday, b.start, b.end, b.service_id) == (4, 900, 990, hours.services["C"])
+
+
+def test_a_block_for_one_counter(qtbot, backend, hours, now):
+    w = loaded(qtbot, backend, hours, now)
+    p = w.appointment_panel
+    p.block_kind.setCurrentIndex(p.block_kind.findData("date"))
+    p.block_date.setDate(QDate(2026, 11, 26))
+    p.block_from.setText("12:00")
+    p.block_to.setText("12:30")
+    p.block_target.setCurrentIndex(p.block_target.findData(f"counter:{hours.counters['Balie 3']}"))
+    p.block_note.setText("Lunch")
+    with qtbot.waitSignal(w.saved, timeout=10_000):
+        p.add_block()
+    with qtbot.waitSignal(w.loaded, timeout=10_000):
+        pass
+    assert [p.block_table.item(0, c).text() for c in range(4)] == [
+        "donderdag 26 november 2026", "12.00 - 12.30 uur", "Balie: Balie 3", "Lunch"]
+    (b,) = schedules.schedule_config(backend, hours.users["fatima"], hours.location_id).blocks
+    assert (b.day, b.start, b.end, b.counter_id, b.service_id) == (
+        dt.date(2026, 11, 26), 720, 750, hours.counters["Balie 3"], None)
+
+
+def test_a_counter_gone_meanwhile_is_refused_in_dutch(qtbot, backend, hours, now):
+    """The combo still lists a counter a colleague moved to another location meanwhile: the service refuses it."""
+    w = loaded(qtbot, backend, hours, now)
+    p = w.appointment_panel
+    cid = hours.counters["Balie 2"]
+    with backend.unit_of_work(write=True) as uow:
+        other = uow.directory.create("location", name="Elders", timezone="Europe/Amsterdam",
+                                     ordering_mode="longest_wait", no_show_after_recalls=2,
+                                     counter_gone_after_s=120, active=True)
+        uow.directory.counter(cid).location_id = other.id
+        uow.commit()
+    p.block_from.setText("12:00")
+    p.block_to.setText("12:30")
+    p.block_target.setCurrentIndex(p.block_target.findData(f"counter:{cid}"))
+    with qtbot.waitSignal(w.error_shown, timeout=10_000) as shown:
+        p.add_block()
+    assert shown.args == ["Deze balie hoort niet bij deze locatie of bestaat niet meer. Kies een andere balie."]
+    assert p.block_message.text() == shown.args[0]
+    assert schedules.schedule_config(backend, hours.users["fatima"], hours.location_id).blocks == ()
+
+
+def test_block_refusals_have_their_own_words():
+    from baliedesk.domain.errors import NotFound, ValidationError
+    from baliedesk.ui.admin_appointments import block_message_for
+    from baliedesk.ui.messages import message_for
+
+    assert block_message_for(ValidationError("block", "service_or_counter")) == (
+        "Kies voor de blokkade een dienst of een balie, niet allebei.")
+    assert block_message_for(NotFound("counter", 7)).startswith("Deze balie hoort niet bij deze locatie")
+    assert block_message_for(NotFound("service", 7)) == message_for(NotFound("service", 7))
