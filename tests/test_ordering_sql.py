@@ -84,6 +84,36 @@ def _setup(backend):
         return loc.id, services, counters, user
 
 
+def _add_waiting(uow, sc: Scenario, seqs, *, location_id: int, services, counters, day: dt.date,
+                 now: dt.datetime, now_ms: int) -> dict[int, Candidate]:
+    """Write the scenario's waiting tickets (numbered from ``seqs``); the same tickets as the domain sees them."""
+    model: dict[int, Candidate] = {}
+    for seq, spec in zip(seqs, sc.tickets):
+        arrived = now_ms - spec.arrived_min_ago * MIN
+        queue_ms = now_ms + spec.slot_min_from_now * MIN if spec.priority_class == PriorityClass.APPOINTMENT \
+            else arrived
+        target = counters[spec.target] if spec.target is not None else None
+        t = uow.tickets.new(
+            location_id=location_id, service_id=services[spec.service], day=day, seq=seq,
+            number=format_number("ABCD"[spec.service], seq), state="waiting",
+            priority_class=spec.priority_class, arrived_ms=arrived, queue_ms=queue_ms, issued_at=now,
+            target_counter_id=target, recall_count=0, source="test",
+        )
+        model[t.id] = Candidate(t.id, t.service_id, spec.priority_class, arrived, queue_ms, target)
+    return model
+
+
+def _claim_all(backend, sc: Scenario, claim, model: dict[int, Candidate], location_id: int, day: dt.date) -> None:
+    """The drawn interleaving of counters, then each counter until it gets nobody; what is left still waits."""
+    for who in sc.claims:
+        claim(who)
+    for who in range(N_COUNTERS):
+        while claim(who):
+            pass
+    with backend.unit_of_work() as uow:
+        assert {c.ticket_id for c in uow.tickets.waiting_candidates(location_id, day)} == set(model)
+
+
 def check_claim_order(backend, now: dt.datetime, max_examples: int) -> None:
     location_id, services, counters, user_id = _setup(backend)
     now_ms = epoch_ms(now)
@@ -95,20 +125,9 @@ def check_claim_order(backend, now: dt.datetime, max_examples: int) -> None:
     def run(sc: Scenario) -> None:
         day = next(days)
         weights = {services[i]: w for i, w in sc.weights.items()}
-        model: dict[int, Candidate] = {}
         with backend.unit_of_work(write=True) as uow:
-            for seq, spec in enumerate(sc.tickets, start=1):
-                arrived = now_ms - spec.arrived_min_ago * MIN
-                queue_ms = now_ms + spec.slot_min_from_now * MIN if spec.priority_class == PriorityClass.APPOINTMENT \
-                    else arrived
-                target = counters[spec.target] if spec.target is not None else None
-                t = uow.tickets.new(
-                    location_id=location_id, service_id=services[spec.service], day=day, seq=seq,
-                    number=format_number("ABCD"[spec.service], seq), state="waiting",
-                    priority_class=spec.priority_class, arrived_ms=arrived, queue_ms=queue_ms, issued_at=now,
-                    target_counter_id=target, recall_count=0, source="test",
-                )
-                model[t.id] = Candidate(t.id, t.service_id, spec.priority_class, arrived, queue_ms, target)
+            model = _add_waiting(uow, sc, itertools.count(1), location_id=location_id, services=services,
+                                 counters=counters, day=day, now=now, now_ms=now_ms)
             uow.commit()
         with backend.unit_of_work() as uow:
             assert set(uow.tickets.waiting_candidates(location_id, day)) == set(model.values())
@@ -132,15 +151,7 @@ def check_claim_order(backend, now: dt.datetime, max_examples: int) -> None:
             del model[expected.ticket_id]
             return True
 
-        # The drawn interleaving of counters, then each counter until it gets nobody.
-        for who in sc.claims:
-            claim(who)
-        for who in range(N_COUNTERS):
-            while claim(who):
-                pass
-
-        with backend.unit_of_work() as uow:
-            assert {c.ticket_id for c in uow.tickets.waiting_candidates(location_id, day)} == set(model)
+        _claim_all(backend, sc, claim, model, location_id, day)
 
     run()
 
@@ -198,7 +209,6 @@ def check_call_next_order(backend, now: dt.datetime, max_examples: int) -> None:
     @given(scenarios())
     def run(sc: Scenario) -> None:
         weights = {services[i]: w for i, w in sc.weights.items()}
-        model: dict[int, Candidate] = {}
         with backend.unit_of_work(write=True) as uow:
             s = uow.session
             s.execute(delete(TicketEvent))
@@ -210,19 +220,8 @@ def check_call_next_order(backend, now: dt.datetime, max_examples: int) -> None:
             for who, served in enumerate(sc.counter_services):
                 for i in sorted(served):
                     s.add(CounterService(counter_id=counters[who], service_id=services[i]))
-            for spec in sc.tickets:
-                seq = next(numbers)
-                arrived = now_ms - spec.arrived_min_ago * MIN
-                queue_ms = now_ms + spec.slot_min_from_now * MIN if spec.priority_class == PriorityClass.APPOINTMENT \
-                    else arrived
-                target = counters[spec.target] if spec.target is not None else None
-                t = uow.tickets.new(
-                    location_id=location_id, service_id=services[spec.service], day=day, seq=seq,
-                    number=format_number("ABCD"[spec.service], seq), state="waiting",
-                    priority_class=spec.priority_class, arrived_ms=arrived, queue_ms=queue_ms, issued_at=now,
-                    target_counter_id=target, recall_count=0, source="test",
-                )
-                model[t.id] = Candidate(t.id, t.service_id, spec.priority_class, arrived, queue_ms, target)
+            model = _add_waiting(uow, sc, numbers, location_id=location_id, services=services, counters=counters,
+                                 day=day, now=now, now_ms=now_ms)
             uow.commit()
 
         def claim(who: int) -> bool:
@@ -245,13 +244,7 @@ def check_call_next_order(backend, now: dt.datetime, max_examples: int) -> None:
             del model[got.id]
             return True
 
-        for who in sc.claims:
-            claim(who)
-        for who in range(N_COUNTERS):
-            while claim(who):
-                pass
-        with backend.unit_of_work() as uow:
-            assert {c.ticket_id for c in uow.tickets.waiting_candidates(location_id, day)} == set(model)
+        _claim_all(backend, sc, claim, model, location_id, day)
 
     run()
 
