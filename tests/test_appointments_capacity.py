@@ -10,14 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-import threading
 import time
 
 import pytest
 
 from baliedesk.domain.errors import SlotUnavailable
 from baliedesk.services import appointments as ap
-from tests.test_appointments_service import NEXT_THURSDAY, active_count, book, ids, local  # noqa: F401
+from tests.test_appointments_service import (  # noqa: F401
+    NEXT_THURSDAY,
+    active_count,
+    book,
+    ids,
+    local,
+    race_to_book,
+)
 
 SERVES = {"Balie 1": {"A", "B"}, "Balie 2": {"C", "M"}, "Balie 3": {"A", "B", "C", "M"}}
 
@@ -103,9 +109,6 @@ def test_last_shared_place_is_booked_once_by_two_services_at_once(backend, ids, 
     book(backend, ids, now, start, prefix="A", name="Al geboekt A")  # Balie 1
     book(backend, ids, now, start, prefix="C", name="Al geboekt C")  # Balie 2; Balie 3 is the last place
     before = active_count(backend)
-    barrier = threading.Barrier(workstations)
-    results: list[object] = []
-    lock = threading.Lock()
     checked = ap._take_place
 
     def slow_take_place(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -113,26 +116,7 @@ def test_last_shared_place_is_booked_once_by_two_services_at_once(backend, ids, 
         time.sleep(0.05)  # widen the gap between "there is a place" and the insert: the lock must hold
 
     monkeypatch.setattr(ap, "_take_place", slow_take_place)
-
-    def attempt(i: int) -> None:
-        barrier.wait()
-        try:
-            r: object = book(backend, ids, now, start, prefix="AC"[i % 2], name=f"Werkplek {i}")
-        except Exception as exc:  # noqa: BLE001 - collected and checked below
-            r = exc
-        with lock:
-            results.append(r)
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(workstations)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    booked = [r for r in results if not isinstance(r, Exception)]
-    refused = [r for r in results if isinstance(r, Exception)]
-    assert len(results) == workstations
-    assert len(booked) == 1, results
-    assert all(isinstance(r, SlotUnavailable) and r.reason == "full" for r in refused), refused
+    race_to_book(workstations, lambda i: book(backend, ids, now, start, prefix="AC"[i % 2], name=f"Werkplek {i}"))
     assert active_count(backend) == before + 1
     assert slot(backend, ids, now, "A", start).free == 0 and slot(backend, ids, now, "C", start).free == 0
 

@@ -241,34 +241,40 @@ def queue_user(backend, ids) -> int:
 # ---------------------------------------------------------------------------
 # concurrency: two (or more) workstations book the last place at the same moment
 # ---------------------------------------------------------------------------
+def race_to_book(workstations: int, book_one) -> None:
+    """``workstations`` threads call ``book_one(i)`` at the same instant: exactly one books,
+    every other one is refused as full."""
+    barrier = threading.Barrier(workstations)
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def attempt(i: int) -> None:
+        barrier.wait()
+        try:
+            r: object = book_one(i)
+        except Exception as exc:  # noqa: BLE001 - collected and checked below
+            r = exc
+        with lock:
+            results.append(r)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(workstations)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    booked = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(results) == workstations
+    assert len(booked) == 1, results
+    assert all(isinstance(r, SlotUnavailable) and r.reason == "full" for r in refused), refused
+
+
 @pytest.mark.parametrize("workstations", [2, 6])
 def test_last_place_is_booked_once_under_contention(backend, ids, now, workstations):
     ap.configure_service(backend, ids.users["fatima"], ids.services["A"], max_parallel=1)
-    for round_, minute in enumerate((0, 15, 30)):
+    for minute in (0, 15, 30):
         start = local(NEXT_THURSDAY, 14, minute)
-        barrier = threading.Barrier(workstations)
-        results: list[object] = []
-        lock = threading.Lock()
-
-        def attempt(i: int) -> None:
-            barrier.wait()
-            try:
-                r: object = book(backend, ids, now, start, name=f"Werkplek {i}")
-            except Exception as exc:  # noqa: BLE001 - collected and checked below
-                r = exc
-            with lock:
-                results.append(r)
-
-        threads = [threading.Thread(target=attempt, args=(i,)) for i in range(workstations)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-        booked = [r for r in results if not isinstance(r, Exception)]
-        refused = [r for r in results if isinstance(r, Exception)]
-        assert len(results) == workstations
-        assert len(booked) == 1, results
-        assert all(isinstance(r, SlotUnavailable) and r.reason == "full" for r in refused), refused
+        race_to_book(workstations, lambda i, start=start: book(backend, ids, now, start, name=f"Werkplek {i}"))
     assert active_count(backend) == 3
 
 
