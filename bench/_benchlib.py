@@ -200,5 +200,31 @@ def load_average() -> float | None:
         return None
 
 
+def server_cpu_reader(db: Any) -> Any:
+    """A function giving the CPU seconds used so far by the database server
+    process behind ``db``'s pooled connection, or None when that cannot be read
+    (SQLite runs in-process; a PostgreSQL server on another machine, or a
+    system without ``/proc/<pid>/schedstat``).
+
+    The benchmarks run one connection per worker, so the pool hands the same
+    connection (and server process) to every call of that worker.
+    """
+    if db.backend != "postgresql":
+        return None
+    with db.engine.connect() as conn:
+        pid = conn.connection.dbapi_connection.info.backend_pid
+    path = f"/proc/{pid}/schedstat"
+
+    def read() -> float:
+        with open(path) as f:  # noqa: PTH123 - read every call; tiny
+            return int(f.read().split()[0]) / 1e9  # nanoseconds on a CPU
+
+    try:
+        read()
+    except (OSError, ValueError, IndexError):
+        return None
+    return read
+
+
 def ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000.0, 3)

@@ -100,6 +100,7 @@ def latency_worker(url: str, index: int, seeded: Any, clock: Any, barrier: Any, 
     length (untimed, and never overlapping anyone's timed call).
     """
     out: dict[str, Any] = {"index": index, "service_s": [], "floor_s": [], "service_cpu_s": [], "floor_cpu_s": [],
+                           "service_server_cpu_s": [], "floor_server_cpu_s": [],
                            "empty": 0, "errors": 0, "error_samples": []}
     try:
         from baliedesk.domain.tickets import Outcome
@@ -120,14 +121,19 @@ def latency_worker(url: str, index: int, seeded: Any, clock: Any, barrier: Any, 
             if info is not None:
                 queue.finish(db, me.user_id, me.counter_id, info.id, clock.now(), Outcome.HELPED)
                 refill(i)
+        # The server process's CPU time too (PostgreSQL on this machine only).
+        reader = _benchlib.server_cpu_reader(db)
+        out["server_cpu_known"] = reader is not None
+        server_cpu = reader or (lambda: 0.0)
         barrier.wait(timeout=deadline_s)
 
         for i in range(calls):
             barrier.wait(timeout=deadline_s)
-            c0, t0 = time.process_time(), time.perf_counter()
+            s0, c0, t0 = server_cpu(), time.process_time(), time.perf_counter()
             info = queue.call_next(db, me.user_id, me.counter_id, clock.now())
             out["service_s"].append(time.perf_counter() - t0)
             out["service_cpu_s"].append(time.process_time() - c0)
+            out["service_server_cpu_s"].append(server_cpu() - s0)
             barrier.wait(timeout=deadline_s)  # nobody's untimed work overlaps anybody's timed call
             if info is None:
                 out["empty"] += 1
@@ -151,7 +157,7 @@ def latency_worker(url: str, index: int, seeded: Any, clock: Any, barrier: Any, 
                     params["now"] = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
                     params["day"] = location_day.isoformat()
                 barrier.wait(timeout=deadline_s)
-                c0, t0 = time.process_time(), time.perf_counter()
+                s0, c0, t0 = server_cpu(), time.process_time(), time.perf_counter()
                 cur = raw.cursor()
                 if db.backend == "sqlite":
                     cur.execute("BEGIN IMMEDIATE")
@@ -160,6 +166,7 @@ def latency_worker(url: str, index: int, seeded: Any, clock: Any, barrier: Any, 
                 raw.commit() if db.backend == "postgresql" else cur.execute("COMMIT")
                 out["floor_s"].append(time.perf_counter() - t0)
                 out["floor_cpu_s"].append(time.process_time() - c0)
+                out["floor_server_cpu_s"].append(server_cpu() - s0)
                 barrier.wait(timeout=deadline_s)
                 if row is None:
                     out["empty"] += 1

@@ -28,6 +28,7 @@ import argparse
 import datetime as dt
 import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -330,6 +331,22 @@ def run(url: str | None, history: int, *, workers: int = 1, calls: int = 300, qu
     service_s = [s for o in outs for s in o["service_s"]]
     floor_s = [s for o in outs for s in o["floor_s"]]
     p50, floor_p50 = percentile(service_s, 50), percentile(floor_s, 50)
+
+    def cpu_p50(field: str) -> float | None:
+        return percentile([s for o in outs for s in o[field]], 50)
+
+    cpu, floor_cpu = cpu_p50("service_cpu_s"), cpu_p50("floor_cpu_s")
+    known = bool(outs) and all(o.get("server_cpu_known") for o in outs)
+    server_cpu = cpu_p50("service_server_cpu_s") if known else None
+    floor_server_cpu = cpu_p50("floor_server_cpu_s") if known else None
+    cores = os.cpu_count() or 1
+
+    def round_cpu(client: float | None, server: float | None) -> float | None:
+        # All workers call at once: the last answer of a round cannot come
+        # before the round's CPU work (clients and server) is done on these cores.
+        if client is None or server is None:
+            return None
+        return workers * (client + server) / min(cores, workers * 2)
     return {
         "bench": "call_next_latency",
         "backend": backend,
@@ -344,8 +361,14 @@ def run(url: str | None, history: int, *, workers: int = 1, calls: int = 300, qu
         "floor_p95_ms": ms(percentile(floor_s, 95)),
         "ratio": round(p50 / floor_p50, 2) if p50 and floor_p50 else None,
         # CPU time of the calling process per call (this process only, not the server's).
-        "cpu_p50_ms": ms(percentile([s for o in outs for s in o["service_cpu_s"]], 50)),
-        "floor_cpu_p50_ms": ms(percentile([s for o in outs for s in o["floor_cpu_s"]], 50)),
+        "cpu_p50_ms": ms(cpu),
+        "floor_cpu_p50_ms": ms(floor_cpu),
+        # CPU time of the database server's process per call (PostgreSQL on this machine only).
+        "server_cpu_p50_ms": ms(server_cpu),
+        "floor_server_cpu_p50_ms": ms(floor_server_cpu),
+        "cores": cores,
+        "round_cpu_ms": ms(round_cpu(cpu, server_cpu)),
+        "floor_round_cpu_ms": ms(round_cpu(floor_cpu, floor_server_cpu)),
         "empty_calls": sum(o["empty"] for o in outs),
         "errors": sum(o["errors"] for o in outs) + (workers - len(outs)),
         "error_samples": [e for o in outs for e in o["error_samples"]][:3],
