@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         db_arg(p)
         p.set_defaults(func=cmd_window)
 
-    p = sub.add_parser("meldingen", help="open the meldingen window: intake, work list, callbacks, complaints")
+    p = sub.add_parser("meldingen", help="open the meldingen window: intake, work list, contacts, callbacks, complaints")
     db_arg(p)
     p.add_argument("--user", default="", help="username of the clerk, KCC or team lead (default: the first one)")
     p.set_defaults(func=cmd_meldingen)
