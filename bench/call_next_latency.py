@@ -343,10 +343,12 @@ def run(url: str | None, history: int, *, workers: int = 1, calls: int = 300, qu
 
     def round_cpu(client: float | None, server: float | None) -> float | None:
         # All workers call at once: the last answer of a round cannot come
-        # before the round's CPU work (clients and server) is done on these cores.
+        # before the round's CPU work (clients and server) is done on these
+        # cores, nor before one call's own client and server work, which take
+        # turns.
         if client is None or server is None:
             return None
-        return workers * (client + server) / min(cores, workers * 2)
+        return max(workers * (client + server) / cores, client + server)
     return {
         "bench": "call_next_latency",
         "backend": backend,
