@@ -336,6 +336,30 @@ def test_utc_datetime_round_trip(backend, seeded):
     assert (back.hour, back.minute) == (15, 45)
 
 
+def test_events_written_on_the_driver_read_back_like_orm_rows(backend, seeded, now):
+    """add_event runs its INSERT straight on the driver (SQLite and PostgreSQL) with
+    SQLAlchemy's own type conversions: times come back as the same UTC moment,
+    JSON data as the same object, missing fields as NULL."""
+    amsterdam_summer = dt.timezone(dt.timedelta(hours=2))
+    moment = dt.datetime(2026, 7, 2, 17, 45, 12, 123000, tzinfo=amsterdam_summer)
+    service_id = seeded.services["A"]
+    ticket = queue.issue_ticket(backend, seeded.users["kiosk-ingang"], service_id, now).ticket
+    with backend.unit_of_work(write=True) as uow:
+        uow.tickets.add_event(ticket_id=ticket.id, service_id=service_id, action="recall", from_state="called",
+                              to_state="called", at=moment, counter_id=seeded.counters["Balie 1"],
+                              user_id=seeded.users["anne"], data={"recall": 2, "note": "één"})
+        uow.tickets.add_event(ticket_id=ticket.id, service_id=service_id, action="note", to_state="waiting",
+                              at=moment)
+        uow.commit()
+    with backend.unit_of_work() as uow:
+        recall, note = uow.tickets.events(ticket.id)[-2:]
+        assert (recall.action, recall.from_state, recall.to_state) == ("recall", "called", "called")
+        assert recall.at == moment and recall.at.utcoffset() == dt.timedelta(0)
+        assert recall.data == {"recall": 2, "note": "één"}
+        assert (recall.counter_id, recall.user_id) == (seeded.counters["Balie 1"], seeded.users["anne"])
+        assert (note.from_state, note.counter_id, note.user_id, note.data) == (None, None, None, None)
+
+
 def test_naive_datetime_refused(backend, seeded):
     with backend.unit_of_work(write=True) as uow:
         uow.directory.counter(seeded.counters["Balie 1"]).last_seen_at = dt.datetime(2026, 7, 2, 17, 45)

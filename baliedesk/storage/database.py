@@ -154,6 +154,12 @@ class _SessionOnDemand:
         session = self._uow._session
         return self._uow.connection if session is None else session.connection(*args, **kwargs)
 
+    @property
+    def new(self) -> Any:
+        """Objects added but not yet flushed; asking makes no session (without one there are none)."""
+        session = self._uow._session
+        return () if session is None else session.new
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._uow.session, name)
 

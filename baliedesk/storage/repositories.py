@@ -7,6 +7,7 @@ they never import SQLAlchemy.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -77,6 +78,16 @@ _SQLITE_DAY = literal_column("+tickets.day", type_=Ticket.__table__.c.day.type)
 _STATEMENTS: dict[Any, Any] = {}
 #: What a caller gives for an event stored with a claim (ticket and service come from the claim).
 _EVENT_FIELDS = ("action", "from_state", "to_state", "at", "counter_id", "user_id", "data")
+#: Every column of an event but its id: the one INSERT of add_event (a field not given is NULL).
+_ADD_EVENT_FIELDS = frozenset(("ticket_id", "service_id", *_EVENT_FIELDS))
+
+
+def _add_event_statement() -> Any:
+    events = TicketEvent.__table__
+    return insert(events).values({name: bindparam(name, type_=events.c[name].type)
+                                  for name in sorted(_ADD_EVENT_FIELDS)})
+
+
 #: What a caller of call_next_for gives for the event (moment, counter and user are the call's own).
 _CALL_EVENT_FIELDS = ("action", "from_state", "to_state", "data")
 _MAX_CACHED_CLAIMS = 128  # fair-share weights are part of the claim statement
@@ -96,52 +107,44 @@ def _cached(key: Any, build: Any) -> Any:
     return stmt
 
 
-#: Called with (sql, parameters) before a driver statement runs (benchmarks capture the claim with it).
-driver_trace: Callable[[str, Mapping[str, Any]], None] | None = None
+#: Called with (sql, parameters as the driver gets them) before a driver statement runs
+#: (benchmarks capture the claim with it).
+driver_trace: Callable[[str, Any], None] | None = None
 
 
 class _DriverStatement:
-    """A SELECT compiled once for one dialect and run straight on the driver's cursor.
+    """A statement compiled once for one dialect and run straight on the driver's cursor.
 
-    For the two statements of "volgende" on PostgreSQL. SQLAlchemy still writes
-    the SQL, and its column types still convert every value (their bind and
-    result processors: UTC times, JSON); what is skipped is the per-execution
-    machinery (execution context, result metadata built from the cursor
-    description), which costs more than the statement itself. Driver errors
-    become SQLAlchemy's ``DBAPIError`` as usual (a lost connection is
+    For the statements of "volgende" (PostgreSQL and SQLite). SQLAlchemy still
+    writes the SQL, and its column types still convert every value (their bind
+    and result processors: UTC times, JSON); what is skipped is the
+    per-execution machinery (execution context, result metadata built from the
+    cursor description), which costs more than the statement itself. Driver
+    errors become SQLAlchemy's ``DBAPIError`` as usual (a lost connection is
     invalidated), so the unit of work reports them the same way.
     """
 
     def __init__(self, stmt: Any, dialect: Any) -> None:
         compiled = stmt.compile(dialect=dialect)
         self.sql = compiled.string
+        # SQLite's driver takes "?" parameters in this order; psycopg takes them by name.
+        self.positional = tuple(compiled.positiontup) if compiled.positional else None
         self.defaults = dict(compiled.params)  # values written into the statement itself
-        processors = {name: bind.type.bind_processor(dialect) for bind, name in compiled.bind_names.items()}
+        # The dialect's own form of each type (SQLite keeps times as text: its DATETIME parses them).
+        processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                      for bind, name in compiled.bind_names.items()}
         self.bind_processors = [(name, process) for name, process in processors.items() if process is not None]
-        columns = list(stmt.selected_columns)
+        # A SELECT's columns, or what an INSERT/UPDATE returns (none without RETURNING).
+        columns = list(stmt.selected_columns) if hasattr(stmt, "selected_columns") else list(stmt.exported_columns)
         self.result_processors = [
             (i, process) for i, column in enumerate(columns)
-            if (process := column.type.result_processor(dialect, None)) is not None
+            if (process := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
         ]
         self.row_type = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
 
     def first(self, conn: Connection, params: Mapping[str, Any]) -> Any | None:
-        values = {**self.defaults, **params}
-        for name, process in self.bind_processors:
-            values[name] = process(values[name])
-        if driver_trace is not None:
-            driver_trace(self.sql, values)
-        raw = conn.connection.dbapi_connection
-        try:
-            with raw.cursor() as cursor:
-                cursor.execute(self.sql, values)
-                row = cursor.fetchone()
-        except conn.dialect.loaded_dbapi.Error as exc:
-            lost = conn.dialect.is_disconnect(exc, raw, None)
-            if lost:
-                conn.invalidate(exc)
-            raise DBAPIError.instance(self.sql, values, exc, conn.dialect.loaded_dbapi.Error,
-                                      connection_invalidated=lost, dialect=conn.dialect) from exc
+        """The first row the statement gives (its only one, for the statements used here)."""
+        row = self._execute(conn, params, fetch=True)
         if row is None:
             return None
         if self.result_processors:
@@ -150,14 +153,61 @@ class _DriverStatement:
                 row[i] = process(row[i])
         return self.row_type._make(row)
 
+    def run(self, conn: Connection, params: Mapping[str, Any]) -> None:
+        """Run a statement that gives no rows (an INSERT or UPDATE without RETURNING)."""
+        self._execute(conn, params, fetch=False)
+
+    def _execute(self, conn: Connection, params: Mapping[str, Any], fetch: bool) -> Any | None:
+        values = {**self.defaults, **params}
+        for name, process in self.bind_processors:
+            values[name] = process(values[name])
+        bound = values if self.positional is None else tuple(values[name] for name in self.positional)
+        if driver_trace is not None:
+            driver_trace(self.sql, bound)
+        raw = conn.connection.dbapi_connection
+        cursor = raw.cursor()
+        try:
+            cursor.execute(self.sql, bound)
+            return cursor.fetchone() if fetch else None
+        except conn.dialect.loaded_dbapi.Error as exc:
+            lost = conn.dialect.is_disconnect(exc, raw, None)
+            if lost:
+                conn.invalidate(exc)
+            raise DBAPIError.instance(self.sql, values, exc, conn.dialect.loaded_dbapi.Error,
+                                      connection_invalidated=lost, dialect=conn.dialect) from exc
+        finally:
+            cursor.close()
+
+
+_DRIVER_DIALECTS = ("postgresql", "sqlite")
+
+
+def _driver(conn: Connection, key: Any, build: Any) -> _DriverStatement | None:
+    """The driver statement for a cached hot-path statement, when it may run straight
+    on the driver: inside the unit of work's transaction (on SQLite that is the
+    ``BEGIN`` SQLAlchemy's begin event sent, so the driver's own statements join it)."""
+    dialect = conn.dialect
+    if dialect.name not in _DRIVER_DIALECTS or not conn.in_transaction():
+        return None
+    return _cached(("driver", dialect.name, key), lambda: _DriverStatement(_cached(key, build), dialect))
+
 
 def _first(conn: Connection, key: Any, build: Any, params: Mapping[str, Any]) -> Any | None:
-    """The first row of a cached hot-path SELECT: straight on psycopg in a PostgreSQL
+    """The first row of a cached hot-path statement: straight on the driver in a
     transaction (see :class:`_DriverStatement`), else through SQLAlchemy."""
-    if conn.dialect.name == "postgresql" and conn.in_transaction():
-        driver = _cached(("driver", key), lambda: _DriverStatement(_cached(key, build), conn.dialect))
+    driver = _driver(conn, key, build)
+    if driver is not None:
         return driver.first(conn, params)
     return conn.execute(_cached(key, build), params).first()
+
+
+def _run(conn: Connection, key: Any, build: Any, params: Mapping[str, Any]) -> None:
+    """Run a cached hot-path statement that gives no rows, like :func:`_first`."""
+    driver = _driver(conn, key, build)
+    if driver is not None:
+        driver.run(conn, params)
+    else:
+        conn.execute(_cached(key, build), params)
 
 
 class TicketRepository:
@@ -280,10 +330,12 @@ class TicketRepository:
                   "p_service_ids": list(service_ids), "p_now": now, "p_now_ms": now_ms, "p_user_id": user_id}
         if record:
             params.update({f"e_{key}": event.get(key) for key in _EVENT_FIELDS})
-        if combined and (record or touch):  # a SELECT from the data-modifying CTEs
-            ticket = _first(conn, key, build, params)
-        else:
+        if combined and not (record or touch):
             ticket = conn.execute(_cached(key, build), params).first()
+        else:  # PostgreSQL's SELECT from the data-modifying CTEs, or SQLite's UPDATE ... RETURNING
+            if not combined:
+                params["p_service_ids"] = json.dumps([int(i) for i in service_ids])
+            ticket = _first(conn, key, build, params)
         if not combined:
             if ticket is not None and event is not None:
                 self.add_event(ticket_id=ticket.id, service_id=ticket.service_id, **event)
@@ -341,7 +393,7 @@ class TicketRepository:
             return ctx, ticket
         params = {"p_counter_id": counter_id, "p_user_id": user_id, "p_now": now, "p_now_ms": now_ms,
                   "p_roles": list(serve_roles), **{f"e_{key}": event.get(key) for key in _CALL_EVENT_FIELDS}}
-        driver = _cached(("driver", "call_next_pg"),
+        driver = _cached(("driver", "postgresql", "call_next_pg"),
                          lambda: _DriverStatement(_cached("call_next_pg", self._call_next_statement), conn.dialect))
         raw = conn.connection.dbapi_connection
         alone = raw.info.transaction_status == _PG_IDLE  # nothing else in this transaction yet
@@ -499,8 +551,10 @@ class TicketRepository:
         counter_id = bindparam("p_counter_id")
         if dialect == "postgresql":  # one array parameter: the same SQL text for any number of services
             of_services = _T.service_id == any_(bindparam("p_service_ids", type_=postgresql.ARRAY(Integer)))
-        else:
-            of_services = _T.service_id.in_(bindparam("p_service_ids", expanding=True))
+        else:  # one JSON array parameter, for the same reason
+            of_services = _T.service_id.in_(
+                select(literal_column("value")).select_from(func.json_each(bindparam("p_service_ids", type_=String)))
+            )
         day = _SQLITE_DAY if dialect == "sqlite" else _T.day
         ids = (
             select(_T.id)
@@ -649,9 +703,13 @@ class TicketRepository:
         """Store one event at once: a Core INSERT in the unit of work's transaction, no ORM flush."""
         if self.s.new:
             self.s.flush()  # a ticket added but not yet flushed must exist before its event
+        conn = self.s.connection()
+        if _ADD_EVENT_FIELDS.issuperset(fields):
+            _run(conn, "add_event_fixed", _add_event_statement,
+                 {name: fields.get(name) for name in _ADD_EVENT_FIELDS})
+            return
         # inline(): no RETURNING of the new id, nobody needs it.
-        stmt = _cached("add_event", lambda: insert(TicketEvent.__table__).inline())
-        self.s.connection().execute(stmt, fields)
+        conn.execute(_cached("add_event", lambda: insert(TicketEvent.__table__).inline()), fields)
 
     def events(self, ticket_id: int) -> list[TicketEvent]:
         stmt = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
@@ -787,12 +845,11 @@ class DirectoryRepository:
 
     def touch_counter(self, counter_id: int, user_id: int, now: dt.datetime) -> None:
         counters = Counter.__table__
-        stmt = _cached("touch_counter", lambda: (
+        _run(self.s.connection(), "touch_counter", lambda: (
             update(counters)
             .where(counters.c.id == bindparam("counter_id"), counters.c.signed_in_user_id == bindparam("user_id"))
             .values(last_seen_at=bindparam("now", type_=counters.c.last_seen_at.type))
-        ))
-        self.s.connection().execute(stmt, {"counter_id": counter_id, "user_id": user_id, "now": now})
+        ), {"counter_id": counter_id, "user_id": user_id, "now": now})
 
     def counter_context(self, counter_id: int, user_id: int) -> CounterContext:
         """The acting user, the counter, its location, its services and what it holds: one read.
