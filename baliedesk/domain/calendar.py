@@ -38,8 +38,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays as holiday_data
-
 from baliedesk.domain.errors import PeriodInsideOut, PeriodsOverlap, ValidationError
 
 MINUTES_PER_DAY = 24 * 60
@@ -118,6 +116,10 @@ def _package_holidays(year: int) -> tuple[tuple[dt.date, Holiday], ...]:
     """The NL holidays of ``year`` from the maintained package, as our keys."""
     if not 1 <= year <= 9999:
         return ()
+    # Imported on first use: the package (with dateutil) costs a counter window's
+    # start noticeable time, and its first screen does not need it yet.
+    import holidays as holiday_data
+
     out: list[tuple[dt.date, Holiday]] = []
     for day, name in holiday_data.country_holidays("NL", years=year, language="en_US").items():
         for part in str(name).split(";"):

@@ -86,13 +86,28 @@ from baliedesk.printing import jobs
 from baliedesk.printing.config import PAPERS, printer_from, setting
 from baliedesk.printing.errors import PrinterUnavailable, PrintingNotConfigured
 from baliedesk.printing.jobs import Printout
-from baliedesk.printing.qtprint import print_with_dialog, save_pdf_dialog
 from baliedesk.printing.slips import Slip
 from baliedesk.ui.messages import message_for, save_pdf_message
 from baliedesk.ui.notices import notice_label, show_notice
 from baliedesk.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
+
+
+# Qt's print and PDF modules load only when a clerk first prints or saves: the
+# counter window starts without them.
+def print_with_dialog(parent: Any, pdf: bytes, **kwargs: Any) -> bool:
+    """:func:`baliedesk.printing.qtprint.print_with_dialog`."""
+    from baliedesk.printing.qtprint import print_with_dialog as dialog
+
+    return dialog(parent, pdf, **kwargs)
+
+
+def save_pdf_dialog(parent: Any, pdf: bytes, suggested_name: str) -> Path | None:
+    """:func:`baliedesk.printing.qtprint.save_pdf_dialog`."""
+    from baliedesk.printing.qtprint import save_pdf_dialog as dialog
+
+    return dialog(parent, pdf, suggested_name)
 
 Source = Callable[[], "Slip | Printout"]
 #: Printer types Qt's dialog cannot reach: "Printen…" sends the slip there directly.
