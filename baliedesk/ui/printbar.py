@@ -109,6 +109,7 @@ def save_pdf_dialog(parent: Any, pdf: bytes, suggested_name: str) -> Path | None
 
     return dialog(parent, pdf, suggested_name)
 
+
 Source = Callable[[], "Slip | Printout"]
 #: Printer types Qt's dialog cannot reach: "Printen…" sends the slip there directly.
 DIRECT_TYPES = ("escpos_network", "escpos_usb", "escpos_serial", "escpos_file", "pdf_folder")
