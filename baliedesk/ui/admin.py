@@ -146,19 +146,9 @@ class AdminWindow(QWidget):
     def open_workstation_settings(self, settings: Any = None) -> QWidget:
         """"Instellingen van deze computer": ``settings`` default this PC's settings file."""
         from baliedesk.settings import Settings
-        from baliedesk.ui.workstation import WorkstationWindow
+        from baliedesk.ui.workstation import show_workstation_window
 
-        if self.workstation_window is None:
-            self.workstation_window = WorkstationWindow(settings if settings is not None else Settings(), parent=self)
-            self.workstation_window.closed.connect(self._workstation_closed)
-        self.workstation_window.show()
-        self.workstation_window.raise_()
-        return self.workstation_window
-
-    def _workstation_closed(self) -> None:
-        if self.workstation_window is not None:
-            self.workstation_window.deleteLater()
-            self.workstation_window = None
+        return show_workstation_window(self, settings if settings is not None else Settings())
 
     def _hours_tab(self) -> QWidget:
         tab = QWidget()

@@ -278,20 +278,9 @@ class CounterWindow(QMainWindow):
 
     def open_workstation_settings(self) -> QWidget:
         """"Instellingen van deze computer" (one window; saving changes this window's settings at once)."""
-        from baliedesk.ui.workstation import WorkstationWindow
+        from baliedesk.ui.workstation import show_workstation_window
 
-        if self.workstation_window is None:
-            self.workstation_window = WorkstationWindow(self.settings, parent=self)
-            self.workstation_window.closed.connect(self._workstation_closed)
-        self.workstation_window.show()
-        self.workstation_window.raise_()
-        self.workstation_window.activateWindow()
-        return self.workstation_window
-
-    def _workstation_closed(self) -> None:
-        if self.workstation_window is not None:
-            self.workstation_window.deleteLater()
-            self.workstation_window = None
+        return show_workstation_window(self, self.settings)
 
     @staticmethod
     def _stylesheet() -> str:

@@ -339,19 +339,9 @@ class PrintBar(QWidget):
     def open_printer_settings(self) -> QWidget:
         """"Printer kiezen…": the settings window of this computer on the same settings,
         so the next "Opnieuw proberen" uses what was chosen there."""
-        from baliedesk.ui.workstation import WorkstationWindow
+        from baliedesk.ui.workstation import show_workstation_window
 
-        if self.workstation_window is None:
-            self.workstation_window = WorkstationWindow(self.settings, parent=self)
-            self.workstation_window.closed.connect(self._workstation_closed)
-        self.workstation_window.show()
-        self.workstation_window.raise_()
-        return self.workstation_window
-
-    def _workstation_closed(self) -> None:
-        if self.workstation_window is not None:
-            self.workstation_window.deleteLater()
-            self.workstation_window = None
+        return show_workstation_window(self, self.settings)
 
     def _show_failure(self, action: str, printout: Printout | None, text: str) -> None:
         self._retry_action = action

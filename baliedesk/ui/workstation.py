@@ -569,3 +569,26 @@ class WorkstationWindow(QWidget):
         """Close without asking (tests, and after the person chose to stop)."""
         self._closing_ok = True
         self.close()
+
+
+def show_workstation_window(owner: Any, settings: Any) -> WorkstationWindow:
+    """Show ``owner``'s one "Instellingen van deze computer" window in front.
+
+    Made on first use, on ``settings``, and kept in ``owner.workstation_window``
+    (None again once the window closed): a second click brings the same window
+    back instead of opening another one.
+    """
+    window = owner.workstation_window
+    if window is None:
+        window = owner.workstation_window = WorkstationWindow(settings, parent=owner)
+
+        def forget() -> None:
+            window.deleteLater()
+            if owner.workstation_window is window:
+                owner.workstation_window = None
+
+        window.closed.connect(forget)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window
