@@ -110,6 +110,21 @@ def _photo_item(name: str, data: bytes) -> QListWidgetItem:
     return item
 
 
+def _photo_strip(name: str, thumb_px: int, grid: QSize, height: int, tooltip: str) -> QListWidget:
+    """A one-row strip of photo thumbnails (the intake form's, a melding's details)."""
+    strip = QListWidget()
+    strip.setObjectName(name)
+    strip.setViewMode(QListView.ViewMode.IconMode)
+    strip.setIconSize(QSize(thumb_px, thumb_px))
+    strip.setGridSize(grid)
+    strip.setFlow(QListView.Flow.LeftToRight)
+    strip.setWrapping(False)
+    strip.setMovement(QListView.Movement.Static)
+    strip.setFixedHeight(height)
+    strip.setToolTip(tooltip)
+    return strip
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -354,16 +369,8 @@ class IntakeForm(_Panel):
         self.feedback.setObjectName("wants_feedback")
         add("", self.feedback, "reporter")
 
-        self.photo_list = QListWidget()
-        self.photo_list.setObjectName("photos")
-        self.photo_list.setViewMode(QListView.ViewMode.IconMode)
-        self.photo_list.setIconSize(QSize(INTAKE_THUMB_PX, INTAKE_THUMB_PX))
-        self.photo_list.setGridSize(QSize(INTAKE_THUMB_PX + 40, INTAKE_THUMB_PX + 36))
-        self.photo_list.setFlow(QListView.Flow.LeftToRight)
-        self.photo_list.setWrapping(False)
-        self.photo_list.setMovement(QListView.Movement.Static)
-        self.photo_list.setFixedHeight(INTAKE_THUMB_PX + 44)
-        self.photo_list.setToolTip(_("Sleep foto's hierheen, of kies 'Foto toevoegen'."))
+        self.photo_list = _photo_strip("photos", INTAKE_THUMB_PX, QSize(INTAKE_THUMB_PX + 40, INTAKE_THUMB_PX + 36),
+                                       INTAKE_THUMB_PX + 44, _("Sleep foto's hierheen, of kies 'Foto toevoegen'."))
         self.add_photo_button = QPushButton(_("Foto toevoegen"))
         self.add_photo_button.clicked.connect(self.choose_photos)
         self.remove_photo_button = QPushButton(_("Foto weghalen"))
@@ -732,16 +739,8 @@ class WorkListPanel(_Panel):
         self.detail_label.setWordWrap(True)
         self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
         left.addWidget(self.detail_label)
-        self.detail_photos = QListWidget()
-        self.detail_photos.setObjectName("detailPhotos")
-        self.detail_photos.setViewMode(QListView.ViewMode.IconMode)
-        self.detail_photos.setIconSize(QSize(THUMB_PX, THUMB_PX))
-        self.detail_photos.setGridSize(QSize(THUMB_PX + 24, THUMB_PX + 34))
-        self.detail_photos.setFlow(QListView.Flow.LeftToRight)
-        self.detail_photos.setWrapping(False)
-        self.detail_photos.setMovement(QListView.Movement.Static)
-        self.detail_photos.setFixedHeight(THUMB_PX + 48)
-        self.detail_photos.setToolTip(_("Dubbelklik om de foto groot te zien."))
+        self.detail_photos = _photo_strip("detailPhotos", THUMB_PX, QSize(THUMB_PX + 24, THUMB_PX + 34),
+                                          THUMB_PX + 48, _("Dubbelklik om de foto groot te zien."))
         self.detail_photos.itemActivated.connect(self.show_photo)
         self.detail_photos.hide()
         self.photo_data: dict[int, bytes] = {}
