@@ -177,6 +177,20 @@ def _label(text: str = "", *, size: float = theme.SIZE_BODY, bold: bool = False,
     return lbl
 
 
+def _button(text: str, name: str, *, size: float, on_click: Callable[[], object],
+            primary: bool = False) -> QPushButton:
+    """A touch button of the kiosk, hidden until the screen needs it."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    if primary:
+        button.setProperty("role", "primary")
+    button.setFont(theme.font(size, bold=True))
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.clicked.connect(lambda: on_click())
+    button.hide()
+    return button
+
+
 class ServiceButton(QPushButton):
     """One big touch target: letter, name, and how busy it is."""
 
@@ -356,14 +370,10 @@ class KioskWindow(QWidget):
         self.grid.setContentsMargins(0, 8, 0, 8)
         self.grid.setSpacing(20)
         body.addWidget(self.grid_host, 1)
-        self.appointment_button = QPushButton(_("Ik heb een afspraak"))
-        self.appointment_button.setObjectName("appointmentButton")
-        self.appointment_button.setProperty("role", "primary")
-        self.appointment_button.setFont(theme.font(26, bold=True))
+        # Shown only where the location works with appointments.
+        self.appointment_button = _button(_("Ik heb een afspraak"), "appointmentButton", size=26,
+                                          on_click=self.show_check_in, primary=True)
         self.appointment_button.setMinimumHeight(theme.TOUCH_MIN * 2)
-        self.appointment_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.appointment_button.clicked.connect(self.show_check_in)
-        self.appointment_button.hide()  # only where the location works with appointments
         body.addWidget(self.appointment_button)
         self.notice = _label("", size=20, role="warning")
         self.notice.hide()
@@ -373,13 +383,8 @@ class KioskWindow(QWidget):
             lbl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             body.addWidget(lbl)
         # For the host: the last slip did not come out (paper out); print it again once fixed.
-        self.last_reprint_button = QPushButton("")
-        self.last_reprint_button.setObjectName("lastReprintButton")
-        self.last_reprint_button.setFont(theme.font(18, bold=True))
+        self.last_reprint_button = _button("", "lastReprintButton", size=18, on_click=self.reprint)
         self.last_reprint_button.setMinimumHeight(theme.TOUCH_MIN)
-        self.last_reprint_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.last_reprint_button.clicked.connect(lambda: self.reprint())
-        self.last_reprint_button.hide()
         body.addWidget(self.last_reprint_button, 0, Qt.AlignmentFlag.AlignLeft)
         body.addStretch(0)
         lay.addLayout(body, 1)
@@ -408,14 +413,9 @@ class KioskWindow(QWidget):
                            size=22, align=center)
         self.hall.setProperty("role", "info")
         self.remember = _label(_("Onthoud uw nummer goed."), size=22, bold=True, align=center)
-        self.reprint_button = QPushButton(_("Opnieuw printen"))
-        self.reprint_button.setObjectName("reprintButton")
-        self.reprint_button.setProperty("role", "primary")
-        self.reprint_button.setFont(theme.font(24, bold=True))
+        self.reprint_button = _button(_("Opnieuw printen"), "reprintButton", size=24, on_click=self.reprint,
+                                      primary=True)
         self.reprint_button.setMinimumWidth(theme.TOUCH_MIN * 5)
-        self.reprint_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.reprint_button.clicked.connect(lambda: self.reprint())
-        self.reprint_button.hide()
         self.back_hint = _label(_("Tik op het scherm om terug te gaan."), size=16, role="muted", align=center)
         tb.addStretch(1)
         tb.addWidget(self.your_number)
