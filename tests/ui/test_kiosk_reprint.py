@@ -35,14 +35,27 @@ class Printer:
         return self.device.read_bytes() if self.device.exists() else b""
 
 
-def kiosk(qtbot, backend, now, printer: Printer, **kwargs) -> KioskWindow:
-    settings = {"location_id": 0, "kiosk_user": "kiosk-ingang", **printer.settings}
+def open_kiosk(qtbot, backend, now, settings, size: tuple[int, int] | None = None, **kwargs) -> KioskWindow:
+    """A kiosk window on ``settings``, shown, with its four service buttons there."""
     w = KioskWindow(backend, settings, clock=lambda: now, watch=False, **kwargs)
     qtbot.addWidget(w)
-    w.resize(1280, 1024)
+    if size is not None:
+        w.resize(*size)
     w.show()
     qtbot.waitUntil(lambda: len(w.buttons()) == 4, timeout=10_000)
     return w
+
+
+def kiosk(qtbot, backend, now, printer: Printer, **kwargs) -> KioskWindow:
+    return open_kiosk(qtbot, backend, now, {"location_id": 0, "kiosk_user": "kiosk-ingang", **printer.settings},
+                      size=(1280, 1024), **kwargs)
+
+
+def take_ticket(qtbot, w: KioskWindow, seeded) -> None:
+    """Press service A and wait until the confirmation and its slip job are done."""
+    with qtbot.waitSignal(w.ticket_shown, timeout=10_000):
+        w.buttons()[seeded.services["A"]].click()
+    runner().wait(5000)
 
 
 def waiting_numbers(backend, seeded, now) -> list[str]:
@@ -137,14 +150,8 @@ def test_a_new_ticket_that_prints_replaces_the_failed_one(qtbot, backend, seeded
 
 
 def test_nothing_to_reprint_without_a_printer(qtbot, backend, seeded, now):
-    settings = {"location_id": 0, "kiosk_user": "kiosk-ingang"}
-    w = KioskWindow(backend, settings, clock=lambda: now, watch=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: len(w.buttons()) == 4, timeout=10_000)
-    with qtbot.waitSignal(w.ticket_shown, timeout=10_000):
-        w.buttons()[seeded.services["A"]].click()
-    runner().wait(5000)
+    w = open_kiosk(qtbot, backend, now, {"location_id": 0, "kiosk_user": "kiosk-ingang"})
+    take_ticket(qtbot, w, seeded)
     assert w.last_slip is None and not w.reprint()
     assert not w.reprint_button.isVisible() and not w.last_reprint_button.isVisible()
 
@@ -155,13 +162,8 @@ def test_a_printer_chosen_in_the_settings_window_is_used_without_a_restart(qtbot
     path = tmp_path / "kiosk.json"
     Settings(path).save()
     kiosk_settings = Settings(path)
-    w = KioskWindow(backend, kiosk_settings, clock=lambda: now, watch=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: len(w.buttons()) == 4, timeout=10_000)
-    with qtbot.waitSignal(w.ticket_shown, timeout=10_000):
-        w.buttons()[seeded.services["A"]].click()
-    runner().wait(5000)
+    w = open_kiosk(qtbot, backend, now, kiosk_settings)
+    take_ticket(qtbot, w, seeded)
     assert w.last_slip is None  # no printer yet: nothing printed
 
     folder = tmp_path / "bonnen"
