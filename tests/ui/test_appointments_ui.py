@@ -45,6 +45,16 @@ def pick_day(qtbot, w: AppointmentDesk, day: dt.date) -> None:
     qtbot.waitUntil(lambda: bool(w.slots) and w.slots[0].start.date() == day, timeout=10_000)
 
 
+def book_jan_at_0930(qtbot, w: AppointmentDesk):
+    """Book the day's third slot (09:30) for Jan Jansen by phone; the booked appointment."""
+    w.slot_list.setCurrentRow(2)
+    w.name.setText("Jan Jansen")
+    w.phone.setText("06 12345678")
+    with qtbot.waitSignal(w.booked, timeout=10_000) as blocker:
+        w.book()
+    return blocker.args[0]
+
+
 def test_nothing_shows_when_switched_off(qtbot, backend, seeded, now):
     w = AppointmentDesk(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now)
     qtbot.addWidget(w)
@@ -64,12 +74,7 @@ def test_book_from_the_desk(qtbot, backend, ids, now):
     assert w.bring_label.text() == "Neem mee: uw oude paspoort, een pasfoto"
     pick_day(qtbot, w, NEXT_THURSDAY)
     assert w.slots[0].start == local(NEXT_THURSDAY, 9) and w.slot_list.count() == 36
-    w.slot_list.setCurrentRow(2)  # 09:30
-    w.name.setText("Jan Jansen")
-    w.phone.setText("06 12345678")
-    with qtbot.waitSignal(w.booked, timeout=10_000) as blocker:
-        w.book()
-    a = blocker.args[0]
+    a = book_jan_at_0930(qtbot, w)
     assert a.start == local(NEXT_THURSDAY, 9, 30) and a.name == "Jan Jansen"
     assert a.display_code in w.confirmation.text() and "Neem mee: uw oude paspoort" in w.confirmation.text()
     assert w.name.text() == "" and w.phone.text() == ""
@@ -197,12 +202,7 @@ def test_print_the_confirmation_after_booking_moving_and_finding(qtbot, backend,
     for bar in (w.book_print, w.found_print):
         bar._print_dialog = dialog
     pick_day(qtbot, w, NEXT_THURSDAY)
-    w.slot_list.setCurrentRow(2)  # 09:30
-    w.name.setText("Jan Jansen")
-    w.phone.setText("06 12345678")
-    with qtbot.waitSignal(w.booked, timeout=10_000) as blocker:
-        w.book()
-    a = blocker.args[0]
+    a = book_jan_at_0930(qtbot, w)
     assert w.book_print.print_button.isEnabled()
     with qtbot.waitSignal(w.book_print.printed, timeout=10_000) as printed:
         w.book_print.print_slip()
