@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 
@@ -11,7 +10,7 @@ from baliedesk.domain.errors import AppointmentTooLate
 from baliedesk.services import appointments as ap
 from baliedesk.services import schedules
 from baliedesk.ui.messages import message_for
-from tests.test_appointments_service import at, book, ids, local  # noqa: F401
+from tests.test_appointments_service import at, at_the_same_instant, book, ids, local  # noqa: F401
 
 TODAY = dt.date(2026, 11, 19)  # the conftest's now: Thursday 09:30
 
@@ -62,24 +61,8 @@ def test_several_workstations_marking_at_once_count_each_no_show_once(backend, i
         book(backend, ids, now, local(TODAY, 10, minute), name=f"Weg {i}")
     kept = book(backend, ids, now, local(TODAY, 11, 45), name="Op tijd")
     ap.check_in(backend, ids.users["kiosk-ingang"], kept.code, at(TODAY, 11, 20))
-    barrier = threading.Barrier(workstations)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            r: object = ap.mark_no_shows(backend, ids.users["anne"], ids.location_id, at(TODAY, 12))
-        except Exception as exc:  # noqa: BLE001 - collected and checked below
-            r = exc
-        with lock:
-            results.append(r)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workstations)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    results = at_the_same_instant(
+        workstations, lambda _i: ap.mark_no_shows(backend, ids.users["anne"], ids.location_id, at(TODAY, 12)))
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == 4  # type: ignore[arg-type]
     after = states(backend, ids)

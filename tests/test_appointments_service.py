@@ -241,9 +241,9 @@ def queue_user(backend, ids) -> int:
 # ---------------------------------------------------------------------------
 # concurrency: two (or more) workstations book the last place at the same moment
 # ---------------------------------------------------------------------------
-def race_to_book(workstations: int, book_one) -> None:
-    """``workstations`` threads call ``book_one(i)`` at the same instant: exactly one books,
-    every other one is refused as full."""
+def at_the_same_instant(workstations: int, action) -> list[object]:
+    """``workstations`` threads call ``action(i)`` at the same instant; what each
+    returned, or the exception it raised, in the order they finished."""
     barrier = threading.Barrier(workstations)
     results: list[object] = []
     lock = threading.Lock()
@@ -251,8 +251,8 @@ def race_to_book(workstations: int, book_one) -> None:
     def attempt(i: int) -> None:
         barrier.wait()
         try:
-            r: object = book_one(i)
-        except Exception as exc:  # noqa: BLE001 - collected and checked below
+            r: object = action(i)
+        except Exception as exc:  # noqa: BLE001 - collected and checked by the caller
             r = exc
         with lock:
             results.append(r)
@@ -262,6 +262,13 @@ def race_to_book(workstations: int, book_one) -> None:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    return results
+
+
+def race_to_book(workstations: int, book_one) -> None:
+    """``workstations`` threads call ``book_one(i)`` at the same instant: exactly one books,
+    every other one is refused as full."""
+    results = at_the_same_instant(workstations, book_one)
     booked = [r for r in results if not isinstance(r, Exception)]
     refused = [r for r in results if isinstance(r, Exception)]
     assert len(results) == workstations
