@@ -102,6 +102,13 @@ class StorageUnavailable(DomainError):
     detail: str = ""
 
 
+@dataclass(eq=False)
+class NotSignedInHere(DomainError):
+    """An action that acts as a person was asked before anyone signed in on this workstation."""
+
+    operation: str
+
+
 # ---------------------------------------------------------------------------
 # opening schedules and appointments
 # ---------------------------------------------------------------------------
