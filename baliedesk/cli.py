@@ -147,7 +147,7 @@ def cmd_window(args: argparse.Namespace) -> int:
 
 def cmd_meldingen(args: argparse.Namespace) -> int:
     db = _database(args)
-    from baliedesk.ui.meldingen import run_meldingen
+    from baliedesk.ui.launch import run_meldingen
 
     return run_meldingen(db, args.user or None)
 
@@ -163,7 +163,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
     """This workstation's settings window (printer and paper); needs no database."""
     from baliedesk.settings import Settings
     from baliedesk.ui.launch import make_app
-    from baliedesk.ui.workstation import WorkstationWindow
+    from baliedesk.ui.common.workstation import WorkstationWindow
 
     settings = Settings()
     app = make_app(settings)

@@ -17,7 +17,7 @@ we re-read whatever was missed); a failing read is retried with back-off too.
 last picture. A configuration problem (no display account, no location) is
 reported once through ``problem`` with a sentence for the hall.
 
-This is the hall screen's own small cousin of ``baliedesk.ui.feedwatcher``:
+This is the hall screen's own small cousin of ``baliedesk.ui.common.feedwatcher``:
 the layer contract keeps the hall screen independent of the desktop windows.
 """
 

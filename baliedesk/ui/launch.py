@@ -39,44 +39,21 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from baliedesk import i18n
-from baliedesk.ui import theme
+from baliedesk.ui.common.app import APP_NAME, make_app
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "BalieDesk"
 DEMO_USER = "anne"
 DEMO_COUNTER = "Balie 3"
 PROBE_ENV = "BALIEDESK_STARTUP_PROBE"
 
 SCREEN = (1920, 1080)
 COUNTER_SHOT = (1366, 768)
-_app: QApplication | None = None
 KIOSK_SHOT = (1280, 1024)
 ADMIN_SHOT = (1280, 900)
 #: The admin window's clock in screenshots: Thursday 19 November 2026, 10:00 in Amsterdam
 #: (the four-week calendar starts in that week, whenever the pictures are made).
 ADMIN_SHOT_CLOCK = dt.datetime(2026, 11, 19, 9, 0, tzinfo=dt.UTC)
-
-
-# ---------------------------------------------------------------------------
-# the application
-# ---------------------------------------------------------------------------
-def make_app(settings: Any = None) -> QApplication:
-    """The QApplication (re-used when one exists, as under pytest-qt), translated and themed."""
-    global _app
-    app = QApplication.instance()
-    if app is None:
-        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-        app = QApplication(sys.argv[:1])
-        _app = app  # the Python wrapper must outlive every widget, until the process ends
-    language = settings["language"] if settings is not None else ""
-    i18n.install(language or None)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
-    theme.apply(app)
-    return app
 
 
 def _settings(kind: str = "workstation"):
@@ -136,7 +113,7 @@ def admin_identity(backend, username: str | None = None, location_id: int | None
 
 
 def _counter_class():
-    from baliedesk.ui.counter import CounterWindow
+    from baliedesk.ui.counter.window import CounterWindow
 
     return CounterWindow
 
@@ -171,7 +148,7 @@ def _place(window: QWidget, geometry: tuple[int, int, int, int]) -> None:
 
 
 def _stop_watchers(windows: Sequence[QWidget]) -> None:
-    from baliedesk.ui.feedwatcher import FeedWatcher
+    from baliedesk.ui.common.feedwatcher import FeedWatcher
 
     for w in windows:
         try:
@@ -185,7 +162,7 @@ def _stop_watchers(windows: Sequence[QWidget]) -> None:
 
 
 def _finish(windows: Sequence[QWidget], db) -> None:
-    from baliedesk.ui.tasks import runner
+    from baliedesk.ui.common.tasks import runner
 
     _stop_watchers(windows)
     runner().wait(5000)
@@ -290,7 +267,7 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
     kiosk = counter = None
 
     if "kiosk" in kinds:
-        from baliedesk.ui.kiosk import KioskWindow
+        from baliedesk.ui.kiosk.window import KioskWindow
 
         kiosk = KioskWindow(db, settings)
         windows.append(kiosk)
@@ -310,8 +287,8 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
 
     if "counter" in kinds:
         if demo:
-            from baliedesk.ui.messages import message_for
-            from baliedesk.ui.tasks import run_task
+            from baliedesk.ui.common.messages import message_for
+            from baliedesk.ui.common.tasks import run_task
 
             def failed(err: BaseException) -> None:
                 log.error("demo sign-in lookup failed: %s", message_for(err))
@@ -344,8 +321,8 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
 # ---------------------------------------------------------------------------
 def run_admin(db, username: str | None = None, location_id: int | None = None) -> int:
     """The team lead's admin window (opening hours, exceptions, calendar, choices) on ``db``."""
-    from baliedesk.ui.admin import AdminWindow
-    from baliedesk.ui.tasks import run_task
+    from baliedesk.ui.admin.window import AdminWindow
+    from baliedesk.ui.common.tasks import run_task
 
     settings = _settings()
     app = make_app(settings)
@@ -365,7 +342,7 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
             _install_probe(window, app, wait_loaded=True)
 
     def failed(err: BaseException) -> None:
-        from baliedesk.ui.messages import message_for
+        from baliedesk.ui.common.messages import message_for
 
         text = str(err) if isinstance(err, LookupError) else message_for(err)
         log.error("cannot open the admin window: %s", text)
@@ -379,6 +356,54 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
         return code or status["code"]
     finally:
         _finish(windows, db)
+
+
+# ---------------------------------------------------------------------------
+# starting the window (``python -m baliedesk meldingen``)
+# ---------------------------------------------------------------------------
+def meldingen_identity(backend: Any, username: str | None = None) -> tuple[int, int]:
+    """(user_id, location_id): the named user, else the first clerk, KCC or team lead. Worker thread."""
+    from baliedesk.domain.permissions import Permission, allows
+    from baliedesk.services import setup
+
+    users = [u for u in setup.sign_in_choices(backend) if allows(u.role, Permission.TAKE_MELDING)]
+    if username:
+        users = [u for u in users if u.username == username]
+    locations = setup.list_locations(backend)
+    if not users or not locations:
+        raise LookupError(f"no user {username!r} who may take meldingen, or no location")
+    return users[0].id, locations[0].id
+
+
+def run_meldingen(db: Any, username: str | None = None) -> int:
+    """Open the meldingen window on ``db`` and run the event loop."""
+    app = make_app()
+    box: dict[str, Any] = {}
+
+    def opened(ids: tuple[int, int]) -> None:
+        from baliedesk.ui.meldingen.window import MeldingenWindow
+        from baliedesk.settings import Settings
+
+        window = MeldingenWindow(db, ids[0], ids[1], settings=Settings())
+        window.setWindowTitle(f"{window.windowTitle()} – {db.describe()}")
+        window.resize(1280, 800)
+        window.show()
+        box["window"] = window
+
+    def failed(err: BaseException) -> None:
+        log.error("%s: %s", APP_NAME, err)
+        app.exit(2)
+
+    from baliedesk.ui.common.tasks import run_task
+
+    run_task(lambda: meldingen_identity(db, username), opened, failed)
+    try:
+        return app.exec()
+    finally:
+        from baliedesk.ui.common.tasks import runner
+
+        runner().wait(5000)
+        db.dispose()
 
 
 # ---------------------------------------------------------------------------
@@ -425,8 +450,8 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
     ticket, so that no picture depends on the time of day).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from baliedesk.ui.kiosk import KioskWindow
-    from baliedesk.ui.tasks import run_task, runner
+    from baliedesk.ui.kiosk.window import KioskWindow
+    from baliedesk.ui.common.tasks import run_task, runner
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -451,7 +476,7 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
         try:
             counter = make_counter(db, settings, box["id"])
         except ImportError:
-            log.warning("no counter window yet (baliedesk.ui.counter): counter.png skipped")
+            log.warning("no counter window yet (baliedesk.ui.counter.window): counter.png skipped")
             counter = None
         if counter is not None:
             windows.append(counter)
@@ -477,7 +502,7 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
             raise RuntimeError("the kiosk did not show a ticket: " + kiosk.message_text())
         paths.append(_shoot(kiosk, KIOSK_SHOT, out_dir / "kiosk-ticket.png"))
 
-        from baliedesk.ui.admin import AdminWindow
+        from baliedesk.ui.admin.window import AdminWindow
 
         box = {}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from baliedesk.services import queue
-from baliedesk.ui.kiosk import KioskWindow
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.kiosk.window import KioskWindow
+from baliedesk.ui.common.tasks import runner
 
 
 @pytest.fixture(autouse=True)

@@ -293,7 +293,7 @@ def test_print_dialog_reports_a_printer_that_cannot_be_opened(qapp, monkeypatch,
     ("failed", "De standaardprinter kon het bonnetje niet printen. Print opnieuw of sla het op als PDF."),
 ])
 def test_messages_for_the_default_printer_read_well(reason, expected):
-    from baliedesk.ui.messages import message_for
+    from baliedesk.ui.common.messages import message_for
 
     assert message_for(PrinterUnavailable("", reason)) == expected
 

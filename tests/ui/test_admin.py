@@ -7,8 +7,8 @@ import datetime as dt
 from PySide6.QtCore import QDate
 
 from baliedesk.services import schedules
-from baliedesk.ui.admin import AdminWindow
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.admin.window import AdminWindow
+from baliedesk.ui.common.tasks import runner
 
 
 

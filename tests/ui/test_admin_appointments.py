@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate
 
 from baliedesk.services import appointments as ap
 from baliedesk.services import schedules
-from baliedesk.ui.admin import AdminWindow
+from baliedesk.ui.admin.window import AdminWindow
 
 
 def loaded(qtbot, backend, ids, now, user="fatima") -> AdminWindow:
@@ -246,8 +246,8 @@ def test_a_counter_gone_meanwhile_is_refused_in_dutch(qtbot, backend, hours, now
 
 def test_block_refusals_have_their_own_words():
     from baliedesk.domain.errors import NotFound, ValidationError
-    from baliedesk.ui.admin_appointments import block_message_for
-    from baliedesk.ui.messages import message_for
+    from baliedesk.ui.admin.appointments import block_message_for
+    from baliedesk.ui.common.messages import message_for
 
     assert block_message_for(ValidationError("block", "service_or_counter")) == (
         "Kies voor de blokkade een dienst of een balie, niet allebei.")

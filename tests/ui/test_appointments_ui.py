@@ -10,7 +10,7 @@ from PySide6.QtCore import QDate
 
 from baliedesk.services import appointments as ap
 from baliedesk.services import demo, schedules
-from baliedesk.ui.appointments import AppointmentDesk, CheckInPanel
+from baliedesk.ui.appointments.desk import AppointmentDesk, CheckInPanel
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TODAY = dt.date(2026, 11, 19)

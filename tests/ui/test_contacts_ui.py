@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from baliedesk.domain import meldingen as rules
 from baliedesk.domain.errors import ValidationError
 from baliedesk.services import contacts, meldingen
-from baliedesk.ui.contacts import ContactPanel
-from baliedesk.ui.meldingen import MeldingenWindow
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.meldingen.contacts import ContactPanel
+from baliedesk.ui.meldingen.window import MeldingenWindow
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import runner
 
 GENERIC = "Er ging iets mis"
 HOSTILE = ["'; DROP TABLE contacts; --", "\u202eKLACHT\u202c", "a\x00b", "x" * 5000, "<b>vet</b>", "\u0000",

@@ -22,10 +22,10 @@ from baliedesk.domain.validation import clean_text
 from baliedesk.services import queue
 from baliedesk.settings import Settings
 from baliedesk.ui import counter as counter_module
-from baliedesk.ui.counter import CounterWindow
-from baliedesk.ui.counter_dialogs import FinishDialog, RequeueDialog, TransferDialog
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.counter.window import CounterWindow
+from baliedesk.ui.counter.dialogs import FinishDialog, RequeueDialog, TransferDialog
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import runner
 from qtwait import wait_until
 
 MIN = dt.timedelta(minutes=1)
@@ -76,7 +76,7 @@ def _no_hidden_errors(caplog):
     yield
     runner().wait(10_000)
     bad = [r for r in caplog.records
-           if r.name in ("baliedesk.ui.tasks", "baliedesk.ui.messages") and r.levelno >= logging.ERROR]
+           if r.name in ("baliedesk.ui.common.tasks", "baliedesk.ui.common.messages") and r.levelno >= logging.ERROR]
     assert not bad, [r.getMessage() for r in bad]
 
 

@@ -14,8 +14,8 @@ import pytest
 from baliedesk.services import appointments as ap
 from baliedesk.services import demo, schedules
 from baliedesk.settings import Settings
-from baliedesk.ui.counter import CounterWindow
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.counter.window import CounterWindow
+from baliedesk.ui.common.tasks import runner
 from qtwait import wait_until
 
 

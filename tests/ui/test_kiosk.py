@@ -10,8 +10,8 @@ import pytest
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.services import queue
 from baliedesk.ui import kiosk as kiosk_module
-from baliedesk.ui.kiosk import KioskWindow
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.kiosk.window import KioskWindow
+from baliedesk.ui.common.tasks import runner
 
 
 class FakeSettings(dict):

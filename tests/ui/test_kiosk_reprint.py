@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from baliedesk.services import queue
-from baliedesk.ui.kiosk import KioskWindow
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.kiosk.window import KioskWindow
+from baliedesk.ui.common.tasks import runner
 
 
 class Printer:

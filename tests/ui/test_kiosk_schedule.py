@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from baliedesk.services import appointments as ap
 from baliedesk.services import schedules
-from baliedesk.ui.kiosk import KioskWindow
+from baliedesk.ui.kiosk.window import KioskWindow
 
 AMS = ZoneInfo("Europe/Amsterdam")
 THURSDAY = dt.date(2026, 11, 19)

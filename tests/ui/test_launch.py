@@ -136,7 +136,7 @@ RUN_WINDOWS_CHECK = """
 import json, sys
 from PySide6.QtWidgets import QApplication
 from baliedesk.storage.database import Database
-from baliedesk.ui.kiosk import KioskWindow
+from baliedesk.ui.kiosk.window import KioskWindow
 from baliedesk.ui.launch import run_windows
 
 db = Database(sys.argv[1])

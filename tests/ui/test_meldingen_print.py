@@ -7,8 +7,8 @@ import pytest
 
 from baliedesk.services import meldingen
 from baliedesk.ui import printbar
-from baliedesk.ui.meldingen import CallbackPanel, IntakeForm, WorkListPanel
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.meldingen.window import CallbackPanel, IntakeForm, WorkListPanel
+from baliedesk.ui.common.tasks import runner
 
 _KEEP: list = []  # strong references until the test ends (qtbot keeps weak ones)
 

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QDialog
 
 from baliedesk.domain.errors import ValidationError
 from baliedesk.services import contacts, meldingen
-from baliedesk.ui import theme
-from baliedesk.ui.meldingen import CallbackPanel, ComplaintsPanel, IntakeForm, MeldingenWindow, WorkListPanel
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.common import theme
+from baliedesk.ui.meldingen.window import CallbackPanel, ComplaintsPanel, IntakeForm, MeldingenWindow, WorkListPanel
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import runner
 
 GENERIC = "Er ging iets mis"
 

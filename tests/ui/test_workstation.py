@@ -19,8 +19,8 @@ from baliedesk.cli import build_parser, cmd_settings
 from baliedesk.printing.config import SettingProblem, check_escpos_target
 from baliedesk.printing.qtprint import PdfPages
 from baliedesk.settings import Settings
-from baliedesk.ui.tasks import runner
-from baliedesk.ui.workstation import WorkstationWindow
+from baliedesk.ui.common.tasks import runner
+from baliedesk.ui.common.workstation import WorkstationWindow
 
 NOW = dt.datetime(2026, 11, 19, 8, 30, tzinfo=dt.UTC)
 
@@ -369,7 +369,7 @@ def test_cli_has_the_settings_command():
 # reachable from the counter and the admin window (SQLite and PostgreSQL)
 # ---------------------------------------------------------------------------
 def test_counter_menu_opens_it_and_saving_changes_the_counters_printer(qtbot, backend, seeded, now, tmp_path):
-    from baliedesk.ui.counter import CounterWindow
+    from baliedesk.ui.counter.window import CounterWindow
 
     settings = Settings(tmp_path / "counter.json")
     counter = CounterWindow(backend, settings, clock=lambda: now, watch_feed=False)
@@ -393,7 +393,7 @@ def test_counter_menu_opens_it_and_saving_changes_the_counters_printer(qtbot, ba
 
 
 def test_admin_button_opens_it(qtbot, backend, seeded, now, tmp_path, monkeypatch):
-    from baliedesk.ui.admin import AdminWindow
+    from baliedesk.ui.admin.window import AdminWindow
 
     monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(tmp_path / "pc"))
     admin = AdminWindow(backend, seeded.users["fatima"], seeded.location_id, clock=lambda: now)

@@ -13,7 +13,7 @@
 * :class:`ComplaintsPanel` — register a complaint, confirm receipt, extend
   once with a reason, close with the outcome.
 
-All database work runs through :func:`baliedesk.ui.tasks.run_task`.
+All database work runs through :func:`baliedesk.ui.common.tasks.run_task`.
 """
 
 from __future__ import annotations
@@ -68,12 +68,12 @@ from baliedesk.services.melding_dto import (
 )
 from baliedesk.printing.config import branding_from
 from baliedesk.printing.slips import callback_slip, melding_slip
-from baliedesk.ui import theme
-from baliedesk.ui.feedwatcher import FeedWatcher
-from baliedesk.ui.messages import MELDING_STATE_NAMES, message_for
-from baliedesk.ui.notices import notice_label, show_notice
-from baliedesk.ui.printbar import PrintBar
-from baliedesk.ui.tasks import run_task
+from baliedesk.ui.common import theme
+from baliedesk.ui.common.feedwatcher import FeedWatcher
+from baliedesk.ui.common.messages import MELDING_STATE_NAMES, message_for
+from baliedesk.ui.common.notices import notice_label, show_notice
+from baliedesk.ui.common.printbar import PrintBar
+from baliedesk.ui.common.tasks import run_task
 
 CHANNEL_NAMES = {
     "balie": "Balie",
@@ -1418,7 +1418,7 @@ class MeldingenWindow(QWidget):
                  watch_feed: bool = True, settings: Any = None) -> None:
         super().__init__(parent)
         settings = settings if settings is not None else {}  # the workstation's (printer, paper, branding)
-        from baliedesk.ui.contacts import ContactPanel  # it builds on this module's helpers
+        from baliedesk.ui.meldingen.contacts import ContactPanel  # it builds on this module's helpers
 
         self.setWindowTitle(_("BalieDesk – Meldingen openbare ruimte"))
         self.contacts = ContactPanel(backend, user_id, location_id, clock=clock)
@@ -1517,52 +1517,3 @@ class MeldingenWindow(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         self.shutdown()
         super().closeEvent(event)
-
-
-# ---------------------------------------------------------------------------
-# starting the window (``python -m baliedesk meldingen``)
-# ---------------------------------------------------------------------------
-def identity(backend: Any, username: str | None = None) -> tuple[int, int]:
-    """(user_id, location_id): the named user, else the first clerk, KCC or team lead. Worker thread."""
-    from baliedesk.domain.permissions import Permission, allows
-    from baliedesk.services import setup
-
-    users = [u for u in setup.sign_in_choices(backend) if allows(u.role, Permission.TAKE_MELDING)]
-    if username:
-        users = [u for u in users if u.username == username]
-    locations = setup.list_locations(backend)
-    if not users or not locations:
-        raise LookupError(f"no user {username!r} who may take meldingen, or no location")
-    return users[0].id, locations[0].id
-
-
-def run_meldingen(db: Any, username: str | None = None) -> int:
-    """Open the meldingen window on ``db`` and run the event loop."""
-    import logging
-
-    from baliedesk.ui.launch import APP_NAME, make_app
-
-    app = make_app()
-    box: dict[str, Any] = {}
-
-    def opened(ids: tuple[int, int]) -> None:
-        from baliedesk.settings import Settings
-
-        window = MeldingenWindow(db, ids[0], ids[1], settings=Settings())
-        window.setWindowTitle(f"{window.windowTitle()} – {db.describe()}")
-        window.resize(1280, 800)
-        window.show()
-        box["window"] = window
-
-    def failed(err: BaseException) -> None:
-        logging.getLogger(__name__).error("%s: %s", APP_NAME, err)
-        app.exit(2)
-
-    run_task(lambda: identity(db, username), opened, failed)
-    try:
-        return app.exec()
-    finally:
-        from baliedesk.ui.tasks import runner
-
-        runner().wait(5000)
-        db.dispose()

@@ -52,10 +52,10 @@ from baliedesk.services import appointments, queue, schedules, setup
 from baliedesk.services.dto import CounterInfo, CounterSession, QueueSnapshot, ServiceInfo, TicketInfo
 from baliedesk.services.ports import Backend
 from baliedesk.settings import Settings
-from baliedesk.ui import theme
-from baliedesk.ui.appointments import AppointmentDesk
-from baliedesk.ui.counter_dialogs import FinishDialog, NoteDialog, RequeueDialog, TransferDialog
-from baliedesk.ui.counter_widgets import (
+from baliedesk.ui.common import theme
+from baliedesk.ui.appointments.desk import AppointmentDesk
+from baliedesk.ui.counter.dialogs import FinishDialog, NoteDialog, RequeueDialog, TransferDialog
+from baliedesk.ui.counter.widgets import (
     CountersPanel,
     Header,
     MessageBar,
@@ -65,9 +65,9 @@ from baliedesk.ui.counter_widgets import (
     WaitingPanel,
     local_time,
 )
-from baliedesk.ui.feedwatcher import FeedWatcher
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import run_task, runner
+from baliedesk.ui.common.feedwatcher import FeedWatcher
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import run_task, runner
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +278,7 @@ class CounterWindow(QMainWindow):
 
     def open_workstation_settings(self) -> QWidget:
         """"Instellingen van deze computer" (one window; saving changes this window's settings at once)."""
-        from baliedesk.ui.workstation import show_workstation_window
+        from baliedesk.ui.common.workstation import show_workstation_window
 
         return show_workstation_window(self, self.settings)
 

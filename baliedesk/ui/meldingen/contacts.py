@@ -49,10 +49,10 @@ from baliedesk.i18n import _
 from baliedesk.services import contacts, setup
 from baliedesk.services.dto import ServiceInfo
 from baliedesk.services.melding_dto import ContactInfo
-from baliedesk.ui import theme
-from baliedesk.ui.meldingen import CHANNEL_NAMES, _error_label, _line, _Panel, utc_now
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.notices import notice_label, show_notice
+from baliedesk.ui.common import theme
+from baliedesk.ui.meldingen.window import CHANNEL_NAMES, _error_label, _line, _Panel, utc_now
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.notices import notice_label, show_notice
 
 #: The channels in the order of their Alt+digit keys (the KCC's most used first).
 CONTACT_CHANNELS = ("telefoon", "balie", "email", "website", "social_media", "app", "post")

@@ -16,10 +16,10 @@ Five tabs:
 * **Afspraken**: per service whether it takes appointments, their length, how
   many at once and the "neem mee" list; blocks without appointments (lunch,
   meeting) for the location, a service or one counter
-  (:mod:`baliedesk.ui.admin_appointments`).
+  (:mod:`baliedesk.ui.admin.appointments`).
 
-All database work runs through :func:`baliedesk.ui.tasks.run_task`; errors are
-worded by :mod:`baliedesk.ui.messages`.
+All database work runs through :func:`baliedesk.ui.common.tasks.run_task`; errors are
+worded by :mod:`baliedesk.ui.common.messages`.
 """
 
 from __future__ import annotations
@@ -57,12 +57,12 @@ from baliedesk.domain.errors import DomainError
 from baliedesk.i18n import _
 from baliedesk.services import schedules, setup
 from baliedesk.services.schedule_dto import CalendarDay, ScheduleConfig
-from baliedesk.ui import theme
-from baliedesk.ui.admin_appointments import AppointmentSettingsPanel
-from baliedesk.ui.meldingen import CategoriesPanel
-from baliedesk.ui.notices import notice_label, show_notice
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import run_task
+from baliedesk.ui.common import theme
+from baliedesk.ui.admin.appointments import AppointmentSettingsPanel
+from baliedesk.ui.meldingen.window import CategoriesPanel
+from baliedesk.ui.common.notices import notice_label, show_notice
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import run_task
 
 WEEKDAY_NAMES = ("Maandag", "Dinsdag", "Woensdag", "Donderdag", "Vrijdag", "Zaterdag", "Zondag")
 SHORT_WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
@@ -146,7 +146,7 @@ class AdminWindow(QWidget):
     def open_workstation_settings(self, settings: Any = None) -> QWidget:
         """"Instellingen van deze computer": ``settings`` default this PC's settings file."""
         from baliedesk.settings import Settings
-        from baliedesk.ui.workstation import show_workstation_window
+        from baliedesk.ui.common.workstation import show_workstation_window
 
         return show_workstation_window(self, settings if settings is not None else Settings())
 

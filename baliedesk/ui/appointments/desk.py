@@ -3,7 +3,7 @@
 * :class:`AppointmentDesk` — for a clerk, KCC or team lead: pick a service and
   a day, pick a free time, fill in name and phone or e-mail (and remarks), book;
   look an appointment up by its code, move it, cancel it, save it as .ics;
-  print the confirmation or save it as PDF (:class:`~baliedesk.ui.printbar.PrintBar`)
+  print the confirmation or save it as PDF (:class:`~baliedesk.ui.common.printbar.PrintBar`)
   after booking, after moving and for a found appointment;
   and the day's appointments (for one counter's services if given), checked in
   or not. A refused action shows one Dutch sentence and keeps what was typed.
@@ -13,7 +13,7 @@
 
 Both hide themselves completely (``available`` False) when the location does
 not work with appointments: with the switch off nothing of appointments shows.
-All database work runs through :func:`baliedesk.ui.tasks.run_task`.
+All database work runs through :func:`baliedesk.ui.common.tasks.run_task`.
 """
 
 from __future__ import annotations
@@ -55,11 +55,11 @@ from baliedesk.services import appointments, queue, setup
 from baliedesk.printing.config import branding_from
 from baliedesk.printing.slips import appointment_slip
 from baliedesk.services.schedule_dto import AppointmentInfo, AppointmentSwitch, SlotInfo
-from baliedesk.ui import theme
-from baliedesk.ui.printbar import PrintBar
-from baliedesk.ui.notices import notice_label, show_notice
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import run_task
+from baliedesk.ui.common import theme
+from baliedesk.ui.common.printbar import PrintBar
+from baliedesk.ui.common.notices import notice_label, show_notice
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import run_task
 
 STATUS_NAMES = {
     "upcoming": "verwacht later",

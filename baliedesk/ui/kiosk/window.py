@@ -64,11 +64,11 @@ from baliedesk.printing.jobs import Printout, deliver, prepare_ticket, printing_
 from baliedesk.services import queue, schedules, setup
 from baliedesk.services.dto import IssuedTicket, QueueSnapshot, ServiceQueue
 from baliedesk.services.schedule_dto import ServiceHours, TodaysHours
-from baliedesk.ui import theme
-from baliedesk.ui.appointments import CheckInPanel
-from baliedesk.ui.feedwatcher import FeedWatcher
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import run_task
+from baliedesk.ui.common import theme
+from baliedesk.ui.appointments.desk import CheckInPanel
+from baliedesk.ui.common.feedwatcher import FeedWatcher
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import run_task
 
 log = logging.getLogger(__name__)
 

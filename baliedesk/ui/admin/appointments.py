@@ -13,7 +13,7 @@
 
 The location's main switch and the check-in rules are on the "Keuzes" tab;
 this tab says when the main switch is off. Database work runs through
-:func:`baliedesk.ui.tasks.run_task`; the services check the role (team lead or
+:func:`baliedesk.ui.common.tasks.run_task`; the services check the role (team lead or
 beheerder) again.
 """
 
@@ -51,10 +51,10 @@ from baliedesk.domain.errors import DomainError, NotFound, ValidationError
 from baliedesk.i18n import _
 from baliedesk.services import appointments
 from baliedesk.services.schedule_dto import BlockInfo, ScheduleConfig, ServiceAppointmentInfo
-from baliedesk.ui import theme
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.notices import notice_label, show_notice
-from baliedesk.ui.tasks import run_task
+from baliedesk.ui.common import theme
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.notices import notice_label, show_notice
+from baliedesk.ui.common.tasks import run_task
 
 WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 WEEKLY, ONE_DATE = "weekly", "date"
