@@ -85,11 +85,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.seed_only:
         print(f"seeded {db.describe()}")
         return 0
+    from baliedesk.client import LocalClient
     from baliedesk.ui.launch import run_windows
 
     hall = _start_hall_screen_process(db)
     try:
-        return run_windows(db, ["counter", "kiosk"], demo=True)
+        return run_windows(LocalClient(db), ["counter", "kiosk"], demo=True)
     finally:
         _stop_process(hall)
 
@@ -132,17 +133,19 @@ def cmd_display(args: argparse.Namespace) -> int:
     args.database_url = args.database_url or os.environ.pop(DISPLAY_URL_ENV, "")
     parent = os.environ.pop(DISPLAY_PARENT_ENV, "")
     db = _database(args)
+    from baliedesk.client import LocalClient
     from baliedesk.display.app import run_display
 
-    return run_display(db, screen=args.screen, windowed=args.windowed,
+    return run_display(LocalClient(db), screen=args.screen, windowed=args.windowed,
                        parent_pid=int(parent) if parent.isdigit() else None)
 
 
 def cmd_window(args: argparse.Namespace) -> int:
     db = _database(args)
+    from baliedesk.client import LocalClient
     from baliedesk.ui.launch import run_windows
 
-    return run_windows(db, [args.command], demo=False)
+    return run_windows(LocalClient(db), [args.command], demo=False)
 
 
 def cmd_meldingen(args: argparse.Namespace) -> int:
@@ -188,7 +191,9 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from baliedesk.display.app import display_screenshots
     from baliedesk.ui.launch import ADMIN_SHOT_CLOCK, take_screenshots
 
-    for path in display_screenshots(db, Path(args.out)):
+    from baliedesk.client import LocalClient
+
+    for path in display_screenshots(LocalClient(db, owns_backend=False), Path(args.out)):
         print(path)
 
     def admin_hours() -> None:

@@ -39,6 +39,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from baliedesk.client import Client
 from baliedesk.ui.common.app import APP_NAME, make_app
 
 log = logging.getLogger(__name__)
@@ -66,18 +67,13 @@ def _settings(kind: str = "workstation"):
     return Settings()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def demo_identity(backend) -> tuple[int, int, int]:
+def demo_identity(client: Client) -> tuple[int, int, int]:
     """(user_id, counter_id, location_id) of the demo clerk at the demo counter. Worker thread."""
     from baliedesk.domain.permissions import Role
-    from baliedesk.services import queue, setup
 
-    location = setup.list_locations(backend)[0]
-    user = next(u for u in setup.sign_in_choices(backend, [Role.CLERK]) if u.username == DEMO_USER)
-    counters = queue.counters_at(backend, user.id, location.id, _now())
+    location = client.setup.list_locations()[0]
+    user = next(u for u in client.setup.sign_in_choices([Role.CLERK]) if u.username == DEMO_USER)
+    counters = client.as_user(user.id).queue.counters_at(location.id)
     counter = next((c for c in counters if c.name == DEMO_COUNTER), counters[-1])
     return user.id, counter.id, location.id
 
@@ -118,12 +114,14 @@ def _counter_class():
     return CounterWindow
 
 
-def make_counter(backend, settings, identity: tuple[int, int, int] | None):
+def make_counter(client: Client, settings, identity: tuple[int, int, int] | None):
+    """The counter window on this workstation's door; with ``identity`` (user, counter,
+    location) it signs in by itself (the demo, the screenshots, a remembered sign-in)."""
     cls = _counter_class()
     if identity is None:
-        return cls(backend, settings)
+        return cls(client, settings)
     user_id, counter_id, location_id = identity
-    return cls(backend, settings, user_id=user_id, counter_id=counter_id, location_id=location_id)
+    return cls(client.as_user(user_id), settings, counter_id=counter_id, location_id=location_id)
 
 
 def _demo_geometry(app: QApplication, which: str) -> tuple[int, int, int, int]:
@@ -161,12 +159,12 @@ def _stop_watchers(windows: Sequence[QWidget]) -> None:
             pass
 
 
-def _finish(windows: Sequence[QWidget], db) -> None:
+def _finish(windows: Sequence[QWidget], client: Client) -> None:
     from baliedesk.ui.common.tasks import runner
 
     _stop_watchers(windows)
     runner().wait(5000)
-    db.dispose()
+    client.close()
 
 
 # ---------------------------------------------------------------------------
@@ -252,8 +250,9 @@ def _remembered_identity(settings) -> tuple[int, int, int] | None:
 # ---------------------------------------------------------------------------
 # run_windows
 # ---------------------------------------------------------------------------
-def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
-    """Open the windows named in ``kinds`` ("counter", "kiosk") on ``db`` and run the event loop.
+def run_windows(client: Client, kinds: Sequence[str], demo: bool = False) -> int:
+    """Open the windows named in ``kinds`` ("counter", "kiosk") on ``client`` (this
+    workstation's door, nobody signed in yet) and run the event loop.
 
     ``demo``: the counter window signs in as the demo clerk at the demo counter
     by itself, and both windows share one 1920x1080 screen. Otherwise the
@@ -269,13 +268,13 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
     if "kiosk" in kinds:
         from baliedesk.ui.kiosk.window import KioskWindow
 
-        kiosk = KioskWindow(db, settings)
+        kiosk = KioskWindow(client, settings)
         windows.append(kiosk)
 
     def open_counter(identity: tuple[int, int, int] | None) -> None:
         nonlocal counter
-        counter = make_counter(db, settings, identity)
-        counter.setWindowTitle(f"{counter.windowTitle() or APP_NAME} – {db.describe()}")
+        counter = make_counter(client, settings, identity)
+        counter.setWindowTitle(f"{counter.windowTitle() or APP_NAME} – {client.describe()}")
         windows.append(counter)
         if probe:
             _install_probe(counter, app, wait_loaded=True)
@@ -294,7 +293,7 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
                 log.error("demo sign-in lookup failed: %s", message_for(err))
                 open_counter(None)
 
-            run_task(lambda: demo_identity(db), open_counter, failed)
+            run_task(lambda: demo_identity(client), open_counter, failed)
         elif probe_mode == "signed-in":
             open_counter(_remembered_identity(settings))
         else:
@@ -313,7 +312,7 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
     try:
         return app.exec()
     finally:
-        _finish(windows, db)
+        _finish(windows, client)
 
 
 # ---------------------------------------------------------------------------
@@ -450,8 +449,9 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
     ticket, so that no picture depends on the time of day).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from baliedesk.ui.kiosk.window import KioskWindow
+    from baliedesk.client import LocalClient
     from baliedesk.ui.common.tasks import run_task, runner
+    from baliedesk.ui.kiosk.window import KioskWindow
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -466,7 +466,8 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
     windows: list[QWidget] = []
     try:
         box: dict[str, Any] = {}
-        run_task(lambda: demo_identity(db), lambda r: box.setdefault("id", r),
+        client = LocalClient(db, owns_backend=False)
+        run_task(lambda: demo_identity(client), lambda r: box.setdefault("id", r),
                  lambda e: box.setdefault("error", e))
         if not wait_for(lambda: bool(box)):
             raise RuntimeError("timed out looking up the demo clerk")
@@ -474,7 +475,7 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
             raise box["error"]
 
         try:
-            counter = make_counter(db, settings, box["id"])
+            counter = make_counter(client, settings, box["id"])
         except ImportError:
             log.warning("no counter window yet (baliedesk.ui.counter.window): counter.png skipped")
             counter = None
@@ -488,7 +489,7 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
                 raise RuntimeError("the counter window did not load its queue in time")
             paths.append(_shoot(counter, COUNTER_SHOT, out_dir / "counter.png"))
 
-        kiosk = KioskWindow(db, settings, watch=False)
+        kiosk = KioskWindow(client, settings, watch=False)
         windows.append(kiosk)
         kiosk.resize(*KIOSK_SHOT)
         kiosk.show()

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
+from baliedesk.client import LocalClient
 from baliedesk.domain.errors import CounterInUse, NoCounterServices, StorageUnavailable, ValidationError
 from baliedesk.domain.tickets import NOTE_MAX_LENGTH, Outcome, PriorityClass, TicketAction, allowed_actions
 from baliedesk.domain.tickets import TicketState as S
@@ -93,8 +94,9 @@ def windows(qtbot, tmp_path, clock):
     def make(backend, ids, user: str | None = None, counter: str | None = None, *, settings_file="s.json",
              wait=True) -> CounterWindow:
         settings = Settings(tmp_path / settings_file)
-        w = CounterWindow(backend, settings, user_id=ids.users[user] if user else None,
-                          counter_id=ids.counters[counter] if counter else None, clock=clock)
+        w = CounterWindow(LocalClient(backend, user_id=ids.users[user] if user else None, clock=clock,
+                                      owns_backend=False),
+                          settings, counter_id=ids.counters[counter] if counter else None)
         qtbot.addWidget(w)
         opened.append(w)
         w.resize(1366, 768)

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from baliedesk.client import LocalClient
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.services import queue
 from baliedesk.ui import kiosk as kiosk_module
@@ -51,7 +52,7 @@ def dead_database():
 
 
 def make_kiosk(qtbot, backend, now, **kwargs) -> KioskWindow:
-    w = KioskWindow(backend, FakeSettings(), clock=lambda: now, **kwargs)
+    w = KioskWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), FakeSettings(), **kwargs)
     qtbot.addWidget(w)
     w.resize(1280, 1024)
     w.show()

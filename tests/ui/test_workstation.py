@@ -15,6 +15,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
+from baliedesk.client import LocalClient
 from baliedesk.cli import build_parser, cmd_settings
 from baliedesk.printing.config import SettingProblem, check_escpos_target
 from baliedesk.printing.qtprint import PdfPages
@@ -372,7 +373,7 @@ def test_counter_menu_opens_it_and_saving_changes_the_counters_printer(qtbot, ba
     from baliedesk.ui.counter.window import CounterWindow
 
     settings = Settings(tmp_path / "counter.json")
-    counter = CounterWindow(backend, settings, clock=lambda: now, watch_feed=False)
+    counter = CounterWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), settings, watch_feed=False)
     qtbot.addWidget(counter)
     counter.show()
     assert counter.settings_button.isVisible()
