@@ -325,3 +325,63 @@ def test_photos_preview_limits_before_saving_remove_and_detail(qtbot, make_clien
     dialog = work.findChild(QDialog, "photoDialog")
     assert dialog is not None and dialog.isVisible()
     dialog.accept()
+
+
+# ---------------------------------------------------------------------------
+# the client is the window's only door
+# ---------------------------------------------------------------------------
+def test_the_meldingen_modules_import_no_services_but_their_data_types():
+    """The window reaches the services only through its client; DTO modules are plain data."""
+    import ast
+    from pathlib import Path
+
+    import baliedesk.ui.meldingen as package
+
+    allowed = {"baliedesk.services.melding_dto", "baliedesk.services.dto", "baliedesk.services.schedule_dto"}
+    seen: dict[str, set[str]] = {}
+    for path in sorted(Path(package.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+                if isinstance(node, ast.ImportFrom) else [])
+            hits = {n for n in names if n == "baliedesk.services" or n.startswith("baliedesk.services.")}
+            seen.setdefault(path.name, set()).update(
+                h for h in hits if h not in allowed and not any(h.startswith(a + ".") for a in allowed))
+    assert {name: bad for name, bad in seen.items() if bad} == {}
+    assert {"window.py", "contacts.py", "intake.py", "worklist.py", "notes.py", "categories.py"} <= set(seen)
+
+
+def test_the_window_acts_as_the_person_its_client_is_signed_in_as(qtbot, backend, make_client, seeded, now, cats):
+    """Who changed a melding is the client's person (the window passes no user id of its own)."""
+    from baliedesk.services import setup
+
+    names = {u.id: u.display_name for u in setup.sign_in_choices(backend)}
+    fatima = seeded.users["fatima"]
+    taken = meldingen.take_melding(backend, seeded.users["anne"], seeded.location_id, now,
+                                   category_id=cats["Groen > Boom"].id, description="Boom scheef", channel="app",
+                                   location_text="park")
+    client = make_client(fatima, clock=lambda: now)
+    w = MeldingenWindow(client, seeded.location_id, watch_feed=False)
+    qtbot.addWidget(w)
+    _KEEP.append(w)
+    assert w.client is client and all(p.client is client for p in w.panels())
+    qtbot.waitUntil(lambda: w.work.table.rowCount() == 1, timeout=10_000)
+    w.work.table.selectRow(0)
+    qtbot.waitUntil(lambda: w.work.detail is not None and w.work.target.count() > 0, timeout=10_000)
+    w.work.target.setCurrentIndex(w.work.target.findData("in_behandeling"))
+    with qtbot.waitSignal(w.work.status_changed, timeout=10_000) as blocker:
+        w.work.change_status()
+    assert blocker.args[0].summary.id == taken.melding.summary.id
+    assert blocker.args[0].history[-1].user_name == names[fatima] != names[seeded.users["anne"]]
+
+
+def test_meldingen_identity_asks_a_client_nobody_is_signed_in_to(make_client, seeded):
+    """``python -m baliedesk meldingen --user NAME``: the person is looked up through the workstation's client."""
+    from baliedesk.ui.launch import meldingen_identity
+
+    workstation = make_client(None)
+    assert meldingen_identity(workstation, "fatima") == (seeded.users["fatima"], seeded.location_id)
+    assert meldingen_identity(workstation)[1] == seeded.location_id
+    with pytest.raises(LookupError):
+        meldingen_identity(workstation, "niemand")
+    assert workstation.as_user(seeded.users["fatima"]).user_id == seeded.users["fatima"]
