@@ -360,31 +360,41 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
 # ---------------------------------------------------------------------------
 # starting the window (``python -m baliedesk meldingen``)
 # ---------------------------------------------------------------------------
-def meldingen_identity(backend: Any, username: str | None = None) -> tuple[int, int]:
-    """(user_id, location_id): the named user, else the first clerk, KCC or team lead. Worker thread."""
-    from baliedesk.domain.permissions import Permission, allows
-    from baliedesk.services import setup
+def meldingen_identity(client: Any, username: str | None = None) -> tuple[int, int]:
+    """(user_id, location_id): the named user, else the first clerk, KCC or team lead. Worker thread.
 
-    users = [u for u in setup.sign_in_choices(backend) if allows(u.role, Permission.TAKE_MELDING)]
+    ``client``: the workstation's client, nobody signed in yet (the look-up acts as no one).
+    """
+    from baliedesk.domain.permissions import Permission, allows
+
+    users = [u for u in client.setup.sign_in_choices() if allows(u.role, Permission.TAKE_MELDING)]
     if username:
         users = [u for u in users if u.username == username]
-    locations = setup.list_locations(backend)
+    locations = client.setup.list_locations()
     if not users or not locations:
         raise LookupError(f"no user {username!r} who may take meldingen, or no location")
     return users[0].id, locations[0].id
 
 
 def run_meldingen(db: Any, username: str | None = None) -> int:
-    """Open the meldingen window on ``db`` and run the event loop."""
+    """Open the meldingen window on ``db`` and run the event loop.
+
+    The window is given a client (``LocalClient(db)``, signed in as the person
+    found by :func:`meldingen_identity`), never the database itself.
+    """
+    from baliedesk.client import LocalClient
+
     app = make_app()
+    workstation = LocalClient(db)  # nobody signed in yet; owns ``db`` (closing it disposes the database)
     box: dict[str, Any] = {}
 
     def opened(ids: tuple[int, int]) -> None:
         from baliedesk.ui.meldingen.window import MeldingenWindow
         from baliedesk.settings import Settings
 
-        window = MeldingenWindow(db, ids[0], ids[1], settings=Settings())
-        window.setWindowTitle(f"{window.windowTitle()} – {db.describe()}")
+        client = workstation.as_user(ids[0])
+        window = MeldingenWindow(client, ids[1], settings=Settings())
+        window.setWindowTitle(f"{window.windowTitle()} – {client.describe()}")
         window.resize(1280, 800)
         window.show()
         box["window"] = window
@@ -395,14 +405,14 @@ def run_meldingen(db: Any, username: str | None = None) -> int:
 
     from baliedesk.ui.common.tasks import run_task
 
-    run_task(lambda: meldingen_identity(db, username), opened, failed)
+    run_task(lambda: meldingen_identity(workstation, username), opened, failed)
     try:
         return app.exec()
     finally:
         from baliedesk.ui.common.tasks import runner
 
         runner().wait(5000)
-        db.dispose()
+        workstation.close()
 
 
 # ---------------------------------------------------------------------------
