@@ -18,7 +18,9 @@ Five tabs:
   meeting) for the location, a service or one counter
   (:mod:`baliedesk.ui.admin.appointments`).
 
-All database work runs through :func:`baliedesk.ui.common.tasks.run_task`; errors are
+The window reaches the services only through its client (:mod:`baliedesk.client`),
+signed in as the team lead; the client's clock is the window's "today". All
+database work runs through :func:`baliedesk.ui.common.tasks.run_task`; errors are
 worded by :mod:`baliedesk.ui.common.messages`.
 """
 
