@@ -323,7 +323,7 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
     from baliedesk.ui.admin.window import AdminWindow
     from baliedesk.ui.common.tasks import run_task
 
-    client = LocalClient(db, owns_backend=False)  # _finish disposes of db
+    client = LocalClient(db)  # closed (the database disposed) by _finish
     settings = _settings()
     app = make_app(settings)
     windows: list[QWidget] = []
@@ -355,7 +355,7 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
         code = app.exec()
         return code or status["code"]
     finally:
-        _finish(windows, db)
+        _finish(windows, client)
 
 
 # ---------------------------------------------------------------------------
