@@ -404,3 +404,43 @@ def test_team_lead_cannot_enrol_and_revoked_device_is_out(backend, seeded, now):
         auth.resolve_session(backend, token, now)
     with pytest.raises(ValidationError):
         auth.enroll_device(backend, seeded.users["beheer"], Role.CLERK, seeded.location_id, "Balie", now)
+
+
+def test_purge_deletes_ended_sessions_and_old_counters_only(backend, seeded, now):
+    old = auth.sign_in(backend, "anne", DEMO_PASSWORD, now)
+    auth.sign_out(backend, old.token, now)
+    fail(backend, "nobody", now, address="10.0.0.1")
+    later = now + dt.timedelta(days=31)
+    current = auth.sign_in(backend, "jeroen", DEMO_PASSWORD, later)
+    assert auth.purge_sign_in_records(backend, later) == 3  # the ended session, two counters
+    assert auth.resolve_session(backend, current.token, later).username == "jeroen"
+    with pytest.raises(SessionNotFound):
+        auth.resolve_session(backend, old.token, later)
+    with backend.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sign_in_attempts")).scalar_one() == 0
+
+
+def test_failures_at_the_same_moment_are_all_counted(backend, seeded, now):
+    """Concurrent wrong passwords (two servers, one account): none of the counted failures is lost."""
+    import threading
+
+    barrier, results = threading.Barrier(6), []
+
+    def attempt(i):
+        barrier.wait()
+        try:
+            auth.sign_in(backend, "anne", "wrong password!", now, address=f"10.0.1.{i}")
+        except (SignInFailed, SignInDelayed, AccountLocked) as err:
+            results.append(err)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    counted = sum(1 for r in results if not isinstance(r, SignInDelayed))
+    assert len(results) == 6 and counted >= 1
+    with backend.engine.connect() as conn:
+        failures = conn.execute(text("SELECT failures FROM sign_in_attempts WHERE scope = 'account' "
+                                     "AND key = 'anne'")).scalar_one()
+    assert failures == counted

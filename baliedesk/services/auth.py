@@ -364,6 +364,18 @@ def revoke_sessions(backend: Backend, user_id: int, target_user_id: int, now: dt
         return count
 
 
+def purge_sign_in_records(backend: Backend, now: dt.datetime, *, keep_days: int = 30) -> int:
+    """Housekeeping (the server runs it now and then; no acting user): delete sessions that ended and
+    failure counters untouched for ``keep_days``. An ended session refuses its token either way."""
+    now = check_now(now)
+    if keep_days < 1:
+        raise ValidationError("keep_days", "out_of_range", 1)
+    with backend.unit_of_work(write=True) as uow:
+        count = uow.auth.purge(now - dt.timedelta(days=keep_days))
+        uow.commit()
+        return count
+
+
 # ---------------------------------------------------------------------------
 # people (the beheerder; a team lead for everyone but beheerders)
 # ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -84,6 +84,17 @@ class AuthRepository:
     def open_sessions(self, user_id: int) -> list[AuthSession]:
         stmt = select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
         return list(self.s.execute(stmt.order_by(AuthSession.id)).scalars())
+
+    def purge(self, before: dt.datetime) -> int:
+        """Delete sessions that ended (expired or revoked) and failure counters last touched before ``before``."""
+        gone = self.s.execute(delete(AuthSession).where(or_(AuthSession.expires_at < before,
+                                                            AuthSession.revoked_at < before))
+                              .execution_options(synchronize_session=False)).rowcount or 0
+        stale = self.s.execute(delete(SignInAttempts).where(
+            or_(SignInAttempts.locked_until.is_(None), SignInAttempts.locked_until < before),
+            or_(SignInAttempts.last_failure_at.is_(None), SignInAttempts.last_failure_at < before),
+        ).execution_options(synchronize_session=False)).rowcount or 0
+        return int(gone) + int(stale)
 
     # -- devices -------------------------------------------------------------
     def new_device(self, **fields: Any) -> Device:
