@@ -234,6 +234,7 @@ def sign_in_with(backend: Backend, authenticator: Authenticator, credentials: An
             error = _record_failure(uow, account_key, address_key, now, SignInFailed)
             uow.commit()
             raise error
+        _refuse_if_locked(uow, account_key, address_key, now)  # locked by a concurrent failure meanwhile
         user = uow.directory.user(account.user_id)
         if user is None or not user.active:  # switched off a moment ago
             raise SignInFailed(0)
@@ -654,6 +655,13 @@ def _attempts(uow: UnitOfWork, scope: str, key: str) -> Attempts:
 def _check_attempts(uow: UnitOfWork, account_key: str, address_key: str, now: dt.datetime) -> None:
     _attempts(uow, "address", address_key).check(now, ADDRESS_LOCKOUT, "address")
     _attempts(uow, "account", account_key).check(now, ACCOUNT_LOCKOUT, "account")
+
+
+def _refuse_if_locked(uow: UnitOfWork, account_key: str, address_key: str, now: dt.datetime) -> None:
+    for scope, key, policy in (("address", address_key, ADDRESS_LOCKOUT), ("account", account_key, ACCOUNT_LOCKOUT)):
+        locked_until = _attempts(uow, scope, key).current(now, policy).locked_until
+        if locked_until is not None:
+            raise AccountLocked(locked_until, scope)
 
 
 def _count_failure(uow: UnitOfWork, scope: str, key: str, now: dt.datetime, policy: LockoutPolicy) -> Attempts:
