@@ -152,16 +152,18 @@ def cmd_window(args: argparse.Namespace) -> int:
 
 def cmd_meldingen(args: argparse.Namespace) -> int:
     db = _database(args)
+    from baliedesk.client import LocalClient
     from baliedesk.ui.launch import run_meldingen
 
-    return run_meldingen(db, args.user or None)
+    return run_meldingen(LocalClient(db), args.user or None)
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
     db = _database(args)
+    from baliedesk.client import LocalClient
     from baliedesk.ui.launch import run_admin
 
-    return run_admin(db, args.user or None, args.location or None)
+    return run_admin(LocalClient(db), args.user or None, args.location or None)
 
 
 def cmd_settings(args: argparse.Namespace) -> int:

@@ -37,6 +37,9 @@ OPTIONS: dict[str, Option] = {
         Option("kiosk_user", str, "kiosk-ingang", "The device account the kiosk issues tickets as"),
         Option("display_user", str, "scherm-hal", "The device account the hall screen reads as"),
         Option("heartbeat_s", int, 30, "How often a counter tells it is still alive"),
+        Option("lock_after_min", int, 10, "Counter: lock after this many minutes without key or mouse (0: never)"),
+        Option("server_url", str, "", "Central mode: the BalieDesk server (https://...); empty: this PC's database"),
+        Option("server_ca_file", str, "", "Central mode: the municipality's own CA certificate file; empty: system CAs"),
         Option("language", str, "", "Language of the screens; empty: Dutch"),
         # The hall screen (wachtrijscherm); the location name comes from the database.
         Option("display_screen", int, 0, "Hall screen: the monitor it fills (0: the first); --screen overrides"),

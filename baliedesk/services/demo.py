@@ -38,7 +38,6 @@ STAFF = [
 
 #: Every demo person signs in with this password. It passes the password policy
 #: (no bypass), and the demo's sign-in screen may show it: only in demo mode.
-DEMO_PASSWORD = "balie-demo-2026"
 
 
 @dataclass(frozen=True)
