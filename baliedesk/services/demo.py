@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from baliedesk.domain.auth import DEMO_PASSWORD  # re-exported: the command line and tests take it from here
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import Outcome
 from baliedesk.services import auth, queue, schedules, setup
