@@ -23,45 +23,138 @@ from baliedesk import __version__
 log = logging.getLogger("baliedesk")
 
 
-def _database(args: argparse.Namespace, *, demo: bool = False):
-    from baliedesk.settings import Settings
-    from baliedesk.storage.database import Database, default_database_path
+#: Exit code when the database cannot be opened (a wrong address, a server that does not answer).
+EXIT_DATABASE = 4
+#: Exit code when a command refuses (the demo on a real municipality's database, a broken setup file).
+EXIT_REFUSED = 1
 
-    url = args.database_url or Settings()["database_url"]
-    if not url and demo:
+
+class CommandProblem(Exception):
+    """One Dutch line for the operator's terminal; ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _database_url(args: argparse.Namespace, *, demo: bool = False) -> tuple[str, str, bool]:
+    """(URL, where it came from, may its folder be created?): ``--database-url``, else
+    (not for the demo) ``database_url`` in this PC's settings file, else the SQLite file in
+    the data folder (for the demo: its own ``demo.sqlite3`` there)."""
+    from baliedesk.settings import Settings, config_path
+    from baliedesk.storage.database import default_database_path
+
+    if args.database_url:
+        return args.database_url, "--database-url", False
+    if demo:  # never the settings file: the demo only ever touches its own database
         path = default_database_path().with_name("demo.sqlite3")
-        if not args.keep:
+        if not getattr(args, "keep", False):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    db = Database(url or None)
-    db.upgrade()  # created and migrated on first start
-    return db
+        return f"sqlite:///{path}", "demo", True
+    configured = Settings()["database_url"]
+    if configured:
+        return configured, f"database_url in {config_path()}", False
+    return f"sqlite:///{default_database_path()}", "standaard", True
+
+
+def open_database(url: str, source: str, *, create_folder: bool = False, upgrade: bool = True):
+    """A :class:`Database` for ``url``, migrated (``upgrade``); else :class:`CommandProblem`
+    with one Dutch line that says what is wrong with the address and where it came from."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from baliedesk.storage.database import Database
+
+    where = f" (uit {source})" if source not in ("demo", "standaard") else ""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise CommandProblem(f"Het database-adres{where} klopt niet. Voorbeelden: sqlite:///pad/naar/baliedesk.sqlite3 "
+                             "of postgresql://baliedesk@server/baliedesk.", EXIT_DATABASE) from None
+    shown = parsed.render_as_string(hide_password=True)
+    kind = parsed.get_backend_name()
+    if kind not in ("sqlite", "postgresql", "postgres"):
+        raise CommandProblem(f"BalieDesk werkt alleen met SQLite en PostgreSQL, niet met '{kind}'{where}.",
+                             EXIT_DATABASE)
+    if kind == "sqlite":
+        file = parsed.database or ""
+        if not file or file == ":memory:" or file.startswith("file:"):
+            pass
+        elif Path(file).is_dir():
+            raise CommandProblem(f"{file} is een map, geen databasebestand{where}.", EXIT_DATABASE)
+        elif not Path(file).parent.is_dir() and not create_folder:
+            raise CommandProblem(f"De map {Path(file).parent} bestaat niet{where}. Maak de map eerst, "
+                                 "of kies een ander database-adres.", EXIT_DATABASE)
+    db = None
+    try:
+        db = Database(url)
+        if upgrade:
+            db.upgrade()  # created and migrated on first start
+        else:
+            from baliedesk.storage.migrations_runner import current_revision
+
+            current_revision(db.engine)  # reaches the database once
+        return db
+    except NoSuchModuleError:
+        problem = f"BalieDesk werkt alleen met SQLite en PostgreSQL, niet met '{parsed.drivername}'{where}."
+    except DBAPIError as exc:
+        first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+        if kind == "sqlite" and ("not a database" in first or "malformed" in first):
+            problem = (f"Het bestand {parsed.database} is geen BalieDesk-database of is beschadigd{where}. "
+                       "Er is niets veranderd. Bel de beheerder.")
+        elif kind == "sqlite":
+            problem = f"Het databasebestand {parsed.database} kan niet worden geopend{where}: {first}"
+        else:
+            problem = (f"De database {shown} is niet bereikbaar{where}: {first}. "
+                       "Staat de server aan en klopt het adres?")
+    except Exception as exc:  # noqa: BLE001 - Alembic: a schema this version does not know
+        if "Can't locate revision" not in str(exc):
+            raise
+        problem = (f"De database {shown} hoort bij een nieuwere versie van BalieDesk{where}. "
+                   "Installeer die versie; er is niets veranderd.")
+    if db is not None:
+        db.dispose()
+    raise CommandProblem(problem, EXIT_DATABASE)
+
+
+def _database(args: argparse.Namespace, *, demo: bool = False, upgrade: bool = True):
+    url, source, create = _database_url(args, demo=demo)
+    return open_database(url, source, create_folder=create, upgrade=upgrade)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from baliedesk.storage.database import Database
     from baliedesk.storage.migrations_runner import current_revision, head_revision
 
-    db = Database(args.database_url or None)
-    if args.action == "upgrade":
-        rev = db.upgrade()
-        print(f"{db.describe()}: schema at revision {rev} (head {head_revision()})")
-    else:
-        print(f"{db.describe()}: schema at revision {current_revision(db.engine)} (head {head_revision()})")
-    db.dispose()
+    db = _database(args, upgrade=args.action == "upgrade")
+    try:
+        current = current_revision(db.engine)
+        state = f"schema op revisie {current}" if current else "nog geen schema (maak het met 'db upgrade')"
+        print(f"{db.describe()}: {state} (nieuwste: {head_revision()})")
+    finally:
+        db.dispose()
     return 0
 
 
 def _ensure_demo_data(db, *, hours: bool = False) -> bool:
-    """Seed the demo municipality unless the database has one; True when it was seeded now.
+    """Seed the demo municipality in an empty database; True when it was seeded now.
 
-    ``hours``: with Loppersum's opening hours (Thursday evening until 19:30).
+    ``hours``: with Loppersum's opening hours (Thursday evening until 19:30). A database
+    that holds another municipality is refused (:class:`CommandProblem`), never changed.
     """
     from baliedesk.services import demo
 
-    if demo.is_seeded(db):
+    state = demo.seed_state(db)
+    if state == "demo":
         return False
+    if state == "other":
+        from baliedesk.services import setup
+
+        names = [loc.name for loc in setup.list_locations(db)]
+        what = f"de gegevens van '{names[0]}'" if names else "al gebruikers"
+        raise CommandProblem(f"De database {db.describe()} bevat {what} en is geen demodatabase; de demo verandert "
+                             "er niets aan. Laat --database-url weg (de demo heeft een eigen bestand) of kies een "
+                             "lege database.")
     demo.seed(db, dt.datetime.now(dt.UTC), hours=hours)
     return True
 
@@ -73,17 +166,16 @@ def _keep_demo_open(db) -> None:
 
     opened = demo.open_today_if_closed(db, dt.datetime.now(dt.UTC))
     if opened is not None:
-        log.info("demo: the location is closed right now, so it is open all day today (%s) through a dated "
-                 "exception '%s' (see 'python -m baliedesk admin', tab Uitzonderingen)",
-                 date_text(opened.day), opened.note)
+        print(f"De demogemeente is nu gesloten. Daarom is ze vandaag ({date_text(opened.day)}) de hele dag open, "
+              f"met de uitzondering '{opened.note}' (zie 'python -m baliedesk admin', tab Uitzonderingen).")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     db = _database(args, demo=True)
-    _ensure_demo_data(db, hours=True)
+    seeded = _ensure_demo_data(db, hours=True)
     _keep_demo_open(db)
     if args.seed_only:
-        print(f"seeded {db.describe()}")
+        print(f"Demodatabase {'gevuld' if seeded else 'klaar'}: {db.describe()}")
         return 0
     from baliedesk.ui.launch import run_windows
 
@@ -110,7 +202,7 @@ def _start_hall_screen_process(db):
     try:
         return subprocess.Popen([sys.executable, "-m", "baliedesk", "display", "--windowed"], env=env)
     except OSError as exc:
-        log.warning("could not start the hall screen: %s", exc)
+        log.warning("Het wachtrijscherm start niet: %s", exc)
         return None
 
 
@@ -270,7 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except CommandProblem as problem:
+        print(f"baliedesk: {problem}", file=sys.stderr)
+        return problem.code
 
 
 if __name__ == "__main__":
