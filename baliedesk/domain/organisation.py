@@ -169,3 +169,19 @@ def clean_address(street: object, house_number: object, postcode: object, place:
         clean_postcode(postcode),
         one_line(place, field="place", max_length=80),
     )
+
+
+@dataclass(frozen=True)
+class SetupProblem:
+    """One error in a set-up file: ``place`` names the table and key (``locatie[1].dienst[2].kleur``)."""
+
+    place: str
+    code: str  # invalid | required | too_long | out_of_range | taken | unknown_key | not_toml | contrast | ...
+    limit: int | float | None = None
+
+
+@dataclass(eq=False)
+class SetupFileInvalid(DomainError):
+    """The set-up file was refused whole; nothing was saved. Every problem found is listed."""
+
+    problems: tuple[SetupProblem, ...]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from baliedesk.domain.organisation import SetupProblem  # noqa: F401 - re-exported for callers
 from baliedesk.services.dto import CounterInfo, ServiceInfo
 
 
@@ -60,16 +61,6 @@ class OrganisationView:
     locations: tuple[LocationDetails, ...]  # also inactive ones
     services: tuple[ServiceInfo, ...]  # of every location, also inactive ones
     counters: tuple[CounterInfo, ...]  # of every location, also inactive ones
-
-
-@dataclass(frozen=True)
-class SetupProblem:
-    """One error in a set-up file: ``place`` names the table and key (``locations[1].services[2].color``)."""
-
-    place: str
-    code: str  # invalid | required | too_long | out_of_range | taken | unknown_key | not_toml | ...
-    limit: int | float | None = None
-    value: str = ""  # the offending value, shortened, when it helps
 
 
 @dataclass(frozen=True)
