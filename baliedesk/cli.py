@@ -295,6 +295,91 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _setup_user(db, username: str) -> int | None:
+    """The person a ``setup`` command acts as: ``--user``, else the first active beheerder,
+    else the first team lead; None on a database without people."""
+    from baliedesk.domain.permissions import Role
+    from baliedesk.services import setup
+
+    people = setup.sign_in_choices(db)
+    if username:
+        match = next((u for u in people if u.username == username.strip().lower()), None)
+        if match is None:
+            raise CommandProblem(f"Er is geen actieve gebruiker '{username}' in deze database.")
+        return match.id
+    for role in (Role.ADMIN, Role.TEAM_LEAD):
+        match = next((u for u in people if u.role == role.value), None)
+        if match is not None:
+            return match.id
+    if people:
+        raise CommandProblem("Er is geen actieve beheerder of teamleider; alleen die mogen de inrichting "
+                             "bewaren of inlezen.")
+    return None
+
+
+_KINDS_NL = {"municipality": ("gemeente", "gemeente"), "location": ("locatie", "locaties"),
+             "service": ("dienst", "diensten"), "counter": ("balie", "balies"),
+             "category": ("categorie", "categorieën"), "person": ("persoon", "personen")}
+
+
+def _counts(pairs) -> str:
+    parts = [f"{n} {_KINDS_NL.get(kind, (kind, kind))[0 if n == 1 else 1]}" for kind, n in pairs]
+    return ", ".join(parts) if parts else "niets"
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """``setup export`` / ``setup import``: the whole configuration as a TOML file."""
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.domain.organisation import SetupFileInvalid
+    from baliedesk.services import setupfile
+    from baliedesk.setup_text import problem_lines
+
+    db = _database(args)
+    try:
+        user_id = _setup_user(db, args.user)
+        if args.action == "export":
+            if user_id is None:
+                raise CommandProblem("Deze database is nog leeg: er is geen inrichting om te bewaren.")
+            text = setupfile.export_setup(db, user_id)
+            if args.out:
+                out = Path(args.out)
+                if not out.parent.is_dir():
+                    raise CommandProblem(f"De map {out.parent} bestaat niet.")
+                out.write_text(text, encoding="utf-8")
+                print(f"Inrichting bewaard in {out}")
+            else:
+                sys.stdout.write(text)
+            return 0
+        if not args.file:
+            raise CommandProblem("Geef het bestand: python -m baliedesk setup import BESTAND.toml")
+        try:
+            text = Path(args.file).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise CommandProblem(f"Het bestand {args.file} bestaat niet.") from None
+        except (OSError, UnicodeError) as exc:
+            raise CommandProblem(f"Het bestand {args.file} kan niet worden gelezen: {exc}") from None
+        try:
+            report = setupfile.import_setup(db, user_id, text, dt.datetime.now(dt.UTC), dry_run=args.dry_run)
+        except SetupFileInvalid as exc:
+            print("\n".join(problem_lines(exc)), file=sys.stderr)
+            return EXIT_REFUSED
+        except DomainError as exc:
+            from baliedesk.setup_text import error_text
+
+            raise CommandProblem(error_text(exc) or f"Het inlezen is geweigerd ({type(exc).__name__}); "
+                                 "er is niets veranderd.") from None
+        if report.dry_run:
+            print(f"Proef: het bestand klopt. Nieuw zou zijn: {_counts(report.created)}; bijgewerkt: "
+                  f"{_counts(report.updated)}. Er is niets opgeslagen.")
+        else:
+            print(f"Ingelezen. Nieuw: {_counts(report.created)}; bijgewerkt: {_counts(report.updated)}.")
+        if report.first_admin:
+            print(f"De eerste beheerder is '{report.first_admin}'.")
+        return 0
+    finally:
+        db.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: counter software for the front office.")
     parser.add_argument("--version", action="version", version=f"BalieDesk {__version__}")
@@ -344,6 +429,17 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(p)
     p.add_argument("--out", required=True, help="folder for the PNG files")
     p.set_defaults(func=cmd_screenshot)
+
+    p = sub.add_parser("setup", help="the whole configuration as a TOML file: export, or import (checked whole, "
+                       "all or nothing)")
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("file", nargs="?", default="", help="import: the TOML file to read")
+    p.add_argument("--out", default="", metavar="FILE", help="export: write to FILE (default: the terminal)")
+    p.add_argument("--dry-run", action="store_true", help="import: check and try, save nothing")
+    p.add_argument("--user", default="", metavar="NAME",
+                   help="the account to act as (default: the first beheerder, else the first team lead)")
+    db_arg(p)
+    p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("db", help="database schema: upgrade or show the current revision")
     p.add_argument("action", choices=["upgrade", "current"])
