@@ -1,13 +1,17 @@
 """The command line, and the composition root: it wires storage into the UI.
 
-    python -m baliedesk demo                 all windows on a fresh seeded SQLite database
-    python -m baliedesk demo --seed-only --database-url URL
-    python -m baliedesk counter|kiosk        one window on the configured database
+    python -m baliedesk demo                 counter, kiosk and hall screen on the demo's own SQLite database
+    python -m baliedesk demo --seed-only --database-url URL   (an empty database; never settings.json's)
+    python -m baliedesk counter|kiosk|meldingen   one window on the configured database
     python -m baliedesk admin [--user NAME]  the team lead's window: opening hours, exceptions, appointments
     python -m baliedesk display [--screen N] [--windowed]   the hall screen (wachtrijscherm)
     python -m baliedesk settings             this computer's printer and paper for slips
-    python -m baliedesk screenshot --out DIR
-    python -m baliedesk db upgrade --database-url URL
+    python -m baliedesk screenshot --out DIR six PNGs of the windows, offscreen
+    python -m baliedesk setup export|import  the whole configuration as a TOML file
+    python -m baliedesk db upgrade|current   the schema of the configured database
+
+Messages an operator reads are Dutch; a database that cannot be opened is one
+Dutch line and exit code 4 (EXIT_DATABASE), a refusal exit code 1.
 """
 
 from __future__ import annotations
@@ -381,67 +385,71 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: counter software for the front office.")
+    parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: software voor de balies van de gemeente.")
     parser.add_argument("--version", action="version", version=f"BalieDesk {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("-v", "--verbose", action="store_true", help="meer in het logboek")
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
 
     def db_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--database-url", default="", help="sqlite:///path or postgresql://user@host/db "
-                       "(default: the SQLite file in your data folder)")
+        p.add_argument("--database-url", default="", metavar="URL",
+                       help="sqlite:///pad of postgresql://gebruiker@server/database (standaard: database_url in "
+                       "settings.json, anders het SQLite-bestand in de datamap)")
 
-    p = sub.add_parser("demo", help="open the counter, kiosk and hall screen on a seeded demo database")
-    db_arg(p)
-    p.add_argument("--seed-only", action="store_true", help="only create and seed the database, open no window")
-    p.add_argument("--keep", action="store_true", help="keep the previous demo database instead of starting fresh")
+    p = sub.add_parser("demo", help="de demo: balie, kiosk en wachtrijscherm op een eigen demodatabase")
+    p.add_argument("--database-url", default="", metavar="URL",
+                   help="een lege database voor de demo (standaard: demo.sqlite3 in de datamap; nooit settings.json)")
+    p.add_argument("--seed-only", action="store_true", help="alleen de database maken en vullen, geen venster")
+    p.add_argument("--keep", action="store_true", help="de vorige demodatabase houden in plaats van opnieuw beginnen")
     p.set_defaults(func=cmd_demo)
 
-    for name, text in (("counter", "open the counter window (baliemedewerker)"),
-                       ("kiosk", "open the kiosk window (tickets at the entrance)")):
+    for name, text in (("counter", "het balievenster (baliemedewerker)"),
+                       ("kiosk", "de kiosk bij de ingang (volgnummers)")):
         p = sub.add_parser(name, help=text)
         db_arg(p)
         p.set_defaults(func=cmd_window)
 
-    p = sub.add_parser("meldingen", help="open the meldingen window: intake, work list, contacts, callbacks, complaints")
+    p = sub.add_parser("meldingen", help="het meldingenvenster: intake, werklijst, contacten, terugbellen, klachten")
     db_arg(p)
-    p.add_argument("--user", default="", help="username of the clerk, KCC or team lead (default: the first one)")
+    p.add_argument("--user", default="", metavar="NAAM",
+                   help="gebruikersnaam van de medewerker, KCC of teamleider (standaard: de eerste)")
     p.set_defaults(func=cmd_meldingen)
 
-    p = sub.add_parser("admin", help="open the team lead's window: opening hours, exceptions, calendar, "
-                       "appointments")
+    p = sub.add_parser("admin", help="het venster van de teamleider: openingstijden, uitzonderingen, kalender, "
+                       "afspraken, categorieën")
     db_arg(p)
-    p.add_argument("--user", default="", metavar="NAME",
-                   help="the account to work as (default: the first team lead, else the first beheerder)")
-    p.add_argument("--location", type=int, default=0, metavar="ID", help="the location (default: the first)")
+    p.add_argument("--user", default="", metavar="NAAM",
+                   help="werk als deze gebruiker (standaard: de eerste teamleider, anders de eerste beheerder)")
+    p.add_argument("--location", type=int, default=0, metavar="ID", help="de locatie (standaard: de eerste)")
     p.set_defaults(func=cmd_admin)
 
-    p = sub.add_parser("display", help="open the hall screen (wachtrijscherm), full screen")
+    p = sub.add_parser("display", help="het wachtrijscherm in de hal, schermvullend")
     db_arg(p)
     p.add_argument("--screen", type=int, default=None, metavar="N",
-                   help="the monitor to fill, 0 for the first (default: the display_screen setting)")
-    p.add_argument("--windowed", action="store_true", help="a 1280x720 window instead of full screen (testing)")
+                   help="het beeldscherm, 0 is het eerste (standaard: de instelling display_screen)")
+    p.add_argument("--windowed", action="store_true", help="een venster van 1280x720 in plaats van schermvullend")
     p.set_defaults(func=cmd_display)
 
-    p = sub.add_parser("settings", help="open this computer's settings: the printer for slips and its paper")
+    p = sub.add_parser("settings", help="de instellingen van deze computer: de printer voor bonnen en het papier")
     p.set_defaults(func=cmd_settings)
 
-    p = sub.add_parser("screenshot", help="render every window on seeded data to PNG files (offscreen)")
+    p = sub.add_parser("screenshot", help="zes plaatjes (PNG) van balie, kiosk, beheer en wachtrijscherm op "
+                       "demogegevens, zonder beeldscherm")
     db_arg(p)
-    p.add_argument("--out", required=True, help="folder for the PNG files")
+    p.add_argument("--out", required=True, metavar="MAP", help="de map voor de PNG-bestanden")
     p.set_defaults(func=cmd_screenshot)
 
-    p = sub.add_parser("setup", help="the whole configuration as a TOML file: export, or import (checked whole, "
-                       "all or nothing)")
+    p = sub.add_parser("setup", help="de hele inrichting als TOML-bestand: export, of import (helemaal gecontroleerd, "
+                       "alles of niets)")
     p.add_argument("action", choices=["export", "import"])
-    p.add_argument("file", nargs="?", default="", help="import: the TOML file to read")
-    p.add_argument("--out", default="", metavar="FILE", help="export: write to FILE (default: the terminal)")
-    p.add_argument("--dry-run", action="store_true", help="import: check and try, save nothing")
-    p.add_argument("--user", default="", metavar="NAME",
-                   help="the account to act as (default: the first beheerder, else the first team lead)")
+    p.add_argument("file", nargs="?", default="", metavar="BESTAND", help="import: het TOML-bestand")
+    p.add_argument("--out", default="", metavar="BESTAND", help="export: schrijf naar BESTAND (standaard: het scherm)")
+    p.add_argument("--dry-run", action="store_true", help="import: alleen controleren en proberen, niets opslaan")
+    p.add_argument("--user", default="", metavar="NAAM",
+                   help="werk als deze gebruiker (standaard: de eerste beheerder, anders de eerste teamleider)")
     db_arg(p)
     p.set_defaults(func=cmd_setup)
 
-    p = sub.add_parser("db", help="database schema: upgrade or show the current revision")
+    p = sub.add_parser("db", help="het databaseschema: bijwerken (upgrade) of de revisie tonen (current)")
     p.add_argument("action", choices=["upgrade", "current"])
     db_arg(p)
     p.set_defaults(func=cmd_db)
