@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from baliedesk.domain.appointments import clean_bring_list, validate_duration, validate_max_parallel
 from baliedesk.domain.calendar import LiberationDay, parse_periods, periods_input_text
 from baliedesk.domain.errors import DomainError, PeriodInsideOut, PeriodsOverlap, ValidationError
 from baliedesk.domain.meldingen import clean_category
@@ -232,26 +233,29 @@ def _day(value: object) -> dt.date:
     raise ValidationError("datum", "invalid")
 
 
+def _max_parallel(value: object) -> int | None:
+    return None if value == 0 and not isinstance(value, bool) else validate_max_parallel(value)
+
+
+def _bring(value: object) -> str:
+    if not isinstance(value, list) or any(not isinstance(x, str) for x in value):
+        raise ValidationError("bring", "invalid")
+    return "\n".join(clean_bring_list(value))
+
+
 def _appointment(check: _Checker, value: object, place: str) -> dict[str, Any] | None:
+    """The rules of the admin window's appointments tab (domain/appointments.py)."""
     table = check.table(value, place, APPOINTMENT_KEYS)
     if table is None:
         return None
     out: dict[str, Any] = {}
-    if "duur_minuten" in table:
-        v = check.run(f"{place}.duur_minuten", _int, table["duur_minuten"], "duration_minutes", 5, 240)
-        if v is not _BAD:
-            out["duration_minutes"] = v
-    if "max_tegelijk" in table:
-        v = check.run(f"{place}.max_tegelijk", _int, table["max_tegelijk"], "max_parallel", 0, 100)
-        if v is not _BAD:
-            out["max_parallel"] = v or None  # 0: every counter serving it
-    if "neem_mee" in table:
-        items = check.run(f"{place}.neem_mee", _str_list, table["neem_mee"])
-        if items is not _BAD:
-            lines = [check.run(f"{place}.neem_mee[{i}]", one_line, x, field="neem_mee", max_length=200)
-                     for i, x in enumerate(items, 1)]
-            if _BAD not in lines:
-                out["bring_list"] = "\n".join(x for x in lines if x)
+    for dutch, (key, validate) in {"duur_minuten": ("duration_minutes", validate_duration),
+                                   "max_tegelijk": ("max_parallel", _max_parallel),
+                                   "neem_mee": ("bring_list", _bring)}.items():
+        if dutch in table:
+            v = check.run(f"{place}.{dutch}", validate, table[dutch])
+            if v is not _BAD:
+                out[key] = v
     return out
 
 
