@@ -180,3 +180,38 @@ def test_field_checks_raise_only_typed_errors(value):
             check(value)
         except (ValidationError, ColorContrastTooLow):
             pass
+
+
+def test_branding_is_what_a_slip_prints(seeded, backend, now):
+    admin = seeded.users["beheer"]
+    plain = org.branding(backend, seeded.location_id)
+    assert (plain.municipality, plain.color, plain.logo, plain.address) == ("Gemeente Loppersum", "#0B4F8A", None, "")
+    org.update_municipality(backend, admin, now, name="Gemeente Eemsdelta", color="#1B6B3A", logo=PNG)
+    org.update_location(backend, admin, seeded.location_id, street="Stationsweg", house_number="1", place="Loppersum",
+                        phone="0596 123 456", tracking_base_url="https://volg.eemsdelta.nl/?code={code}")
+    b = org.branding(backend, seeded.location_id)
+    assert (b.municipality, b.color, b.logo_type, b.logo) == ("Gemeente Eemsdelta", "#1B6B3A", "image/png", PNG)
+    assert (b.address, b.phone, b.tracking_link("AB12")) == (
+        "Stationsweg 1, Loppersum", "0596 123 456", "https://volg.eemsdelta.nl/?code=AB12")
+
+
+details = st.fixed_dictionaries({
+    "street": st.text(st.characters(categories=["L", "N", "Zs", "P"]), max_size=130),
+    "house_number": st.text(st.characters(categories=["L", "N"]), max_size=20),
+    "postcode": st.one_of(st.from_regex(r"[1-9][0-9]{3} ?[A-Za-z]{2}", fullmatch=True), st.text(max_size=9)),
+    "phone": st.one_of(st.from_regex(r"\+?[0-9][0-9 \-]{4,20}", fullmatch=True), st.text(max_size=10)),
+    "website": st.one_of(st.just("https://www.example.nl/a?b=1"), st.text(max_size=30)),
+    "no_show_after_recalls": st.one_of(st.integers(-3, 14), st.floats(), st.text(max_size=2)),
+})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=details)
+def test_update_location_stores_valid_values_and_refuses_the_rest_typed(seeded, backend, values):
+    try:
+        saved = org.update_location(backend, seeded.users["beheer"], seeded.location_id, **values)
+    except ValidationError:
+        return
+    again = org.location_details(backend, seeded.location_id)
+    assert again == saved
+    assert saved.street == values["street"].strip() and saved.no_show_after_recalls == values["no_show_after_recalls"]

@@ -42,7 +42,7 @@ from baliedesk.services.common import (
     service_info,
 )
 from baliedesk.services.dto import CounterInfo, ServiceInfo
-from baliedesk.services.organisation_dto import LocationDetails, MunicipalityInfo, OrganisationView
+from baliedesk.services.organisation_dto import Branding, LocationDetails, MunicipalityInfo, OrganisationView
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.queue import queue_topic
 from baliedesk.services.setup import PREFIX_RE
@@ -243,6 +243,18 @@ def location_details(backend: Backend, location_id: int) -> LocationDetails:
     with backend.unit_of_work() as uow:
         loc = get_or_404(uow.directory.location(location_id), "location", location_id)
         return location_details_of(loc, _municipality_name(uow))
+
+
+def branding(backend: Backend, location_id: int) -> Branding:
+    """Everything a slip or the hall screen prints for a location: name, colour, logo, address,
+    phone, website, tracking page (public)."""
+    with backend.unit_of_work() as uow:
+        loc = get_or_404(uow.directory.location(location_id), "location", location_id)
+        muni = uow.organisation.municipality()
+        info = municipality_info(muni)
+        logo = bytes(muni.logo) if muni is not None and muni.logo else None
+        return Branding(location_details_of(loc, info.name), info.name or loc.name, info.color,
+                        info.logo_type if logo else None, logo)
 
 
 def add_location(backend: Backend, user_id: int, name: str, *, timezone: str = "Europe/Amsterdam",

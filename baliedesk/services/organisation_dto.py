@@ -54,6 +54,37 @@ class LocationDetails:
 
 
 @dataclass(frozen=True)
+class Branding:
+    """What a slip or screen prints for a location, in one read (public: no personal data).
+
+    Replaces the per-PC settings ``slip_municipality``, ``slip_logo``, ``slip_color``,
+    ``slip_address``, ``slip_phone``, ``slip_website``, ``slip_tracking_url`` and
+    ``display_color``/``display_logo``.
+    """
+
+    location: LocationDetails
+    municipality: str  # the municipality's name, else the location's
+    color: str  # "#RRGGBB"
+    logo_type: str | None  # image/png | image/jpeg | image/svg+xml; None: no logo
+    logo: bytes | None
+
+    @property
+    def address(self) -> str:
+        return self.location.address_line
+
+    @property
+    def phone(self) -> str:
+        return self.location.phone
+
+    @property
+    def website(self) -> str:
+        return self.location.website
+
+    def tracking_link(self, code: str) -> str:
+        return self.location.tracking_link(code)
+
+
+@dataclass(frozen=True)
 class OrganisationView:
     """Everything the set-up tabs show, in one read."""
 

@@ -465,6 +465,9 @@ def import_setup(backend: Backend, user_id: int | None, text: str, now: dt.datet
     problems: list[SetupProblem] = []
     first_admin = None
     with backend.unit_of_work(write=True) as uow:
+        # Two imports at once (two first starts of a central database): one waits for the other,
+        # then sees its result (PostgreSQL: a table lock; SQLite: BEGIN IMMEDIATE already did it).
+        uow.meldingen.lock_categories()
         if user_id is None:
             if uow.directory.count_users():
                 raise ValidationError("database", "already_set_up")
@@ -481,7 +484,6 @@ def import_setup(backend: Backend, user_id: int | None, text: str, now: dt.datet
         for loc in plan.locations:
             _apply_location(uow, loc, created, updated, problems)
         if plan.categories:
-            uow.meldingen.lock_categories()
             for _place, fields in plan.categories:
                 row = uow.meldingen.category_by_name(fields["main"], fields["sub"])
                 if row is None:
