@@ -362,8 +362,17 @@ def cmd_setup(args: argparse.Namespace) -> int:
             raise CommandProblem(f"Het bestand {args.file} bestaat niet.") from None
         except (OSError, UnicodeError) as exc:
             raise CommandProblem(f"Het bestand {args.file} kan niet worden gelezen: {exc}") from None
+        files = {}
+        for name in setupfile.referenced_files(text):  # the logo, beside the set-up file
+            path = Path(args.file).parent / name
+            try:
+                if path.is_file() and path.stat().st_size <= 4 * 1024 * 1024:
+                    files[name] = path.read_bytes()
+            except OSError:
+                pass  # the import names it as not found
         try:
-            report = setupfile.import_setup(db, user_id, text, dt.datetime.now(dt.UTC), dry_run=args.dry_run)
+            report = setupfile.import_setup(db, user_id, text, dt.datetime.now(dt.UTC), dry_run=args.dry_run,
+                                            files=files)
         except SetupFileInvalid as exc:
             print("\n".join(problem_lines(exc)), file=sys.stderr)
             return EXIT_REFUSED

@@ -30,7 +30,7 @@ _CODES = {
     "no_location_hours": "een dienst kan alleen eigen tijden hebben als de locatie openingstijden heeft",
     "first_admin_required": "de database is leeg: zet minstens één actieve beheerder in het bestand",
     "no_active_admin": "daarna is er geen actieve beheerder meer; dat kan niet",
-    "unknown_key_value": "onbekende waarde",
+    "file_not_found": "dit bestand is niet gevonden (het pad telt vanaf de map van het inrichtingsbestand)",
 }
 
 

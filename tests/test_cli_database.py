@@ -144,3 +144,17 @@ def test_wrong_address_in_the_settings_file_names_it(folders, capsys):
     assert cli.main(["db", "current"]) == cli.EXIT_DATABASE
     err = capsys.readouterr().err
     assert "settings.json" in err and "niet bereikbaar" in err
+
+
+def test_a_database_of_a_newer_version_is_one_dutch_line(folders, tmp_path, capsys):
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'newer.sqlite3'}"
+    assert cli.main(["db", "upgrade", "--database-url", url]) == 0
+    with sqlite3.connect(tmp_path / "newer.sqlite3") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    capsys.readouterr()
+    for command in (["db", "upgrade"], ["counter"], ["setup", "export"]):
+        assert cli.main([*command, "--database-url", url]) == cli.EXIT_DATABASE
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "nieuwere versie van BalieDesk" in err[0]

@@ -63,3 +63,23 @@ def test_dutch_wording():
         "gemeente.naam: deze tekst is te lang (hoogstens 120 tekens)"
     assert error_text(SetupFileInvalid((SetupProblem("x", "invalid"),))).startswith("Het bestand is niet ingelezen")
     assert error_text(ValueError()) is None
+
+
+def test_the_logo_file_beside_the_set_up_file(folders, database_url, capsys):
+    from baliedesk.services import organisation as org
+    from baliedesk.storage.database import Database
+
+    png = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    (folders / "logo.png").write_bytes(png)
+    file = folders / "inrichting.toml"
+    file.write_text('[gemeente]\nnaam = "Gemeente Logo"\nlogo_bestand = "logo.png"\n\n'
+                    '[[persoon]]\ngebruikersnaam = "beheer"\nnaam = "Beheerder"\nrol = "beheerder"\n', encoding="utf-8")
+    assert cli.main(["setup", "import", str(file), "--database-url", database_url]) == 0
+    db = Database(database_url)
+    try:
+        assert org.municipality_logo(db) == ("image/png", png)
+    finally:
+        db.dispose()
+    file.write_text(file.read_text(encoding="utf-8").replace("logo.png", "weg.png"), encoding="utf-8")
+    assert cli.main(["setup", "import", str(file), "--database-url", database_url]) == cli.EXIT_REFUSED
+    assert "gemeente.logo_bestand: dit bestand is niet gevonden" in capsys.readouterr().err

@@ -29,7 +29,7 @@ import math
 import re
 import tomllib
 from collections import Counter as Tally
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +69,7 @@ MAX_FILE_CHARS = 4_000_000
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 TOP_KEYS = {"formaat", "gemeente", "locatie", "categorie", "persoon"}
-MUNICIPALITY_KEYS = {"naam": "name", "kleur": "color", "logo_base64": "logo"}
+MUNICIPALITY_KEYS = {"naam": "name", "kleur": "color", "logo_base64": "logo", "logo_bestand": "logo"}
 LOCATION_KEYS = {
     "naam": "name", "tijdzone": "timezone", "straat": "street", "huisnummer": "house_number",
     "postcode": "postcode", "plaats": "place", "telefoon": "phone", "website": "website",
@@ -336,8 +336,10 @@ def _check_location(check: _Checker, raw: object, place: str) -> _LocationPlan |
     return plan
 
 
-def check_file(text: object) -> _Plan:
-    """Read and check a set-up file without a database; :class:`SetupFileInvalid` lists every problem."""
+def check_file(text: object, files: Mapping[str, bytes] | None = None) -> _Plan:
+    """Read and check a set-up file without a database; :class:`SetupFileInvalid` lists every problem.
+
+    ``files``: the contents of files the set-up file names (``gemeente.logo_bestand``), by that name."""
     check = _Checker()
     if not isinstance(text, str):
         raise SetupFileInvalid((SetupProblem("bestand", "not_toml"),))
@@ -373,6 +375,15 @@ def check_file(text: object) -> _Plan:
                 v = check.run("gemeente.logo_base64", _logo, table["logo_base64"])
                 if v is not _BAD:
                     plan.municipality["logo"] = v
+            if "logo_bestand" in table:
+                name = table["logo_bestand"]
+                content = (files or {}).get(name) if isinstance(name, str) else None
+                if not isinstance(name, str):
+                    check.add("gemeente.logo_bestand", "invalid")
+                elif content is None:
+                    check.add("gemeente.logo_bestand", "file_not_found")
+                elif check.run("gemeente.logo_bestand", logo_type, content) is not _BAD:
+                    plan.municipality["logo"] = bytes(content)
     location_names: set[str] = set()
     for i, raw in enumerate(check.tables(data.get("locatie"), "locatie"), 1):
         loc = _check_location(check, raw, f"locatie[{i}]")
@@ -448,18 +459,19 @@ def _person(table: dict[str, Any]) -> dict[str, Any]:
 # import: apply the plan in one transaction
 # ---------------------------------------------------------------------------
 def import_setup(backend: Backend, user_id: int | None, text: str, now: dt.datetime, *,
-                 dry_run: bool = False) -> SetupImportReport:
+                 dry_run: bool = False, files: Mapping[str, bytes] | None = None) -> SetupImportReport:
     """Check ``text`` whole and apply it in one transaction, or change nothing.
 
     ``user_id`` None: only on an empty database (no people yet), and the file must
     then name an active beheerder: the first one. ``dry_run``: everything is checked
-    and tried, then rolled back. Refusals: :class:`SetupFileInvalid` (every problem
+    and tried, then rolled back. ``files``: the logo file the set-up file names
+    (``gemeente.logo_bestand``), read by the caller, by that name. Refusals: :class:`SetupFileInvalid` (every problem
     with its place), :class:`PermissionDenied` (configure; meldingen categories need
     manage_meldingen too).
     """
     if not isinstance(now, dt.datetime) or now.tzinfo is None:
         raise ValidationError("now", "naive_datetime")
-    plan = check_file(text)
+    plan = check_file(text, files)
     created: Tally[str] = Tally()
     updated: Tally[str] = Tally()
     problems: list[SetupProblem] = []
@@ -731,3 +743,15 @@ def dumps(data: dict[str, Any]) -> str:
 
     table("", data)
     return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def referenced_files(text: str) -> tuple[str, ...]:
+    """The file names a set-up file refers to (``gemeente.logo_bestand``), for the caller to read;
+    () when the text is not TOML (:func:`import_setup` then says so)."""
+    try:
+        data = tomllib.loads(text) if isinstance(text, str) and len(text) <= MAX_FILE_CHARS else {}
+    except (tomllib.TOMLDecodeError, RecursionError, MemoryError, ValueError, UnicodeError):
+        return ()
+    municipality = data.get("gemeente")
+    name = municipality.get("logo_bestand") if isinstance(municipality, dict) else None
+    return (name,) if isinstance(name, str) and name else ()
