@@ -215,3 +215,23 @@ def test_update_location_stores_valid_values_and_refuses_the_rest_typed(seeded, 
     again = org.location_details(backend, seeded.location_id)
     assert again == saved
     assert saved.street == values["street"].strip() and saved.no_show_after_recalls == values["no_show_after_recalls"]
+
+
+def test_a_reference_from_another_table_refuses_the_delete_and_keeps_the_rest(seeded, backend):
+    """A table added later that names a service (no history count knows it): the delete is undone in
+    its savepoint and refused as HasHistory; the transaction and the service stay intact."""
+    from sqlalchemy import text
+
+    admin = seeded.users["beheer"]
+    new = setup.create_service(backend, admin, seeded.location_id, "X", "Proef")
+    with backend.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE later_table (id INTEGER PRIMARY KEY, "
+                          "service_id INTEGER NOT NULL REFERENCES services(id))"))
+        conn.execute(text("INSERT INTO later_table (id, service_id) VALUES (1, :s)"), {"s": new.id})
+    with pytest.raises(HasHistory):
+        org.delete_service(backend, admin, new.id)
+    assert any(s.id == new.id for s in setup.list_services(backend, seeded.location_id))
+    with backend.engine.begin() as conn:
+        conn.execute(text("DELETE FROM later_table"))
+    org.delete_service(backend, admin, new.id)
+    assert all(s.id != new.id for s in setup.list_services(backend, seeded.location_id))
