@@ -5,7 +5,7 @@ visiting address, phone, website and the public tracking page's address:
 what every slip and screen prints, formerly per-PC settings (slip_*, display_*).
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0006
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
