@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from baliedesk.domain.errors import ValidationError
 from baliedesk.domain.ordering import MAX_WEIGHT, MIN_WEIGHT, OrderingMode
+from baliedesk.domain.organisation import readable_color
 from baliedesk.domain.permissions import Permission, Role
 from baliedesk.domain.validation import clean_name
 from baliedesk.services.common import acting_user, counter_info, get_or_404, location_info, service_info, user_info
@@ -94,6 +95,7 @@ def create_service(backend: Backend, user_id: int, location_id: int, prefix: str
         raise ValidationError("prefix", "invalid")
     if not COLOR_RE.match(color or ""):
         raise ValidationError("color", "invalid")
+    color = readable_color(color)  # ColorContrastTooLow when no text reads on it
     if not 1 <= expected_minutes <= 240:
         raise ValidationError("expected_minutes", "out_of_range", 240)
     if not MIN_WEIGHT <= weight <= MAX_WEIGHT:

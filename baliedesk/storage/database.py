@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.storage.auth import AuthRepository
 from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
+from baliedesk.storage.organisation import OrganisationRepository
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
 from baliedesk.storage.schedules import AppointmentRepository, ScheduleRepository
 
@@ -199,6 +200,7 @@ class SqlUnitOfWork:
         self.meldingen = MeldingRepository(handle)
         self.contacts = ContactRepository(handle)
         self.auth = AuthRepository(handle)
+        self.organisation = OrganisationRepository(handle)
         return self
 
     @property

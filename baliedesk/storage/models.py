@@ -56,6 +56,7 @@ class Base(DeclarativeBase):
 
 class Location(Base):
     __tablename__ = "locations"
+    __mapper_args__ = {"eager_defaults": False}  # the deferred details below are not read back on INSERT
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -64,6 +65,16 @@ class Location(Base):
     no_show_after_recalls: Mapped[int] = mapped_column(Integer, default=2)
     counter_gone_after_s: Mapped[int] = mapped_column(Integer, default=120)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The location's own details (migration 0010), printed on slips and shown on screens.
+    # Deferred (one SELECT for the group when first read): the queue's reads of a location
+    # never need them, and code that knows only the older columns keeps working.
+    street: Mapped[str] = mapped_column(String(120), server_default="", deferred=True, deferred_group="details")
+    house_number: Mapped[str] = mapped_column(String(16), server_default="", deferred=True, deferred_group="details")
+    postcode: Mapped[str] = mapped_column(String(8), server_default="", deferred=True, deferred_group="details")
+    place: Mapped[str] = mapped_column(String(80), server_default="", deferred=True, deferred_group="details")
+    phone: Mapped[str] = mapped_column(String(32), server_default="", deferred=True, deferred_group="details")
+    website: Mapped[str] = mapped_column(String(200), server_default="", deferred=True, deferred_group="details")
+    tracking_base_url: Mapped[str] = mapped_column(String(200), server_default="", deferred=True, deferred_group="details")
 
 
 class Service(Base):

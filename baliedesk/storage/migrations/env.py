@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from baliedesk.storage.database import make_engine
 from baliedesk.storage import models_auth  # noqa: F401 - its tables belong to Base.metadata
 from baliedesk.storage.models import Base
+from baliedesk.storage import models_setup  # noqa: F401 - its tables belong to the metadata
 
 config = context.config
 target_metadata = Base.metadata
