@@ -64,6 +64,15 @@ EXPOSED: dict[str, tuple[str, ...]] = {
     # People and devices (the admin window's "Mensen" and "Apparaten"). Signing in,
     # changing one's own password and signing out are the door's own methods
     # (Client.sign_in, change_password, sign_out): they carry a token, not a person.
+    # The municipality, its locations, services and counters (admin tabs, first-run assistant);
+    # ``branding`` gives every slip and screen the location's address, phone, website, logo.
+    "organisation": (
+        "municipality", "municipality_logo", "location_details", "branding", "organisation_view",
+        "update_municipality", "add_location", "update_location", "set_location_active", "set_fair_share_weights",
+        "update_service", "set_service_active", "delete_service", "update_counter", "set_counter_active",
+        "delete_counter",
+    ),
+    "setupfile": ("export_setup",),
     "auth": (
         "add_user", "set_role", "deactivate_user", "activate_user", "reset_password", "list_users",
         "revoke_sessions", "enroll_device", "revoke_device", "list_devices",
