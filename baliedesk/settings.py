@@ -6,7 +6,7 @@ what one PC remembers: which database, which counter, which screen.
 
 IT can give every user of a PC the same defaults (the server's address, set by
 ``msiexec ... SERVER=https://...``): values under the registry key
-``HKEY_LOCAL_MACHINE\SOFTWARE\BalieDesk`` on Windows, ``/etc/baliedesk/settings.json``
+``HKEY_LOCAL_MACHINE\\SOFTWARE\\BalieDesk`` on Windows, ``/etc/baliedesk/settings.json``
 elsewhere (``BALIEDESK_MACHINE_CONFIG`` names another file). A user's own
 setting wins over such a machine default; the user's file never copies them.
 """

@@ -35,7 +35,7 @@ if ($LASTEXITCODE -ne 0) { throw "PyInstaller failed" }
 if (Get-Command candle.exe -ErrorAction SilentlyContinue) {
     $Work = "installer\build\msi"
     New-Item -ItemType Directory -Force $Work | Out-Null
-    heat.exe dir installer\dist\baliedesk -nologo -cg Payload -dr INSTALLDIR -srd -sreg -gg -ag -var var.PayloadDir -out "$Work\payload.wxs"
+    heat.exe dir installer\dist\baliedesk -nologo -cg Payload -dr INSTALLDIR -srd -sreg -ag -var var.PayloadDir -out "$Work\payload.wxs"
     candle.exe -nologo -arch x64 -dVersion="$MsiVersion" -dPayloadDir=installer\dist\baliedesk -dWin64=yes -out "$Work\" installer\windows\baliedesk.wxs "$Work\payload.wxs"
     light.exe -nologo -out "installer\dist\baliedesk-$MsiVersion-x64.msi" "$Work\baliedesk.wixobj" "$Work\payload.wixobj"
     if ($LASTEXITCODE -ne 0) { throw "WiX failed" }
