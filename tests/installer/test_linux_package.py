@@ -77,6 +77,8 @@ def test_version_and_screenshots_from_the_installed_files(qapp, installed, tmp_p
 
     out = user.run(installed.program, "--version").stdout.strip()
     assert out == f"BalieDesk {__version__}"
+    # How the demo starts its hall screen (sys.executable -m baliedesk display): the same program.
+    assert user.run(installed.program, "-m", "baliedesk", "--version").stdout.strip() == out
 
     shots = tmp_path / "shots"
     printed = user.run(installed.program, "screenshot", "--out", str(shots), timeout=600).stdout.split()
