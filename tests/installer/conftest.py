@@ -18,12 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-from pkgtools import need_tools
+from pkgtools import NEXT_VERSION, need_tools
 
 from baliedesk import __version__
 
 ROOT = Path(__file__).resolve().parents[2]
-NEXT_VERSION = f"{__version__}+upgrade1"  # sorts after __version__ for dpkg
 
 
 def clean_tree(dest: Path) -> Path:

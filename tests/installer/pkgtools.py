@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from baliedesk import __version__
+
+NEXT_VERSION = f"{__version__}+upgrade1"  # the upgrade test's newer package: sorts after __version__ for dpkg
+
 
 def need_tools(*tools: str) -> None:
     """Skip without the tools, except under CI, where .ci/run installs them and a skip would hide a failure."""

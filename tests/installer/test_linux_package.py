@@ -10,8 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import NEXT_VERSION
-from pkgtools import ScratchRoot, User, tree_listing
+from pkgtools import NEXT_VERSION, ScratchRoot, User, tree_listing
 
 from baliedesk import __version__
 
