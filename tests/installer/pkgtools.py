@@ -42,7 +42,9 @@ class ScratchRoot:
         cmd = ["dpkg", f"--root={self.path}", "--force-script-chrootless", "--force-depends", "--log=/dev/null"]
         if os.geteuid() != 0:
             cmd.append("--force-not-root")
-        proc = subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=600)
+        # dpkg wants ldconfig and start-stop-daemon on the PATH, which a normal user's PATH may lack.
+        path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/local/sbin", "/usr/sbin", "/sbin"])
+        proc = subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=600, env=dict(os.environ, PATH=path))
         if proc.returncode != 0:
             raise AssertionError(f"dpkg {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         return proc.stdout
