@@ -187,3 +187,44 @@ def test_upgrade_and_removal_keep_the_users_data(linux_build, installed, tmp_pat
     assert not (installed.path / "usr/bin/baliedesk").exists()
     assert _digests(user.home) == data_now
     assert _tickets(db) == tickets
+
+
+SERVER_MODULES = [  # a server subcommand (FastAPI under uvicorn) works in the frozen build
+    "fastapi", "starlette.routing", "uvicorn.main", "uvicorn.loops.auto", "uvicorn.protocols.http.auto",
+    "uvicorn.protocols.http.h11_impl", "uvicorn.protocols.websockets.auto", "uvicorn.lifespan.on",
+    "websockets", "httpx", "argon2",
+]
+STORAGE_MODULES = [  # what the migrations import by name when Alembic loads them as files
+    "alembic.op", "alembic.context", "alembic.ddl.sqlite", "alembic.ddl.postgresql",
+    "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql.psycopg", "psycopg",
+    "baliedesk.storage.migrations.versions",
+]
+
+
+def frozen_modules(program: Path) -> set[str]:
+    """The Python modules inside the frozen program (its embedded PYZ archive)."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    archive = CArchiveReader(str(program))
+    (pyz,) = [name for name in archive.toc if name.endswith(".pyz")]
+    return set(archive.open_embedded_archive(pyz).toc)
+
+
+def check_bundle_contents(program: Path) -> None:
+    modules = frozen_modules(program)
+    missing = [m for m in SERVER_MODULES + STORAGE_MODULES if m not in modules]
+    assert not missing, missing
+    # Every module of the product, the windows included.
+    assert {"baliedesk.cli", "baliedesk.ui.launch", "baliedesk.display.app", "baliedesk.settings"} <= modules
+    # Qt modules BalieDesk does not use stay out, as bindings and as libraries.
+    assert not {m for m in modules if m.startswith(("PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtWebEngine"))}
+    libs = {p.name for p in (program.parent / "_internal").rglob("*.so*")}
+    unused = {n for n in libs if n.startswith(("libQt6Qml", "libQt6Quick", "libQt6WebEngine", "libQt6VirtualKeyboard",
+                                               "libQt63D", "libQt6Charts", "libQt6Designer"))}
+    assert not unused, unused
+    assert {n for n in libs if n.startswith(("libQt6Widgets", "libQt6Multimedia", "libQt6TextToSpeech",
+                                             "libQt6PrintSupport", "libQt6Pdf", "libQt6Svg"))}
+
+
+def test_the_frozen_program_holds_the_server_and_the_storage_modules_and_no_unused_qt(installed):
+    check_bundle_contents(installed.program)
