@@ -3,6 +3,12 @@
 Stored as JSON in the user's config folder. What a municipality configures for
 everyone (services, counters, norms) lives in the database, not here; this is
 what one PC remembers: which database, which counter, which screen.
+
+IT can give every user of a PC the same defaults (the server's address, set by
+``msiexec ... SERVER=https://...``): values under the registry key
+``HKEY_LOCAL_MACHINE\\SOFTWARE\\BalieDesk`` on Windows, ``/etc/baliedesk/settings.json``
+elsewhere (``BALIEDESK_MACHINE_CONFIG`` names another file). A user's own
+setting wins over such a machine default; the user's file never copies them.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ OPTIONS: dict[str, Option] = {
     o.key: o
     for o in [
         Option("database_url", str, "", "Database URL; empty: the SQLite file in the data folder"),
+        Option("server_url", str, "", "The BalieDesk server's address (central mode), e.g. https://baliedesk.example.nl;"
+               " empty: none. The Windows installer sets it for every user (SERVER=...)"),
         Option("location_id", int, 0, "The location this workstation stands in (0: the first)"),
         Option("counter_id", int, 0, "The counter this PC is, remembered between starts"),
         Option("user_id", int, 0, "The person last signed in here"),
@@ -38,7 +46,6 @@ OPTIONS: dict[str, Option] = {
         Option("display_user", str, "scherm-hal", "The device account the hall screen reads as"),
         Option("heartbeat_s", int, 30, "How often a counter tells it is still alive"),
         Option("lock_after_min", int, 10, "Counter: lock after this many minutes without key or mouse (0: never)"),
-        Option("server_url", str, "", "Central mode: the BalieDesk server (https://...); empty: this PC's database"),
         Option("server_ca_file", str, "", "Central mode: the municipality's own CA certificate file; empty: system CAs"),
         Option("language", str, "", "Language of the screens; empty: Dutch"),
         # The hall screen (wachtrijscherm); the location name comes from the database.
@@ -76,10 +83,58 @@ def config_path() -> Path:
     return base / "settings.json"
 
 
+#: The registry key (under HKEY_LOCAL_MACHINE) the Windows installer writes machine-wide defaults to.
+MACHINE_REGISTRY_KEY = r"SOFTWARE\BalieDesk"
+
+
+def machine_config_path() -> Path:
+    override = os.environ.get("BALIEDESK_MACHINE_CONFIG")
+    return Path(override) if override else Path("/etc/baliedesk/settings.json")
+
+
+def machine_defaults(*, windows: bool | None = None) -> dict[str, Any]:
+    """Defaults IT set for every user of this computer; only known options, never an error."""
+    values: dict[str, Any] = {}
+    if windows is None:
+        windows = os.name == "nt" and not os.environ.get("BALIEDESK_MACHINE_CONFIG")
+    if windows:
+        values = _registry_values()
+    else:
+        try:
+            raw = json.loads(machine_config_path().read_text(encoding="utf-8"))
+            values = raw if isinstance(raw, dict) else {}
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring unreadable machine settings %s: %s", machine_config_path(), exc)
+    return {key: value for key, value in values.items() if key in OPTIONS and value not in ("", None)}
+
+
+def _registry_values() -> dict[str, Any]:
+    import winreg
+
+    values: dict[str, Any] = {}
+    try:
+        key = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, MACHINE_REGISTRY_KEY, 0,
+                             winreg.KEY_READ | winreg.KEY_WOW64_64KEY)
+    except OSError:  # not set: nothing configured machine-wide
+        return values
+    with key:
+        index = 0
+        while True:
+            try:
+                name, value, _kind = winreg.EnumValue(key, index)
+            except OSError:  # no more values
+                return values
+            values[name] = value
+            index += 1
+
+
 class Settings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_path()
         self._values: dict[str, Any] = {}
+        self._machine = machine_defaults()
         self._stamp = self._file_stamp()
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
@@ -117,7 +172,7 @@ class Settings:
 
     def __getitem__(self, key: str) -> Any:
         option = OPTIONS[key]
-        value = self._values.get(key, option.default)
+        value = self._values.get(key, self._machine.get(key, option.default))
         try:
             return option.type(value)
         except (TypeError, ValueError):
