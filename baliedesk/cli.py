@@ -225,41 +225,84 @@ def _stop_process(proc) -> None:
         proc.kill()
 
 
+def _door(args: argparse.Namespace, *, device: bool = False):
+    """This workstation's door to the services: the BalieDesk server when one is set
+    (``--server`` or ``server_url``: central mode, no database address on this PC),
+    else this PC's database. ``device``: a kiosk or hall screen acts with its own token
+    (``device redeem``); a person logs in in the window."""
+    from baliedesk.settings import Settings, read_device_credentials
+
+    settings = Settings()
+    url = (getattr(args, "server", "") or settings["server_url"]).strip()
+    if url:
+        from baliedesk.client.remote import RemoteClient
+
+        ca_file = (getattr(args, "ca_file", "") or settings["server_ca_file"]).strip() or None
+        creds = read_device_credentials() if device else None
+        if creds is not None and creds.get("server", url).rstrip("/") == url.rstrip("/"):
+            return RemoteClient(url, token=creds["token"], user_id=creds["user_id"], ca_file=ca_file)
+        return RemoteClient(url, ca_file=ca_file)
+    from baliedesk.client import LocalClient
+
+    return LocalClient(_database(args))
+
+
 def cmd_display(args: argparse.Namespace) -> int:
     import os
 
     args.database_url = args.database_url or os.environ.pop(DISPLAY_URL_ENV, "")
     parent = os.environ.pop(DISPLAY_PARENT_ENV, "")
-    db = _database(args)
-    from baliedesk.client import LocalClient
+    door = _door(args, device=True)
     from baliedesk.display.app import run_display
 
-    return run_display(LocalClient(db), screen=args.screen, windowed=args.windowed,
+    return run_display(door, screen=args.screen, windowed=args.windowed,
                        parent_pid=int(parent) if parent.isdigit() else None)
 
 
 def cmd_window(args: argparse.Namespace) -> int:
-    db = _database(args)
-    from baliedesk.client import LocalClient
+    door = _door(args, device=args.command == "kiosk")
     from baliedesk.ui.launch import run_windows
 
-    return run_windows(LocalClient(db), [args.command], demo=False)
+    return run_windows(door, [args.command], demo=False)
 
 
 def cmd_meldingen(args: argparse.Namespace) -> int:
-    db = _database(args)
-    from baliedesk.client import LocalClient
+    door = _door(args)
     from baliedesk.ui.launch import run_meldingen
 
-    return run_meldingen(LocalClient(db), args.user or None)
+    return run_meldingen(door, args.user or None)
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
-    db = _database(args)
-    from baliedesk.client import LocalClient
+    door = _door(args)
     from baliedesk.ui.launch import run_admin
 
-    return run_admin(LocalClient(db), args.user or None, args.location or None)
+    return run_admin(door, args.user or None, args.location or None)
+
+
+def cmd_device_redeem(args: argparse.Namespace) -> int:
+    """On the kiosk or hall-screen PC: exchange the one-time code for this device's own token."""
+    from baliedesk.client.remote import RemoteClient
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.settings import Settings, write_device_credentials
+
+    settings = Settings()
+    url = (args.server or settings["server_url"]).strip()
+    if not url:
+        print("Geef het adres van de BalieDesk-server: --server https://...", file=sys.stderr)
+        return 2
+    client = RemoteClient(url, ca_file=(args.ca_file or settings["server_ca_file"]).strip() or None)
+    try:
+        signed = client.redeem_device_code(args.code)
+    except DomainError as err:
+        return _say_error(err)
+    finally:
+        client.close()
+    path = write_device_credentials({"server": url, "token": signed.token, "user_id": signed.device.user_id,
+                                     "location_id": signed.device.location_id, "role": signed.device.role})
+    print(f"Dit apparaat is ingeschreven als {signed.device.name} ({signed.device.role}) voor locatie "
+          f"{signed.device.location_id}. De sleutel staat in {path} (alleen voor dit account leesbaar).")
+    return 0
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
@@ -556,6 +599,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="sqlite:///pad of postgresql://gebruiker@server/database (standaard: database_url in "
                        "settings.json, anders het SQLite-bestand in de datamap)")
 
+    def server_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--server", default="", metavar="URL",
+                       help="de BalieDesk-server (centrale database), bijvoorbeeld https://balie.gemeente.nl "
+                       "(standaard: server_url in de instellingen; leeg: de database van deze computer)")
+        p.add_argument("--ca-file", default="", metavar="BESTAND",
+                       help="het CA-certificaat van de gemeente, als de server geen publiek certificaat heeft")
+
     p = sub.add_parser("demo", help="de demo: balie, kiosk en wachtrijscherm op een eigen demodatabase")
     p.add_argument("--database-url", default="", metavar="URL",
                    help="een lege database voor de demo (standaard: demo.sqlite3 in de datamap; nooit settings.json)")
@@ -567,10 +617,12 @@ def build_parser() -> argparse.ArgumentParser:
                        ("kiosk", "de kiosk bij de ingang (volgnummers)")):
         p = sub.add_parser(name, help=text)
         db_arg(p)
+        server_arg(p)
         p.set_defaults(func=cmd_window)
 
     p = sub.add_parser("meldingen", help="het meldingenvenster: intake, werklijst, contacten, terugbellen, klachten")
     db_arg(p)
+    server_arg(p)
     p.add_argument("--user", default="", metavar="NAAM",
                    help="gebruikersnaam van de medewerker, KCC of teamleider (standaard: de eerste)")
     p.set_defaults(func=cmd_meldingen)
@@ -578,6 +630,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("admin", help="het venster van de teamleider: openingstijden, uitzonderingen, kalender, "
                        "afspraken, categorieën")
     db_arg(p)
+    server_arg(p)
     p.add_argument("--user", default="", metavar="NAAM",
                    help="werk als deze gebruiker (standaard: de eerste teamleider, anders de eerste beheerder)")
     p.add_argument("--location", type=int, default=0, metavar="ID", help="de locatie (standaard: de eerste)")
@@ -585,6 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("display", help="het wachtrijscherm in de hal, schermvullend")
     db_arg(p)
+    server_arg(p)
     p.add_argument("--screen", type=int, default=None, metavar="N",
                    help="het beeldscherm, 0 is het eerste (standaard: de instelling display_screen)")
     p.add_argument("--windowed", action="store_true", help="een venster van 1280x720 in plaats van schermvullend")
@@ -644,6 +698,11 @@ def build_parser() -> argparse.ArgumentParser:
         db_arg(q)
         q.add_argument("--as", dest="acting", default="", metavar="NAME",
                        help="the beheerder to act as (default: the first beheerder)")
+    q = devices.add_parser("redeem", help="op de kiosk of het halscherm: de eenmalige code inwisselen voor de eigen "
+                           "sleutel van dit apparaat (centrale database)")
+    q.add_argument("code", metavar="CODE")
+    server_arg(q)
+    q.set_defaults(func=cmd_device_redeem)
     p.set_defaults(func=cmd_device)
 
     p = sub.add_parser("db", help="het databaseschema: bijwerken (upgrade) of de revisie tonen (current)")

@@ -188,3 +188,34 @@ class Settings:
         tmp.write_text(json.dumps(self._values, indent=2, sort_keys=True), encoding="utf-8")
         tmp.replace(self.path)
         self._stamp = self._file_stamp()
+
+
+# ---------------------------------------------------------------------------
+# a kiosk's or hall screen's own token (central mode)
+# ---------------------------------------------------------------------------
+def device_credentials_path() -> Path:
+    """Beside settings.json; readable by this account only (the token acts as the device)."""
+    return config_path().with_name("device.json")
+
+
+def read_device_credentials() -> dict[str, Any] | None:
+    """{"server", "token", "user_id", "location_id", "role"} after ``device redeem``; None otherwise or when damaged."""
+    try:
+        raw = json.loads(device_credentials_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("token"), str) or not isinstance(raw.get("user_id"), int):
+        return None
+    return raw
+
+
+def write_device_credentials(values: dict[str, Any]) -> Path:
+    """Write the device's token so that only this account can read it (mode 0600 where the OS has modes)."""
+    path = device_credentials_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(path.name + ".tmp")
+    fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(values, f)
+    os.replace(scratch, path)
+    return path
