@@ -23,7 +23,7 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 
-from baliedesk import i18n
+from baliedesk import i18n, qtdutch
 from baliedesk.display.announce import SilentAnnouncer
 from baliedesk.display.config import HallConfig
 from baliedesk.display.hall import HallScreen
@@ -51,6 +51,7 @@ def make_app(settings: Any = None) -> QApplication:
         app.setOrganizationName("BalieDesk")
     language = settings["language"] if settings is not None else ""
     i18n.install(language or None)
+    qtdutch.install(app)
     return app
 
 
