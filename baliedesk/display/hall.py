@@ -53,6 +53,7 @@ from baliedesk.display.model import (
     CallTracker,
     clock_text,
     date_text,
+    floor_message,
     opening_hours_text,
     tile_wait_text,
     waiting_text,
@@ -331,8 +332,7 @@ class HallScreen(QWidget):
         foot = QHBoxLayout()
         self._foot = foot
         self._message = FitLabel(size=READABLE, fg=pal.TEXT, bg=pal.BACKGROUND)
-        self._message.set_full_text(self.config.message or
-                                    _("Welkom. Op dit scherm ziet u wanneer u aan de beurt bent."))
+        self._message.set_full_text(self._usual_message())
         self._notice = FitLabel(size=READABLE, bold=True, align=CENTER, fg=pal.NOTICE_TEXT, bg=pal.NOTICE)
         foot.addWidget(self._message, 64)
         foot.addWidget(self._notice, 36)
@@ -565,6 +565,15 @@ class HallScreen(QWidget):
         for q in visible:
             self._tiles[q.service.id].show_queue(q, hours.for_service(q.service.id) if hours else None,
                                                  hours.day if hours else None)
+        # Closing soon or closed: the bottom line says so, in the kiosk's words.
+        self._message.set_full_text(floor_message(hours, visible) or self._usual_message())
+
+    def _usual_message(self) -> str:
+        return self.config.message or _("Welkom. Op dit scherm ziet u wanneer u aan de beurt bent.")
+
+    def message_text(self) -> str:
+        """The bottom line as shown."""
+        return self._message.full_text()
 
     # -- highlight -----------------------------------------------------------
     def _start_highlight(self) -> None:
