@@ -480,3 +480,25 @@ def test_every_line_a_visitor_reads_is_at_least_a_thirtieth(qtbot, make_hall, ba
     texts = {lab.full_text() for lab in _visible_text_labels(hall)}
     assert "Paspoort en ID-kaart" in texts and hall.hours_text() in texts
     assert not [t for t in texts if "…" in t]
+
+
+def test_the_demos_hall_window_stays_behind_the_counter_and_kiosk(qtbot, backend, seeded, clock, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from baliedesk.display.app import open_hall_screen
+    from baliedesk.settings import Settings
+
+    settings = Settings(tmp_path / "settings.json")  # the defaults
+    db = Database(backend.url)
+    hall = open_hall_screen(LocalClient(db, clock=clock), windowed=True, settings=settings, behind=True)
+    qtbot.addWidget(hall)
+    try:
+        if len(QGuiApplication.screens()) > 1:
+            assert hall.screen() is not QGuiApplication.primaryScreen()
+        else:
+            assert hall.windowFlags() & Qt.WindowType.WindowStaysOnBottomHint
+        assert not hall.isFullScreen()
+    finally:
+        hall.shutdown()
+        db.dispose()
