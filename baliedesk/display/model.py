@@ -118,7 +118,7 @@ class CallTracker:
 def waiting_text(n: int) -> str:
     if n == 0:
         return _("Niemand wacht")
-    return ngettext("{n} wachtende", "{n} wachtenden", n).format(n=n)
+    return ngettext("{n} persoon wacht", "{n} mensen wachten", n).format(n=n)  # docs/glossary.md
 
 
 def wait_text(waiting: int, counters_open: int, minutes: int | None) -> str:

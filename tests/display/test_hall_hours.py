@@ -123,7 +123,7 @@ def test_closed_services_show_no_wait_but_when_they_open(qtbot, make_hall, backe
 
 def test_one_set_of_words_for_open_closing_soon_and_closed(qtbot, make_hall, backend, seeded, clock):
     """Closing soon: no new numbers, whoever waits is still helped. After closing, a service
-    with people waiting never says "gesloten" next to "4 wachtenden"."""
+    with people waiting never says "gesloten" next to "4 mensen wachten"."""
     from baliedesk import hourstext
     from baliedesk.services import queue
 
@@ -133,7 +133,7 @@ def test_one_set_of_words_for_open_closing_soon_and_closed(qtbot, make_hall, bac
         queue.issue_ticket(backend, kiosk_user, a, clock())  # 18:00, open
     hall = make_hall()
     welcome = "Welkom. Op dit scherm ziet u wanneer u aan de beurt bent."
-    qtbot.waitUntil(lambda: hall._tiles and hall._tiles[a].waiting.full_text() == "4 wachtenden", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: hall._tiles and hall._tiles[a].waiting.full_text() == "4 mensen wachten", timeout=WAIT_MS)
     assert hall.message_text() == welcome
     # 19:25: within the kiosk's stop time.
     clock.t = THURSDAY_18H + dt.timedelta(hours=1, minutes=25)
@@ -142,7 +142,7 @@ def test_one_set_of_words_for_open_closing_soon_and_closed(qtbot, make_hall, bac
     # 19:31: closed, four people still waiting for A.
     clock.t = THURSDAY_18H + dt.timedelta(hours=1, minutes=31)
     qtbot.waitUntil(lambda: _tile_texts(hall, seeded)["A"] == "Wie wacht, wordt nog geholpen", timeout=WAIT_MS)
-    assert hall._tiles[a].waiting.full_text() == "4 wachtenden"
+    assert hall._tiles[a].waiting.full_text() == "4 mensen wachten"
     assert _tile_texts(hall, seeded)["B"] == "Gesloten"  # nobody waits there
     assert hall.message_text() == "We zijn gesloten. Wie wacht, wordt nog geholpen."
     shown = " ".join(lab.full_text() for lab in hall.labels())
