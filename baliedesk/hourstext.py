@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from baliedesk.i18n import N_, _
+from baliedesk.i18n import N_, _, ngettext
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -39,7 +39,7 @@ OPEN = "open"          # tickets are given out
 CLOSING = "closing"    # still open, but within the kiosk's stop time: no new numbers
 CLOSED = "closed"      # closed (for now); whoever still waits is helped
 
-NO_NEW_NUMBERS = N_("Geen nieuwe nummers meer")
+NO_NEW_NUMBERS = N_("Geen nieuwe nummers")  # short: a hall tile, a kiosk button
 STILL_HELPED = N_("Wie wacht, wordt nog geholpen")
 CLOSING_SOON_TEXT = N_("Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen.")
 CLOSED_WORD = N_("Gesloten")
@@ -98,8 +98,8 @@ def service_state(hours: Any) -> str:
 def service_line(hours: Any, waiting: int, today: dt.date | None) -> str | None:
     """A service's short status line while the kiosk gives no number for it (None: open).
 
-    Closing soon: "Geen nieuwe nummers meer". Closed with people still waiting:
-    "Wie wacht, wordt nog geholpen" (never "gesloten" next to "4 wachtenden").
+    Closing soon: "Geen nieuwe nummers". Closed with people still waiting: "worden nog
+    geholpen" (under "4 mensen wachten"; never "gesloten" next to a waiting count).
     Closed, nobody waiting: "Weer open om 13.30 uur" (later today) or "Gesloten".
     """
     state = service_state(hours)
@@ -108,7 +108,7 @@ def service_line(hours: Any, waiting: int, today: dt.date | None) -> str | None:
     if state == CLOSING:
         return _(NO_NEW_NUMBERS)
     if waiting > 0:
-        return _(STILL_HELPED)
+        return ngettext("wordt nog geholpen", "worden nog geholpen", waiting)
     nxt = hours.next_opening
     if nxt is not None and today is not None and nxt.date() == today:
         return _("Weer open om {time}").format(time=time_text(nxt))

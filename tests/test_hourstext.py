@@ -88,10 +88,11 @@ def test_the_three_floor_states():
     assert hourstext.service_state(closed) == hourstext.CLOSED
     assert hourstext.CLOSING_SOON_TEXT == "Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen."
     # After closing, a service with people still waiting says they will be helped.
-    assert hourstext.service_line(closed, waiting=4, today=DAY) == "Wie wacht, wordt nog geholpen"
+    assert hourstext.service_line(closed, waiting=4, today=DAY) == "worden nog geholpen"  # "4 mensen wachten"
+    assert hourstext.service_line(closed, waiting=1, today=DAY) == "wordt nog geholpen"
     assert hourstext.service_line(closed, waiting=0, today=DAY) == "Gesloten"
-    assert hourstext.service_line(closing, waiting=0, today=DAY) == "Geen nieuwe nummers meer"
-    assert hourstext.service_line(closing, waiting=3, today=DAY) == "Geen nieuwe nummers meer"
+    assert hourstext.service_line(closing, waiting=0, today=DAY) == "Geen nieuwe nummers"
+    assert hourstext.service_line(closing, waiting=3, today=DAY) == "Geen nieuwe nummers"
     lunch = ServiceHours(1, "A", (), open_now=False, kiosk_open=False, closes_at=None, next_opening=at(13, 30))
     assert hourstext.service_line(lunch, waiting=0, today=DAY) == "Weer open om 13.30 uur"
-    assert hourstext.service_line(lunch, waiting=2, today=DAY) == "Wie wacht, wordt nog geholpen"
+    assert hourstext.service_line(lunch, waiting=2, today=DAY) == "worden nog geholpen"

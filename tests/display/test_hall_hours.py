@@ -118,7 +118,7 @@ def test_closed_services_show_no_wait_but_when_they_open(qtbot, make_hall, backe
     qtbot.waitUntil(lambda: set(_tile_texts(hall, seeded).values()) == {"Weer open om 13.30 uur"}, timeout=WAIT_MS)
     # Ten minutes before closing the kiosk gives no new numbers.
     clock.t = dt.datetime(2026, 11, 19, 11, 25, tzinfo=dt.UTC)  # 12:25
-    qtbot.waitUntil(lambda: set(_tile_texts(hall, seeded).values()) == {"Geen nieuwe nummers meer"}, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: set(_tile_texts(hall, seeded).values()) == {"Geen nieuwe nummers"}, timeout=WAIT_MS)
 
 
 def test_one_set_of_words_for_open_closing_soon_and_closed(qtbot, make_hall, backend, seeded, clock):
@@ -138,12 +138,16 @@ def test_one_set_of_words_for_open_closing_soon_and_closed(qtbot, make_hall, bac
     # 19:25: within the kiosk's stop time.
     clock.t = THURSDAY_18H + dt.timedelta(hours=1, minutes=25)
     qtbot.waitUntil(lambda: hall.message_text() == hourstext.CLOSING_SOON_TEXT, timeout=WAIT_MS)
-    assert _tile_texts(hall, seeded)["A"] == "Geen nieuwe nummers meer"
+    assert _tile_texts(hall, seeded)["A"] == "Geen nieuwe nummers"
     # 19:31: closed, four people still waiting for A.
     clock.t = THURSDAY_18H + dt.timedelta(hours=1, minutes=31)
-    qtbot.waitUntil(lambda: _tile_texts(hall, seeded)["A"] == "Wie wacht, wordt nog geholpen", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _tile_texts(hall, seeded)["A"] == "worden nog geholpen", timeout=WAIT_MS)
     assert hall._tiles[a].waiting.full_text() == "4 mensen wachten"
     assert _tile_texts(hall, seeded)["B"] == "Gesloten"  # nobody waits there
     assert hall.message_text() == "We zijn gesloten. Wie wacht, wordt nog geholpen."
+    # The state lines are read like "ongeveer 20 minuten": at least 1/30 of the screen height.
+    qtbot.waitUntil(lambda: hall._tiles[a].wait.font().pixelSize() >= hall.height() / 30, timeout=WAIT_MS)
+    for tile in hall._tiles.values():
+        assert tile.wait.font().pixelSize() >= hall.height() / 30, tile.wait.full_text()
     shown = " ".join(lab.full_text() for lab in hall.labels())
     assert "Nu gesloten" not in shown.replace("Nu gesloten. Weer open", "")

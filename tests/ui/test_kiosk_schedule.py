@@ -69,7 +69,7 @@ def test_within_the_stop_time_everything_is_closed_and_said_once(qtbot, backend,
     assert closed_ids(w) == set(hours.services.values())
     a = w.buttons()[hours.services["A"]]
     # Said once: the title and the line under it; the buttons only say "no new numbers".
-    assert a.status.text() == "Geen nieuwe nummers meer"
+    assert a.status.text() == "Geen nieuwe nummers"
     assert (w.title.text(), w.subtitle.text()) == (
         "Geen nieuwe nummers meer", "Wie wacht, wordt nog geholpen. We zijn weer open morgen om 9.00 uur.")
     assert w.message_text() == ""

@@ -165,7 +165,7 @@ def closed_text(hours: ServiceHours, today: dt.date | None, floor: str = hourste
     While other services still give numbers (``floor`` OPEN) the button says it all:
     "Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen." or "Gesloten. We zijn
     weer open morgen om 9.00 uur." When no service gives numbers, the title says
-    that and the buttons only say "Geen nieuwe nummers meer" or "Gesloten".
+    that and the buttons only say "Geen nieuwe nummers" or "Gesloten".
     """
     state = hourstext.service_state(hours)
     if floor != hourstext.OPEN:
@@ -182,7 +182,7 @@ def floor_title(floor: str, hours: TodaysHours | None, waiting: int) -> tuple[st
         return _("Kies waarvoor u komt"), _("Tik op een knop. U krijgt dan een nummer.")
     again = hourstext.next_opening_text(hours.next_opening, hours.day)
     if floor == hourstext.CLOSING:
-        return _(hourstext.NO_NEW_NUMBERS), _("{helped}. {again}").format(helped=_(hourstext.STILL_HELPED),
+        return _("Geen nieuwe nummers meer"), _("{helped}. {again}").format(helped=_(hourstext.STILL_HELPED),
                                                                           again=again)
     if waiting > 0:
         return _("We zijn gesloten"), _("{helped}. {again}").format(helped=_(hourstext.STILL_HELPED), again=again)
