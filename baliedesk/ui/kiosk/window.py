@@ -437,8 +437,6 @@ class KioskWindow(QWidget):
         self.number.setObjectName("ticketNumber")
         self.number.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.service_name = _label("", size=28, bold=True, align=center)
-        self.appointment_line = _label("", size=26, bold=True, align=center)
-        self.appointment_line.hide()
         self.ahead = _label("", size=26, align=center)
         self.estimate = _label("", size=26, align=center)
         self.hall = _label(_("Kijk op het scherm in de hal. Daar ziet u wanneer u aan de beurt bent."),
@@ -453,7 +451,6 @@ class KioskWindow(QWidget):
         tb.addWidget(self.your_number)
         tb.addWidget(self.number)
         tb.addWidget(self.service_name)
-        tb.addWidget(self.appointment_line)
         tb.addSpacing(8)
         tb.addWidget(self.ahead)
         tb.addWidget(self.estimate)
@@ -830,13 +827,10 @@ class KioskWindow(QWidget):
             f"QLabel#ticketNumber {{ color: {colors.text}; background: {colors.fill};"
             f" border-radius: {theme.RADIUS * 2}px; padding: 8px 48px; }}")
         if appointment_start is not None:
+            # An appointment holder sees their time: "Paspoort en ID-kaart · afspraak 12.30 uur".
             self.service_name.setText(f"{t.service_name} · {appointment_text(appointment_start)}")
-            self.appointment_line.setText(_("U heeft een afspraak om {time}.").format(
-                time=hourstext.time_text(appointment_start)))
-            self.appointment_line.show()
         else:
             self.service_name.setText(t.service_name)
-            self.appointment_line.hide()
         self.ahead.setText(people_ahead_text(issued.estimate.people_ahead))
         self.estimate.setText(estimate_text(issued))
         self.ticket_municipality.setText(issued.location_name)
