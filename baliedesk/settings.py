@@ -55,6 +55,8 @@ OPTIONS: dict[str, Option] = {
         Option("display_message", str, "", "Hall screen: the message line at the bottom; empty: a standard welcome"),
         Option("display_recent_calls", int, 6, "Hall screen: how many earlier calls are listed (0 to 10)"),
         Option("display_highlight_s", int, 8, "Hall screen: how long a new call stays highlighted, in seconds"),
+        Option("display_together_s", int, 20,
+               "Hall screen: every call of the last N seconds stays large, side by side (1 to 600)"),
         Option("display_chime", bool, True, "Hall screen: play a chime on every call (where there is audio)"),
         Option("display_speech", bool, False, "Hall screen: also say the number aloud in Dutch (where a voice exists)"),
         # Printed slips (baliedesk.printing): this workstation's printer and paper ...
