@@ -427,7 +427,7 @@ def cmd_user(args: argparse.Namespace) -> int:
                                     args.role, now)
             print(f"Gebruiker {new.user.username} ({new.user.role}) is gemaakt.")
             print(f"Tijdelijk wachtwoord: {new.temporary_password}")
-            print("Dit wachtwoord ziet u maar één keer. Bij de eerste keer aanmelden kiest "
+            print("Dit wachtwoord ziet u maar één keer. Bij de eerste keer inloggen kiest "
                   f"{new.user.display_name} een eigen wachtwoord.")
             return 0
         actor = _acting_admin(db, args.acting)
@@ -443,7 +443,7 @@ def cmd_user(args: argparse.Namespace) -> int:
             if args.temporary:
                 new = auth.reset_password(db, actor, target.id, now)
                 print(f"Tijdelijk wachtwoord voor {target.username}: {new.temporary_password}")
-                print("Dit wachtwoord ziet u maar één keer. Bij aanmelden kiest de gebruiker een eigen wachtwoord.")
+                print("Dit wachtwoord ziet u maar één keer. Bij het inloggen kiest de gebruiker een eigen wachtwoord.")
                 return 0
             password = _read_new_password()
             if password is None:

@@ -711,7 +711,7 @@ def ics_text(info: AppointmentInfo, now: dt.datetime) -> str:
     if info.bring:
         lines.append(_("Neem mee:"))
         lines += [f"- {item}" for item in info.bring]
-    lines.append(_("Meld u bij de zuil met uw afspraakcode."))
+    lines.append(_("Meld u bij de kiosk met uw afspraakcode."))
     return ics.event(
         uid=f"afspraak-{info.code}@baliedesk",
         start=info.start, end=info.end, stamp=now,

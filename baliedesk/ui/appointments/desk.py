@@ -108,7 +108,7 @@ def confirmation_text(a: AppointmentInfo) -> str:
     ]
     if a.bring:
         lines.append(_("Neem mee: {items}").format(items=", ".join(a.bring)))
-    lines.append(_("Meld u vanaf {time} bij de zuil met uw afspraakcode.").format(
+    lines.append(_("Meld u vanaf {time} bij de kiosk met uw afspraakcode.").format(
         time=hourstext.time_text(a.checkin_from)))
     return "\n".join(lines)
 

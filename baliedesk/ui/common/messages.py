@@ -227,7 +227,7 @@ def _calendar_message(err: BaseException) -> str | None:
     if isinstance(err, e.ServiceClosed):
         again = next_opening_text(err.next_opening, err.today)
         if err.reason == "closing":
-            return _("Het is bijna sluitingstijd. U kunt geen nummer meer nemen. {again}").format(again=again)
+            return _("Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen. {again}").format(again=again)
         return _("Deze dienst is nu gesloten. {again}").format(again=again)
     return _appointment_message(err)
 
@@ -357,7 +357,7 @@ FIELD_NAMES.update({
     "photo": "De foto",
     "search": "De zoektekst",
     "subject": "Het onderwerp",
-    "passed_to": "Het vak 'Doorgezet naar'",
+    "passed_to": "Het vak 'Doorgestuurd naar'",
     "caller_name": "De naam van de beller",
     "question": "De vraag",
     "for_team": "Voor welk team",
