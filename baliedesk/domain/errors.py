@@ -26,6 +26,13 @@ class PermissionDenied(DomainError):
 
 
 @dataclass(eq=False)
+class NotYourLocation(PermissionDenied):
+    """The acting person does not work for this location (services.common.require_location)."""
+
+    location_id: int = 0
+
+
+@dataclass(eq=False)
 class NotFound(DomainError):
     kind: str
     key: object
@@ -224,3 +231,12 @@ class VisitContactExists(DomainError):
     """A counter visit closes with one contact registration; this one already has it."""
 
     ticket_number: str
+
+
+@dataclass(eq=False)
+class LegalTermApplies(DomainError):
+    """Erasure refused for one record: a legal term still applies (an open complaint, a melding in behandeling)."""
+
+    record_type: str
+    record_id: int
+    reason: str

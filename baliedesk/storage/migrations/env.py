@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from baliedesk.storage.database import make_engine
 from baliedesk.storage.models import Base
+import baliedesk.storage.models_privacy  # noqa: E402,F401 - its tables in Base.metadata
 
 config = context.config
 target_metadata = Base.metadata
