@@ -8,6 +8,7 @@
     python -m baliedesk settings             this computer's printer and paper for slips
     python -m baliedesk screenshot --out DIR
     python -m baliedesk db upgrade --database-url URL
+    python -m baliedesk retention run [--dry-run] [--json] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -203,6 +204,65 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Dutch names of the retention kinds, for the operator.
+RETENTION_LABELS = {
+    "melding_cancelled": "Geannuleerde meldingen vernietigd",
+    "melding_handled": "Afgehandelde meldingen vernietigd",
+    "melding_reporter": "Melders van gesloten meldingen geanonimiseerd",
+    "appointment": "Afspraken geanonimiseerd",
+    "callback": "Terugbelnotities geanonimiseerd",
+    "complaint": "Klachten geanonimiseerd",
+}
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Do (or with --dry-run: list) what the retention terms say is due; also the saved PDF slips."""
+    import json
+
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.domain.permissions import Role
+    from baliedesk.printing.jobs import default_pdf_folder
+    from baliedesk.printing.retention import prune_pdf_folder
+    from baliedesk.services import privacy, retention, setup
+    from baliedesk.settings import Settings
+
+    db = _database(args)
+    try:
+        if args.user:
+            user = next((u for u in setup.sign_in_choices(db) if u.username == args.user), None)
+        else:
+            user = next(iter(setup.sign_in_choices(db, [Role.ADMIN])), None)
+        if user is None:
+            print("Geen beheerder gevonden: geef --user op.", file=sys.stderr)
+            return 2
+        now = dt.datetime.now(dt.UTC)
+        try:
+            run = retention.run_retention(db, user.id, now, dry_run=args.dry_run)
+            terms = privacy.retention_terms(db, user.id)
+        except DomainError as exc:
+            print(f"Bewaartermijnen niet uitgevoerd: {exc}", file=sys.stderr)
+            return 1
+        folder = args.pdf_folder or Settings()["printer_pdf_folder"] or str(default_pdf_folder())
+        pruned = prune_pdf_folder(folder, now, terms, dry_run=args.dry_run)
+        if args.json:
+            print(json.dumps({"at": run.at.isoformat(), "dry_run": run.dry_run,
+                              "counts": {c.kind: c.due for c in run.counts},
+                              "enabled": {c.kind: c.enabled for c in run.counts},
+                              "pdf_folder": pruned.folder, "pdf_deleted": len(pruned.deleted),
+                              "pdf_failed": len(pruned.failed)}, indent=2))
+        else:
+            print("Proefdraai: er is niets veranderd." if run.dry_run else "Bewaartermijnen uitgevoerd.")
+            for c in run.counts:
+                state = f"{c.due}" if c.enabled else "uit"
+                print(f"  {RETENTION_LABELS.get(c.kind, c.kind)}: {state}")
+            print(f"  Bonnen in {pruned.folder} verwijderd: {len(pruned.deleted)}")
+            if pruned.failed:
+                print(f"  Bonnen die niet weg konden: {len(pruned.failed)}")
+        return 0
+    finally:
+        db.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: counter software for the front office.")
     parser.add_argument("--version", action="version", version=f"BalieDesk {__version__}")
@@ -252,6 +312,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(p)
     p.add_argument("--out", required=True, help="folder for the PNG files")
     p.set_defaults(func=cmd_screenshot)
+
+    p = sub.add_parser("retention", help="retention terms (AVG): anonymise and destroy what is due")
+    p.add_argument("action", choices=["run"])
+    p.add_argument("--dry-run", action="store_true", help="only count what is due; change nothing")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    p.add_argument("--user", default="", help="username of the beheerder (default: the first one)")
+    p.add_argument("--pdf-folder", default="", help="the folder of saved slips (default: this computer's setting)")
+    db_arg(p)
+    p.set_defaults(func=cmd_retention)
 
     p = sub.add_parser("db", help="database schema: upgrade or show the current revision")
     p.add_argument("action", choices=["upgrade", "current"])

@@ -7,8 +7,8 @@ Lossless: the image data itself is copied byte for byte.
 * PNG: the eXIf, tEXt, iTXt, zTXt and tIME chunks go.
 * GIF is returned as it is (GIF carries no Exif).
 
-A file that does not parse as a JPEG or PNG raises :class:`ValueError` (the
-caller refuses it as not an image).
+A file that does not parse as a JPEG or PNG is kept as it is when it holds no
+metadata marker at all; otherwise :class:`ValueError` (the caller refuses it).
 """
 
 from __future__ import annotations
@@ -22,10 +22,15 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def strip_metadata(data: bytes, content_type: str) -> bytes:
-    if content_type == "image/jpeg":
-        return _strip_jpeg(data)
-    if content_type == "image/png":
-        return _strip_png(data)
+    try:
+        if content_type == "image/jpeg":
+            return _strip_jpeg(data)
+        if content_type == "image/png":
+            return _strip_png(data)
+    except (ValueError, struct.error):
+        # Not the structure expected: kept as it is only when it holds no metadata block at all.
+        if any(mark in data for mark in (b"Exif", b"eXIf", b"http://ns.adobe.com/xap", b"tEXt", b"iTXt", b"zTXt")):
+            raise ValueError("photo metadata could not be removed") from None
     return data
 
 

@@ -103,11 +103,9 @@ class PrivacyRepository:
                 conds.append(func.lower(email_col) == email.lower())
             if phone_digits and phone_col is not None:
                 conds.append(phone_match(phone_col))
-            if name:
-                name_cond = func.lower(name_col) == name.lower()
-                if postcode and postcode_col is not None:
-                    name_cond = and_(name_cond, func.replace(func.upper(postcode_col), " ", "") == postcode)
-                conds.append(name_cond)
+            if name and postcode and postcode_col is not None:  # a name alone is too common to go by
+                conds.append(and_(func.lower(name_col) == name.lower(),
+                                  func.replace(func.upper(postcode_col), " ", "") == postcode))
             return or_(*conds) if conds else None
 
         out: dict[str, list[Any]] = {}
@@ -122,11 +120,7 @@ class PrivacyRepository:
             if cond is None:
                 out[key] = []
                 continue
-            q = select(model).where(cond).order_by(model.id)
-            if model is Melding:
-                from sqlalchemy.orm import defer
-                q = q.options(defer(Melding.description, raiseload=False))
-            out[key] = list(self.s.scalars(q))
+            out[key] = list(self.s.scalars(select(model).where(cond).order_by(model.id)))
         return out
 
     # -- retention work --------------------------------------------------------------------
