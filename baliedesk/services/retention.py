@@ -29,6 +29,7 @@ _ORDER = (terms.RetentionKind.MELDING_CANCELLED, terms.RetentionKind.MELDING_HAN
 def _counts(uow: UnitOfWork, now: dt.datetime, *, apply: bool) -> tuple[RetentionCount, ...]:
     by_kind = {t.kind: t for t in load_terms(uow)}
     out = []
+    done: list[tuple[str, dt.datetime]] = []
     for kind in _ORDER:
         t = by_kind[kind]
         if not t.enabled:
@@ -36,7 +37,8 @@ def _counts(uow: UnitOfWork, now: dt.datetime, *, apply: bool) -> tuple[Retentio
             continue
         cutoff = terms.cutoff(now, t)
         n = uow.privacy.apply_due(kind.value, cutoff, now, scrub_text) if apply \
-            else uow.privacy.count_due(kind.value, cutoff)
+            else uow.privacy.count_due(kind.value, cutoff, done)
+        done.append((kind.value, cutoff))
         out.append(RetentionCount(kind.value, t.months, True, n))
     return tuple(out)
 

@@ -144,8 +144,14 @@ class PrivacyRepository:
                                    Complaint.anonymised_at.is_(None))
         raise ValueError(kind)
 
-    def count_due(self, kind: str, cutoff: dt.datetime) -> int:
+    def count_due(self, kind: str, cutoff: dt.datetime,
+                  before: Sequence[tuple[str, dt.datetime]] = ()) -> int:
+        """Rows of ``kind`` due; ``before``: kinds a run does first (rows they take are not counted twice)."""
         model, where = self._due(kind, cutoff)
+        for other, other_cutoff in before:
+            other_model, other_where = self._due(other, other_cutoff)
+            if other_model is model:
+                where = and_(where, ~other_where)
         return int(self.s.connection().execute(select(func.count()).select_from(model).where(where)).scalar_one())
 
     def _scrub_column(self, model: Any, column: Any, where: Any, scrub: Scrub) -> None:
