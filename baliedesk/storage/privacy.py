@@ -19,6 +19,7 @@ from baliedesk.storage.models import Appointment, CallbackNote, Complaint, Meldi
 from baliedesk.storage.models_privacy import AuditEntry, RetentionSetting, UserLocation
 
 _BATCH = 1000
+_INSERT_AUDIT = insert(AuditEntry)
 Scrub = Callable[[str | None], str | None]
 
 
@@ -43,7 +44,7 @@ class PrivacyRepository:
     # -- audit log -------------------------------------------------------------------------
     def audit(self, **fields: Any) -> None:
         """Append one entry, in this unit of work's transaction."""
-        self.s.connection().execute(insert(AuditEntry), [fields])
+        self.s.connection().execute(_INSERT_AUDIT, fields)
 
     def audit_many(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
