@@ -248,3 +248,14 @@ def test_migration_gives_existing_users_their_locations(database_url):
             assert sorted(uow.privacy.user_location_ids(2)) == [1, 2]
     finally:
         db.dispose()
+
+
+def test_dutch_wording_for_the_new_errors():
+    from baliedesk.domain.errors import LegalTermApplies
+    from baliedesk.privacy_text import privacy_message
+
+    assert privacy_message(NotYourLocation("baliemedewerker", "location", 2)) == (
+        "Dit hoort bij een andere locatie. U werkt niet voor die locatie. Vraag het de beheerder.")
+    assert privacy_message(LegalTermApplies("complaint", 3, "complaint_open")) == (
+        "Deze gegevens kunnen nog niet weg: de klacht is nog niet afgehandeld.")
+    assert privacy_message(ValueError()) is None

@@ -374,6 +374,8 @@ def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: d
             t.counter_id = None
         counter.last_seen_at = now
         _record(uow, t, action, old, now, user.id, counter.id, data)
+        if data and data.get("note"):  # a clerk's note on a visit is personal data: on record
+            audit(uow, user.id, now, "update", "ticket", t.id, ("note",))
         if after is not None:
             after(uow, user, t, now)
         info = ticket_info(t, {t.service_id: uow.directory.service(t.service_id)}, {counter.id: counter})
@@ -473,6 +475,8 @@ def transfer(backend: Backend, user_id: int, counter_id: int, ticket_id: int, no
             "from_service_id": from_service, "to_service_id": t.service_id,
             "to_counter_id": to_counter_id, "priority": priority, "note": note,
         })
+        if note:
+            audit(uow, user.id, now, "update", "ticket", t.id, ("note",))
         info = ticket_info_from(uow, t)
         uow.commit()
         return info
