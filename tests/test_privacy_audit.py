@@ -223,3 +223,20 @@ def test_erasure_except_where_a_legal_term_applies(w, backend, now):
     again = privacy.erase_resident(backend, w.fg, phone="0612345678", reason="Verzoek", now=now)
     assert ("melding", mid) in again.erased
     assert meldingen.melding_detail(backend, w.clerk, mid, now).reporter_name is None
+
+
+def test_a_read_entry_does_not_relax_later_transactions(pg_backend, now):
+    """Reads commit without waiting for the disk (SET LOCAL): the next transaction is as strict as ever."""
+    from baliedesk.services import demo
+
+    ids = demo.seed(pg_backend, now, history=False)
+    clerk = ids.users["anne"]
+    cat = meldingen.list_categories(pg_backend, clerk)[0].id
+    m = meldingen.take_melding(pg_backend, clerk, ids.location_id, now, category_id=cat, description="x",
+                               channel="balie", location_text="hier", reporter_name="Piet Paal").melding
+    for _ in range(3):
+        meldingen.melding_detail(pg_backend, clerk, m.summary.id, now)
+        with pg_backend.unit_of_work(write=True) as uow:
+            assert uow.connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+    assert [e.action for e in entries(pg_backend) if e.record_id == m.summary.id] == ["create", "read", "read",
+                                                                                      "read"]
