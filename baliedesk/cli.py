@@ -212,6 +212,8 @@ RETENTION_LABELS = {
     "appointment": "Afspraken geanonimiseerd",
     "callback": "Terugbelnotities geanonimiseerd",
     "complaint": "Klachten geanonimiseerd",
+    "ticket_note": "Notities bij volgnummers gewist",
+    "contact_note": "Notities bij contacten gewist",
 }
 
 

@@ -175,6 +175,26 @@ def test_each_default_term(world, backend, now):
     assert again.total == 0
 
 
+def test_notes_on_tickets_and_contacts(world, backend, now):
+    """A clerk's note goes 3 months after the visit (also from the events), a contact's note after 12."""
+    later = now + dt.timedelta(days=100)
+    loc = world.ids.location_id
+    contacts.register_contact(backend, world.ids.users["anne"], loc, now, channel="telefoon", subject="Vraag",
+                              note="Belde over schuldhulp")
+    with backend.unit_of_work() as uow:
+        notes = uow.session.scalars(select(Ticket.note).where(Ticket.note.is_not(None))).all()
+        data = [d for d in uow.session.scalars(select(TicketEvent.data)).all() if d and d.get("note")]
+    assert len(notes) == 3 and len(data) == 3
+    run = retention.run_retention(backend, world.admin, later)
+    assert run.count("ticket_note") == 3 and run.count("contact_note") == 0
+    with backend.unit_of_work() as uow:
+        assert uow.session.scalars(select(Ticket.note).where(Ticket.note.is_not(None))).all() == []
+        left = [d for d in uow.session.scalars(select(TicketEvent.data)).all() if d and "note" in d]
+        assert left == [] and any(d and d.get("outcome") == "helped" for d in uow.session.scalars(
+            select(TicketEvent.data)).all())  # the rest of the event stays
+    assert retention.run_retention(backend, world.admin, now + dt.timedelta(days=370)).count("contact_note") == 1
+
+
 def _dump(backend):
     with backend.unit_of_work() as uow:
         out = {}
@@ -190,7 +210,7 @@ def test_dry_run_changes_nothing(world, backend, now):
     due = retention.retention_due(backend, world.admin, now)
     dry = retention.run_retention(backend, world.admin, now, dry_run=True)
     assert _dump(backend) == before
-    assert dry.dry_run and dry.total == due.total == 7
+    assert dry.dry_run and dry.total == due.total == 7  # (the tickets of today are not due)
     assert {c.kind: c.due for c in dry.counts} == {c.kind: c.due for c in due.counts}
     real = retention.run_retention(backend, world.admin, now)
     assert {c.kind: c.due for c in real.counts} == {c.kind: c.due for c in due.counts}
@@ -223,7 +243,8 @@ def test_terms_are_configurable_and_each_run_is_on_record(world, backend, now):
     admin = world.admin
     defaults = {t.kind: (t.months, t.enabled) for t in privacy.retention_terms(backend, admin)}
     assert defaults == {"melding_reporter": (12, True), "appointment": (3, True), "callback": (6, True),
-                        "complaint": (24, True), "melding_cancelled": (12, True), "melding_handled": (60, True)}
+                        "complaint": (24, True), "melding_cancelled": (12, True), "melding_handled": (60, True),
+                        "ticket_note": (3, True), "contact_note": (12, True)}
     privacy.set_retention_term(backend, admin, "appointment", now, enabled=False)
     privacy.set_retention_term(backend, admin, "callback", now, months=8)
     with pytest.raises(PermissionDenied):

@@ -22,6 +22,8 @@ class RetentionKind(str, enum.Enum):
     COMPLAINT = "complaint"  # complainant's name, phone, e-mail; free text scrubbed
     MELDING_CANCELLED = "melding_cancelled"  # a cancelled melding destroyed (tombstone stays)
     MELDING_HANDLED = "melding_handled"  # a handled melding destroyed (tombstone stays)
+    TICKET_NOTE = "ticket_note"  # a clerk's note on a ticket (and in its events)
+    CONTACT_NOTE = "contact_note"  # the note of a contact registration
 
 
 #: Default term in months.
@@ -32,6 +34,8 @@ DEFAULT_MONTHS: dict[RetentionKind, int] = {
     RetentionKind.COMPLAINT: 24,
     RetentionKind.MELDING_CANCELLED: 12,
     RetentionKind.MELDING_HANDLED: 60,
+    RetentionKind.TICKET_NOTE: 3,
+    RetentionKind.CONTACT_NOTE: 12,
 }
 
 #: From when the term counts (documentation; storage applies it).
@@ -42,6 +46,8 @@ KIND_FROM: dict[RetentionKind, str] = {
     RetentionKind.COMPLAINT: "handled_at",
     RetentionKind.MELDING_CANCELLED: "closed_at",
     RetentionKind.MELDING_HANDLED: "closed_at",
+    RetentionKind.TICKET_NOTE: "issued_at",
+    RetentionKind.CONTACT_NOTE: "created_at",
 }
 
 MAX_MONTHS = 12 * 30

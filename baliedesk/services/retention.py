@@ -23,7 +23,7 @@ from baliedesk.services.privacy_dto import RetentionCount, RetentionRun
 #: Destruction first: a melding destroyed needs no separate anonymising.
 _ORDER = (terms.RetentionKind.MELDING_CANCELLED, terms.RetentionKind.MELDING_HANDLED,
           terms.RetentionKind.MELDING_REPORTER, terms.RetentionKind.APPOINTMENT, terms.RetentionKind.CALLBACK,
-          terms.RetentionKind.COMPLAINT)
+          terms.RetentionKind.COMPLAINT, terms.RetentionKind.TICKET_NOTE, terms.RetentionKind.CONTACT_NOTE)
 
 
 def _counts(uow: UnitOfWork, now: dt.datetime, *, apply: bool) -> tuple[RetentionCount, ...]:

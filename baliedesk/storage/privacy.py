@@ -15,7 +15,17 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from baliedesk.storage.models import Appointment, CallbackNote, Complaint, Melding, MeldingHistory, MeldingPhoto
+from baliedesk.storage.models import (
+    Appointment,
+    CallbackNote,
+    Complaint,
+    ContactRecord,
+    Melding,
+    MeldingHistory,
+    MeldingPhoto,
+    Ticket,
+    TicketEvent,
+)
 from baliedesk.storage.models_privacy import AuditEntry, RetentionSetting, UserLocation
 
 _BATCH = 1000
@@ -161,6 +171,10 @@ class PrivacyRepository:
         if kind == "complaint":
             return Complaint, and_(Complaint.state == "afgehandeld", Complaint.handled_at < cutoff,
                                    Complaint.anonymised_at.is_(None))
+        if kind == "ticket_note":
+            return Ticket, and_(Ticket.issued_at < cutoff, Ticket.note.is_not(None))
+        if kind == "contact_note":
+            return ContactRecord, and_(ContactRecord.created_at < cutoff, ContactRecord.note.is_not(None))
         raise ValueError(kind)
 
     def count_due(self, kind: str, cutoff: dt.datetime,
@@ -226,6 +240,20 @@ class PrivacyRepository:
             result = conn.execute(update(Complaint).where(where).values(name="", phone=None, email=None,
                                                                         anonymised_at=now))
             return int(result.rowcount or 0)
+        if kind == "ticket_note":
+            # The note in the events' data too (transfer, cancel, finish); the events themselves stay.
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(
+                    "UPDATE ticket_events SET data = (data::jsonb - 'note')::json "
+                    "WHERE at < %(cutoff)s AND data IS NOT NULL AND data->>'note' IS NOT NULL", {"cutoff": cutoff})
+            else:
+                conn.execute(update(TicketEvent).where(
+                    TicketEvent.at < cutoff, TicketEvent.data.is_not(None),
+                    func.json_extract(TicketEvent.data, "$.note").is_not(None),
+                ).values(data=func.json_remove(TicketEvent.data, "$.note")))
+            return int(conn.execute(update(Ticket).where(where).values(note=None)).rowcount or 0)
+        if kind == "contact_note":
+            return int(conn.execute(update(ContactRecord).where(where).values(note=None)).rowcount or 0)
         raise ValueError(kind)
 
     # -- erasure of one resident's records ---------------------------------------------------
