@@ -34,6 +34,8 @@ KIND_TEXT = {
     "melding_cancelled": ("Een geannuleerde melding", "We vernietigen die 1 jaar na het annuleren."),
     "melding_handled": ("Een afgehandelde melding", "We vernietigen die 5 jaar na het afhandelen "
                         "(Archiefwet)."),
+    "ticket_note": ("Een notitie bij uw bezoek aan de balie", "We wissen die 3 maanden na uw bezoek."),
+    "contact_note": ("Een notitie bij een contact met ons", "We wissen die 12 maanden na het contact."),
 }
 
 
