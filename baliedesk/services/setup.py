@@ -88,9 +88,8 @@ def create_user(backend: Backend, user_id: int, username: str, display_name: str
 def _scope_for_new_user(uow: Any, actor: Any, role: Role, location_ids: Iterable[int] | None) -> list[int | None]:
     if location_ids is None:
         if role in ALL_LOCATION_ROLES:
-            location_ids_or_all: list[int | None] = [None]
             _grant_all(uow, actor)
-            return location_ids_or_all
+            return [None]
         mine = location_scope(uow, actor)
         return sorted(mine) if mine is not None else [loc.id for loc in uow.directory.locations()]
     ids = sorted(set(location_ids))
