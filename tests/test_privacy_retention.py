@@ -302,3 +302,10 @@ def test_cli_retention_run(world, backend, now, database_url, capsys, tmp_path):
     assert done["counts"] == dry["counts"] and not old.exists() and fresh.exists() and ticket.exists()
     assert cli.main(["retention", "run", "--database-url", database_url, "--pdf-folder", str(folder)]) == 0
     assert "Bewaartermijnen uitgevoerd" in capsys.readouterr().out
+
+
+def test_run_daily_runs_once_a_day(world, backend, now):
+    first = retention.run_daily(backend, world.admin, now)
+    assert first is not None and first.total == 7
+    assert retention.run_daily(backend, world.admin, now + dt.timedelta(hours=3)) is None
+    assert retention.run_daily(backend, world.admin, now + dt.timedelta(days=1)) is not None

@@ -65,3 +65,23 @@ def run_retention(backend: Backend, user_id: int, now: dt.datetime, *, dry_run: 
                "terms": {c.kind: (c.months if c.enabled else None) for c in counts}})
         uow.commit()
         return RetentionRun(now, dry_run, counts)
+
+
+def run_daily(backend: Backend, user_id: int, now: dt.datetime, *,
+              timezone: str = "Europe/Amsterdam") -> RetentionRun | None:
+    """Run retention unless it already ran today (local day); for the server, or the first start of the day.
+
+    Two workstations starting at the same moment may both run it: the second
+    finds nothing left to do (a run is idempotent).
+    """
+    from zoneinfo import ZoneInfo
+
+    now = check_now(now)
+    local = now.astimezone(ZoneInfo(timezone))
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+    with backend.unit_of_work() as uow:
+        acting_user(uow, user_id, Permission.MANAGE_RETENTION)
+        runs = uow.privacy.audit_entries(record_type="retention", since=midnight, limit=1000)
+        if any(e.action == "retention" and not (e.detail or {}).get("dry_run") for e in runs):
+            return None
+    return run_retention(backend, user_id, now)
