@@ -148,6 +148,8 @@ def record_visit_contact(uow: UnitOfWork, user: Any, ticket: Any, now: dt.dateti
                                  result=contact.result.value, passed_to=contact.passed_to, note=contact.note,
                                  ticket_id=ticket.id, created_at=now, created_by=user.id)
     uow.flush()
+    if contact.note:
+        audit(uow, user.id, now, "create", "contact", c.id, ("note",))
     uow.changed(contacts_topic())
     return _contact_info(c)
 

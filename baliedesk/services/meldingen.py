@@ -409,6 +409,7 @@ def link_melding(backend: Backend, user_id: int, melding_id: int, to_id: int, no
                                   to_state=target.value,
                                   note=f"Dubbele melding: zie {main.number}" + (f". {extra}" if extra else ""))
         m.state, m.changed_at, m.closed_at = target.value, now, now
+        audit(uow, user.id, now, "update", "melding", m.id, ("state", "linked_to_id"), {"state": target.value})
         uow.flush()
         detail = _detail(uow, m, calendar, today)
         uow.changed(meldingen_topic())
