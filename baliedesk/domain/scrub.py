@@ -28,7 +28,8 @@ _EMAIL = re.compile(r"[^\s@]+@[^\s@]*[^\s@.,;:!?)\]>'\"]")
 # with an optional house number and addition.
 _POSTCODE = re.compile(
     r"(?<![\dA-Za-z])[1-9]\d{3}(?:[ \t]?[A-Z]{2}|[a-z]{2})(?![A-Za-z])"
-    r"(?:[ \t,]*(?:nr\.?|huisnummer)?[ \t]*\d{1,5}(?:[A-Za-z](?![A-Za-z])|[ \t]?-[ \t]?[A-Za-z0-9]{1,4}(?![A-Za-z0-9]))?"
+    r"(?:[ \t,]*(?:nr\.?|huisnummer)?[ \t]*\d{1,5}"
+    r"(?:[A-Za-z](?![A-Za-z])|[ \t]?-[ \t]?[A-Za-z0-9]{1,4}(?![A-Za-z0-9]))?"
     r"(?!\d))?"
 )
 

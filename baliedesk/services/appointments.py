@@ -65,6 +65,7 @@ from baliedesk.services import queue
 from baliedesk.services.common import (
     acting_user,
     audit,
+    audit_reads,
     check_now,
     epoch_ms,
     for_audience,
@@ -73,7 +74,6 @@ from baliedesk.services.common import (
     require_location,
     ticket_info,
 )
-from baliedesk.services.context import workstation
 from baliedesk.services.dto import IssuedTicket
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.schedule_dto import (
@@ -698,11 +698,8 @@ def _day_overview(backend: Backend, user_id: int, location_id: int, now: dt.date
                 continue
             out.append(_info(uow, a, ctx, now, service=services[a.service_id],
                              settings=ctx.settings.get(a.service_id)))
-        fields = ",".join(_CONTACT_FIELDS)
-        uow.privacy.audit_many([
-            {"at": now, "user_id": user.id, "workstation": workstation.get()[:120], "action": "read",
-             "record_type": "appointment", "record_id": a.id, "fields": fields, "detail": {"via": "day_overview"}}
-            for a in out if a.name or a.phone or a.email or a.remarks])
+        shown = [a.id for a in out if a.name or a.phone or a.email or a.remarks]
+        audit_reads(uow, user.id, now, "appointment", shown, _CONTACT_FIELDS, "day_overview")
         uow.commit()
         return DayOverview(location.id, day, tuple(out))
 
