@@ -22,6 +22,8 @@ LEGAL_HOLD = {
 def privacy_message(err: BaseException) -> str | None:
     if isinstance(err, e.NotYourLocation):
         return _("Dit hoort bij een andere locatie. U werkt niet voor die locatie. Vraag het de beheerder.")
+    if isinstance(err, e.NotYourTeam):
+        return _("Deze melding hoort bij {team}. U werkt niet in dat team.").format(team=err.team)
     if isinstance(err, e.LegalTermApplies):
         why = _(LEGAL_HOLD.get(err.reason, err.reason))
         return _("Deze gegevens kunnen nog niet weg: {why}.").format(why=why)

@@ -144,7 +144,7 @@ SCOPED_ELSEWHERE = {
     # Public, before anyone signs in (no personal data; see test_privacy_devices).
     "setup.list_services", "appointments.appointment_switch", "schedules.working_days",
     # Users and locations themselves (CONFIGURE; giving locations is scoped in set_user_locations).
-    "setup.set_user_locations", "setup.user_locations",
+    "setup.set_user_locations", "setup.user_locations", "setup.set_user_teams",
 }
 
 LOCATION_PARAMS = {"location_id", "service_id", "counter_id", "ticket_id", "appointment_id", "melding_id",
@@ -259,3 +259,32 @@ def test_dutch_wording_for_the_new_errors():
     assert privacy_message(LegalTermApplies("complaint", 3, "complaint_open")) == (
         "Deze gegevens kunnen nog niet weg: de klacht is nog niet afgehandeld.")
     assert privacy_message(ValueError()) is None
+
+
+def test_meldingen_may_be_scoped_to_teams(two, backend, now, seeded):
+    """Someone who works in given teams reads and handles only their meldingen; no teams: every team."""
+    admin, clerk = seeded.users["beheer"], two.clerk1
+    cats = {c.label: c for c in meldingen.list_categories(backend, clerk)}
+    roads, trees = cats["Wegen > Losliggende tegel"], cats["Groen > Boom"]
+    loc = two.loc1
+
+    def take(cat):
+        return meldingen.take_melding(backend, clerk, loc, now, category_id=cat.id, description="x",
+                                      channel="balie", location_text="hier").melding.summary.id
+
+    road, tree = take(roads), take(trees)
+    assert {road, tree} <= {m.id for m in meldingen.work_list(backend, clerk, loc, now).rows}
+    assert setup.set_user_teams(backend, admin, clerk, [roads.team], now=now) == (roads.team,)
+    assert {m.id for m in meldingen.work_list(backend, clerk, loc, now).rows} == {road}
+    meldingen.melding_detail(backend, clerk, road, now)
+    from baliedesk.domain.errors import NotYourTeam
+
+    with pytest.raises(NotYourTeam) as info:
+        meldingen.melding_detail(backend, clerk, tree, now)
+    assert info.value.team == trees.team
+    with pytest.raises(NotYourTeam):
+        meldingen.change_status(backend, clerk, tree, "in_behandeling", now)
+    with pytest.raises(NotYourTeam):
+        meldingen.work_list(backend, clerk, loc, now, team=trees.team)
+    assert setup.set_user_teams(backend, admin, clerk, [], now=now) == ()
+    meldingen.melding_detail(backend, clerk, tree, now)

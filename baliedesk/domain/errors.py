@@ -33,6 +33,13 @@ class NotYourLocation(PermissionDenied):
 
 
 @dataclass(eq=False)
+class NotYourTeam(PermissionDenied):
+    """The melding belongs to a team the acting person does not work in."""
+
+    team: str = ""
+
+
+@dataclass(eq=False)
 class NotFound(DomainError):
     kind: str
     key: object

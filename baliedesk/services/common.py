@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from baliedesk.domain.errors import InactiveUser, NotFound, NotYourLocation, ValidationError
+from baliedesk.domain.errors import InactiveUser, NotFound, NotYourLocation, NotYourTeam, ValidationError
 from baliedesk.domain.permissions import Permission, is_device, require
 from baliedesk.domain.tickets import display_number
 from baliedesk.domain.timeline import is_gone
@@ -136,6 +136,14 @@ def require_location(uow: UnitOfWork, user: Any, location_id: int) -> None:
     if None in ids or location_id in ids:
         return
     raise NotYourLocation(str(getattr(user.role, "value", user.role)), "location", location_id)
+
+
+def require_melding(uow: UnitOfWork, user: Any, melding: Any) -> None:
+    """A melding is scoped to its location and, for someone who works in given teams, to those teams."""
+    require_location(uow, user, melding.location_id)
+    teams = uow.privacy.user_teams(user.id)
+    if teams and melding.team not in teams:
+        raise NotYourTeam(str(getattr(user.role, "value", user.role)), "team", melding.team)
 
 
 def location_scope(uow: UnitOfWork, user: Any) -> frozenset[int] | None:

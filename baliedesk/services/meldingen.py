@@ -20,7 +20,7 @@ from typing import Any
 
 from baliedesk.domain import meldingen as rules
 from baliedesk.domain.calendar import WorkdayCalendar
-from baliedesk.domain.errors import NotFound, ValidationError
+from baliedesk.domain.errors import NotFound, NotYourTeam, ValidationError
 from baliedesk.domain.meldingen import MeldingState
 from baliedesk.domain.permissions import Permission
 from baliedesk.domain.photometa import strip_metadata
@@ -33,6 +33,7 @@ from baliedesk.services.common import (
     local_day,
     location_scope,
     require_location,
+    require_melding,
 )
 from baliedesk.services.melding_dto import (
     CategoryInfo,
@@ -397,8 +398,8 @@ def link_melding(backend: Backend, user_id: int, melding_id: int, to_id: int, no
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         m = get_or_404(uow.meldingen.get(melding_id, lock=True), "melding", melding_id)
         main = _root(uow, to_id)
-        require_location(uow, user, m.location_id)
-        require_location(uow, user, main.location_id)
+        require_melding(uow, user, m)
+        require_melding(uow, user, main)
         if main.id == m.id:
             raise ValidationError("link", "self")
         target = rules.check_transition(m.number, m.state, MeldingState.GEANNULEERD)
@@ -436,7 +437,7 @@ def change_status(backend: Backend, user_id: int, melding_id: int, target: str, 
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         m = get_or_404(uow.meldingen.get(melding_id, lock=True), "melding", melding_id)
-        require_location(uow, user, m.location_id)
+        require_melding(uow, user, m)
         rules.check_transition(m.number, m.state, to)
         location = _location(uow, m.location_id)
         calendar, today = _clock(uow, location, now)
@@ -480,16 +481,21 @@ def work_list(backend: Backend, user_id: int, location_id: int, now: dt.datetime
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         require_location(uow, user, location_id)
         scope = location_scope(uow, user)
+        my_teams = uow.privacy.user_teams(user.id) or None
+        if team and my_teams is not None and team not in my_teams:
+            raise NotYourTeam(user.role, "team", team)
         location = _location(uow, location_id)
         calendar, today = _clock(uow, location, now)
         number = rules.parse_melding_number(text) if text else None
         if number is not None:
             found = uow.meldingen.by_number(number)
-            rows = [found] if found is not None and (scope is None or found.location_id in scope) else []
+            rows = [found] if found is not None and (scope is None or found.location_id in scope) and (
+                my_teams is None or found.team in my_teams) else []
         else:
             rows = uow.meldingen.work_list(states=states, category_id=category_id, team=team or None,
                                            overdue_on=today if overdue else None, channel=chan, search=text,
-                                           limit=limit + 1, location_ids=None if scope is None else sorted(scope))
+                                           limit=limit + 1, location_ids=None if scope is None else sorted(scope),
+                                           teams=my_teams)
         cats = _categories(uow)
         left: dict[dt.date, int] = {}
         result = WorkList(today, tuple(_summary(m, cats, calendar, today, left) for m in rows[:limit]),
@@ -506,7 +512,7 @@ def melding_detail(backend: Backend, user_id: int, melding_id: int, now: dt.date
     with backend.unit_of_work(write=True) as uow:  # write: the read is on record
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         m = get_or_404(uow.meldingen.get(melding_id), "melding", melding_id)
-        require_location(uow, user, m.location_id)
+        require_melding(uow, user, m)
         calendar, today = _clock(uow, _location(uow, m.location_id), now)
         detail = _detail(uow, m, calendar, today)
         audit(uow, user.id, now, "read", "melding", m.id, _given(m))
@@ -519,7 +525,7 @@ def melding_slip(backend: Backend, user_id: int, melding_id: int) -> MeldingSlip
     with backend.unit_of_work() as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         m = get_or_404(uow.meldingen.get(melding_id), "melding", melding_id)
-        require_location(uow, user, m.location_id)
+        require_melding(uow, user, m)
         main = _root(uow, m.id)
         category = get_or_404(uow.meldingen.category(m.category_id), "category", m.category_id)
         return _slip(m, category, _location(uow, m.location_id), main.due_date)
@@ -533,5 +539,5 @@ def photo_data(backend: Backend, user_id: int, photo_id: int) -> tuple[str, str,
         if p is None:
             raise NotFound("photo", photo_id)
         m = get_or_404(uow.meldingen.get(p.melding_id), "melding", p.melding_id)
-        require_location(uow, user, m.location_id)
+        require_melding(uow, user, m)
         return p.filename, p.content_type, bytes(p.data)

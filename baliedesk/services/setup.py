@@ -128,6 +128,20 @@ def set_user_locations(backend: Backend, user_id: int, target_user_id: int, loca
         return None if all_locations else tuple(i for i in scope if i is not None)
 
 
+def set_user_teams(backend: Backend, user_id: int, target_user_id: int, teams: Iterable[str], *,
+                   now: dt.datetime | None = None) -> tuple[str, ...]:
+    """The meldingen teams ``target_user_id`` works in; none: every team. Returns them, sorted."""
+    moment = check_now(now) if now is not None else dt.datetime.now(dt.UTC)
+    names = sorted({clean_name(t, field="team", max_length=80) for t in teams})
+    with backend.unit_of_work(write=True) as uow:
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
+        get_or_404(uow.directory.user(target_user_id), "user", target_user_id)
+        uow.privacy.set_user_teams(target_user_id, names)
+        audit(uow, actor.id, moment, "update", "user", target_user_id, ("teams",), {"teams": names})
+        uow.commit()
+        return tuple(names)
+
+
 def user_locations(backend: Backend, user_id: int, target_user_id: int) -> tuple[int, ...] | None:
     """The locations ``target_user_id`` works for; None: every location."""
     with backend.unit_of_work() as uow:

@@ -29,6 +29,17 @@ class UserLocation(Base):
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), nullable=True)
 
 
+class UserTeam(Base):
+    """A team a user works in (meldingen). No rows: every team."""
+
+    __tablename__ = "user_teams"
+    __table_args__ = (UniqueConstraint("user_id", "team", name="uq_user_teams"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    team: Mapped[str] = mapped_column(String(80))
+
+
 class AuditEntry(Base):
     """One read or change of personal data. Append-only (on PostgreSQL a trigger refuses UPDATE and DELETE)."""
 

@@ -26,7 +26,7 @@ from baliedesk.storage.models import (
     Ticket,
     TicketEvent,
 )
-from baliedesk.storage.models_privacy import AuditEntry, RetentionSetting, UserLocation
+from baliedesk.storage.models_privacy import AuditEntry, RetentionSetting, UserLocation, UserTeam
 
 _BATCH = 1000
 _INSERT_AUDIT = insert(AuditEntry)
@@ -50,6 +50,18 @@ class PrivacyRepository:
         rows = [{"user_id": user_id, "location_id": loc} for loc in sorted(set(location_ids), key=lambda v: v or 0)]
         if rows:
             conn.execute(insert(UserLocation), rows)
+
+    def user_teams(self, user_id: int) -> list[str]:
+        """The meldingen teams of a user; empty: every team."""
+        return [r[0] for r in self.s.connection().execute(
+            select(UserTeam.team).where(UserTeam.user_id == user_id).order_by(UserTeam.team))]
+
+    def set_user_teams(self, user_id: int, teams: Iterable[str]) -> None:
+        conn = self.s.connection()
+        conn.execute(delete(UserTeam).where(UserTeam.user_id == user_id))
+        rows = [{"user_id": user_id, "team": t} for t in sorted(set(teams))]
+        if rows:
+            conn.execute(insert(UserTeam), rows)
 
     # -- audit log -------------------------------------------------------------------------
     def audit(self, **fields: Any) -> None:

@@ -3,6 +3,7 @@
 * ``user_locations``: the locations a user works for (``location_id`` NULL:
   all). Existing users keep what they could do: a beheerder gets all
   locations, everybody else every location that exists now.
+* ``user_teams``: the meldingen teams a user works in (no rows: every team).
 * ``audit_log``: who read or changed which personal data, when, where. On
   PostgreSQL a trigger refuses UPDATE and DELETE on it, for every database
   role (also the application's own).
@@ -43,6 +44,14 @@ def upgrade() -> None:
         sa.UniqueConstraint('user_id', 'location_id', name='uq_user_locations'),
     )
     op.create_index('ix_user_locations_user_id', 'user_locations', ['user_id'])
+    op.create_table(
+        'user_teams',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('user_id', sa.Integer(), sa.ForeignKey('users.id', ondelete='CASCADE'), nullable=False),
+        sa.Column('team', sa.String(80), nullable=False),
+        sa.UniqueConstraint('user_id', 'team', name='uq_user_teams'),
+    )
+    op.create_index('ix_user_teams_user_id', 'user_teams', ['user_id'])
     op.create_table(
         'audit_log',
         sa.Column('id', _BIGID, primary_key=True),
@@ -105,4 +114,5 @@ def downgrade() -> None:
                 batch.drop_column('destroyed_at')
     op.drop_table('retention_settings')
     op.drop_table('audit_log')
+    op.drop_table('user_teams')
     op.drop_table('user_locations')
