@@ -10,7 +10,8 @@
     python -m baliedesk setup export|import  the whole configuration as a TOML file
     python -m baliedesk db upgrade|current   the schema of the configured database
     python -m baliedesk user add|passwd|disable|enable|list ...   people and their passwords
-    python -m baliedesk device enroll|list|revoke ...             kiosks and hall screens
+    python -m baliedesk device enroll|list|revoke|redeem ...      kiosks and hall screens
+    python -m baliedesk retention run [--dry-run] [--json]        retention terms (AVG): what is due
 
 Messages an operator reads are Dutch; a database that cannot be opened is one
 Dutch line and exit code 4 (EXIT_DATABASE), a refusal exit code 1.
@@ -588,6 +589,67 @@ def cmd_setup(args: argparse.Namespace) -> int:
         db.dispose()
 
 
+#: Dutch names of the retention kinds, for the operator.
+RETENTION_LABELS = {
+    "melding_cancelled": "Geannuleerde meldingen vernietigd",
+    "melding_handled": "Afgehandelde meldingen vernietigd",
+    "melding_reporter": "Melders van gesloten meldingen geanonimiseerd",
+    "appointment": "Afspraken geanonimiseerd",
+    "callback": "Terugbelnotities geanonimiseerd",
+    "complaint": "Klachten geanonimiseerd",
+    "ticket_note": "Notities bij volgnummers gewist",
+    "contact_note": "Notities bij contacten gewist",
+}
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Do (or with --dry-run: list) what the retention terms say is due; also the saved PDF slips."""
+    import json
+
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.domain.permissions import Role
+    from baliedesk.printing.jobs import default_pdf_folder
+    from baliedesk.printing.retention import prune_pdf_folder
+    from baliedesk.services import privacy, retention, setup
+    from baliedesk.settings import Settings
+
+    db = _database(args)
+    try:
+        if args.user:
+            user = next((u for u in setup.sign_in_choices(db) if u.username == args.user), None)
+        else:
+            user = next(iter(setup.sign_in_choices(db, [Role.ADMIN])), None)
+        if user is None:
+            print("Geen beheerder gevonden: geef --user op.", file=sys.stderr)
+            return 2
+        now = dt.datetime.now(dt.UTC)
+        try:
+            run = retention.run_retention(db, user.id, now, dry_run=args.dry_run)
+            terms = privacy.retention_terms(db, user.id)
+        except DomainError as exc:
+            print(f"Bewaartermijnen niet uitgevoerd: {exc}", file=sys.stderr)
+            return 1
+        folder = args.pdf_folder or Settings()["printer_pdf_folder"] or str(default_pdf_folder())
+        pruned = prune_pdf_folder(folder, now, terms, dry_run=args.dry_run)
+        if args.json:
+            print(json.dumps({"at": run.at.isoformat(), "dry_run": run.dry_run,
+                              "counts": {c.kind: c.due for c in run.counts},
+                              "enabled": {c.kind: c.enabled for c in run.counts},
+                              "pdf_folder": pruned.folder, "pdf_deleted": len(pruned.deleted),
+                              "pdf_failed": len(pruned.failed)}, indent=2))
+        else:
+            print("Proefdraai: er is niets veranderd." if run.dry_run else "Bewaartermijnen uitgevoerd.")
+            for c in run.counts:
+                state = f"{c.due}" if c.enabled else "uit"
+                print(f"  {RETENTION_LABELS.get(c.kind, c.kind)}: {state}")
+            print(f"  Bonnen in {pruned.folder} verwijderd: {len(pruned.deleted)}")
+            if pruned.failed:
+                print(f"  Bonnen die niet weg konden: {len(pruned.failed)}")
+        return 0
+    finally:
+        db.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: software voor de balies van de gemeente.")
     parser.add_argument("--version", action="version", version=f"BalieDesk {__version__}")
@@ -704,6 +766,15 @@ def build_parser() -> argparse.ArgumentParser:
     server_arg(q)
     q.set_defaults(func=cmd_device_redeem)
     p.set_defaults(func=cmd_device)
+
+    p = sub.add_parser("retention", help="bewaartermijnen (AVG): anonimiseren en vernietigen wat aan de beurt is")
+    p.add_argument("action", choices=["run"])
+    p.add_argument("--dry-run", action="store_true", help="alleen tellen wat aan de beurt is; niets veranderen")
+    p.add_argument("--json", action="store_true", help="de aantallen als JSON")
+    p.add_argument("--user", default="", help="gebruikersnaam van de beheerder (standaard: de eerste)")
+    p.add_argument("--pdf-folder", default="", help="de map met bewaarde bonnen (standaard: de instelling van deze computer)")
+    db_arg(p)
+    p.set_defaults(func=cmd_retention)
 
     p = sub.add_parser("db", help="het databaseschema: bijwerken (upgrade) of de revisie tonen (current)")
     p.add_argument("action", choices=["upgrade", "current"])

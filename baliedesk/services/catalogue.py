@@ -49,7 +49,14 @@ EXPOSED: dict[str, tuple[str, ...]] = {
         "todays_hours", "calendar_view", "schedule_config", "working_days", "set_calendar_options",
         "set_opening_hours", "set_exception", "remove_exception",
     ),
-    "setup": ("list_locations", "list_services", "sign_in_choices"),
+    "setup": ("list_locations", "list_services", "sign_in_choices", "set_user_locations", "user_locations",
+              "set_user_teams"),
+    # The privacy officer and the beheerder: the audit log, a resident's rights, retention terms.
+    "privacy": (
+        "audit_by_user", "audit_by_record", "audit_by_resident", "export_audit", "find_resident", "erase_resident",
+        "retention_terms", "set_retention_term",
+    ),
+    "retention": ("retention_due", "run_retention"),
     "contacts": (
         "visit_contact", "register_contact", "register_visit_contact", "recent_contacts", "write_callback",
         "open_callbacks", "mark_called_back", "register_complaint", "acknowledge_complaint",

@@ -31,6 +31,7 @@ from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.storage.auth import AuthRepository
 from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
 from baliedesk.storage.organisation import OrganisationRepository
+from baliedesk.storage.privacy import PrivacyRepository
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
 from baliedesk.storage.schedules import AppointmentRepository, ScheduleRepository
 
@@ -201,6 +202,7 @@ class SqlUnitOfWork:
         self.contacts = ContactRepository(handle)
         self.auth = AuthRepository(handle)
         self.organisation = OrganisationRepository(handle)
+        self.privacy = PrivacyRepository(handle)
         return self
 
     @property

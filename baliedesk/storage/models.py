@@ -315,6 +315,7 @@ class Appointment(Base):
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     ticket_id: Mapped[int | None] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), ForeignKey("tickets.id"), nullable=True)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # retention (migration 0007)
 
 
 # ---------------------------------------------------------------------------
@@ -402,6 +403,8 @@ class Melding(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     linked_to_id: Mapped[int | None] = mapped_column(_BIGID, ForeignKey("meldingen.id"), nullable=True)
     photo_count: Mapped[int] = mapped_column(Integer, default=0)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # retention (migration 0007)
+    destroyed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # a tombstone from then on
 
 
 class MeldingPhoto(Base):
@@ -470,6 +473,7 @@ class CallbackNote(Base):
     done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     reached: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # retention (migration 0007)
 
 
 class Complaint(Base):
@@ -499,3 +503,4 @@ class Complaint(Base):
     handled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column()
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # retention (migration 0007)
