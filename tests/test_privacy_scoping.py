@@ -13,7 +13,7 @@ import pytest
 import baliedesk.services as services_pkg
 from baliedesk.domain.errors import NotYourLocation, PermissionDenied
 from baliedesk.services import appointments as ap
-from baliedesk.services import contacts, demo, hall, meldingen, queue, schedules, setup
+from baliedesk.services import contacts, demo, hall, meldingen, organisation, queue, schedules, setup
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TODAY = dt.date(2026, 11, 19)
@@ -130,6 +130,22 @@ REFUSED = {
     "contacts.complaints": ("clerk", lambda b, u, w, now: contacts.complaints(b, u, w.loc2, now)),
     "setup.create_service": ("lead", lambda b, u, w, now: setup.create_service(b, u, w.loc2, "Z", "Zorg")),
     "setup.create_counter": ("lead", lambda b, u, w, now: setup.create_counter(b, u, w.loc2, "Balie 9")),
+    "organisation.update_location": ("lead", lambda b, u, w, now: organisation.update_location(
+        b, u, w.loc2, phone="0201234567")),
+    "organisation.set_location_active": ("lead", lambda b, u, w, now: organisation.set_location_active(
+        b, u, w.loc2, False)),
+    "organisation.set_fair_share_weights": ("lead", lambda b, u, w, now: organisation.set_fair_share_weights(
+        b, u, w.loc2, {w.svc2: 2.0})),
+    "organisation.update_service": ("lead", lambda b, u, w, now: organisation.update_service(
+        b, u, w.svc2, name="Anders")),
+    "organisation.set_service_active": ("lead", lambda b, u, w, now: organisation.set_service_active(
+        b, u, w.svc2, False)),
+    "organisation.delete_service": ("lead", lambda b, u, w, now: organisation.delete_service(b, u, w.svc2)),
+    "organisation.update_counter": ("lead", lambda b, u, w, now: organisation.update_counter(
+        b, u, w.counter2, display_name="Balie X")),
+    "organisation.set_counter_active": ("lead", lambda b, u, w, now: organisation.set_counter_active(
+        b, u, w.counter2, False)),
+    "organisation.delete_counter": ("lead", lambda b, u, w, now: organisation.delete_counter(b, u, w.counter2)),
 }
 
 # Services that take a location-bound id but are scoped another way (with the reason).
@@ -143,6 +159,11 @@ SCOPED_ELSEWHERE = {
     "meldingen.possible_duplicates",
     # Public, before anyone signs in (no personal data; see test_privacy_devices).
     "setup.list_services", "appointments.appointment_switch", "schedules.working_days",
+    # The details every slip and screen of a location shows (no personal data, no user).
+    "organisation.branding", "organisation.location_details",
+    # Devices: enrolling is for the beheerder (every location; scoped all the same in the service);
+    # redeeming is the device's own one-time code, before it has any user.
+    "auth.enroll_device", "auth.redeem_enrolment",
     # Users and locations themselves (CONFIGURE; giving locations is scoped in set_user_locations).
     "setup.set_user_locations", "setup.user_locations", "setup.set_user_teams",
 }

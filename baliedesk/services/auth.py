@@ -80,10 +80,10 @@ from baliedesk.services.auth_dto import (
     Principal,
     SignInResult,
 )
-from baliedesk.services.common import acting_user, check_now, get_or_404, user_info
+from baliedesk.services.common import acting_user, check_now, get_or_404, require_location, user_info
 from baliedesk.services.dto import UserInfo
 from baliedesk.services.ports import Backend, UnitOfWork
-from baliedesk.services.setup import AlreadyBootstrapped, _user_fields
+from baliedesk.services.setup import AlreadyBootstrapped, _user_fields, new_user_scope
 
 #: The hasher for new password hashes: argon2-cffi's defaults (Argon2id, RFC 9106
 #: low-memory profile). When these parameters change, a hash made with the old
@@ -391,14 +391,19 @@ def bootstrap_admin(backend: Backend, username: str, display_name: str, now: dt.
         if uow.directory.count_users():
             raise AlreadyBootstrapped()
         user = uow.directory.create("user", **fields)
+        uow.flush()
+        uow.privacy.set_user_locations(user.id, [None])  # the first beheerder works for every location
         uow.auth.set_credential(user.id, password_hash, True, now)
         uow.commit()
         return NewAccount(user_info(user), temporary)
 
 
 def add_user(backend: Backend, user_id: int, username: str, display_name: str, role: Role | str,
-             now: dt.datetime) -> NewAccount:
-    """Add a person with a temporary password (shown once; to be changed at the first sign-in)."""
+             now: dt.datetime, *, location_ids: Iterable[int] | None = None) -> NewAccount:
+    """Add a person with a temporary password (shown once; to be changed at the first sign-in).
+
+    ``location_ids``: where they work; None: as :func:`baliedesk.services.setup.create_user`
+    (a beheerder everywhere, anyone else the locations of the person adding them)."""
     now = check_now(now)
     role = _person_role(role)
     fields = _user_fields(username, display_name, role)
@@ -408,10 +413,14 @@ def add_user(backend: Backend, user_id: int, username: str, display_name: str, r
     temporary = temporary_password()
     password_hash = hasher().hash(temporary)
     with backend.unit_of_work(write=True) as uow:
-        _may_manage(acting_user(uow, user_id, Permission.MANAGE_USERS), role.value)
+        actor = acting_user(uow, user_id, Permission.MANAGE_USERS)
+        _may_manage(actor, role.value)
         if uow.directory.user_by_name(fields["username"]) is not None:
             raise ValidationError("username", "taken")
+        scope = new_user_scope(uow, actor, role, location_ids)
         user = uow.directory.create("user", **fields)
+        uow.flush()
+        uow.privacy.set_user_locations(user.id, scope)
         uow.auth.set_credential(user.id, password_hash, True, now)
         uow.commit()
         return NewAccount(user_info(user), temporary)
@@ -572,6 +581,7 @@ def enroll_device(backend: Backend, user_id: int, role: Role | str, location_id:
     with backend.unit_of_work(write=True) as uow:
         manager = acting_user(uow, user_id, Permission.MANAGE_DEVICES)
         get_or_404(uow.directory.location(location_id), "location", location_id)
+        require_location(uow, manager, location_id)
         label = clean_name(name or ("Kiosk" if role is Role.KIOSK else "Scherm in de hal"), field="name",
                            max_length=120)
         user = uow.directory.create("user", username=f"{DEVICE_USERNAME_PREFIX}new-{code_hash(normalise_code(code))[:12]}",
@@ -583,6 +593,7 @@ def enroll_device(backend: Backend, user_id: int, role: Role | str, location_id:
         )
         user.username = f"{DEVICE_USERNAME_PREFIX}{device.id}"
         uow.flush()
+        uow.privacy.set_user_locations(user.id, [location_id])  # a device works for its own location only
         uow.commit()
         return DeviceEnrolment(_device_info(device, user.username), code, device.code_expires_at)
 

@@ -39,6 +39,7 @@ from baliedesk.services.common import (
     check_now,
     counter_info,
     get_or_404,
+    require_location,
     service_info,
 )
 from baliedesk.services.dto import CounterInfo, ServiceInfo
@@ -291,8 +292,9 @@ def update_location(backend: Backend, user_id: int, location_id: int, *, name: s
         website=website, tracking_base_url=tracking_base_url, timezone=timezone, ordering_mode=ordering_mode,
         no_show_after_recalls=no_show_after_recalls, counter_gone_after_s=counter_gone_after_s)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
         loc = get_or_404(uow.directory.location(location_id), "location", location_id)
+        require_location(uow, actor, loc.id)
         if "name" in fields and any(x.id != loc.id and x.name.casefold() == fields["name"].casefold()
                                     for x in uow.directory.locations()):
             raise ValidationError("name", "taken")
@@ -309,8 +311,9 @@ def set_location_active(backend: Backend, user_id: int, location_id: int, active
     """Switch a location off (no longer offered at start-up; its history stays) or on again."""
     active = _bool(active, "active")
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
         loc = get_or_404(uow.directory.location(location_id), "location", location_id)
+        require_location(uow, actor, loc.id)
         loc.active = active
         uow.changed(organisation_topic())
         details = location_details_of(loc, _municipality_name(uow))
@@ -330,8 +333,9 @@ def set_fair_share_weights(backend: Backend, user_id: int, location_id: int,
             raise ValidationError("weights", "invalid")
         checked[sid] = _number(weight, "weight", MIN_WEIGHT, MAX_WEIGHT)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
         get_or_404(uow.directory.location(location_id), "location", location_id)
+        require_location(uow, actor, location_id)
         services = {s.id: s for s in uow.directory.services(location_id)}
         for sid, weight in checked.items():
             if sid not in services:
@@ -346,8 +350,11 @@ def set_fair_share_weights(backend: Backend, user_id: int, location_id: int,
 # ---------------------------------------------------------------------------
 # services
 # ---------------------------------------------------------------------------
-def _service(uow: UnitOfWork, service_id: int) -> Any:
-    return get_or_404(uow.directory.service(service_id), "service", service_id)
+def _service(uow: UnitOfWork, service_id: int, actor: Any) -> Any:
+    """The service, when ``actor`` works for its location (NotYourLocation otherwise)."""
+    service = get_or_404(uow.directory.service(service_id), "service", service_id)
+    require_location(uow, actor, service.location_id)
+    return service
 
 
 def update_service(backend: Backend, user_id: int, service_id: int, *, prefix: str | None = None,
@@ -359,8 +366,8 @@ def update_service(backend: Backend, user_id: int, service_id: int, *, prefix: s
     fields = service_fields(prefix=prefix, name=name, color=color, expected_minutes=expected_minutes,
                             walk_in=walk_in, appointments=appointments, weight=weight, sort_order=sort_order)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
-        service = _service(uow, service_id)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
+        service = _service(uow, service_id, actor)
         if "prefix" in fields and any(s.id != service.id and s.prefix == fields["prefix"]
                                       for s in uow.directory.services(service.location_id)):
             raise ValidationError("prefix", "taken")
@@ -378,8 +385,8 @@ def set_service_active(backend: Backend, user_id: int, service_id: int, active: 
     served, history stays) or on again."""
     active = _bool(active, "active")
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
-        service = _service(uow, service_id)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
+        service = _service(uow, service_id, actor)
         service.active = active
         uow.changed(queue_topic(service.location_id))
         uow.changed(organisation_topic())
@@ -392,8 +399,8 @@ def delete_service(backend: Backend, user_id: int, service_id: int) -> None:
     """Delete a service that was never used. With tickets, appointments or contacts:
     :class:`HasHistory` (deactivate it with :func:`set_service_active` instead)."""
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
-        service = _service(uow, service_id)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
+        service = _service(uow, service_id, actor)
         used = uow.organisation.service_history(service.id)
         if used:
             raise HasHistory("service", f"{service.prefix} {service.name}", used)
@@ -432,11 +439,13 @@ def update_counter(backend: Backend, user_id: int, counter_id: int, *, name: str
         if any(not isinstance(i, int) or isinstance(i, bool) for i in ids):
             raise ValidationError("service_ids", "invalid")
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
         counter = get_or_404(uow.directory.counter(counter_id, lock=True), "counter", counter_id)
+        require_location(uow, actor, counter.location_id)
         target = counter.location_id
         if location_id is not None and location_id != counter.location_id:
             get_or_404(uow.directory.location(location_id), "location", location_id)
+            require_location(uow, actor, location_id)
             used = uow.organisation.counter_history(counter.id)
             if used or counter.signed_in_user_id:
                 raise HasHistory("counter", counter.name, used or 1)
@@ -467,8 +476,9 @@ def set_counter_active(backend: Backend, user_id: int, counter_id: int, active: 
     """Switch a counter off or on. Refused (:class:`CounterBusy`) while it holds a visitor."""
     active = _bool(active, "active")
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
         counter = get_or_404(uow.directory.counter(counter_id, lock=True), "counter", counter_id)
+        require_location(uow, actor, counter.location_id)
         if not active:
             held = uow.tickets.held_by(counter.id)
             if held:
@@ -484,8 +494,9 @@ def set_counter_active(backend: Backend, user_id: int, counter_id: int, active: 
 def delete_counter(backend: Backend, user_id: int, counter_id: int) -> None:
     """Delete a counter that never called anyone; else :class:`HasHistory` (deactivate it instead)."""
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
         counter = get_or_404(uow.directory.counter(counter_id, lock=True), "counter", counter_id)
+        require_location(uow, actor, counter.location_id)
         used = uow.organisation.counter_history(counter.id)
         if used:
             raise HasHistory("counter", counter.name, used)

@@ -78,7 +78,7 @@ def create_user(backend: Backend, user_id: int, username: str, display_name: str
         fields = _user_fields(username, display_name, role)
         if uow.directory.user_by_name(fields["username"]) is not None:
             raise ValidationError("username", "taken")
-        scope = _scope_for_new_user(uow, actor, Role(fields["role"]), location_ids)
+        scope = new_user_scope(uow, actor, Role(fields["role"]), location_ids)
         user = uow.directory.create("user", **fields)
         uow.flush()
         uow.privacy.set_user_locations(user.id, scope)
@@ -86,7 +86,7 @@ def create_user(backend: Backend, user_id: int, username: str, display_name: str
         return user_info(user)
 
 
-def _scope_for_new_user(uow: Any, actor: Any, role: Role, location_ids: Iterable[int] | None) -> list[int | None]:
+def new_user_scope(uow: Any, actor: Any, role: Role, location_ids: Iterable[int] | None) -> list[int | None]:
     if location_ids is None:
         if role in ALL_LOCATION_ROLES:
             _grant_all(uow, actor)
@@ -121,7 +121,7 @@ def set_user_locations(backend: Backend, user_id: int, target_user_id: int, loca
             _grant_all(uow, actor)
             scope: list[int | None] = [None]
         else:
-            scope = list(_scope_for_new_user(uow, actor, Role.CLERK, list(location_ids)))
+            scope = list(new_user_scope(uow, actor, Role.CLERK, list(location_ids)))
         uow.privacy.set_user_locations(target.id, scope)
         audit(uow, actor.id, moment, "update", "user", target.id, ("locations",),
               {"locations": None if all_locations else scope})
