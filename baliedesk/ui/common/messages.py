@@ -14,6 +14,7 @@ from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _
 from baliedesk.i18n_auth import auth_message
+from baliedesk.setup_text import error_text as setup_message
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,17 @@ FIELD_NAMES = {
     "weight": "Het gewicht",
     "transfer_target": "Het doel",
     "timezone": "De tijdzone",
+    "street": "De straat",
+    "house_number": "Het huisnummer",
+    "postcode": "De postcode",
+    "place": "De plaats",
+    "phone": "Het telefoonnummer",
+    "website": "De website",
+    "tracking_base_url": "Het adres van de volgpagina",
+    "logo": "Het logo",
+    "sort_order": "De volgorde",
+    "service_ids": "De diensten",
+    "no_show_after_recalls": "Het aantal keer oproepen",
 }
 
 ROLE_NAMES = {
@@ -82,6 +94,11 @@ def message_for(err: BaseException) -> str:
     signing_in = auth_message(err)  # sign-in, sessions, people and devices
     if signing_in is not None:
         return signing_in
+    organising = setup_message(err)  # the municipality, services, counters; the set-up file
+    if organising is not None:
+        return organising
+    if isinstance(err, e.ValidationError) and err.field == "database" and err.code == "already_set_up":
+        return _("Deze database is al ingericht. Meld u aan als beheerder.")
     if isinstance(err, e.ValidationError):
         return validation_message(err)
     if isinstance(err, e.StorageUnavailable):
