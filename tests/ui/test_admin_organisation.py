@@ -91,7 +91,7 @@ def test_service_colour_is_checked_live_and_a_used_service_is_switched_off_not_d
     tab.select(seeded.services["B"])
     text = refused(qtbot, w, tab.delete)
     assert "al gebruikt" in text and "Zet de dienst uit" in text
-    assert not tab.offer_off.isHidden()
+    assert not tab.offer_off.isHidden() and tab.toggle_button.isHidden()
     saved(qtbot, w, tab.offer_off.click)
     assert not next(s for s in setup.list_services(backend, seeded.location_id) if s.id == seeded.services["B"]).active
 

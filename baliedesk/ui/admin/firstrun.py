@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -43,7 +44,7 @@ from PySide6.QtWidgets import (
 from baliedesk.domain.auth import check_password_policy
 from baliedesk.domain.calendar import parse_periods
 from baliedesk.domain.errors import DomainError
-from baliedesk.domain.organisation import SetupFileInvalid, SetupProblem
+from baliedesk.domain.organisation import SetupFileInvalid, SetupProblem, check_color
 from baliedesk.i18n import _
 from baliedesk.setup_text import problem_text
 from baliedesk.ui.common import theme
@@ -230,6 +231,7 @@ class FirstRunAssistant(QWidget):
         self.loppersum_button = QPushButton(_("Begin met de tijden van Loppersum"))
         self.loppersum_button.clicked.connect(self.use_loppersum)
         lay.addWidget(self.loppersum_button)
+        lay.addStretch(1)
         self.use_loppersum()
         return page
 
@@ -244,6 +246,7 @@ class FirstRunAssistant(QWidget):
         self.services.setHorizontalHeaderLabels([_("Letter"), _("Naam"), _("Kleur"), _("Minuten per bezoeker")])
         self.services.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.services.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.services.itemChanged.connect(self._paint_color)
         for row in SUGGESTED_SERVICES:
             self.add_service(*row)
         lay.addWidget(self.services, 1)
@@ -326,6 +329,20 @@ class FirstRunAssistant(QWidget):
         self.services.insertRow(r)
         for c, value in enumerate((prefix, name, color, minutes)):
             self.services.setItem(r, c, QTableWidgetItem(value))
+
+    @staticmethod
+    def _paint_color(item: QTableWidgetItem) -> None:
+        """The colour column shows its colour, with the text the screens would use on it."""
+        if item.column() != 2:
+            return
+        try:
+            check = check_color(item.text().strip())
+        except DomainError:
+            item.setBackground(QBrush())
+            item.setForeground(QBrush())
+            return
+        item.setBackground(QColor(check.color))
+        item.setForeground(QColor(check.text))
 
     def add_counter(self, name: str = "") -> None:
         r = self.counters.rowCount()

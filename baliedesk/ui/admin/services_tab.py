@@ -61,6 +61,7 @@ class _ListTab(OrgTab):
         buttons.addWidget(self.delete_button)
         self.offer_off = QPushButton(_("Uitzetten"))
         self.offer_off.setObjectName("offerDeactivate")
+        self.offer_off.setProperty("role", "primary")
         self.offer_off.clicked.connect(lambda: self.set_active(False))
         self.offer_off.hide()
         buttons.addWidget(self.offer_off)
@@ -129,7 +130,13 @@ class _ListTab(OrgTab):
         if row is None:
             return
         self.selected = row.id
+        for i in range(self.items.count()):  # the list shows what the form shows
+            if self.items.item(i).data(Qt.ItemDataRole.UserRole) == row.id and self.items.currentRow() != i:
+                self.items.blockSignals(True)
+                self.items.setCurrentRow(i)
+                self.items.blockSignals(False)
         self.offer_off.hide()
+        self.toggle_button.show()
         self.explain.setText("")
         self.toggle_button.setText(_("Uitzetten") if row.active else _("Aanzetten"))
         self.fill_form(row)
@@ -155,6 +162,7 @@ class _ListTab(OrgTab):
         def refused(err: BaseException) -> None:
             if isinstance(err, HasHistory):  # offer switching it off instead
                 self.explain.setText(self._last_error)
+                self.toggle_button.hide()
                 self.offer_off.show()
 
         def done(_r: Any) -> None:
