@@ -409,7 +409,10 @@ def run_admin(door: Client, username: str | None = None, location_id: int | None
         return window
 
     # An empty database (no location yet): the first-run assistant, then the log-in form.
-    empty = not door.setup.list_locations()
+    try:
+        empty = not door.setup.list_locations()
+    except Exception:  # noqa: BLE001 - no database or server yet: the log-in form says so in Dutch
+        empty = False
     return run_after_sign_in(door, "admin", make, permission=Permission.CONFIGURE, username=username,
                              location_id=location_id, title=_("Inloggen: beheer"), first_run=empty)
 

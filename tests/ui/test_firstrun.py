@@ -149,3 +149,11 @@ def test_from_an_empty_database_to_a_first_visitor_called(qtbot, backend, now, t
     queue.sign_in(backend, clerk.id, counter.id, now)
     called = queue.call_next(backend, clerk.id, counter.id, now)
     assert called is not None and called.id == issued.ticket.id and called.display_number.startswith("A")
+
+
+def test_the_assistant_on_a_database_that_is_set_up_already_says_so(qtbot, seeded, make_client):
+    a = FirstRunAssistant(make_client())
+    qtbot.addWidget(a)
+    a.muni_name.setText("Gemeente Eemsdelta")
+    assert press_refused(qtbot, a) == "Deze database is al ingericht. Meld u aan als beheerder."
+    assert a.step == GEMEENTE and a.muni_name.text() == "Gemeente Eemsdelta"

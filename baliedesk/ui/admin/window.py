@@ -1,6 +1,7 @@
-"""The team lead's window for opening hours: weekly hours, exceptions, four weeks ahead, choices.
+"""The admin window: opening hours, exceptions, four weeks ahead, choices, appointments, meldingen
+categories, and setting up the municipality, its services, counters, people and devices.
 
-Five tabs:
+The tabs:
 
 * **Openingstijden**: per weekday the periods as text ("9:00-12:30,
   13:30-16:30"; empty is closed), for the whole location or, narrower, for
@@ -17,6 +18,10 @@ Five tabs:
   many at once and the "neem mee" list; blocks without appointments (lunch,
   meeting) for the location, a service or one counter
   (:mod:`baliedesk.ui.admin.appointments`).
+* **Meldingen: categorieën**, and the set-up tabs **Gemeente en locaties**,
+  **Diensten**, **Balies**, **Mensen** and **Apparaten** (beheerder only)
+  (:mod:`~baliedesk.ui.admin.locations`, :mod:`~baliedesk.ui.admin.services_tab`,
+  :mod:`~baliedesk.ui.admin.people`).
 
 The window reaches the services only through its client (:mod:`baliedesk.client`),
 signed in as the team lead; the client's clock is the window's "today". All
@@ -121,7 +126,7 @@ class AdminWindow(QWidget):
     # -- building --------------------------------------------------------
     def _build(self) -> None:
         root = QVBoxLayout(self)
-        title = QLabel(_("Openingstijden, afspraken en meldingen"))
+        title = QLabel(_("Beheer"))
         title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         title_row = QHBoxLayout()
         title_row.addWidget(title, 1)
