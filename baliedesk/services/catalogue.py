@@ -79,7 +79,7 @@ EXPOSED: dict[str, tuple[str, ...]] = {
         "update_service", "set_service_active", "delete_service", "update_counter", "set_counter_active",
         "delete_counter",
     ),
-    "setupfile": ("export_setup",),
+    "setupfile": ("export_setup", "first_run"),  # first_run: an empty database only (the assistant)
     "auth": (
         "add_user", "set_role", "deactivate_user", "activate_user", "reset_password", "list_users",
         "revoke_sessions", "enroll_device", "revoke_device", "list_devices",

@@ -755,3 +755,54 @@ def referenced_files(text: str) -> tuple[str, ...]:
     municipality = data.get("gemeente")
     name = municipality.get("logo_bestand") if isinstance(municipality, dict) else None
     return (name,) if isinstance(name, str) and name else ()
+
+
+# ---------------------------------------------------------------------------
+# the first-run assistant: an empty database set up in one go, before anyone exists to sign in
+# ---------------------------------------------------------------------------
+def first_run(backend: Backend, text: str, now: dt.datetime, *, admin_username: str = "",
+              admin_password: str | None = None, dry_run: bool = False) -> SetupImportReport:
+    """Set up an EMPTY database from a set-up file (the first-run assistant's one save).
+
+    Needs no acting person: it is refused (``ValidationError("database",
+    "already_set_up")``) as soon as the database holds a person or a location, also
+    on the server. ``text`` is a set-up file (:func:`import_setup` with no user) and
+    must name ``admin_username`` as an active beheerder; that person gets
+    ``admin_password`` (typed by them, so no forced change; checked against the
+    password policy). ``dry_run``: everything is checked and tried, nothing saved
+    (the assistant checks each step this way; ``admin_password`` None skips the
+    password and the beheerder's name).
+    """
+    from baliedesk.domain.auth import check_password_policy
+    from baliedesk.services import auth
+
+    if not isinstance(now, dt.datetime) or now.tzinfo is None:
+        raise ValidationError("now", "naive_datetime")
+    with backend.unit_of_work() as uow:
+        if uow.directory.count_users() or uow.directory.locations():
+            raise ValidationError("database", "already_set_up")
+    password_hash = None
+    if admin_password is not None or not dry_run:
+        username = _user_fields(admin_username, "x", Role.ADMIN)["username"]
+        password = check_password_policy(admin_password if admin_password is not None else "", username)
+        admins = [f["username"] for _, f in check_file(text).people if f["role"] == Role.ADMIN.value and f["active"]]
+        if admins[:1] != [username]:  # the file's first active beheerder is the one who typed the password
+            raise SetupFileInvalid((SetupProblem("persoon", "first_admin_required"),))
+        if not dry_run:
+            password_hash = auth.hasher().hash(password)
+    try:
+        report = import_setup(backend, None, text, now, dry_run=dry_run)
+    except SetupFileInvalid as err:
+        if admin_password is None and dry_run:  # a step before the beheerder's: only the others count
+            rest = tuple(p for p in err.problems if p.code not in ("first_admin_required", "no_active_admin"))
+            if not rest:
+                return SetupImportReport(True, (), (), None)
+            raise SetupFileInvalid(rest) from None
+        raise
+    if password_hash is None:
+        return report
+    with backend.unit_of_work(write=True) as uow:
+        user = uow.directory.user_by_name(username)
+        uow.auth.set_credential(user.id, password_hash, False, now)
+        uow.commit()
+    return report

@@ -317,11 +317,13 @@ def _choose_location(client: Client, permission: Any, location_id: int | None) -
 
 def run_after_sign_in(door: Client, kind: str, make_window: Callable[[Client, int], QWidget], *,
                       permission: Any, username: str | None = None, location_id: int | None = None,
-                      title: str = "") -> int:
+                      title: str = "", first_run: bool = False) -> int:
     """A window that opens once a person has logged in (meldingen, admin).
 
     The log-in form comes first (``username`` filled in); a person whose role may
-    not use the window is told so there and stays on the form.
+    not use the window is told so there and stays on the form. ``first_run``: the
+    database is empty, so the first-run assistant comes before the log-in form
+    (:mod:`baliedesk.ui.admin.firstrun`), which then has the new beheerder's name.
     """
     from baliedesk.i18n import _
     from baliedesk.ui.common.messages import message_for
@@ -362,7 +364,23 @@ def run_after_sign_in(door: Client, kind: str, make_window: Callable[[Client, in
                  lambda err: refused(client, err))
 
     form.signed_in.connect(signed_in)
-    form.show()
+    if first_run:
+        from baliedesk.ui.admin.firstrun import FirstRunAssistant
+
+        assistant = FirstRunAssistant(door)
+        assistant.setWindowTitle(f"{APP_NAME} – {_('eerste keer instellen')}")
+        assistant.resize(900, 720)
+        windows.append(assistant)
+
+        def set_up(admin: str) -> None:
+            assistant.hide()
+            form.reset(admin)
+            form.show()
+
+        assistant.finished.connect(set_up)
+        assistant.show()
+    else:
+        form.show()
     if probe_mode not in ("", "0"):
         # The start-up probe logs in by itself with the demo password (a demo database only).
         from baliedesk.domain.auth import DEMO_PASSWORD
@@ -378,7 +396,8 @@ def run_after_sign_in(door: Client, kind: str, make_window: Callable[[Client, in
 
 
 def run_admin(door: Client, username: str | None = None, location_id: int | None = None) -> int:
-    """The team lead's admin window (opening hours, exceptions, calendar, choices), after logging in."""
+    """The admin window (opening hours ... municipality, services, counters, people, devices), after
+    logging in; on an empty database the first-run assistant comes first."""
     from baliedesk.domain.permissions import Permission
     from baliedesk.i18n import _
 
@@ -389,8 +408,13 @@ def run_admin(door: Client, username: str | None = None, location_id: int | None
         window.resize(*ADMIN_SHOT)
         return window
 
+    # An empty database (no location yet): the first-run assistant, then the log-in form.
+    try:
+        empty = not door.setup.list_locations()
+    except Exception:  # noqa: BLE001 - no database or server yet: the log-in form says so in Dutch
+        empty = False
     return run_after_sign_in(door, "admin", make, permission=Permission.CONFIGURE, username=username,
-                             location_id=location_id, title=_("Inloggen: beheer"))
+                             location_id=location_id, title=_("Inloggen: beheer"), first_run=empty)
 
 
 def run_meldingen(door: Client, username: str | None = None) -> int:

@@ -1,6 +1,7 @@
-"""The team lead's window for opening hours: weekly hours, exceptions, four weeks ahead, choices.
+"""The admin window: opening hours, exceptions, four weeks ahead, choices, appointments, meldingen
+categories, and setting up the municipality, its services, counters, people and devices.
 
-Five tabs:
+The tabs:
 
 * **Openingstijden**: per weekday the periods as text ("9:00-12:30,
   13:30-16:30"; empty is closed), for the whole location or, narrower, for
@@ -17,6 +18,10 @@ Five tabs:
   many at once and the "neem mee" list; blocks without appointments (lunch,
   meeting) for the location, a service or one counter
   (:mod:`baliedesk.ui.admin.appointments`).
+* **Meldingen: categorieën**, and the set-up tabs **Gemeente en locaties**,
+  **Diensten**, **Balies**, **Mensen** and **Apparaten** (beheerder only)
+  (:mod:`~baliedesk.ui.admin.locations`, :mod:`~baliedesk.ui.admin.services_tab`,
+  :mod:`~baliedesk.ui.admin.people`).
 
 The window reaches the services only through its client (:mod:`baliedesk.client`),
 signed in as the team lead; the client's clock is the window's "today". All
@@ -66,6 +71,9 @@ from baliedesk.i18n import _
 from baliedesk.services.schedule_dto import CalendarDay, ScheduleConfig
 from baliedesk.ui.common import theme
 from baliedesk.ui.admin.appointments import AppointmentSettingsPanel
+from baliedesk.ui.admin.locations import LocationsTab
+from baliedesk.ui.admin.people import DevicesTab, PeopleTab
+from baliedesk.ui.admin.services_tab import CountersTab, ServicesTab
 from baliedesk.ui.meldingen.window import CategoriesPanel
 from baliedesk.ui.common.notices import notice_label, show_notice
 from baliedesk.ui.common.messages import message_for
@@ -94,6 +102,7 @@ class AdminWindow(QWidget):
     loaded = Signal()  # configuration and calendar on screen
     saved = Signal(str)  # "hours", "exception", "options" after a successful save
     error_shown = Signal(str)
+    organisation_loaded = Signal()  # the set-up tabs filled
 
     def __init__(self, client: Any, location_id: int, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +113,7 @@ class AdminWindow(QWidget):
         self._target = LOCATION
         self._busy = False
         self._closed = False
+        self.role = ""
         self.tz = ZoneInfo("Europe/Amsterdam")  # until the location is read
         today = self._today()
         self.calendar_start = today - dt.timedelta(days=today.weekday())
@@ -111,11 +121,12 @@ class AdminWindow(QWidget):
         self.setObjectName("admin")
         self._build()
         self.reload()
+        self.reload_organisation()
 
     # -- building --------------------------------------------------------
     def _build(self) -> None:
         root = QVBoxLayout(self)
-        title = QLabel(_("Openingstijden, afspraken en meldingen"))
+        title = QLabel(_("Beheer"))
         title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         title_row = QHBoxLayout()
         title_row.addWidget(title, 1)
@@ -136,6 +147,17 @@ class AdminWindow(QWidget):
         self.categories_panel = CategoriesPanel(self.client, self.location_id)
         self.categories_panel.error_shown.connect(self.error_shown)
         self.tabs.addTab(self.categories_panel, _("Meldingen: categorieën"))
+        # The municipality, its locations, services, counters, people and devices (ui/admin/locations.py,
+        # services_tab.py, people.py); a tab the role may not use is hidden (the services refuse anyway).
+        notify = lambda text, error: show_notice(self.message, text, error=error)  # noqa: E731
+        args = (self.client, notify, self.reload_organisation, lambda: self._closed)
+        self.org_tabs = {"locations": LocationsTab(*args), "services": ServicesTab(*args),
+                         "counters": CountersTab(*args), "people": PeopleTab(*args), "devices": DevicesTab(*args)}
+        for key, title in (("locations", "Gemeente en locaties"), ("services", "Diensten"), ("counters", "Balies"),
+                           ("people", "Mensen"), ("devices", "Apparaten")):
+            self.org_tabs[key].saved.connect(self.saved)
+            self.org_tabs[key].error_shown.connect(self.error_shown)
+            self.tabs.addTab(self.org_tabs[key], _(title))
         root.addWidget(self.tabs, 1)
         # This computer's printer and paper (ui/workstation.py), not the location's settings.
         # Made after the tabs, so the window still opens with the focus in the first tab.
@@ -327,6 +349,27 @@ class AdminWindow(QWidget):
                     client.setup.list_services(loc), zone)
 
         self._run(work, self._on_loaded, self.message)
+
+    def reload_organisation(self) -> None:
+        """Read the municipality, locations, services and counters again (the set-up tabs), and who I am."""
+        client = self.client
+
+        def work() -> tuple[Any, str]:
+            me = next((u.role for u in client.setup.sign_in_choices() if u.id == client.user_id), "")
+            return client.organisation.organisation_view(), me
+
+        def done(result: tuple[Any, str]) -> None:
+            view, role = result
+            self.role = role
+            self.org_tabs["people"].set_my_role(role)
+            for key, tab in self.org_tabs.items():
+                allowed = key != "devices" or role == "beheerder"  # enrolling devices: the beheerder only
+                self.tabs.setTabVisible(self.tabs.indexOf(tab), allowed)
+                if allowed:
+                    tab.show_view(view)
+            self.organisation_loaded.emit()
+
+        self._run(work, done, self.message)
 
     def _on_loaded(self, result: tuple[ScheduleConfig, tuple[CalendarDay, ...], tuple[Any, ...], str]) -> None:
         config, days, services, zone = result

@@ -30,6 +30,17 @@ FIELD_NAMES = {
     "weight": "Het gewicht",
     "transfer_target": "Het doel",
     "timezone": "De tijdzone",
+    "street": "De straat",
+    "house_number": "Het huisnummer",
+    "postcode": "De postcode",
+    "place": "De plaats",
+    "phone": "Het telefoonnummer",
+    "website": "De website",
+    "tracking_base_url": "Het adres van de volgpagina",
+    "logo": "Het logo",
+    "sort_order": "De volgorde",
+    "service_ids": "De diensten",
+    "no_show_after_recalls": "Het aantal keer oproepen",
 }
 
 ROLE_NAMES = {
@@ -86,6 +97,8 @@ def message_for(err: BaseException) -> str:
         text = special(err)
         if text is not None:
             return text
+    if isinstance(err, e.ValidationError) and err.field == "database" and err.code == "already_set_up":
+        return _("Deze database is al ingericht. Log in als beheerder.")
     if isinstance(err, e.ValidationError):
         return validation_message(err)
     if isinstance(err, e.StorageUnavailable):
