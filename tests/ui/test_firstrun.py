@@ -155,5 +155,5 @@ def test_the_assistant_on_a_database_that_is_set_up_already_says_so(qtbot, seede
     a = FirstRunAssistant(make_client())
     qtbot.addWidget(a)
     a.muni_name.setText("Gemeente Eemsdelta")
-    assert press_refused(qtbot, a) == "Deze database is al ingericht. Meld u aan als beheerder."
+    assert press_refused(qtbot, a) == "Deze database is al ingericht. Log in als beheerder."
     assert a.step == GEMEENTE and a.muni_name.text() == "Gemeente Eemsdelta"
