@@ -62,6 +62,7 @@ from baliedesk.domain.permissions import Permission
 from baliedesk.domain.tickets import PriorityClass, TicketAction, TicketState, format_number
 from baliedesk.domain.validation import clean_text
 from baliedesk.services import queue
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import acting_user, check_now, epoch_ms, get_or_404, local_day, ticket_info
 from baliedesk.services.dto import IssuedTicket
 from baliedesk.services.ports import Backend, UnitOfWork
@@ -200,6 +201,7 @@ def _enabled_service(uow: UnitOfWork, service_id: int) -> tuple[Any, Any]:
     return service, location
 
 
+@checked
 def appointment_switch(backend: Backend, location_id: int) -> AppointmentSwitch:
     """Whether the windows show anything of appointments here (public; no personal data)."""
     with backend.unit_of_work() as uow:
@@ -210,6 +212,7 @@ def appointment_switch(backend: Backend, location_id: int) -> AppointmentSwitch:
         return AppointmentSwitch(location.id, enabled, ids)
 
 
+@checked
 def bookable_services(backend: Backend, user_id: int, location_id: int) -> tuple[ServiceAppointmentInfo, ...]:
     """The services taking appointments here, with slot length and "neem mee" (for the booking screen)."""
     with backend.unit_of_work() as uow:
@@ -223,6 +226,7 @@ def bookable_services(backend: Backend, user_id: int, location_id: int) -> tuple
 # ---------------------------------------------------------------------------
 # configuration (team lead)
 # ---------------------------------------------------------------------------
+@checked
 def configure_service(backend: Backend, user_id: int, service_id: int, *, enabled: bool | None = None,
                       duration_minutes: int | None = None, max_parallel: int | None = _UNSET,
                       bring: Iterable[str] | str | None = None) -> ServiceAppointmentInfo:
@@ -251,6 +255,7 @@ def configure_service(backend: Backend, user_id: int, service_id: int, *, enable
         return info
 
 
+@checked
 def add_block(backend: Backend, user_id: int, location_id: int, start: object, end: object, *,
               weekday: int | None = None, day: dt.date | None = None, service_id: int | None = None,
               counter_id: int | None = None, note: str | None = "") -> BlockInfo:
@@ -290,6 +295,7 @@ def add_block(backend: Backend, user_id: int, location_id: int, start: object, e
         return info
 
 
+@checked
 def remove_block(backend: Backend, user_id: int, location_id: int, block_id: int) -> bool:
     with backend.unit_of_work(write=True) as uow:
         acting_user(uow, user_id, Permission.CONFIGURE)
@@ -361,6 +367,7 @@ def _check_range(start_day: dt.date, days: int) -> None:
         raise ValidationError("days", "out_of_range", MAX_LIST_DAYS)
 
 
+@checked
 def available_slots(backend: Backend, user_id: int, service_id: int, now: dt.datetime,
                     start_day: dt.date | None = None, days: int = 14) -> tuple[SlotInfo, ...]:
     """The slots of one service from ``start_day`` (default today), later than ``now``, with places taken."""
@@ -382,6 +389,7 @@ def available_slots(backend: Backend, user_id: int, service_id: int, now: dt.dat
         return tuple(out)
 
 
+@checked
 def location_slots(backend: Backend, user_id: int, location_id: int, now: dt.datetime, start_day: dt.date,
                    days: int = 31) -> dict[int, tuple[SlotInfo, ...]]:
     """Every appointment service's slots over a range (the planning view; ``bench/slots.py``)."""
@@ -479,6 +487,7 @@ def _fresh_code(uow: UnitOfWork) -> str:
     raise ValidationError("code", "exhausted")  # pragma: no cover - 25**6 codes
 
 
+@checked
 def book(backend: Backend, user_id: int, service_id: int, start: dt.datetime, now: dt.datetime, *,
          name: str, phone: str | None = None, email: str | None = None,
          remarks: str | None = None) -> AppointmentInfo:
@@ -504,6 +513,7 @@ def book(backend: Backend, user_id: int, service_id: int, start: dt.datetime, no
         return info
 
 
+@checked
 def move(backend: Backend, user_id: int, appointment_id: int, start: dt.datetime,
          now: dt.datetime) -> AppointmentInfo:
     """Move a booked appointment to another slot of the same service; the code stays the same."""
@@ -531,6 +541,7 @@ def move(backend: Backend, user_id: int, appointment_id: int, start: dt.datetime
         return info
 
 
+@checked
 def cancel(backend: Backend, user_id: int, appointment_id: int, now: dt.datetime) -> AppointmentInfo:
     """Cancel a booked appointment: its place is free again at once."""
     now = check_now(now)
@@ -551,6 +562,7 @@ def cancel(backend: Backend, user_id: int, appointment_id: int, now: dt.datetime
         return info
 
 
+@checked
 def find(backend: Backend, user_id: int, code: str, now: dt.datetime) -> AppointmentInfo:
     """Look an appointment up by its code (at the counter or on the phone)."""
     now = check_now(now)
@@ -567,6 +579,7 @@ def find(backend: Backend, user_id: int, code: str, now: dt.datetime) -> Appoint
 # ---------------------------------------------------------------------------
 # check-in at the kiosk
 # ---------------------------------------------------------------------------
+@checked
 def check_in(backend: Backend, user_id: int, code: str, now: dt.datetime) -> CheckInResult:
     """The visitor types their code: a ticket in the queue with the appointment's priority at the slot time.
 
@@ -626,6 +639,7 @@ def check_in(backend: Backend, user_id: int, code: str, now: dt.datetime) -> Che
 # ---------------------------------------------------------------------------
 # the day at the counter
 # ---------------------------------------------------------------------------
+@checked
 def day_overview(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *,
                  day: dt.date | None = None, counter_id: int | None = None,
                  include_cancelled: bool = False) -> DayOverview:
@@ -667,6 +681,7 @@ def _day_overview(backend: Backend, user_id: int, location_id: int, now: dt.date
         return DayOverview(location.id, day, tuple(out))
 
 
+@checked
 def mark_no_shows(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> int:
     """Record as no-show every booked appointment whose check-in window has passed; returns how many.
 
@@ -691,6 +706,7 @@ def mark_no_shows(backend: Backend, user_id: int, location_id: int, now: dt.date
 # ---------------------------------------------------------------------------
 # iCalendar
 # ---------------------------------------------------------------------------
+@checked
 def appointment_ics(backend: Backend, user_id: int, appointment_id: int, now: dt.datetime) -> str:
     """The appointment as an iCalendar (.ics) file text, CRLF lines (RFC 5545)."""
     now = check_now(now)

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from baliedesk.domain.errors import InactiveUser, NotFound, ValidationError
+from baliedesk.domain.validation import check_moment
 from baliedesk.domain.permissions import Permission, require
 from baliedesk.domain.tickets import display_number
 from baliedesk.domain.timeline import is_gone
@@ -15,9 +16,7 @@ from baliedesk.services.ports import UnitOfWork
 
 
 def check_now(now: dt.datetime) -> dt.datetime:
-    if now.tzinfo is None:
-        raise ValidationError("now", "naive_datetime")
-    return now.astimezone(dt.UTC)
+    return check_moment(now, "now").astimezone(dt.UTC)
 
 
 def epoch_ms(moment: dt.datetime) -> int:

@@ -20,7 +20,8 @@ from baliedesk.domain.calendar import WorkdayCalendar
 from baliedesk.domain.errors import NotFound, RecordClosed, ValidationError, VisitContactExists
 from baliedesk.domain.meldingen import ComplaintState
 from baliedesk.domain.permissions import Permission, require
-from baliedesk.domain.validation import clean_name, clean_text
+from baliedesk.domain.validation import clean_line, clean_name, clean_text
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import acting_user, check_now, get_or_404, local_day
 from baliedesk.services.melding_dto import CallbackInfo, CallbackSlip, ComplaintInfo, ContactInfo
 from baliedesk.services.ports import Backend, UnitOfWork
@@ -38,10 +39,7 @@ def _location(uow: UnitOfWork, location_id: int) -> Any:
 
 
 def _one_line(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    text = clean_text(value, field=field, max_length=limit, required=required)
-    if "\n" in text or "\t" in text:
-        raise ValidationError(field, "control_character")
-    return text or None
+    return clean_line(value, field=field, max_length=limit, required=required) or None
 
 
 def _id(value: object, field: str) -> int | None:
@@ -70,6 +68,7 @@ def _clean_contact(subject: str | None, result: str, passed_to: str | None, note
     return subj, res, to, rules.clean_note(note)
 
 
+@checked
 def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, channel: str,
                      subject: str | None = None, result: str = "eerstelijn", service_id: int | None = None,
                      passed_to: str | None = None, note: str | None = None) -> ContactInfo:
@@ -107,6 +106,7 @@ class VisitContact:
     note: str | None
 
 
+@checked
 def visit_contact(*, result: str = "eerstelijn", subject: str | None = None, passed_to: str | None = None,
                   note: str | None = None) -> VisitContact:
     """Check what the clerk chose when closing a visit; raises :class:`ValidationError` (nothing written)."""
@@ -134,6 +134,7 @@ def record_visit_contact(uow: UnitOfWork, user: Any, ticket: Any, now: dt.dateti
     return _contact_info(c)
 
 
+@checked
 def register_visit_contact(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *,
                            result: str = "eerstelijn", subject: str | None = None, passed_to: str | None = None,
                            note: str | None = None) -> ContactInfo:
@@ -153,6 +154,7 @@ def register_visit_contact(backend: Backend, user_id: int, ticket_id: int, now: 
         return info
 
 
+@checked
 def recent_contacts(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[ContactInfo, ...]:
     now = check_now(now)
     with backend.unit_of_work() as uow:
@@ -180,6 +182,7 @@ def _callback_info(uow: UnitOfWork, n: Any, calendar: WorkdayCalendar, today: dt
     )
 
 
+@checked
 def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, caller_name: str,
                    phone: str, question: str, for_team: str | None = None,
                    for_user_id: int | None = None) -> tuple[CallbackInfo, CallbackSlip]:
@@ -215,6 +218,7 @@ def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.dat
         return info, slip
 
 
+@checked
 def open_callbacks(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[CallbackInfo, ...]:
     """The callback notes not yet done, the earliest due date first."""
     now = check_now(now)
@@ -224,6 +228,7 @@ def open_callbacks(backend: Backend, user_id: int, location_id: int, now: dt.dat
         return tuple(_callback_info(uow, n, calendar, today) for n in uow.contacts.open_callbacks())
 
 
+@checked
 def mark_called_back(backend: Backend, user_id: int, note_id: int, now: dt.datetime, *, reached: bool,
                      outcome: str) -> CallbackInfo:
     """Called back: reached or not, and what came of it (required)."""
@@ -259,6 +264,7 @@ def _complaint_info(c: Any, calendar: WorkdayCalendar, today: dt.date) -> Compla
     )
 
 
+@checked
 def register_complaint(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, name: str,
                        subject: str, description: str, channel: str, phone: str | None = None,
                        email: str | None = None, received_on: dt.date | None = None) -> ComplaintInfo:
@@ -306,6 +312,7 @@ def _complaint_action(backend: Backend, user_id: int, complaint_id: int, now: dt
         return info
 
 
+@checked
 def acknowledge_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.datetime) -> ComplaintInfo:
     """The receipt was confirmed to the complainant (Awb 9:6)."""
     def apply(c: Any, user: Any, calendar: WorkdayCalendar, moment: dt.datetime) -> None:
@@ -317,6 +324,7 @@ def acknowledge_complaint(backend: Backend, user_id: int, complaint_id: int, now
     return _complaint_action(backend, user_id, complaint_id, now, Permission.TAKE_MELDING, apply)
 
 
+@checked
 def extend_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.datetime, *,
                      reason: str) -> ComplaintInfo:
     """Four more weeks, once, with the reason (told to the complainant)."""
@@ -330,6 +338,7 @@ def extend_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.
     return _complaint_action(backend, user_id, complaint_id, now, Permission.MANAGE_MELDINGEN, apply)
 
 
+@checked
 def close_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.datetime, *,
                     outcome: str) -> ComplaintInfo:
     """Handled, with the outcome."""
@@ -342,6 +351,7 @@ def close_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.d
     return _complaint_action(backend, user_id, complaint_id, now, Permission.MANAGE_MELDINGEN, apply)
 
 
+@checked
 def complaints(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *,
                open_only: bool = True) -> tuple[ComplaintInfo, ...]:
     now = check_now(now)

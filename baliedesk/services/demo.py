@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import Outcome
 from baliedesk.services import queue, schedules, setup
+from baliedesk.services.arguments import checked
 from baliedesk.services.ports import Backend
 
 MUNICIPALITY = "Gemeente Loppersum"
@@ -44,10 +45,12 @@ class DemoIds:
     counters: dict[str, int]
 
 
+@checked
 def is_seeded(backend: Backend) -> bool:
     return bool(setup.list_locations(backend))
 
 
+@checked
 def demo_ids(backend: Backend) -> DemoIds:
     """The ids of an already seeded demo municipality (its first location; counters by name)."""
     location = setup.list_locations(backend)[0]
@@ -58,6 +61,7 @@ def demo_ids(backend: Backend) -> DemoIds:
     return DemoIds(location.id, users, services, counters)
 
 
+@checked
 def seed(backend: Backend, now: dt.datetime, *, history: bool = True, rng: random.Random | None = None,
          hours: bool = False) -> DemoIds:
     """A location, four services, three counters, staff, and a realistic morning.
@@ -95,6 +99,7 @@ EVENING = (("17:00", "19:30"),)
 HOURS = {wd: DAYTIME + (EVENING if wd == 3 else ()) for wd in range(5)}
 
 
+@checked
 def seed_hours(backend: Backend, ids: DemoIds, now: dt.datetime) -> None:
     """Loppersum's opening hours: the Thursday evening is only for collecting documents
     (passport and driving licence, A and B); C and M keep daytime hours. Closed on the
@@ -118,6 +123,7 @@ def seed_hours(backend: Backend, ids: DemoIds, now: dt.datetime) -> None:
 DEMO_OPEN_NOTE = "demo: vandaag de hele dag open"
 
 
+@checked
 def open_today_if_closed(backend: Backend, now: dt.datetime) -> schedules.ExceptionInfo | None:
     """Keep the demo usable at any time of day (the demo's clock is the real one).
 

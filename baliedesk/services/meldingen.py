@@ -23,6 +23,7 @@ from baliedesk.domain.calendar import WorkdayCalendar
 from baliedesk.domain.errors import NotFound, ValidationError
 from baliedesk.domain.meldingen import MeldingState
 from baliedesk.domain.permissions import Permission
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import acting_user, check_now, get_or_404, local_day
 from baliedesk.services.melding_dto import (
     CategoryInfo,
@@ -147,6 +148,7 @@ def _install(uow: UnitOfWork, defs: Iterable[rules.CategoryDef], *, replace: boo
     uow.flush()
 
 
+@checked
 def list_categories(backend: Backend, user_id: int, *, active_only: bool = True) -> tuple[CategoryInfo, ...]:
     """The categories to choose from. The first use installs the shipped list (resources/categories.toml)."""
     with backend.unit_of_work() as uow:
@@ -166,6 +168,7 @@ def list_categories(backend: Backend, user_id: int, *, active_only: bool = True)
         return tuple(category_info(c) for c in rows)
 
 
+@checked
 def import_categories(backend: Backend, user_id: int, content: str, *, fmt: str = "toml",
                       replace: bool = True) -> tuple[CategoryInfo, ...]:
     """Load a municipality's own list (TOML or CSV). ``replace``: categories missing from the file are switched off."""
@@ -184,6 +187,7 @@ def import_categories(backend: Backend, user_id: int, content: str, *, fmt: str 
         return tuple(category_info(c) for c in rows)
 
 
+@checked
 def export_categories(backend: Backend, user_id: int) -> str:
     """The active list as TOML (the format :func:`import_categories` reads)."""
     with backend.unit_of_work() as uow:
@@ -192,6 +196,7 @@ def export_categories(backend: Backend, user_id: int) -> str:
                                      for c in uow.meldingen.categories(active_only=True))
 
 
+@checked
 def save_category(backend: Backend, user_id: int, category_id: int | None, *, main: str, sub: str, team: str,
                   term_days: object, active: bool = True) -> CategoryInfo:
     """Add a category (``category_id`` None) or change one. A new term counts for new meldingen only."""
@@ -215,6 +220,7 @@ def save_category(backend: Backend, user_id: int, category_id: int | None, *, ma
         return info
 
 
+@checked
 def may_manage_categories(backend: Backend, user_id: int) -> bool:
     """Whether this user may edit the category list (the window shows the tab only then)."""
     from baliedesk.domain.permissions import allows
@@ -224,6 +230,7 @@ def may_manage_categories(backend: Backend, user_id: int) -> bool:
         return allows(user.role, Permission.MANAGE_MELDINGEN)
 
 
+@checked
 def teams(backend: Backend, user_id: int) -> tuple[str, ...]:
     with backend.unit_of_work() as uow:
         acting_user(uow, user_id, Permission.TAKE_MELDING)
@@ -251,6 +258,7 @@ def _root(uow: UnitOfWork, melding_id: int) -> Any:
     return m
 
 
+@checked
 def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, category_id: int,
                  description: str, channel: str, urgency: str = "normaal",
                  street: str | None = None, house_number: object = None, house_addition: str | None = None,
@@ -317,6 +325,7 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
         return IntakeResult(detail, slip)
 
 
+@checked
 def possible_duplicates(backend: Backend, user_id: int, now: dt.datetime, *, category_id: int | None,
                         street: str | None = None, postcode: str | None = None,
                         exclude_id: int | None = None) -> tuple[DuplicateCandidate, ...]:
@@ -353,6 +362,7 @@ def possible_duplicates(backend: Backend, user_id: int, now: dt.datetime, *, cat
         return tuple(out)
 
 
+@checked
 def link_melding(backend: Backend, user_id: int, melding_id: int, to_id: int, now: dt.datetime,
                  note: str | None = None) -> MeldingDetail:
     """Mark a melding as the same as another one (closed as a duplicate, pointing at the first)."""
@@ -386,6 +396,7 @@ def link_melding(backend: Backend, user_id: int, melding_id: int, to_id: int, no
 NOTE_REQUIRED = frozenset({MeldingState.DOORGEZET, MeldingState.GEANNULEERD, MeldingState.HEROPEND})
 
 
+@checked
 def change_status(backend: Backend, user_id: int, melding_id: int, target: str, now: dt.datetime, *,
                   note: str | None = None) -> MeldingDetail:
     """Move a melding to ``target`` when the state table allows it; a history entry records who, when and why.
@@ -419,6 +430,7 @@ def change_status(backend: Backend, user_id: int, melding_id: int, target: str, 
 # ---------------------------------------------------------------------------
 # reading
 # ---------------------------------------------------------------------------
+@checked
 def work_list(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, state: str | None = None,
               category_id: int | None = None, team: str | None = None, overdue: bool = False,
               channel: str | None = None, search: str | None = None, limit: int = WORK_LIST_PAGE) -> WorkList:
@@ -453,6 +465,7 @@ def work_list(backend: Backend, user_id: int, location_id: int, now: dt.datetime
                         len(rows) > limit)
 
 
+@checked
 def melding_detail(backend: Backend, user_id: int, melding_id: int, now: dt.datetime) -> MeldingDetail:
     now = check_now(now)
     with backend.unit_of_work() as uow:
@@ -462,6 +475,7 @@ def melding_detail(backend: Backend, user_id: int, melding_id: int, now: dt.date
         return _detail(uow, m, calendar, today)
 
 
+@checked
 def melding_slip(backend: Backend, user_id: int, melding_id: int) -> MeldingSlip:
     """The confirmation slip again (to print a copy)."""
     with backend.unit_of_work() as uow:
@@ -472,6 +486,7 @@ def melding_slip(backend: Backend, user_id: int, melding_id: int) -> MeldingSlip
         return _slip(m, category, _location(uow, m.location_id), main.due_date)
 
 
+@checked
 def photo_data(backend: Backend, user_id: int, photo_id: int) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of one photo."""
     with backend.unit_of_work() as uow:

@@ -37,6 +37,7 @@ from baliedesk.domain.tickets import (
 )
 from baliedesk.domain.timeline import durations, is_gone
 from baliedesk.domain.validation import clean_text
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import (
     acting_user,
     check_actor,
@@ -163,6 +164,7 @@ def _clean_note(note: str | None) -> str | None:
 # ---------------------------------------------------------------------------
 # kiosk
 # ---------------------------------------------------------------------------
+@checked
 def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.datetime, *, source: str = "kiosk") -> IssuedTicket:
     """A visitor takes a ticket for a service. Numbers are unique per location, service and day."""
     now = check_now(now)
@@ -231,6 +233,7 @@ def _expire_past_days(uow: UnitOfWork, location: Any, user_id: int, now: dt.date
     return len(tickets)
 
 
+@checked
 def sign_in(backend: Backend, user_id: int, counter_id: int, now: dt.datetime,
             service_ids: Iterable[int] | None = None) -> CounterSession:
     """Take a place at a counter. Returns the visitor the counter still holds, if any (resume)."""
@@ -255,6 +258,7 @@ def sign_in(backend: Backend, user_id: int, counter_id: int, now: dt.datetime,
         return session
 
 
+@checked
 def set_counter_services(backend: Backend, user_id: int, counter_id: int, service_ids: Iterable[int],
                          now: dt.datetime) -> CounterSession:
     now = check_now(now)
@@ -270,6 +274,7 @@ def set_counter_services(backend: Backend, user_id: int, counter_id: int, servic
         return session
 
 
+@checked
 def heartbeat(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> None:
     """The counter window says it is alive (every half minute or so)."""
     now = check_now(now)
@@ -279,6 +284,7 @@ def heartbeat(backend: Backend, user_id: int, counter_id: int, now: dt.datetime)
         uow.commit()
 
 
+@checked
 def sign_out(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> None:
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
@@ -293,6 +299,7 @@ def sign_out(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) 
         uow.commit()
 
 
+@checked
 def counter_session(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> CounterSession:
     now = check_now(now)
     with backend.unit_of_work() as uow:
@@ -304,6 +311,7 @@ def counter_session(backend: Backend, user_id: int, counter_id: int, now: dt.dat
 # ---------------------------------------------------------------------------
 # counter: the visitor
 # ---------------------------------------------------------------------------
+@checked
 def call_next(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> TicketInfo | None:
     """Atomically take the next visitor for this counter (None: nobody waiting)."""
     now = check_now(now)
@@ -376,22 +384,28 @@ def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: d
         return info
 
 
+@checked
 def recall(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
     """Call the same visitor again (the hall screen shows and announces it again)."""
     return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.RECALL)
 
 
+@checked
 def start_serving(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
     """The visitor has arrived at the counter."""
     return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.START)
 
 
+@checked
 def finish(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime,
            outcome: Outcome | str = Outcome.HELPED, note: str | None = None, *,
            contact: VisitContact | None = None) -> TicketInfo:
     """The visit is over. With ``contact`` (from ``contacts.visit_contact``) the visit's contact
     registration is written in the same transaction: both or neither."""
-    outcome = Outcome(outcome)
+    try:
+        outcome = Outcome(outcome)
+    except ValueError:
+        raise ValidationError("outcome", "invalid") from None
     note = _clean_note(note)
 
     def mutate(t: Any, _loc: Any) -> None:
@@ -405,6 +419,7 @@ def finish(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now:
                 {"outcome": outcome.value, "note": note}, after if contact is not None else None)
 
 
+@checked
 def no_show(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
     """The visitor did not come after enough recalls (configurable per location)."""
 
@@ -415,6 +430,7 @@ def no_show(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now
     return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.NO_SHOW, mutate)
 
 
+@checked
 def requeue(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime, *,
             priority: bool = False, note: str | None = None) -> TicketInfo:
     """Put the visitor back in the queue, keeping the original arrival time."""
@@ -428,6 +444,7 @@ def requeue(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now
                 {"priority": priority, "note": note})
 
 
+@checked
 def transfer(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime, *,
              to_service_id: int | None = None, to_counter_id: int | None = None, priority: bool = False,
              note: str | None = None) -> TicketInfo:
@@ -473,6 +490,7 @@ def transfer(backend: Backend, user_id: int, counter_id: int, ticket_id: int, no
         return info
 
 
+@checked
 def cancel(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, note: str | None = None) -> TicketInfo:
     """A waiting visitor left (or the ticket was a mistake)."""
     note = _clean_note(note)
@@ -488,6 +506,7 @@ def cancel(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, not
         return info
 
 
+@checked
 def release(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *, force: bool = False) -> TicketInfo:
     """A team lead frees a visitor held by a counter that is gone (crashed, no power).
 
@@ -520,6 +539,7 @@ def release(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *,
 # ---------------------------------------------------------------------------
 # reading
 # ---------------------------------------------------------------------------
+@checked
 def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.datetime,
                    recent_calls: int = 6) -> QueueSnapshot:
     """Everything a counter, kiosk or hall screen shows about the queue, in one read."""
@@ -583,6 +603,7 @@ def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.dat
         )
 
 
+@checked
 def ticket_history(backend: Backend, user_id: int, ticket_id: int) -> TicketHistory:
     """Replay a ticket: every state change with time, counter and person."""
     with backend.unit_of_work() as uow:
@@ -606,5 +627,6 @@ def ticket_history(backend: Backend, user_id: int, ticket_id: int) -> TicketHist
         return TicketHistory(ticket_info(t, services, counters), infos, d.first_wait_s, d.total_wait_s, d.handling_s)
 
 
+@checked
 def counters_at(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[CounterInfo, ...]:
     return queue_snapshot(backend, user_id, location_id, now, recent_calls=0).counters
