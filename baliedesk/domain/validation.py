@@ -29,9 +29,9 @@ LINE_BREAKS = frozenset("\n\r\t\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 #: The calendar range BalieDesk deals in: far enough for any real date, far from date.max.
 MIN_DAY = dt.date(1970, 1, 1)
 MAX_DAY = dt.date(2199, 12, 31)
-#: Integers fit a database BIGINT.
-INT_MIN = -(2**63)
-INT_MAX = 2**63 - 1
+#: Integers (ids, counts, minutes) fit a database INTEGER (32 bits) on every backend.
+INT_MIN = -(2**31)
+INT_MAX = 2**31 - 1
 #: No text argument is longer than this (field limits are far lower; an import file fits).
 TEXT_ARGUMENT_MAX = 2_000_000
 #: Lists of ids (services of a counter) are never longer than this.

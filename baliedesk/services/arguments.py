@@ -46,6 +46,10 @@ def _for(hint: Any) -> tuple[Check | None, bool]:
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         optional = len(args) != len(typing.get_args(hint))
+        iterables = [a for a in args if typing.get_origin(a) in _ITERABLES]
+        if str in args and iterables:  # "one per line" text or a list of lines
+            many, _opt = _for(iterables[0])
+            return (_text_or(many) if many is not None else None), optional
         if str in args or any(isinstance(a, type) and issubclass(a, enum.Enum) and issubclass(a, str) for a in args):
             return _text, optional
         if len(args) == 1:
@@ -79,6 +83,12 @@ def _text(value: object, field: str) -> object:
     return check_text_argument(value, field)
 
 
+def _text_or(many: Check) -> Check:
+    def check(value: object, field: str) -> object:
+        return _text(value, field) if isinstance(value, str) else many(value, field)
+    return check
+
+
 def _sequence(inner: Check) -> Check:
     def check(value: object, field: str) -> tuple:
         if isinstance(value, (str, bytes)) or not isinstance(value, cabc.Iterable):
@@ -92,12 +102,19 @@ def _sequence(inner: Check) -> Check:
     return check
 
 
-def checked(func: F) -> F:
-    """Check every argument of the service function ``func`` by its annotation (see the module)."""
-    signature = inspect.signature(func)
-    plan: list[tuple[str, Check, bool, object]] | None = None
+def checked(func: F | None = None, *, fields: dict[str, str] | None = None) -> Any:
+    """Check every argument of the service function ``func`` by its annotation (see the module).
 
-    def make_plan() -> list[tuple[str, Check, bool, object]]:
+    ``@checked`` or ``@checked(fields={"main": "category_main"})``: ``fields`` names the field
+    a ValidationError reports for a parameter (default: the parameter's name).
+    """
+    if func is None:
+        return lambda f: checked(f, fields=fields)
+    names = fields or {}
+    signature = inspect.signature(func)
+    plan: list[tuple[str, Check, bool]] | None = None
+
+    def make_plan() -> list[tuple[str, Check, bool]]:
         hints = typing.get_type_hints(func)
         out = []
         for name, param in signature.parameters.items():
@@ -105,7 +122,7 @@ def checked(func: F) -> F:
                 continue
             check, optional = _for(hints[name])
             if check is not None:
-                out.append((name, check, optional or param.default is None, param.default))
+                out.append((name, check, optional or param.default is None))
         return out
 
     @functools.wraps(func)
@@ -115,14 +132,14 @@ def checked(func: F) -> F:
             plan = make_plan()
         bound = signature.bind(*args, **kwargs)  # a wrong number of arguments is a programming error
         values = bound.arguments
-        for name, check, optional, _default in plan:
+        for name, check, optional in plan:
             if name not in values:
                 continue
             value = values[name]
             if value is None and optional:
                 continue
-            values[name] = check(value, name)
+            values[name] = check(value, names.get(name, name))
         return func(*bound.args, **bound.kwargs)
 
     wrapper.__wrapped_checked__ = True  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    return wrapper

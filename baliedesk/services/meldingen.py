@@ -196,7 +196,7 @@ def export_categories(backend: Backend, user_id: int) -> str:
                                      for c in uow.meldingen.categories(active_only=True))
 
 
-@checked
+@checked(fields={"main": "category_main", "sub": "category_sub"})
 def save_category(backend: Backend, user_id: int, category_id: int | None, *, main: str, sub: str, team: str,
                   term_days: object, active: bool = True) -> CategoryInfo:
     """Add a category (``category_id`` None) or change one. A new term counts for new meldingen only."""
