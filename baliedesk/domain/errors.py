@@ -150,6 +150,16 @@ class DataFolderNotWritable(StorageFault):
 
 
 @dataclass(eq=False)
+class RequestInFlight(DomainError):
+    """A save with this request id was recorded by another transaction meanwhile. The
+    services catch it and return that save's result; it only reaches a caller when the
+    request id was used for another kind of save (``operation``)."""
+
+    request_id: str
+    operation: str
+
+
+@dataclass(eq=False)
 class RequestTooLate(DomainError):
     """The action was not done: it could not be finished within ``limit_s`` seconds of the
     moment it was asked (a kiosk ticket after a stall). Nothing was saved; try again."""

@@ -64,6 +64,7 @@ from baliedesk.domain.validation import clean_text
 from baliedesk.services import queue
 from baliedesk.services.arguments import checked
 from baliedesk.services.common import acting_user, check_now, epoch_ms, get_or_404, local_day, ticket_info
+from baliedesk.services.idempotency import earlier, idempotent, remember
 from baliedesk.services.dto import IssuedTicket
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.schedule_dto import (
@@ -487,15 +488,24 @@ def _fresh_code(uow: UnitOfWork) -> str:
     raise ValidationError("code", "exhausted")  # pragma: no cover - 25**6 codes
 
 
+def _replay_booking(uow: UnitOfWork, appointment_id: int, now: dt.datetime | None) -> AppointmentInfo:
+    a = get_or_404(uow.appointments.get(appointment_id), "appointment", appointment_id)
+    return _info(uow, a, uow.directory.location(a.location_id), now or a.created_at)
+
+
 @checked
+@idempotent("book", _replay_booking)
 def book(backend: Backend, user_id: int, service_id: int, start: dt.datetime, now: dt.datetime, *,
          name: str, phone: str | None = None, email: str | None = None,
-         remarks: str | None = None) -> AppointmentInfo:
+         remarks: str | None = None, request_id: str | None = None) -> AppointmentInfo:
     """Book the slot of ``service_id`` beginning at ``start`` for a visitor (at the counter or by phone)."""
     now = check_now(now)
     contact = clean_contact(name, phone, email, remarks)
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        done = earlier(uow, user.id, request_id, "book")
+        if done is not None:
+            return _replay_booking(uow, done, now)
         service, location = _enabled_service(uow, service_id)
         uow.appointments.lock_location(location.id)
         ctx = _context(uow, location)
@@ -507,6 +517,8 @@ def book(backend: Backend, user_id: int, service_id: int, start: dt.datetime, no
             phone=contact.phone, email=contact.email, remarks=contact.remarks, created_at=now,
             created_by=user.id, changed_at=now, changed_by=user.id, moved_count=0,
         )
+        uow.flush()
+        remember(uow, user.id, request_id, "book", a.id, now)
         uow.changed(appointments_topic(location.id))
         info = _info(uow, a, ctx, now, service=service, settings=ctx.settings.get(service.id))
         uow.commit()

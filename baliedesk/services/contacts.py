@@ -23,6 +23,7 @@ from baliedesk.domain.permissions import Permission, require
 from baliedesk.domain.validation import clean_line, clean_name, clean_text
 from baliedesk.services.arguments import checked
 from baliedesk.services.common import acting_user, check_now, get_or_404, local_day
+from baliedesk.services.idempotency import earlier, idempotent, remember
 from baliedesk.services.melding_dto import CallbackInfo, CallbackSlip, ComplaintInfo, ContactInfo
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.schedules import load_workday_calendar
@@ -68,10 +69,16 @@ def _clean_contact(subject: str | None, result: str, passed_to: str | None, note
     return subj, res, to, rules.clean_note(note)
 
 
+def _replay_contact(uow: UnitOfWork, contact_id: int, _now: dt.datetime | None) -> ContactInfo:
+    return _contact_info(get_or_404(uow.contacts.contact(contact_id), "contact", contact_id))
+
+
 @checked
+@idempotent("register_contact", _replay_contact)
 def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, channel: str,
                      subject: str | None = None, result: str = "eerstelijn", service_id: int | None = None,
-                     passed_to: str | None = None, note: str | None = None) -> ContactInfo:
+                     passed_to: str | None = None, note: str | None = None,
+                     request_id: str | None = None) -> ContactInfo:
     """A quick contact: channel, subject (a service or free text), answered first-line or passed on (to whom)."""
     now = check_now(now)
     chan = rules.parse_channel(channel)
@@ -79,6 +86,9 @@ def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.d
     service_id = _id(service_id, "service")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        done = earlier(uow, user.id, request_id, "register_contact")
+        if done is not None:
+            return _replay_contact(uow, done, now)
         location = _location(uow, location_id)
         if service_id is not None:
             service = uow.directory.service(service_id)
@@ -90,6 +100,8 @@ def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.d
         c = uow.contacts.new_contact(location_id=location.id, channel=chan.value, service_id=service_id,
                                      subject=subj, result=res.value, passed_to=to, note=text, ticket_id=None,
                                      created_at=now, created_by=user.id)
+        uow.flush()
+        remember(uow, user.id, request_id, "register_contact", c.id, now)
         info = _contact_info(c)
         uow.changed(contacts_topic())
         uow.commit()
@@ -182,10 +194,24 @@ def _callback_info(uow: UnitOfWork, n: Any, calendar: WorkdayCalendar, today: dt
     )
 
 
+def _callback_slip(n: Any, person: Any | None, location: Any) -> CallbackSlip:
+    whom = ", ".join(p for p in (person.display_name if person else None, n.for_team) if p)
+    return CallbackSlip(n.caller_name, n.phone, n.question, whom, n.created_at, n.due_date, location.name)
+
+
+def _replay_callback(uow: UnitOfWork, note_id: int, now: dt.datetime | None) -> tuple[CallbackInfo, CallbackSlip]:
+    n = get_or_404(uow.contacts.callback(note_id), "callback", note_id)
+    location = _location(uow, n.location_id)
+    calendar, today = _calendar(uow, location, now or n.created_at)
+    person = uow.directory.user(n.for_user_id) if n.for_user_id else None
+    return _callback_info(uow, n, calendar, today), _callback_slip(n, person, location)
+
+
 @checked
+@idempotent("write_callback", _replay_callback)
 def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, caller_name: str,
                    phone: str, question: str, for_team: str | None = None,
-                   for_user_id: int | None = None) -> tuple[CallbackInfo, CallbackSlip]:
+                   for_user_id: int | None = None, request_id: str | None = None) -> tuple[CallbackInfo, CallbackSlip]:
     """A terugbelnotitie: who, number, question, for whom (team or person). Due in two working days."""
     now = check_now(now)
     name = clean_name(caller_name, field="caller_name", max_length=rules.NAME_MAX_LENGTH)
@@ -199,6 +225,9 @@ def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.dat
         raise ValidationError("for_whom", "required")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        done = earlier(uow, user.id, request_id, "write_callback")
+        if done is not None:
+            return _replay_callback(uow, done, now)
         location = _location(uow, location_id)
         person = None
         if for_user_id is not None:
@@ -210,9 +239,10 @@ def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.dat
         n = uow.contacts.new_callback(location_id=location.id, caller_name=name, phone=number, question=text,
                                       for_team=team, for_user_id=for_user_id, due_date=due, created_at=now,
                                       created_by=user.id)
+        uow.flush()
+        remember(uow, user.id, request_id, "write_callback", n.id, now)
         info = _callback_info(uow, n, calendar, today)
-        whom = ", ".join(p for p in (person.display_name if person else None, team) if p)
-        slip = CallbackSlip(name, number, text, whom, now, due, location.name)
+        slip = _callback_slip(n, person, location)
         uow.changed(contacts_topic())
         uow.commit()
         return info, slip
@@ -264,10 +294,18 @@ def _complaint_info(c: Any, calendar: WorkdayCalendar, today: dt.date) -> Compla
     )
 
 
+def _replay_complaint(uow: UnitOfWork, complaint_id: int, now: dt.datetime | None) -> ComplaintInfo:
+    c = get_or_404(uow.contacts.complaint(complaint_id), "complaint", complaint_id)
+    calendar, today = _calendar(uow, _location(uow, c.location_id), now or c.created_at)
+    return _complaint_info(c, calendar, today)
+
+
 @checked
+@idempotent("register_complaint", _replay_complaint)
 def register_complaint(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, name: str,
                        subject: str, description: str, channel: str, phone: str | None = None,
-                       email: str | None = None, received_on: dt.date | None = None) -> ComplaintInfo:
+                       email: str | None = None, received_on: dt.date | None = None,
+                       request_id: str | None = None) -> ComplaintInfo:
     """A klacht: who, about what, how it came in. Due six weeks after receipt (``received_on``, default today)."""
     now = check_now(now)
     nm = clean_name(name, field="name", max_length=rules.NAME_MAX_LENGTH)
@@ -279,6 +317,9 @@ def register_complaint(backend: Backend, user_id: int, location_id: int, now: dt
         raise ValidationError("received_on", "invalid")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        done = earlier(uow, user.id, request_id, "register_complaint")
+        if done is not None:
+            return _replay_complaint(uow, done, now)
         location = _location(uow, location_id)
         calendar, today = _calendar(uow, location, now)
         day = received_on or today
@@ -291,6 +332,8 @@ def register_complaint(backend: Backend, user_id: int, location_id: int, now: dt
             received_on=day, due_date=rules.complaint_due(calendar, day), acknowledged_at=None, extended=False,
             extension_reason=None, outcome=None, handled_at=None, handled_by=None, created_at=now,
             created_by=user.id)
+        uow.flush()
+        remember(uow, user.id, request_id, "register_complaint", c.id, now)
         info = _complaint_info(c, calendar, today)
         uow.changed(contacts_topic())
         uow.commit()

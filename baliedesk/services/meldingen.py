@@ -25,6 +25,7 @@ from baliedesk.domain.meldingen import MeldingState
 from baliedesk.domain.permissions import Permission
 from baliedesk.services.arguments import checked
 from baliedesk.services.common import acting_user, check_now, get_or_404, local_day
+from baliedesk.services.idempotency import earlier, idempotent, remember
 from baliedesk.services.melding_dto import (
     CategoryInfo,
     DuplicateCandidate,
@@ -258,7 +259,18 @@ def _root(uow: UnitOfWork, melding_id: int) -> Any:
     return m
 
 
+def _replay_melding(uow: UnitOfWork, melding_id: int, now: dt.datetime | None) -> IntakeResult:
+    m = get_or_404(uow.meldingen.get(melding_id), "melding", melding_id)
+    location = _location(uow, m.location_id)
+    calendar, today = _clock(uow, location, now or m.created_at)
+    main = _root(uow, m.linked_to_id) if m.linked_to_id is not None else None
+    category = get_or_404(uow.meldingen.category(m.category_id), "category", m.category_id)
+    return IntakeResult(_detail(uow, m, calendar, today),
+                        _slip(m, category, location, main.due_date if main is not None else m.due_date))
+
+
 @checked
+@idempotent("take_melding", _replay_melding)
 def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, category_id: int,
                  description: str, channel: str, urgency: str = "normaal",
                  street: str | None = None, house_number: object = None, house_addition: str | None = None,
@@ -266,7 +278,8 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
                  latitude: object = None, longitude: object = None,
                  reporter_name: str | None = None, reporter_phone: str | None = None,
                  reporter_email: str | None = None, wants_feedback: bool = False,
-                 photos: Iterable[tuple[str | None, bytes]] = (), link_to_id: int | None = None) -> IntakeResult:
+                 photos: Iterable[tuple[str | None, bytes]] = (), link_to_id: int | None = None,
+                 request_id: str | None = None) -> IntakeResult:
     """Register a melding (counter, phone, mail ...). ``link_to_id``: the same as an existing melding.
 
     A linked melding is stored (the reporter and the photos count) and closed
@@ -284,6 +297,9 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
         raise ValidationError("category", "not_chosen")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        done = earlier(uow, user.id, request_id, "take_melding")
+        if done is not None:
+            return _replay_melding(uow, done, now)
         location = _location(uow, location_id)
         category = uow.meldingen.category(category_id)
         if category is None or not category.active:
@@ -318,6 +334,7 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
                                       to_state=m.state, note=f"Dubbele melding: zie {main.number}")
             expected = main.due_date
         uow.flush()
+        remember(uow, user.id, request_id, "take_melding", m.id, now)
         detail = _detail(uow, m, calendar, today)
         slip = _slip(m, category, location, expected)
         uow.changed(meldingen_topic())

@@ -53,6 +53,7 @@ from baliedesk.services.common import (
     user_info,
 )
 from baliedesk.services.contacts import VisitContact, record_visit_contact
+from baliedesk.services.idempotency import earlier, idempotent, remember
 from baliedesk.services.dto import (
     CallInfo,
     CounterInfo,
@@ -164,12 +165,29 @@ def _clean_note(note: str | None) -> str | None:
 # ---------------------------------------------------------------------------
 # kiosk
 # ---------------------------------------------------------------------------
+def _replay_ticket(uow: UnitOfWork, ticket_id: int, now: dt.datetime | None) -> IssuedTicket:
+    t = get_or_404(uow.tickets.get(ticket_id), "ticket", ticket_id)
+    service = uow.directory.service(t.service_id)
+    location = uow.directory.location(t.location_id)
+    moment = now or t.issued_at
+    estimate = _estimate_for(uow, location, service, t, moment, t.day)
+    return IssuedTicket(ticket_info(t, {service.id: service}, {}), estimate, location.name)
+
+
 @checked
-def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.datetime, *, source: str = "kiosk") -> IssuedTicket:
-    """A visitor takes a ticket for a service. Numbers are unique per location, service and day."""
+@idempotent("issue_ticket", _replay_ticket)
+def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.datetime, *, source: str = "kiosk",
+                 request_id: str | None = None) -> IssuedTicket:
+    """A visitor takes a ticket for a service. Numbers are unique per location, service and day.
+
+    ``request_id``: a second press with the same id gives the same ticket (see services.idempotency).
+    """
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
         acting_user(uow, user_id, Permission.ISSUE_TICKET)
+        done = earlier(uow, user_id, request_id, "issue_ticket")
+        if done is not None:
+            return _replay_ticket(uow, done, now)
         service = get_or_404(uow.directory.service(service_id), "service", service_id)
         if not service.active or not service.walk_in:
             raise ServiceNotOffered(service.prefix)
@@ -196,6 +214,7 @@ def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.dateti
         )
         _record(uow, t, TicketAction.ISSUE, None, now, user_id, None, {"source": source[:20]})
         uow.flush()
+        remember(uow, user_id, request_id, "issue_ticket", t.id, now)
         estimate = _estimate_for(uow, location, service, t, now, day)
         info = ticket_info(t, {service.id: service}, {})
         uow.commit()

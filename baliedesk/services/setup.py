@@ -156,7 +156,10 @@ def list_services(backend: Backend, location_id: int) -> tuple[ServiceInfo, ...]
 @checked
 def sign_in_choices(backend: Backend, roles: Iterable[Role | str] | None = None) -> tuple[UserInfo, ...]:
     """Active users to pick from at a workstation, optionally of some roles only."""
-    wanted = {Role(r).value for r in roles} if roles else None
+    try:
+        wanted = {Role(r).value for r in roles} if roles else None
+    except ValueError:
+        raise ValidationError("roles", "invalid") from None
     with backend.unit_of_work() as uow:
         return tuple(
             user_info(u) for u in uow.directory.users() if u.active and (wanted is None or u.role in wanted)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
+from baliedesk.storage.requests import RequestRepository
 from baliedesk.storage.schedules import AppointmentRepository, ScheduleRepository
 
 log = logging.getLogger(__name__)
@@ -197,6 +198,7 @@ class SqlUnitOfWork:
         self.appointments = AppointmentRepository(handle)
         self.meldingen = MeldingRepository(handle)
         self.contacts = ContactRepository(handle)
+        self.requests = RequestRepository(handle)
         return self
 
     @property

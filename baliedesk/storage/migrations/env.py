@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from baliedesk.storage.database import make_engine
 from baliedesk.storage.models import Base
+from baliedesk.storage import models_robust  # noqa: F401 - its tables belong to the metadata
 
 config = context.config
 target_metadata = Base.metadata
