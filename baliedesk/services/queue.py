@@ -252,6 +252,28 @@ def _expire_past_days(uow: UnitOfWork, location: Any, user_id: int, now: dt.date
     return len(tickets)
 
 
+def _close_past_days(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> int:
+    """The day boundary, for whoever looks first: expire what earlier days left waiting or held.
+
+    Runs when a counter, kiosk or hall screen meets a ticket of an earlier day
+    (``call_next`` refused for it, ``queue_snapshot``/``counter_session`` showing it held),
+    so a counter left running overnight, or one nobody signs in at again, never keeps
+    yesterday's visitor. Any active user may trigger it: it is housekeeping, not an action
+    of theirs (the events record them as the one who saw it). Idempotent: a second caller
+    finds nothing left.
+    """
+    with backend.unit_of_work(write=True) as uow:
+        user = uow.directory.user(user_id)
+        location = uow.directory.location(location_id)
+        if user is None or not user.active or location is None:
+            return 0
+        n = _expire_past_days(uow, location, user.id, now)
+        if n:
+            uow.changed(queue_topic(location.id))
+        uow.commit()
+        return n
+
+
 @checked
 def sign_in(backend: Backend, user_id: int, counter_id: int, now: dt.datetime,
             service_ids: Iterable[int] | None = None) -> CounterSession:
@@ -321,10 +343,17 @@ def sign_out(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) 
 @checked
 def counter_session(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> CounterSession:
     now = check_now(now)
-    with backend.unit_of_work() as uow:
-        user = acting_user(uow, user_id, Permission.SERVE)
-        counter = _signed_in_counter(uow, counter_id, user)
-        return _session(uow, counter, user, uow.directory.location(counter.location_id), now)
+    for attempt in range(2):
+        with backend.unit_of_work() as uow:
+            user = acting_user(uow, user_id, Permission.SERVE)
+            counter = _signed_in_counter(uow, counter_id, user)
+            location = uow.directory.location(counter.location_id)
+            session = _session(uow, counter, user, location, now)
+            location_id, tz = location.id, location.timezone
+        if attempt or session.current is None or local_day(session.current.issued_at, tz) >= local_day(now, tz):
+            return session
+        _close_past_days(backend, user_id, location_id, now)  # yesterday's visitor: the day is over
+    return session
 
 
 # ---------------------------------------------------------------------------
@@ -356,19 +385,35 @@ def call_next(backend: Backend, user_id: int, counter_id: int, now: dt.datetime)
         counter = get_or_404(ctx.counter, "counter", counter_id)
         if counter.signed_in_user_id != user.id:
             raise NotSignedIn(counter.display_name)
+        stale = None
         if ctx.held_number is not None:
-            raise CounterBusy(counter.display_name, ctx.held_number)
-        if not ctx.service_ids:
+            stale = _held_from_earlier_day(uow, counter, now)
+            if stale is None:
+                raise CounterBusy(counter.display_name, ctx.held_number)
+        elif not ctx.service_ids:
             raise NoCounterServices(counter.display_name)
-        if t is None:
+        if stale is None:
+            if t is None:
+                uow.commit()
+                return None
+            uow.changed(queue_topic(t.location_id))
+            # The claim returns the service's prefix and name with the ticket.
+            service = _ServiceName(t.service_prefix, t.service_name)
+            info = ticket_info(t, {t.service_id: service}, {counter.id: counter})
             uow.commit()
-            return None
-        uow.changed(queue_topic(t.location_id))
-        # The claim returns the service's prefix and name with the ticket.
-        service = _ServiceName(t.service_prefix, t.service_name)
-        info = ticket_info(t, {t.service_id: service}, {counter.id: counter})
-        uow.commit()
-        return info
+            return info
+    # Yesterday's visitor (the window stayed open overnight; nothing was claimed): close the
+    # earlier days, then claim as usual. Rare: once per counter per day.
+    if not _close_past_days(backend, user_id, stale, now):
+        raise CounterBusy(counter.display_name, ctx.held_number)
+    return call_next(backend, user_id, counter_id, now)
+
+
+def _held_from_earlier_day(uow: UnitOfWork, counter: Any, now: dt.datetime) -> int | None:
+    """The location id when the counter's held ticket is of an earlier day, else None."""
+    location = uow.directory.location(counter.location_id)
+    today = local_day(now, location.timezone)
+    return location.id if any(t.day < today for t in uow.tickets.held_by(counter.id)) else None
 
 
 def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime,
@@ -561,8 +606,21 @@ def release(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *,
 @checked
 def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.datetime,
                    recent_calls: int = 6) -> QueueSnapshot:
-    """Everything a counter, kiosk or hall screen shows about the queue, in one read."""
+    """Everything a counter, kiosk or hall screen shows about the queue, in one read.
+
+    The first look of a new day closes what earlier days left held (see ``_close_past_days``).
+    """
     now = check_now(now)
+    snapshot = _queue_snapshot(backend, user_id, location_id, now, recent_calls)
+    tz = snapshot.location.timezone
+    if any(local_day(t.issued_at, tz) < local_day(now, tz) for t in snapshot.held):
+        if _close_past_days(backend, user_id, location_id, now):
+            snapshot = _queue_snapshot(backend, user_id, location_id, now, recent_calls)
+    return snapshot
+
+
+def _queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.datetime,
+                    recent_calls: int) -> QueueSnapshot:
     with backend.unit_of_work() as uow:
         user = uow.directory.user(user_id)
         perm = Permission.VIEW_DISPLAY if user is not None and user.role == "display" else Permission.VIEW_QUEUE
