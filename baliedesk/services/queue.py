@@ -7,6 +7,7 @@ Every function is one transaction and checks the acting user's role itself.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -18,6 +19,7 @@ from baliedesk.domain.errors import (
     NoShowTooEarly,
     NotSignedIn,
     NotYourTicket,
+    RequestTooLate,
     ServiceNotOffered,
     TicketNumbersExhausted,
     ValidationError,
@@ -71,6 +73,13 @@ from baliedesk.services.schedules import check_kiosk_open
 
 #: Ticket numbers run A001..A999 and on (A1000) but no further than this per day.
 MAX_TICKETS_PER_SERVICE_PER_DAY = 9999
+#: A kiosk ticket that could not be issued within this many seconds of the press is not
+#: issued (the visitor is told to try again): after a stall, nobody gets an old number.
+ISSUE_DEADLINE_S = 10.0
+#: Elapsed time, not the time of day: immune to clock changes (the services get ``now`` from
+#: the caller; this only measures how long this call took). Tests replace it.
+monotonic = time.monotonic
+
 #: How far back handling times count for the estimate.
 HANDLING_HISTORY = dt.timedelta(days=14)
 
@@ -181,7 +190,10 @@ def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.dateti
     """A visitor takes a ticket for a service. Numbers are unique per location, service and day.
 
     ``request_id``: a second press with the same id gives the same ticket (see services.idempotency).
+    Not issued (RequestTooLate) when the transaction would commit more than
+    :data:`ISSUE_DEADLINE_S` after the call began: a number for a visitor who has gone.
     """
+    started = monotonic()
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
         acting_user(uow, user_id, Permission.ISSUE_TICKET)
@@ -217,6 +229,8 @@ def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.dateti
         remember(uow, user_id, request_id, "issue_ticket", t.id, now)
         estimate = _estimate_for(uow, location, service, t, now, day)
         info = ticket_info(t, {service.id: service}, {})
+        if monotonic() - started > ISSUE_DEADLINE_S:
+            raise RequestTooLate("issue_ticket", ISSUE_DEADLINE_S)  # rolled back: nothing issued
         uow.commit()
         return IssuedTicket(info, estimate, location.name)
 
