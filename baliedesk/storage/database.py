@@ -31,7 +31,12 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session
 
-from baliedesk.domain.errors import DatabaseUnavailable, StorageFault
+from baliedesk.domain.errors import (
+    DatabaseCorrupt,
+    DatabaseUnavailable,
+    DataFolderNotWritable,
+    StorageFault,
+)
 from baliedesk.storage.faults import classify
 from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
@@ -100,13 +105,94 @@ def _setup_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (also ``file:`` URIs), or None (memory, or another backend)."""
+    parsed = make_url(normalise_url(url))
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        database = database[5:].split("?", 1)[0]
+        if not database or database == ":memory:" or "mode=memory" in (parsed.database or ""):
+            return None
+    return Path(database)
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _folder_writable(folder: Path) -> None:
+    """Make the data folder if needed and prove that a file can be written there."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".baliedesk-write-test-{os.getpid()}-{threading.get_ident()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise DataFolderNotWritable(str(folder)) from exc
+
+
+def check_sqlite_file(path: Path) -> None:
+    """The read-only checks of :meth:`Database.check` for one SQLite file."""
+    import sqlite3
+
+    from baliedesk.storage.migrations_runner import check_revision
+
+    _folder_writable(path.parent)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return  # a new database
+    except OSError as exc:
+        raise DataFolderNotWritable(str(path.parent)) from exc
+    if size == 0:
+        return  # SQLite's own empty database
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError as exc:
+        raise DatabaseCorrupt(f"cannot read: {exc}") from exc
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise DatabaseCorrupt("not a SQLite database")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    wal = path.with_name(path.name + "-wal")
+    if pages and size < page_size * pages and not wal.exists():
+        raise DatabaseCorrupt(f"truncated: {size} of {page_size * pages} bytes")
+    # Read-only from here: never a journal, a WAL switch or a recovery written into it.
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise DatabaseCorrupt(str(exc)) from exc
+    try:
+        verdict = conn.execute("PRAGMA quick_check").fetchone()
+        if verdict is None or verdict[0] != "ok":
+            raise DatabaseCorrupt(f"quick_check: {verdict[0] if verdict else '?'}"[:300])
+        has_version = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").fetchone()
+        if has_version:
+            check_revision(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseUnavailable(str(exc), "busy") from exc
+        raise DatabaseCorrupt(str(exc)[:300]) from exc
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorrupt(str(exc)[:300]) from exc
+    finally:
+        conn.close()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DataFolderNotWritable(str(Path(database).parent)) from exc
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
@@ -451,11 +537,30 @@ class Database:
         with Session(self.engine) as session:
             yield session
 
+    def check(self) -> None:
+        """Refuse, before anything is written, a database this build must not touch: a SQLite
+        file that is damaged or truncated (DatabaseCorrupt), of a newer schema (SchemaTooNew),
+        in a folder that cannot be written (DataFolderNotWritable). Reads only."""
+        path = sqlite_file(self.url)
+        if path is not None:
+            check_sqlite_file(path)
+
     def upgrade(self) -> str:
+        """Check (see :meth:`check`), then bring the schema to this build's head.
+
+        Raises the typed faults of :mod:`baliedesk.storage.faults` (an unreachable server:
+        DatabaseUnavailable; a read-only one: DatabaseReadOnly), never a driver's error."""
         from baliedesk.storage.migrations_runner import upgrade
 
-        with deadlines_suspended(self.engine):  # a migration may rightly take long
-            return upgrade(self.engine)
+        self.check()
+        try:
+            with deadlines_suspended(self.engine):  # a migration may rightly take long
+                return upgrade(self.engine)
+        except DBAPIError as exc:
+            fault = classify(exc)
+            if fault is None:
+                raise
+            raise fault from exc
 
     def open_feed(self, **kwargs: Any):  # -> ChangeFeed
         from baliedesk.storage.feed import open_feed
