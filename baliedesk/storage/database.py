@@ -53,20 +53,20 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 #: libpq gives up connecting after this (a frozen postmaster accepts TCP but never answers).
 CONNECT_TIMEOUT_S = 3
 #: The server cancels a statement running longer than this (statement_timeout) ...
-STATEMENT_TIMEOUT_S = 5.0
+STATEMENT_TIMEOUT_S = 8.0
 #: ... and a wait for a row or table lock longer than this (lock_timeout) ...
-LOCK_TIMEOUT_S = 3.0
+LOCK_TIMEOUT_S = 5.0
 #: ... and ends a session left idle inside a transaction this long (a crashed client's locks).
 IDLE_IN_TRANSACTION_TIMEOUT_S = 30.0
 #: TCP keepalives: a dead peer (power cut, cable pulled) is noticed after about
 #: idle + interval * count seconds even on an idle pooled connection.
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3}
 #: Unacknowledged data is given up after this (ms): a cut network under a running statement.
-TCP_USER_TIMEOUT_MS = 8000
+TCP_USER_TIMEOUT_MS = 10000
 #: The client-side backstop: a connection checked out longer than this (one unit of work) is
 #: cut by the watchdog. A frozen server (SIGSTOP, a hung VM) is the case nothing else catches:
 #: its kernel still acknowledges keepalives and data, and it cannot run its own timeouts.
-TRANSACTION_DEADLINE_S = 8.0
+TRANSACTION_DEADLINE_S = 10.0
 
 
 def default_database_path() -> Path:
