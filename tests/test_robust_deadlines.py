@@ -114,6 +114,8 @@ def test_a_frozen_server_gives_database_unavailable_then_recovers(own_cluster, n
         ids = demo.seed(db, now, history=False)
         kiosk, anne = ids.users["kiosk-ingang"], ids.users["anne"]
         queue.issue_ticket(db, kiosk, ids.services["A"], now)
+        feed = db.open_feed(safety_s=1.0)
+        assert feed.connected
 
         _signal_all(postmaster, signal.SIGSTOP)
         try:
@@ -123,13 +125,23 @@ def test_a_frozen_server_gives_database_unavailable_then_recovers(own_cluster, n
                 assert finished, "the call hung on a frozen server"
                 assert isinstance(outcome, DatabaseUnavailable), outcome
                 assert outcome.temporary
+            # The change feed (hall screen, counter header) stops saying "connected".
+            feed_gone, _ = _in_thread(lambda: feed.wait(3.0))
+            assert feed_gone and not feed.connected
         finally:
             _signal_all(postmaster, signal.SIGCONT)
 
-        # Thawed: the next action works again (the pool replaced the cut connections).
+        # Thawed: the feed reconnects by itself ...
+        for _ in range(30):
+            feed.wait(0.5)
+            if feed.connected:
+                break
+        assert feed.connected
+        # ... and the next action works again (the pool replaced the cut connections).
         finished, outcome = _in_thread(lambda: queue.queue_snapshot(db, anne, ids.location_id, now))
         assert finished and not isinstance(outcome, BaseException), outcome
         assert len(outcome.waiting) >= 1
+        feed.close()
     finally:
         db.dispose()
 
