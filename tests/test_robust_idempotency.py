@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from baliedesk.domain.errors import ValidationError
-from baliedesk.services import appointments, contacts, meldingen, queue
+from baliedesk.services import appointments, contacts, meldingen, queue, schedules
 
 
 def rid() -> str:
@@ -74,6 +74,9 @@ def _saves(backend, seeded, now, cats):
         ("issue_ticket", lambda r: queue.issue_ticket(
             backend, seeded.users["kiosk-ingang"], seeded.services["A"], now, request_id=r), count_tickets,
          lambda res: res.ticket.number),
+        ("add_block", lambda r: appointments.add_block(
+            backend, seeded.users["fatima"], loc, "12:00", "12:30", day=dt.date(2026, 12, 1), request_id=r),
+         lambda: len(schedules.schedule_config(backend, seeded.users["fatima"], loc).blocks), lambda res: res.id),
         ("book", lambda r: appointments.book(
             backend, clerk, seeded.services["A"], slot_for(r), now, name="Jan", phone="0612345678", request_id=r),
          count_bookings, lambda res: res.code),
@@ -83,8 +86,6 @@ def _saves(backend, seeded, now, cats):
 @pytest.fixture
 def bookable(backend, seeded, now):
     from baliedesk.services import demo
-
-    from baliedesk.services import schedules
 
     demo.seed_hours(backend, seeded, now)
     lead = seeded.users["fatima"]

@@ -256,10 +256,21 @@ def configure_service(backend: Backend, user_id: int, service_id: int, *, enable
         return info
 
 
+def _block_info(row: Any) -> BlockInfo:
+    return BlockInfo(row.id, row.service_id, row.weekday, row.day, row.start_minute, row.end_minute, row.note,
+                     row.counter_id)
+
+
+def _replay_block(uow: UnitOfWork, block_id: int, _now: dt.datetime | None) -> BlockInfo:
+    row = uow.schedules.block(block_id)
+    return _block_info(get_or_404(row, "block", block_id))
+
+
 @checked
+@idempotent("add_block", _replay_block)
 def add_block(backend: Backend, user_id: int, location_id: int, start: object, end: object, *,
               weekday: int | None = None, day: dt.date | None = None, service_id: int | None = None,
-              counter_id: int | None = None, note: str | None = "") -> BlockInfo:
+              counter_id: int | None = None, note: str | None = "", request_id: str | None = None) -> BlockInfo:
     """No appointments from ``start`` to ``end``: every week on ``weekday``, or on one ``day``.
 
     For the whole location, one service (no slots then), or one counter (that
@@ -276,7 +287,10 @@ def add_block(backend: Backend, user_id: int, location_id: int, start: object, e
     (period,) = validate_periods([(start, end)], weekday=weekday, day=day)
     note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        user = acting_user(uow, user_id, Permission.CONFIGURE)
+        done = earlier(uow, user.id, request_id, "add_block")
+        if done is not None:
+            return _replay_block(uow, done, None)
         location = get_or_404(uow.directory.location(location_id), "location", location_id)
         if service_id is not None:
             service = uow.directory.service(service_id)
@@ -289,9 +303,10 @@ def add_block(backend: Backend, user_id: int, location_id: int, start: object, e
         row = uow.schedules.add_block(location_id=location.id, service_id=service_id, counter_id=counter_id,
                                       weekday=weekday, day=day, start_minute=period.start, end_minute=period.end,
                                       note=note)
+        uow.flush()
+        remember(uow, user.id, request_id, "add_block", row.id, None)  # no `now` here: the database's time
         uow.changed(schedule_topic(location.id))
-        info = BlockInfo(row.id, row.service_id, row.weekday, row.day, row.start_minute, row.end_minute, row.note,
-                         row.counter_id)
+        info = _block_info(row)
         uow.commit()
         return info
 

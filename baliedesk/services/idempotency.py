@@ -44,7 +44,8 @@ def earlier(uow: UnitOfWork, user_id: int, request_id: str | None, operation: st
 
 
 def remember(uow: UnitOfWork, user_id: int, request_id: str | None, operation: str, result_id: int,
-             now: dt.datetime) -> None:
+             now: dt.datetime | None) -> None:
+    """``now`` None (a service without a clock argument): the database's own time."""
     if request_id is not None:
         uow.requests.remember(user_id, request_id, operation, result_id, now)
 
