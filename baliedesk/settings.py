@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,61 @@ OPTIONS: dict[str, Option] = {
 }
 
 
+#: A settings file is a few kilobytes; anything much larger is not ours.
+MAX_FILE_BYTES = 1_000_000
+_INVALID = object()
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    """The file's options, or None when it is missing, unreadable, damaged or hostile (logged).
+
+    Never raises: deeply nested JSON (RecursionError), numbers beyond a float
+    (``1e400`` parses as infinity and is refused per option), bytes that are no
+    UTF-8, a file too big to be settings: the workstation starts with defaults.
+    """
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        log.warning("ignoring unreadable settings %s: %s", path, exc)
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        log.warning("ignoring settings %s: larger than %d bytes", path, MAX_FILE_BYTES)
+        return None
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # a damaged file must not stop the counter
+        log.warning("ignoring damaged settings %s: %s", path, str(exc)[:200])
+        return None
+    if not isinstance(raw, dict):
+        log.warning("ignoring settings %s: not a JSON object", path)
+        return None
+    return raw
+
+
+def _coerce(option: Option, value: Any) -> Any:
+    """``value`` as the option's type, or ``_INVALID``. Only lossless conversions: "30" and 30.0
+    are 30, but 1e400, 30.5, true (for a number), [1] or {} are not a number of seconds."""
+    if option.type is bool:
+        return value if isinstance(value, bool) else _INVALID
+    if option.type is int:
+        if isinstance(value, bool):
+            return _INVALID
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float):
+            return int(value) if math.isfinite(value) and value.is_integer() else _INVALID
+        digits = value.strip().lstrip("+-") if isinstance(value, str) else ""
+        if digits.isascii() and digits.isdigit() and len(digits) < 19:
+            return int(value.strip())
+        return _INVALID
+    if option.type is str:
+        return value if isinstance(value, str) else _INVALID
+    return _INVALID
+
+
 def config_path() -> Path:
     override = os.environ.get("BALIEDESK_CONFIG_DIR")
     base = Path(override) if override else Path(platformdirs.user_config_dir("BalieDesk", appauthor=False))
@@ -137,15 +193,11 @@ class Settings:
         self.path = path or config_path()
         self._values: dict[str, Any] = {}
         self._machine = machine_defaults()
+        self._warned: set[str] = set()
         self._stamp = self._file_stamp()
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(raw, dict):
-                self._values = raw
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError) as exc:  # a damaged file must not stop the counter
-            log.warning("ignoring unreadable settings %s: %s", self.path, exc)
+        raw = _read(self.path)
+        if raw is not None:
+            self._values = raw
 
     def _file_stamp(self) -> tuple[int, int] | None:
         try:
@@ -161,12 +213,8 @@ class Settings:
         stamp = self._file_stamp()
         if stamp is None or stamp == self._stamp:
             return False
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:  # half written, or damaged: keep what we have
-            log.warning("settings %s not read again: %s", self.path, exc)
-            return False
-        if not isinstance(raw, dict):
+        raw = _read(self.path)
+        if raw is None:  # half written, or damaged: keep what we have
             return False
         self._values = raw
         self._stamp = stamp
@@ -174,11 +222,20 @@ class Settings:
 
     def __getitem__(self, key: str) -> Any:
         option = OPTIONS[key]
-        value = self._values.get(key, self._machine.get(key, option.default))
-        try:
-            return option.type(value)
-        except (TypeError, ValueError):
+        if key in self._values:
+            raw = self._values[key]
+        elif key in self._machine:  # IT's default for every user of this PC
+            raw = self._machine[key]
+        else:
             return option.default
+        value = _coerce(option, raw)
+        if value is _INVALID:
+            if key not in self._warned:
+                self._warned.add(key)
+                log.warning("settings %s: %s=%r is not a valid %s; using the default %r",
+                            self.path, key, raw, option.type.__name__, option.default)
+            return option.default
+        return value
 
     def __setitem__(self, key: str, value: Any) -> None:
         option = OPTIONS[key]

@@ -10,11 +10,16 @@ from hypothesis import strategies as st
 
 from baliedesk.domain.errors import ValidationError
 from baliedesk.domain.tickets import NOTE_MAX_LENGTH
-from baliedesk.domain.validation import clean_name, clean_text
+from baliedesk.domain.validation import DIRECTION_CONTROLS, clean_name, clean_text
 
 
 def _bad(ch: str) -> bool:
-    return ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cs")
+    # control characters, lone surrogates and direction overrides/embeddings/isolates (U+202A.., U+2066..)
+    return ch not in "\n\t" and (unicodedata.category(ch) in ("Cc", "Cs") or ch in DIRECTION_CONTROLS)
+
+
+def _visible(text: str) -> bool:
+    return any(not (ch.isspace() or unicodedata.category(ch) == "Cf") for ch in text)
 
 
 @given(st.one_of(st.none(), st.text(max_size=600)), st.integers(0, 600), st.booleans())
@@ -40,7 +45,7 @@ def test_text_is_verbatim_or_refused(value, max_length, required):
     assert out == (value or "").strip()
     assert len(out) <= max_length
     assert not any(_bad(ch) for ch in out)
-    assert out or not required
+    assert _visible(out) or not required
 
 
 @given(st.text(max_size=100))

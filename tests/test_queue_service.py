@@ -523,8 +523,11 @@ def test_unknown_outcome_refused(desk):
     a1 = desk.issue("A", 0)
     desk.sign_in(1)
     desk.call(1, 1)
-    with pytest.raises(ValueError):
+    from baliedesk.domain.errors import ValidationError
+
+    with pytest.raises(ValidationError) as err:  # a typed error, not a ValueError (issue 14)
         desk.act(queue.finish, 1, a1, 2, outcome="happy")
+    assert err.value.field == "outcome"
     assert desk.ticket(a1.id).state == "called"
 
 
@@ -794,9 +797,22 @@ def test_text_that_looks_like_sql_is_stored_verbatim(desk):
     a1 = desk.issue("A", 0)
     desk.sign_in(1)
     desk.call(1, 1)
-    note = "Robert'); DROP TABLE tickets;-- \u202eשלום\u202c"
+    note = "Robert'); DROP TABLE tickets;-- שלום"
     assert desk.act(queue.finish, 1, a1, 2, note=note).note == note
     assert desk.ticket(a1.id).note == note
+
+
+def test_direction_override_in_a_note_is_refused(desk):
+    """U+202E reorders what a reader sees: refused anywhere (issue 14), nothing changes."""
+    from baliedesk.domain.errors import ValidationError
+
+    a1 = desk.issue("A", 0)
+    desk.sign_in(1)
+    desk.call(1, 1)
+    with pytest.raises(ValidationError) as err:
+        desk.act(queue.finish, 1, a1, 2, note="\u202eשלום\u202c")
+    assert (err.value.field, err.value.code) == ("note", "control_character")
+    assert desk.ticket(a1.id).state == "called"
 
 
 def test_no_show_while_serving_is_refused_by_the_state_machine(backend, seeded, now):

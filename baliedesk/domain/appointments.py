@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from baliedesk.domain.calendar import Period, subtract
 from baliedesk.domain.errors import AppointmentNotActive, ValidationError
-from baliedesk.domain.validation import clean_name, clean_text
+from baliedesk.domain.validation import clean_line, clean_name, clean_text
 
 # ---------------------------------------------------------------------------
 # slots
@@ -138,9 +138,7 @@ def clean_bring_list(items: Iterable[str] | str | None) -> tuple[str, ...]:
         items = items.splitlines()
     out = []
     for item in items:
-        text = clean_text(item if isinstance(item, str) else None, field="bring", max_length=BRING_ITEM_LENGTH)
-        if "\n" in text or "\t" in text:
-            raise ValidationError("bring", "control_character")
+        text = clean_line(item if isinstance(item, str) else None, field="bring", max_length=BRING_ITEM_LENGTH)
         if text:
             out.append(text)
     if len(out) > BRING_MAX_ITEMS:
@@ -168,10 +166,12 @@ def clean_phone(value: str | None) -> str | None:
     digits and start with 0; international ones start with + (or 00) and have
     8 to 15 digits. Empty: None.
     """
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("phone", "invalid")
     text = (value or "").strip()
     if not text:
         return None
-    if len(text) > PHONE_MAX_LENGTH or not _PHONE_CHARS.match(text):
+    if len(text) > PHONE_MAX_LENGTH or not _PHONE_CHARS.fullmatch(text):
         raise ValidationError("phone", "invalid")
     digits = re.sub(r"[^0-9]", "", text)
     if text.startswith("+") or digits.startswith("00"):
@@ -188,17 +188,19 @@ def clean_phone(value: str | None) -> str | None:
 
 def clean_email(value: str | None) -> str | None:
     """An e-mail address as typed (domain in lower case). Empty: None."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("email", "invalid")
     text = (value or "").strip()
     if not text:
         return None
     if len(text) > EMAIL_MAX_LENGTH or text.count("@") != 1:
         raise ValidationError("email", "invalid")
     local, domain = text.split("@")
-    if not local or len(local) > 64 or not _EMAIL_LOCAL.match(local) or local.startswith(".") \
+    if not local or len(local) > 64 or not _EMAIL_LOCAL.fullmatch(local) or local.startswith(".") \
             or local.endswith(".") or ".." in local:
         raise ValidationError("email", "invalid")
     labels = domain.split(".")
-    if len(labels) < 2 or any(not _EMAIL_LABEL.match(label) or len(label) > 63 for label in labels) \
+    if len(labels) < 2 or any(not _EMAIL_LABEL.fullmatch(label) or len(label) > 63 for label in labels) \
             or not labels[-1].isalpha() or len(labels[-1]) < 2:
         raise ValidationError("email", "invalid")
     return f"{local}@{domain.lower()}"

@@ -318,6 +318,8 @@ def validate_periods(
     Periods that touch (12:30-13:00 and 13:00-16:00) are allowed.
     """
     out: list[Period] = []
+    if isinstance(periods, (str, bytes)) or not isinstance(periods, Iterable):
+        raise ValidationError("period", "invalid")
     for p in periods:
         if not isinstance(p, Period):
             try:
@@ -420,6 +422,8 @@ class WeeklyPattern:
     @classmethod
     def build(cls, by_weekday: Mapping[int, Iterable[Period | tuple[object, object]]]) -> WeeklyPattern:
         days: list[tuple[Period, ...]] = [()] * 7
+        if not isinstance(by_weekday, Mapping):
+            raise ValidationError("weekday", "invalid")
         for weekday, periods in by_weekday.items():
             if not isinstance(weekday, int) or isinstance(weekday, bool) or weekday not in WEEKDAYS:
                 raise ValidationError("weekday", "invalid")

@@ -109,9 +109,16 @@ class TicketNumbersExhausted(DomainError):
     day: str
 
 
+class StorageFault(DomainError):
+    """Base of the database's faults. ``temporary``: trying again later can help (the
+    windows keep trying by themselves); permanent faults need the administrator."""
+
+    temporary: bool = True
+
+
 @dataclass(eq=False)
-class StorageUnavailable(DomainError):
-    """The database could not be reached or stayed busy; nothing was saved."""
+class StorageUnavailable(StorageFault):
+    """The database could not be reached or stayed busy; nothing was saved. Temporary."""
 
     detail: str = ""
 
@@ -121,6 +128,65 @@ class NotSignedInHere(DomainError):
     """An action that acts as a person was asked before anyone signed in on this workstation."""
 
     operation: str
+
+
+@dataclass(eq=False)
+class DatabaseUnavailable(StorageUnavailable):
+    """Temporary: ``reason`` is ``unreachable`` (refused, unknown host), ``lost`` (the
+    connection broke), ``timeout`` (no answer within the deadline) or ``busy`` (locked)."""
+
+    reason: str = "unreachable"
+
+
+@dataclass(eq=False)
+class DatabaseReadOnly(StorageFault):
+    """Permanent: the database refuses writes (a read-only file or server)."""
+
+    detail: str = ""
+    temporary = False
+
+
+@dataclass(eq=False)
+class DatabaseCorrupt(StorageFault):
+    """Permanent: the file is not a (whole) BalieDesk database. It is left as it is."""
+
+    detail: str = ""
+    temporary = False
+
+
+@dataclass(eq=False)
+class SchemaTooNew(StorageFault):
+    """Permanent: the database was upgraded by a newer BalieDesk (``revision`` unknown here)."""
+
+    revision: str = ""
+    temporary = False
+
+
+@dataclass(eq=False)
+class DataFolderNotWritable(StorageFault):
+    """Permanent: the folder of the database file cannot be written (rights, a full disk)."""
+
+    folder: str = ""
+    temporary = False
+
+
+@dataclass(eq=False)
+class RequestInFlight(DomainError):
+    """A save with this request id was recorded by another transaction meanwhile. The
+    services catch it and return that save's result; it only reaches a caller when the
+    request id was used for another kind of save (``operation``)."""
+
+    request_id: str
+    operation: str
+
+
+@dataclass(eq=False)
+class RequestTooLate(DomainError):
+    """The action was not done: it could not be finished within ``limit_s`` seconds of the
+    moment it was asked (a kiosk ticket after a stall). Nothing was saved; try again."""
+
+    action: str
+    limit_s: float
 
 
 # ---------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from baliedesk.domain.errors import (
     RecordClosed,
     ValidationError,
 )
-from baliedesk.domain.validation import clean_name, clean_text
+from baliedesk.domain.validation import clean_line, clean_name, clean_text
 
 # ---------------------------------------------------------------------------
 # lengths
@@ -58,6 +58,7 @@ HOUSE_NUMBER_MAX = 99999
 ADDITION_MAX_LENGTH = 6
 TERM_DAYS_MAX = 260  # about a year of working days
 SEARCH_MAX_LENGTH = 100
+CATEGORY_FILE_MAX_LENGTH = 1_000_000
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTOS_MAX = 5
@@ -221,9 +222,11 @@ def parse_categories_toml(text: str) -> tuple[CategoryDef, ...]:
         termijn = 5
         subs = ["Grofvuil", "Zwerfafval"]
     """
+    if not isinstance(text, str) or len(text) > CATEGORY_FILE_MAX_LENGTH:
+        raise ValidationError("categories", "invalid")
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeError):
+    except (tomllib.TOMLDecodeError, UnicodeError, RecursionError):  # RecursionError: nested too deep
         raise ValidationError("categories", "invalid") from None
     rows = data.get("categorie")
     if not isinstance(rows, list):
@@ -342,7 +345,10 @@ def _degrees(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValidationError("coordinates", "invalid")
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int beyond a float (10**400)
+            raise ValidationError("coordinates", "invalid") from None
     if not isinstance(value, str):
         raise ValidationError("coordinates", "invalid")
     text = value.strip().replace("\u00b0", "")  # "53,33°" as copied from a map
@@ -411,14 +417,10 @@ def clean_place(street: str | None = None, house_number: object = None, house_ad
                 postcode: str | None = None, place: str | None = None, location_text: str | None = None,
                 latitude: object = None, longitude: object = None) -> MeldingPlace:
     """An address (street or postcode), a free description, or coordinates: at least one of them."""
-    st = clean_text(street, field="street", max_length=STREET_MAX_LENGTH) or None
-    if st and ("\n" in st or "\t" in st):
-        raise ValidationError("street", "control_character")
+    st = clean_line(street, field="street", max_length=STREET_MAX_LENGTH) or None
     number, addition = clean_house_number(house_number, house_addition)
     pc = clean_postcode(postcode)
-    pl = clean_text(place, field="place", max_length=PLACE_MAX_LENGTH) or None
-    if pl and ("\n" in pl or "\t" in pl):
-        raise ValidationError("place", "control_character")
+    pl = clean_line(place, field="place", max_length=PLACE_MAX_LENGTH) or None
     free = clean_text(location_text, field="location_text", max_length=LOCATION_TEXT_MAX_LENGTH) or None
     lat, lon = clean_coordinate(latitude, longitude)
     if number is not None and st is None and pc is None:
@@ -467,10 +469,7 @@ def clean_note(value: str | None, *, field: str = "note", required: bool = False
 
 
 def clean_search(value: str | None) -> str | None:
-    text = clean_text(value, field="search", max_length=SEARCH_MAX_LENGTH)
-    if "\n" in text or "\t" in text:
-        raise ValidationError("search", "control_character")
-    return text or None
+    return clean_line(value, field="search", max_length=SEARCH_MAX_LENGTH) or None
 
 
 # ---------------------------------------------------------------------------

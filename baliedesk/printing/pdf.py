@@ -151,9 +151,29 @@ def _draw_qr(c: Canvas, data: str, x: float, y: float, side: float) -> None:
     c.restoreState()
 
 
+def _split_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``simpleSplit``, and then every line still wider than ``width`` (a word longer than the
+    paper: a 2000-character name, a long web address) cut into pieces that fit."""
+    out: list[str] = []
+    for line in simpleSplit(text, font, size, width):
+        while stringWidth(line, font, size) > width and len(line) > 1:
+            # The longest head that fits (at least one character, so this always ends).
+            lo, hi = 1, len(line) - 1
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if stringWidth(line[:mid], font, size) <= width:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            out.append(line[:lo])
+            line = line[lo:]
+        out.append(line)
+    return out
+
+
 def _text_ops(text: str, size: float, bold: bool, center: bool, width: float, color=INK) -> list[_Op]:
     font = fonts.BOLD if bold else fonts.REGULAR
-    lines = simpleSplit(text, font, size, width) or [""]
+    lines = _split_lines(text, font, size, width) or [""]
     lead = size * LEADING
     ops = []
     for line in lines:
@@ -208,7 +228,7 @@ def _layout(slip: Slip, paper: Paper) -> list[_Op]:
         elif isinstance(b, Notice):
             pad = 2.2 * mm
             size = s["normal"]
-            lines = simpleSplit(b.text, fonts.BOLD, size, width - 2 * pad)
+            lines = _split_lines(b.text, fonts.BOLD, size, width - 2 * pad)
             h = len(lines) * size * LEADING + 2 * pad
 
             def draw_notice(c: Canvas, x: float, y: float, w: float, lines=lines, h=h, size=size, pad=pad) -> None:
@@ -229,7 +249,7 @@ def _layout(slip: Slip, paper: Paper) -> list[_Op]:
             ops += _text_ops(b.title, s["normal"], True, False, width)
             indent = 4 * mm
             for item in b.items:
-                lines = simpleSplit(item, fonts.REGULAR, s["normal"], width - indent) or [""]
+                lines = _split_lines(item, fonts.REGULAR, s["normal"], width - indent) or [""]
                 for i, line in enumerate(lines):
                     def draw_item(c: Canvas, x: float, y: float, w: float, line=line, first=(i == 0)) -> None:
                         size = s["normal"]

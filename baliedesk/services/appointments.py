@@ -62,6 +62,7 @@ from baliedesk.domain.permissions import Permission
 from baliedesk.domain.tickets import PriorityClass, TicketAction, TicketState, format_number
 from baliedesk.domain.validation import clean_text
 from baliedesk.services import queue
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import (
     acting_user,
     audit,
@@ -74,6 +75,7 @@ from baliedesk.services.common import (
     require_location,
     ticket_info,
 )
+from baliedesk.services.idempotency import earlier, idempotent, remember
 from baliedesk.services.dto import IssuedTicket
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.schedule_dto import (
@@ -215,6 +217,7 @@ def _enabled_service(uow: UnitOfWork, service_id: int) -> tuple[Any, Any]:
     return service, location
 
 
+@checked
 def appointment_switch(backend: Backend, location_id: int) -> AppointmentSwitch:
     """Whether the windows show anything of appointments here (public; no personal data)."""
     with backend.unit_of_work() as uow:
@@ -225,6 +228,7 @@ def appointment_switch(backend: Backend, location_id: int) -> AppointmentSwitch:
         return AppointmentSwitch(location.id, enabled, ids)
 
 
+@checked
 def bookable_services(backend: Backend, user_id: int, location_id: int) -> tuple[ServiceAppointmentInfo, ...]:
     """The services taking appointments here, with slot length and "neem mee" (for the booking screen)."""
     with backend.unit_of_work() as uow:
@@ -239,6 +243,7 @@ def bookable_services(backend: Backend, user_id: int, location_id: int) -> tuple
 # ---------------------------------------------------------------------------
 # configuration (team lead)
 # ---------------------------------------------------------------------------
+@checked
 def configure_service(backend: Backend, user_id: int, service_id: int, *, enabled: bool | None = None,
                       duration_minutes: int | None = None, max_parallel: int | None = _UNSET,
                       bring: Iterable[str] | str | None = None) -> ServiceAppointmentInfo:
@@ -268,9 +273,21 @@ def configure_service(backend: Backend, user_id: int, service_id: int, *, enable
         return info
 
 
+def _block_info(row: Any) -> BlockInfo:
+    return BlockInfo(row.id, row.service_id, row.weekday, row.day, row.start_minute, row.end_minute, row.note,
+                     row.counter_id)
+
+
+def _replay_block(uow: UnitOfWork, block_id: int, _now: dt.datetime | None) -> BlockInfo:
+    row = uow.schedules.block(block_id)
+    return _block_info(get_or_404(row, "block", block_id))
+
+
+@checked
+@idempotent("add_block", _replay_block)
 def add_block(backend: Backend, user_id: int, location_id: int, start: object, end: object, *,
               weekday: int | None = None, day: dt.date | None = None, service_id: int | None = None,
-              counter_id: int | None = None, note: str | None = "") -> BlockInfo:
+              counter_id: int | None = None, note: str | None = "", request_id: str | None = None) -> BlockInfo:
     """No appointments from ``start`` to ``end``: every week on ``weekday``, or on one ``day``.
 
     For the whole location, one service (no slots then), or one counter (that
@@ -289,6 +306,9 @@ def add_block(backend: Backend, user_id: int, location_id: int, start: object, e
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.CONFIGURE)
         require_location(uow, user, location_id)
+        done = earlier(uow, user.id, request_id, "add_block")
+        if done is not None:
+            return _replay_block(uow, done, None)
         location = get_or_404(uow.directory.location(location_id), "location", location_id)
         if service_id is not None:
             service = uow.directory.service(service_id)
@@ -301,13 +321,15 @@ def add_block(backend: Backend, user_id: int, location_id: int, start: object, e
         row = uow.schedules.add_block(location_id=location.id, service_id=service_id, counter_id=counter_id,
                                       weekday=weekday, day=day, start_minute=period.start, end_minute=period.end,
                                       note=note)
+        uow.flush()
+        remember(uow, user.id, request_id, "add_block", row.id, None)  # no `now` here: the database's time
         uow.changed(schedule_topic(location.id))
-        info = BlockInfo(row.id, row.service_id, row.weekday, row.day, row.start_minute, row.end_minute, row.note,
-                         row.counter_id)
+        info = _block_info(row)
         uow.commit()
         return info
 
 
+@checked
 def remove_block(backend: Backend, user_id: int, location_id: int, block_id: int) -> bool:
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.CONFIGURE)
@@ -380,6 +402,7 @@ def _check_range(start_day: dt.date, days: int) -> None:
         raise ValidationError("days", "out_of_range", MAX_LIST_DAYS)
 
 
+@checked
 def available_slots(backend: Backend, user_id: int, service_id: int, now: dt.datetime,
                     start_day: dt.date | None = None, days: int = 14) -> tuple[SlotInfo, ...]:
     """The slots of one service from ``start_day`` (default today), later than ``now``, with places taken."""
@@ -402,6 +425,7 @@ def available_slots(backend: Backend, user_id: int, service_id: int, now: dt.dat
         return tuple(out)
 
 
+@checked
 def location_slots(backend: Backend, user_id: int, location_id: int, now: dt.datetime, start_day: dt.date,
                    days: int = 31) -> dict[int, tuple[SlotInfo, ...]]:
     """Every appointment service's slots over a range (the planning view; ``bench/slots.py``)."""
@@ -500,14 +524,24 @@ def _fresh_code(uow: UnitOfWork) -> str:
     raise ValidationError("code", "exhausted")  # pragma: no cover - 25**6 codes
 
 
+def _replay_booking(uow: UnitOfWork, appointment_id: int, now: dt.datetime | None) -> AppointmentInfo:
+    a = get_or_404(uow.appointments.get(appointment_id), "appointment", appointment_id)
+    return _info(uow, a, uow.directory.location(a.location_id), now or a.created_at)
+
+
+@checked
+@idempotent("book", _replay_booking)
 def book(backend: Backend, user_id: int, service_id: int, start: dt.datetime, now: dt.datetime, *,
          name: str, phone: str | None = None, email: str | None = None,
-         remarks: str | None = None) -> AppointmentInfo:
+         remarks: str | None = None, request_id: str | None = None) -> AppointmentInfo:
     """Book the slot of ``service_id`` beginning at ``start`` for a visitor (at the counter or by phone)."""
     now = check_now(now)
     contact = clean_contact(name, phone, email, remarks)
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        done = earlier(uow, user.id, request_id, "book")
+        if done is not None:
+            return _replay_booking(uow, done, now)
         service, location = _enabled_service(uow, service_id)
         require_location(uow, user, location.id)
         uow.appointments.lock_location(location.id)
@@ -522,12 +556,14 @@ def book(backend: Backend, user_id: int, service_id: int, start: dt.datetime, no
         )
         uow.flush()
         audit(uow, user.id, now, "create", "appointment", a.id, _CONTACT_FIELDS)
+        remember(uow, user.id, request_id, "book", a.id, now)
         uow.changed(appointments_topic(location.id))
         info = _info(uow, a, ctx, now, service=service, settings=ctx.settings.get(service.id))
         uow.commit()
         return info
 
 
+@checked
 def move(backend: Backend, user_id: int, appointment_id: int, start: dt.datetime,
          now: dt.datetime) -> AppointmentInfo:
     """Move a booked appointment to another slot of the same service; the code stays the same."""
@@ -557,6 +593,7 @@ def move(backend: Backend, user_id: int, appointment_id: int, start: dt.datetime
         return info
 
 
+@checked
 def cancel(backend: Backend, user_id: int, appointment_id: int, now: dt.datetime) -> AppointmentInfo:
     """Cancel a booked appointment: its place is free again at once."""
     now = check_now(now)
@@ -579,6 +616,7 @@ def cancel(backend: Backend, user_id: int, appointment_id: int, now: dt.datetime
         return info
 
 
+@checked
 def find(backend: Backend, user_id: int, code: str, now: dt.datetime) -> AppointmentInfo:
     """Look an appointment up by its code (at the counter or on the phone)."""
     now = check_now(now)
@@ -599,6 +637,7 @@ def find(backend: Backend, user_id: int, code: str, now: dt.datetime) -> Appoint
 # ---------------------------------------------------------------------------
 # check-in at the kiosk
 # ---------------------------------------------------------------------------
+@checked
 def check_in(backend: Backend, user_id: int, code: str, now: dt.datetime) -> CheckInResult:
     """The visitor types their code: a ticket in the queue with the appointment's priority at the slot time.
 
@@ -659,6 +698,7 @@ def check_in(backend: Backend, user_id: int, code: str, now: dt.datetime) -> Che
 # ---------------------------------------------------------------------------
 # the day at the counter
 # ---------------------------------------------------------------------------
+@checked
 def day_overview(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *,
                  day: dt.date | None = None, counter_id: int | None = None,
                  include_cancelled: bool = False) -> DayOverview:
@@ -704,6 +744,7 @@ def _day_overview(backend: Backend, user_id: int, location_id: int, now: dt.date
         return DayOverview(location.id, day, tuple(out))
 
 
+@checked
 def mark_no_shows(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> int:
     """Record as no-show every booked appointment whose check-in window has passed; returns how many.
 
@@ -729,6 +770,7 @@ def mark_no_shows(backend: Backend, user_id: int, location_id: int, now: dt.date
 # ---------------------------------------------------------------------------
 # iCalendar
 # ---------------------------------------------------------------------------
+@checked
 def appointment_ics(backend: Backend, user_id: int, appointment_id: int, now: dt.datetime) -> str:
     """The appointment as an iCalendar (.ics) file text, CRLF lines (RFC 5545)."""
     now = check_now(now)

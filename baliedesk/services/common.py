@@ -9,7 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from baliedesk.domain.errors import InactiveUser, NotFound, NotYourLocation, NotYourTeam, ValidationError
-from baliedesk.domain.permissions import Permission, is_device, require
+from baliedesk.domain.permissions import is_device, Permission, require
+from baliedesk.domain.validation import check_moment
 from baliedesk.domain.tickets import display_number
 from baliedesk.domain.timeline import is_gone
 from baliedesk.services.dto import CounterInfo, LocationInfo, ServiceInfo, TicketInfo, UserInfo
@@ -18,9 +19,7 @@ from baliedesk.services.ports import UnitOfWork
 
 
 def check_now(now: dt.datetime) -> dt.datetime:
-    if now.tzinfo is None:
-        raise ValidationError("now", "naive_datetime")
-    return now.astimezone(dt.UTC)
+    return check_moment(now, "now").astimezone(dt.UTC)
 
 
 def epoch_ms(moment: dt.datetime) -> int:

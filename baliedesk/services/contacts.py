@@ -20,7 +20,8 @@ from baliedesk.domain.calendar import WorkdayCalendar
 from baliedesk.domain.errors import NotFound, RecordClosed, ValidationError, VisitContactExists
 from baliedesk.domain.meldingen import ComplaintState
 from baliedesk.domain.permissions import Permission, require
-from baliedesk.domain.validation import clean_name, clean_text
+from baliedesk.domain.validation import clean_line, clean_name, clean_text
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import (
     acting_user,
     audit,
@@ -31,6 +32,7 @@ from baliedesk.services.common import (
     location_scope,
     require_location,
 )
+from baliedesk.services.idempotency import earlier, idempotent, remember
 from baliedesk.services.melding_dto import CallbackInfo, CallbackSlip, ComplaintInfo, ContactInfo
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.schedules import load_workday_calendar
@@ -52,10 +54,7 @@ def _location(uow: UnitOfWork, location_id: int) -> Any:
 
 
 def _one_line(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    text = clean_text(value, field=field, max_length=limit, required=required)
-    if "\n" in text or "\t" in text:
-        raise ValidationError(field, "control_character")
-    return text or None
+    return clean_line(value, field=field, max_length=limit, required=required) or None
 
 
 def _id(value: object, field: str) -> int | None:
@@ -84,9 +83,16 @@ def _clean_contact(subject: str | None, result: str, passed_to: str | None, note
     return subj, res, to, rules.clean_note(note)
 
 
+def _replay_contact(uow: UnitOfWork, contact_id: int, _now: dt.datetime | None) -> ContactInfo:
+    return _contact_info(get_or_404(uow.contacts.contact(contact_id), "contact", contact_id))
+
+
+@checked
+@idempotent("register_contact", _replay_contact)
 def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, channel: str,
                      subject: str | None = None, result: str = "eerstelijn", service_id: int | None = None,
-                     passed_to: str | None = None, note: str | None = None) -> ContactInfo:
+                     passed_to: str | None = None, note: str | None = None,
+                     request_id: str | None = None) -> ContactInfo:
     """A quick contact: channel, subject (a service or free text), answered first-line or passed on (to whom)."""
     now = check_now(now)
     chan = rules.parse_channel(channel)
@@ -95,6 +101,9 @@ def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.d
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         require_location(uow, user, location_id)
+        done = earlier(uow, user.id, request_id, "register_contact")
+        if done is not None:
+            return _replay_contact(uow, done, now)
         location = _location(uow, location_id)
         if service_id is not None:
             service = uow.directory.service(service_id)
@@ -109,6 +118,8 @@ def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.d
         if text:
             uow.flush()
             audit(uow, user.id, now, "create", "contact", c.id, ("note",))
+        uow.flush()
+        remember(uow, user.id, request_id, "register_contact", c.id, now)
         info = _contact_info(c)
         uow.changed(contacts_topic())
         uow.commit()
@@ -125,6 +136,7 @@ class VisitContact:
     note: str | None
 
 
+@checked
 def visit_contact(*, result: str = "eerstelijn", subject: str | None = None, passed_to: str | None = None,
                   note: str | None = None) -> VisitContact:
     """Check what the clerk chose when closing a visit; raises :class:`ValidationError` (nothing written)."""
@@ -154,6 +166,7 @@ def record_visit_contact(uow: UnitOfWork, user: Any, ticket: Any, now: dt.dateti
     return _contact_info(c)
 
 
+@checked
 def register_visit_contact(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *,
                            result: str = "eerstelijn", subject: str | None = None, passed_to: str | None = None,
                            note: str | None = None) -> ContactInfo:
@@ -174,6 +187,7 @@ def register_visit_contact(backend: Backend, user_id: int, ticket_id: int, now: 
         return info
 
 
+@checked
 def recent_contacts(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[ContactInfo, ...]:
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:  # write: reads of notes are on record
@@ -205,9 +219,24 @@ def _callback_info(uow: UnitOfWork, n: Any, calendar: WorkdayCalendar, today: dt
     )
 
 
+def _callback_slip(n: Any, person: Any | None, location: Any) -> CallbackSlip:
+    whom = ", ".join(p for p in (person.display_name if person else None, n.for_team) if p)
+    return CallbackSlip(n.caller_name, n.phone, n.question, whom, n.created_at, n.due_date, location.name)
+
+
+def _replay_callback(uow: UnitOfWork, note_id: int, now: dt.datetime | None) -> tuple[CallbackInfo, CallbackSlip]:
+    n = get_or_404(uow.contacts.callback(note_id), "callback", note_id)
+    location = _location(uow, n.location_id)
+    calendar, today = _calendar(uow, location, now or n.created_at)
+    person = uow.directory.user(n.for_user_id) if n.for_user_id else None
+    return _callback_info(uow, n, calendar, today), _callback_slip(n, person, location)
+
+
+@checked
+@idempotent("write_callback", _replay_callback)
 def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, caller_name: str,
                    phone: str, question: str, for_team: str | None = None,
-                   for_user_id: int | None = None) -> tuple[CallbackInfo, CallbackSlip]:
+                   for_user_id: int | None = None, request_id: str | None = None) -> tuple[CallbackInfo, CallbackSlip]:
     """A terugbelnotitie: who, number, question, for whom (team or person). Due in two working days."""
     now = check_now(now)
     name = clean_name(caller_name, field="caller_name", max_length=rules.NAME_MAX_LENGTH)
@@ -222,6 +251,9 @@ def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.dat
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         require_location(uow, user, location_id)
+        done = earlier(uow, user.id, request_id, "write_callback")
+        if done is not None:
+            return _replay_callback(uow, done, now)
         location = _location(uow, location_id)
         person = None
         if for_user_id is not None:
@@ -235,14 +267,15 @@ def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.dat
                                       created_by=user.id)
         uow.flush()
         audit(uow, user.id, now, "create", "callback", n.id, _CALLBACK_FIELDS)
+        remember(uow, user.id, request_id, "write_callback", n.id, now)
         info = _callback_info(uow, n, calendar, today)
-        whom = ", ".join(p for p in (person.display_name if person else None, team) if p)
-        slip = CallbackSlip(name, number, text, whom, now, due, location.name)
+        slip = _callback_slip(n, person, location)
         uow.changed(contacts_topic())
         uow.commit()
         return info, slip
 
 
+@checked
 def open_callbacks(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[CallbackInfo, ...]:
     """The callback notes not yet done, the earliest due date first."""
     now = check_now(now)
@@ -258,6 +291,7 @@ def open_callbacks(backend: Backend, user_id: int, location_id: int, now: dt.dat
         return out
 
 
+@checked
 def mark_called_back(backend: Backend, user_id: int, note_id: int, now: dt.datetime, *, reached: bool,
                      outcome: str) -> CallbackInfo:
     """Called back: reached or not, and what came of it (required)."""
@@ -295,9 +329,18 @@ def _complaint_info(c: Any, calendar: WorkdayCalendar, today: dt.date) -> Compla
     )
 
 
+def _replay_complaint(uow: UnitOfWork, complaint_id: int, now: dt.datetime | None) -> ComplaintInfo:
+    c = get_or_404(uow.contacts.complaint(complaint_id), "complaint", complaint_id)
+    calendar, today = _calendar(uow, _location(uow, c.location_id), now or c.created_at)
+    return _complaint_info(c, calendar, today)
+
+
+@checked
+@idempotent("register_complaint", _replay_complaint)
 def register_complaint(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, name: str,
                        subject: str, description: str, channel: str, phone: str | None = None,
-                       email: str | None = None, received_on: dt.date | None = None) -> ComplaintInfo:
+                       email: str | None = None, received_on: dt.date | None = None,
+                       request_id: str | None = None) -> ComplaintInfo:
     """A klacht: who, about what, how it came in. Due six weeks after receipt (``received_on``, default today)."""
     now = check_now(now)
     nm = clean_name(name, field="name", max_length=rules.NAME_MAX_LENGTH)
@@ -310,6 +353,9 @@ def register_complaint(backend: Backend, user_id: int, location_id: int, now: dt
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         require_location(uow, user, location_id)
+        done = earlier(uow, user.id, request_id, "register_complaint")
+        if done is not None:
+            return _replay_complaint(uow, done, now)
         location = _location(uow, location_id)
         calendar, today = _calendar(uow, location, now)
         day = received_on or today
@@ -324,6 +370,7 @@ def register_complaint(backend: Backend, user_id: int, location_id: int, now: dt
             created_by=user.id)
         uow.flush()
         audit(uow, user.id, now, "create", "complaint", c.id, _COMPLAINT_FIELDS)
+        remember(uow, user.id, request_id, "register_complaint", c.id, now)
         info = _complaint_info(c, calendar, today)
         uow.changed(contacts_topic())
         uow.commit()
@@ -347,6 +394,7 @@ def _complaint_action(backend: Backend, user_id: int, complaint_id: int, now: dt
         return info
 
 
+@checked
 def acknowledge_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.datetime) -> ComplaintInfo:
     """The receipt was confirmed to the complainant (Awb 9:6)."""
     def apply(c: Any, user: Any, calendar: WorkdayCalendar, moment: dt.datetime) -> None:
@@ -358,6 +406,7 @@ def acknowledge_complaint(backend: Backend, user_id: int, complaint_id: int, now
     return _complaint_action(backend, user_id, complaint_id, now, Permission.TAKE_MELDING, apply)
 
 
+@checked
 def extend_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.datetime, *,
                      reason: str) -> ComplaintInfo:
     """Four more weeks, once, with the reason (told to the complainant)."""
@@ -371,6 +420,7 @@ def extend_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.
     return _complaint_action(backend, user_id, complaint_id, now, Permission.MANAGE_MELDINGEN, apply)
 
 
+@checked
 def close_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.datetime, *,
                     outcome: str) -> ComplaintInfo:
     """Handled, with the outcome."""
@@ -383,6 +433,7 @@ def close_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.d
     return _complaint_action(backend, user_id, complaint_id, now, Permission.MANAGE_MELDINGEN, apply)
 
 
+@checked
 def complaints(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *,
                open_only: bool = True) -> tuple[ComplaintInfo, ...]:
     now = check_now(now)

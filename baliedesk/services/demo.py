@@ -14,6 +14,7 @@ from baliedesk.domain.auth import DEMO_PASSWORD  # re-exported: the command line
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import Outcome
 from baliedesk.services import auth, queue, schedules, setup
+from baliedesk.services.arguments import checked
 from baliedesk.services.ports import Backend
 
 MUNICIPALITY = "Gemeente Loppersum"
@@ -49,6 +50,7 @@ class DemoIds:
     counters: dict[str, int]
 
 
+@checked
 def is_seeded(backend: Backend) -> bool:
     return bool(setup.list_locations(backend))
 
@@ -67,6 +69,7 @@ def seed_state(backend: Backend) -> str:
     return "other"
 
 
+@checked
 def demo_ids(backend: Backend) -> DemoIds:
     """The ids of an already seeded demo municipality (its first location; counters by name)."""
     location = setup.list_locations(backend)[0]
@@ -77,6 +80,7 @@ def demo_ids(backend: Backend) -> DemoIds:
     return DemoIds(location.id, users, services, counters)
 
 
+@checked
 def seed(backend: Backend, now: dt.datetime, *, history: bool = True, rng: random.Random | None = None,
          hours: bool = False, passwords: bool = True) -> DemoIds:
     """A location, four services, three counters, staff, and a realistic morning.
@@ -118,6 +122,7 @@ EVENING = (("17:00", "19:30"),)
 HOURS = {wd: DAYTIME + (EVENING if wd == 3 else ()) for wd in range(5)}
 
 
+@checked
 def seed_hours(backend: Backend, ids: DemoIds, now: dt.datetime) -> None:
     """Loppersum's opening hours: the Thursday evening is only for collecting documents
     (passport and driving licence, A and B); C and M keep daytime hours. Closed on the
@@ -141,6 +146,7 @@ def seed_hours(backend: Backend, ids: DemoIds, now: dt.datetime) -> None:
 DEMO_OPEN_NOTE = "demo: vandaag de hele dag open"
 
 
+@checked
 def open_today_if_closed(backend: Backend, now: dt.datetime) -> schedules.ExceptionInfo | None:
     """Keep the demo usable at any time of day (the demo's clock is the real one).
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from baliedesk.domain.permissions import Permission
 from baliedesk.domain.tickets import display_number
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import acting_user, check_now, get_or_404, local_day, location_info, require_location
 from baliedesk.services.dto import CallInfo, LocationInfo
 from baliedesk.services.ports import Backend
@@ -29,6 +30,7 @@ class HallCalls:
     held: tuple[CallInfo, ...]          # tickets called or being served now, with their recall count
 
 
+@checked
 def hall_calls(backend: Backend, user_id: int, location_id: int, now: dt.datetime, limit: int = 24) -> HallCalls:
     now = check_now(now)
     with backend.unit_of_work() as uow:

@@ -24,6 +24,7 @@ from baliedesk.domain.errors import NotFound, NotYourTeam, ValidationError
 from baliedesk.domain.meldingen import MeldingState
 from baliedesk.domain.permissions import Permission
 from baliedesk.domain.photometa import strip_metadata
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import (
     acting_user,
     audit,
@@ -35,6 +36,7 @@ from baliedesk.services.common import (
     require_location,
     require_melding,
 )
+from baliedesk.services.idempotency import earlier, idempotent, remember
 from baliedesk.services.melding_dto import (
     CategoryInfo,
     DuplicateCandidate,
@@ -179,6 +181,7 @@ def _install(uow: UnitOfWork, defs: Iterable[rules.CategoryDef], *, replace: boo
     uow.flush()
 
 
+@checked
 def list_categories(backend: Backend, user_id: int, *, active_only: bool = True) -> tuple[CategoryInfo, ...]:
     """The categories to choose from. The first use installs the shipped list (resources/categories.toml)."""
     with backend.unit_of_work() as uow:
@@ -198,6 +201,7 @@ def list_categories(backend: Backend, user_id: int, *, active_only: bool = True)
         return tuple(category_info(c) for c in rows)
 
 
+@checked
 def import_categories(backend: Backend, user_id: int, content: str, *, fmt: str = "toml",
                       replace: bool = True) -> tuple[CategoryInfo, ...]:
     """Load a municipality's own list (TOML or CSV). ``replace``: categories missing from the file are switched off."""
@@ -216,6 +220,7 @@ def import_categories(backend: Backend, user_id: int, content: str, *, fmt: str 
         return tuple(category_info(c) for c in rows)
 
 
+@checked
 def export_categories(backend: Backend, user_id: int) -> str:
     """The active list as TOML (the format :func:`import_categories` reads)."""
     with backend.unit_of_work() as uow:
@@ -224,6 +229,7 @@ def export_categories(backend: Backend, user_id: int) -> str:
                                      for c in uow.meldingen.categories(active_only=True))
 
 
+@checked(fields={"main": "category_main", "sub": "category_sub"})
 def save_category(backend: Backend, user_id: int, category_id: int | None, *, main: str, sub: str, team: str,
                   term_days: object, active: bool = True) -> CategoryInfo:
     """Add a category (``category_id`` None) or change one. A new term counts for new meldingen only."""
@@ -247,6 +253,7 @@ def save_category(backend: Backend, user_id: int, category_id: int | None, *, ma
         return info
 
 
+@checked
 def may_manage_categories(backend: Backend, user_id: int) -> bool:
     """Whether this user may edit the category list (the window shows the tab only then)."""
     from baliedesk.domain.permissions import allows
@@ -256,6 +263,7 @@ def may_manage_categories(backend: Backend, user_id: int) -> bool:
         return allows(user.role, Permission.MANAGE_MELDINGEN)
 
 
+@checked
 def teams(backend: Backend, user_id: int) -> tuple[str, ...]:
     with backend.unit_of_work() as uow:
         acting_user(uow, user_id, Permission.TAKE_MELDING)
@@ -283,6 +291,18 @@ def _root(uow: UnitOfWork, melding_id: int) -> Any:
     return m
 
 
+def _replay_melding(uow: UnitOfWork, melding_id: int, now: dt.datetime | None) -> IntakeResult:
+    m = get_or_404(uow.meldingen.get(melding_id), "melding", melding_id)
+    location = _location(uow, m.location_id)
+    calendar, today = _clock(uow, location, now or m.created_at)
+    main = _root(uow, m.linked_to_id) if m.linked_to_id is not None else None
+    category = get_or_404(uow.meldingen.category(m.category_id), "category", m.category_id)
+    return IntakeResult(_detail(uow, m, calendar, today),
+                        _slip(m, category, location, main.due_date if main is not None else m.due_date))
+
+
+@checked
+@idempotent("take_melding", _replay_melding)
 def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, category_id: int,
                  description: str, channel: str, urgency: str = "normaal",
                  street: str | None = None, house_number: object = None, house_addition: str | None = None,
@@ -290,7 +310,8 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
                  latitude: object = None, longitude: object = None,
                  reporter_name: str | None = None, reporter_phone: str | None = None,
                  reporter_email: str | None = None, wants_feedback: bool = False,
-                 photos: Iterable[tuple[str | None, bytes]] = (), link_to_id: int | None = None) -> IntakeResult:
+                 photos: Iterable[tuple[str | None, bytes]] = (), link_to_id: int | None = None,
+                 request_id: str | None = None) -> IntakeResult:
     """Register a melding (counter, phone, mail ...). ``link_to_id``: the same as an existing melding.
 
     A linked melding is stored (the reporter and the photos count) and closed
@@ -309,6 +330,9 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         require_location(uow, user, location_id)
+        done = earlier(uow, user.id, request_id, "take_melding")
+        if done is not None:
+            return _replay_melding(uow, done, now)
         location = _location(uow, location_id)
         category = uow.meldingen.category(category_id)
         if category is None or not category.active:
@@ -344,6 +368,7 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
             expected = main.due_date
         uow.flush()
         audit(uow, user.id, now, "create", "melding", m.id, _given(m))
+        remember(uow, user.id, request_id, "take_melding", m.id, now)
         detail = _detail(uow, m, calendar, today)
         slip = _slip(m, category, location, expected)
         uow.changed(meldingen_topic())
@@ -351,6 +376,7 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
         return IntakeResult(detail, slip)
 
 
+@checked
 def possible_duplicates(backend: Backend, user_id: int, now: dt.datetime, *, category_id: int | None,
                         street: str | None = None, postcode: str | None = None,
                         exclude_id: int | None = None) -> tuple[DuplicateCandidate, ...]:
@@ -389,6 +415,7 @@ def possible_duplicates(backend: Backend, user_id: int, now: dt.datetime, *, cat
         return tuple(out)
 
 
+@checked
 def link_melding(backend: Backend, user_id: int, melding_id: int, to_id: int, now: dt.datetime,
                  note: str | None = None) -> MeldingDetail:
     """Mark a melding as the same as another one (closed as a duplicate, pointing at the first)."""
@@ -425,6 +452,7 @@ def link_melding(backend: Backend, user_id: int, melding_id: int, to_id: int, no
 NOTE_REQUIRED = frozenset({MeldingState.DOORGEZET, MeldingState.GEANNULEERD, MeldingState.HEROPEND})
 
 
+@checked
 def change_status(backend: Backend, user_id: int, melding_id: int, target: str, now: dt.datetime, *,
                   note: str | None = None) -> MeldingDetail:
     """Move a melding to ``target`` when the state table allows it; a history entry records who, when and why.
@@ -461,6 +489,7 @@ def change_status(backend: Backend, user_id: int, melding_id: int, target: str, 
 # ---------------------------------------------------------------------------
 # reading
 # ---------------------------------------------------------------------------
+@checked
 def work_list(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *, state: str | None = None,
               category_id: int | None = None, team: str | None = None, overdue: bool = False,
               channel: str | None = None, search: str | None = None, limit: int = WORK_LIST_PAGE) -> WorkList:
@@ -507,6 +536,7 @@ def work_list(backend: Backend, user_id: int, location_id: int, now: dt.datetime
         return result
 
 
+@checked
 def melding_detail(backend: Backend, user_id: int, melding_id: int, now: dt.datetime) -> MeldingDetail:
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:  # write: the read is on record
@@ -520,6 +550,7 @@ def melding_detail(backend: Backend, user_id: int, melding_id: int, now: dt.date
         return detail
 
 
+@checked
 def melding_slip(backend: Backend, user_id: int, melding_id: int) -> MeldingSlip:
     """The confirmation slip again (to print a copy)."""
     with backend.unit_of_work() as uow:
@@ -531,6 +562,7 @@ def melding_slip(backend: Backend, user_id: int, melding_id: int) -> MeldingSlip
         return _slip(m, category, _location(uow, m.location_id), main.due_date)
 
 
+@checked
 def photo_data(backend: Backend, user_id: int, photo_id: int) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of one photo."""
     with backend.unit_of_work() as uow:

@@ -7,6 +7,7 @@ Every function is one transaction and checks the acting user's role itself.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -18,6 +19,7 @@ from baliedesk.domain.errors import (
     NoShowTooEarly,
     NotSignedIn,
     NotYourTicket,
+    RequestTooLate,
     ServiceNotOffered,
     TicketNumbersExhausted,
     ValidationError,
@@ -37,6 +39,7 @@ from baliedesk.domain.tickets import (
 )
 from baliedesk.domain.timeline import durations, is_gone
 from baliedesk.domain.validation import clean_text
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import (
     acting_user,
     audit,
@@ -55,6 +58,7 @@ from baliedesk.services.common import (
     user_info,
 )
 from baliedesk.services.contacts import VisitContact, record_visit_contact
+from baliedesk.services.idempotency import earlier, idempotent, remember
 from baliedesk.services.dto import (
     CallInfo,
     CounterInfo,
@@ -72,6 +76,13 @@ from baliedesk.services.schedules import check_kiosk_open
 
 #: Ticket numbers run A001..A999 and on (A1000) but no further than this per day.
 MAX_TICKETS_PER_SERVICE_PER_DAY = 9999
+#: A kiosk ticket that could not be issued within this many seconds of the press is not
+#: issued (the visitor is told to try again): after a stall, nobody gets an old number.
+ISSUE_DEADLINE_S = 10.0
+#: Elapsed time, not the time of day: immune to clock changes (the services get ``now`` from
+#: the caller; this only measures how long this call took). Tests replace it.
+monotonic = time.monotonic
+
 #: How far back handling times count for the estimate.
 HANDLING_HISTORY = dt.timedelta(days=14)
 
@@ -166,11 +177,32 @@ def _clean_note(note: str | None) -> str | None:
 # ---------------------------------------------------------------------------
 # kiosk
 # ---------------------------------------------------------------------------
-def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.datetime, *, source: str = "kiosk") -> IssuedTicket:
-    """A visitor takes a ticket for a service. Numbers are unique per location, service and day."""
+def _replay_ticket(uow: UnitOfWork, ticket_id: int, now: dt.datetime | None) -> IssuedTicket:
+    t = get_or_404(uow.tickets.get(ticket_id), "ticket", ticket_id)
+    service = uow.directory.service(t.service_id)
+    location = uow.directory.location(t.location_id)
+    moment = now or t.issued_at
+    estimate = _estimate_for(uow, location, service, t, moment, t.day)
+    return IssuedTicket(ticket_info(t, {service.id: service}, {}), estimate, location.name)
+
+
+@checked
+@idempotent("issue_ticket", _replay_ticket)
+def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.datetime, *, source: str = "kiosk",
+                 request_id: str | None = None) -> IssuedTicket:
+    """A visitor takes a ticket for a service. Numbers are unique per location, service and day.
+
+    ``request_id``: a second press with the same id gives the same ticket (see services.idempotency).
+    Not issued (RequestTooLate) when the transaction would commit more than
+    :data:`ISSUE_DEADLINE_S` after the call began: a number for a visitor who has gone.
+    """
+    started = monotonic()
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.ISSUE_TICKET)
+        done = earlier(uow, user_id, request_id, "issue_ticket")
+        if done is not None:
+            return _replay_ticket(uow, done, now)
         service = get_or_404(uow.directory.service(service_id), "service", service_id)
         require_location(uow, user, service.location_id)
         if not service.active or not service.walk_in:
@@ -198,8 +230,11 @@ def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.dateti
         )
         _record(uow, t, TicketAction.ISSUE, None, now, user_id, None, {"source": source[:20]})
         uow.flush()
+        remember(uow, user_id, request_id, "issue_ticket", t.id, now)
         estimate = _estimate_for(uow, location, service, t, now, day)
         info = ticket_info(t, {service.id: service}, {})
+        if monotonic() - started > ISSUE_DEADLINE_S:
+            raise RequestTooLate("issue_ticket", ISSUE_DEADLINE_S)  # rolled back: nothing issued
         uow.commit()
         return IssuedTicket(info, estimate, location.name)
 
@@ -235,6 +270,29 @@ def _expire_past_days(uow: UnitOfWork, location: Any, user_id: int, now: dt.date
     return len(tickets)
 
 
+def _close_past_days(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> int:
+    """The day boundary, for whoever looks first: expire what earlier days left waiting or held.
+
+    Runs when a counter, kiosk or hall screen meets a ticket of an earlier day
+    (``call_next`` refused for it, ``queue_snapshot``/``counter_session`` showing it held),
+    so a counter left running overnight, or one nobody signs in at again, never keeps
+    yesterday's visitor. Any active user may trigger it: it is housekeeping, not an action
+    of theirs (the events record them as the one who saw it). Idempotent: a second caller
+    finds nothing left.
+    """
+    with backend.unit_of_work(write=True) as uow:
+        user = uow.directory.user(user_id)
+        location = uow.directory.location(location_id)
+        if user is None or not user.active or location is None:
+            return 0
+        n = _expire_past_days(uow, location, user.id, now)
+        if n:
+            uow.changed(queue_topic(location.id))
+        uow.commit()
+        return n
+
+
+@checked
 def sign_in(backend: Backend, user_id: int, counter_id: int, now: dt.datetime,
             service_ids: Iterable[int] | None = None) -> CounterSession:
     """Take a place at a counter. Returns the visitor the counter still holds, if any (resume)."""
@@ -260,6 +318,7 @@ def sign_in(backend: Backend, user_id: int, counter_id: int, now: dt.datetime,
         return session
 
 
+@checked
 def set_counter_services(backend: Backend, user_id: int, counter_id: int, service_ids: Iterable[int],
                          now: dt.datetime) -> CounterSession:
     now = check_now(now)
@@ -275,6 +334,7 @@ def set_counter_services(backend: Backend, user_id: int, counter_id: int, servic
         return session
 
 
+@checked
 def heartbeat(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> None:
     """The counter window says it is alive (every half minute or so)."""
     now = check_now(now)
@@ -284,6 +344,7 @@ def heartbeat(backend: Backend, user_id: int, counter_id: int, now: dt.datetime)
         uow.commit()
 
 
+@checked
 def sign_out(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> None:
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
@@ -298,17 +359,26 @@ def sign_out(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) 
         uow.commit()
 
 
+@checked
 def counter_session(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> CounterSession:
     now = check_now(now)
-    with backend.unit_of_work() as uow:
-        user = acting_user(uow, user_id, Permission.SERVE)
-        counter = _signed_in_counter(uow, counter_id, user)
-        return _session(uow, counter, user, uow.directory.location(counter.location_id), now)
+    for attempt in range(2):
+        with backend.unit_of_work() as uow:
+            user = acting_user(uow, user_id, Permission.SERVE)
+            counter = _signed_in_counter(uow, counter_id, user)
+            location = uow.directory.location(counter.location_id)
+            session = _session(uow, counter, user, location, now)
+            location_id, tz = location.id, location.timezone
+        if attempt or session.current is None or local_day(session.current.issued_at, tz) >= local_day(now, tz):
+            return session
+        _close_past_days(backend, user_id, location_id, now)  # yesterday's visitor: the day is over
+    return session
 
 
 # ---------------------------------------------------------------------------
 # counter: the visitor
 # ---------------------------------------------------------------------------
+@checked
 def call_next(backend: Backend, user_id: int, counter_id: int, now: dt.datetime) -> TicketInfo | None:
     """Atomically take the next visitor for this counter (None: nobody waiting)."""
     now = check_now(now)
@@ -334,19 +404,35 @@ def call_next(backend: Backend, user_id: int, counter_id: int, now: dt.datetime)
         counter = get_or_404(ctx.counter, "counter", counter_id)
         if counter.signed_in_user_id != user.id:
             raise NotSignedIn(counter.display_name)
+        stale = None
         if ctx.held_number is not None:
-            raise CounterBusy(counter.display_name, ctx.held_number)
-        if not ctx.service_ids:
+            stale = _held_from_earlier_day(uow, counter, now)
+            if stale is None:
+                raise CounterBusy(counter.display_name, ctx.held_number)
+        elif not ctx.service_ids:
             raise NoCounterServices(counter.display_name)
-        if t is None:
+        if stale is None:
+            if t is None:
+                uow.commit()
+                return None
+            uow.changed(queue_topic(t.location_id))
+            # The claim returns the service's prefix and name with the ticket.
+            service = _ServiceName(t.service_prefix, t.service_name)
+            info = ticket_info(t, {t.service_id: service}, {counter.id: counter})
             uow.commit()
-            return None
-        uow.changed(queue_topic(t.location_id))
-        # The claim returns the service's prefix and name with the ticket.
-        service = _ServiceName(t.service_prefix, t.service_name)
-        info = ticket_info(t, {t.service_id: service}, {counter.id: counter})
-        uow.commit()
-        return info
+            return info
+    # Yesterday's visitor (the window stayed open overnight; nothing was claimed): close the
+    # earlier days, then claim as usual. Rare: once per counter per day.
+    if not _close_past_days(backend, user_id, stale, now):
+        raise CounterBusy(counter.display_name, ctx.held_number)
+    return call_next(backend, user_id, counter_id, now)
+
+
+def _held_from_earlier_day(uow: UnitOfWork, counter: Any, now: dt.datetime) -> int | None:
+    """The location id when the counter's held ticket is of an earlier day, else None."""
+    location = uow.directory.location(counter.location_id)
+    today = local_day(now, location.timezone)
+    return location.id if any(t.day < today for t in uow.tickets.held_by(counter.id)) else None
 
 
 def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime,
@@ -383,22 +469,28 @@ def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: d
         return info
 
 
+@checked
 def recall(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
     """Call the same visitor again (the hall screen shows and announces it again)."""
     return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.RECALL)
 
 
+@checked
 def start_serving(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
     """The visitor has arrived at the counter."""
     return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.START)
 
 
+@checked
 def finish(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime,
            outcome: Outcome | str = Outcome.HELPED, note: str | None = None, *,
            contact: VisitContact | None = None) -> TicketInfo:
     """The visit is over. With ``contact`` (from ``contacts.visit_contact``) the visit's contact
     registration is written in the same transaction: both or neither."""
-    outcome = Outcome(outcome)
+    try:
+        outcome = Outcome(outcome)
+    except ValueError:
+        raise ValidationError("outcome", "invalid") from None
     note = _clean_note(note)
 
     def mutate(t: Any, _loc: Any) -> None:
@@ -412,6 +504,7 @@ def finish(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now:
                 {"outcome": outcome.value, "note": note}, after if contact is not None else None)
 
 
+@checked
 def no_show(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
     """The visitor did not come after enough recalls (configurable per location)."""
 
@@ -422,6 +515,7 @@ def no_show(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now
     return _act(backend, user_id, counter_id, ticket_id, now, TicketAction.NO_SHOW, mutate)
 
 
+@checked
 def requeue(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime, *,
             priority: bool = False, note: str | None = None) -> TicketInfo:
     """Put the visitor back in the queue, keeping the original arrival time."""
@@ -435,6 +529,7 @@ def requeue(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now
                 {"priority": priority, "note": note})
 
 
+@checked
 def transfer(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime, *,
              to_service_id: int | None = None, to_counter_id: int | None = None, priority: bool = False,
              note: str | None = None) -> TicketInfo:
@@ -482,6 +577,7 @@ def transfer(backend: Backend, user_id: int, counter_id: int, ticket_id: int, no
         return info
 
 
+@checked
 def cancel(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, note: str | None = None) -> TicketInfo:
     """A waiting visitor left (or the ticket was a mistake)."""
     note = _clean_note(note)
@@ -500,6 +596,7 @@ def cancel(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, not
         return info
 
 
+@checked
 def release(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *, force: bool = False) -> TicketInfo:
     """A team lead frees a visitor held by a counter that is gone (crashed, no power).
 
@@ -533,10 +630,24 @@ def release(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *,
 # ---------------------------------------------------------------------------
 # reading
 # ---------------------------------------------------------------------------
+@checked
 def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.datetime,
                    recent_calls: int = 6) -> QueueSnapshot:
-    """Everything a counter, kiosk or hall screen shows about the queue, in one read."""
+    """Everything a counter, kiosk or hall screen shows about the queue, in one read.
+
+    The first look of a new day closes what earlier days left held (see ``_close_past_days``).
+    """
     now = check_now(now)
+    snapshot = _queue_snapshot(backend, user_id, location_id, now, recent_calls)
+    tz = snapshot.location.timezone
+    if any(local_day(t.issued_at, tz) < local_day(now, tz) for t in snapshot.held):
+        if _close_past_days(backend, user_id, location_id, now):
+            snapshot = _queue_snapshot(backend, user_id, location_id, now, recent_calls)
+    return snapshot
+
+
+def _queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.datetime,
+                    recent_calls: int) -> QueueSnapshot:
     with backend.unit_of_work() as uow:
         user = uow.directory.user(user_id)
         perm = Permission.VIEW_DISPLAY if user is not None and user.role == "display" else Permission.VIEW_QUEUE
@@ -597,6 +708,7 @@ def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.dat
         ))
 
 
+@checked
 def ticket_history(backend: Backend, user_id: int, ticket_id: int) -> TicketHistory:
     """Replay a ticket: every state change with time, counter and person.
 
@@ -631,5 +743,6 @@ def ticket_history(backend: Backend, user_id: int, ticket_id: int) -> TicketHist
         return history
 
 
+@checked
 def counters_at(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[CounterInfo, ...]:
     return queue_snapshot(backend, user_id, location_id, now, recent_calls=0).counters

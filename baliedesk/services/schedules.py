@@ -29,6 +29,7 @@ from baliedesk.domain.calendar import (
 from baliedesk.domain.errors import NotFound, ServiceClosed, ValidationError
 from baliedesk.domain.permissions import Permission
 from baliedesk.domain.validation import clean_text
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import acting_user, check_now, get_or_404, require_location
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.schedule_dto import (
@@ -160,6 +161,7 @@ def _open_periods(schedule: Schedule, day: dt.date, service_id: int | None) -> t
     return tuple(OpenPeriodInfo(p.start, p.end) for p in schedule.open_periods(day, service_id))
 
 
+@checked
 def todays_hours(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> TodaysHours:
     """Today's hours, whether it is open now, until when, and the next opening; also per service.
 
@@ -212,6 +214,7 @@ def _exception_info(e: Any) -> ExceptionInfo:
     return ExceptionInfo(e.day, e.service_id, tuple((int(a), int(b)) for a, b in e.periods), e.note or "")
 
 
+@checked
 def calendar_view(backend: Backend, user_id: int, location_id: int, start: dt.date,
                   days: int = CALENDAR_VIEW_DAYS) -> tuple[CalendarDay, ...]:
     """The coming weeks day by day: hours, holidays, closures, other hours (the team lead's view)."""
@@ -238,6 +241,7 @@ def calendar_view(backend: Backend, user_id: int, location_id: int, start: dt.da
         return tuple(out)
 
 
+@checked
 def schedule_config(backend: Backend, user_id: int, location_id: int) -> ScheduleConfig:
     """Everything the admin window edits, in one read."""
     with backend.unit_of_work() as uow:
@@ -274,6 +278,7 @@ def service_appointment_info(service: Any, row: Any | None) -> ServiceAppointmen
     )
 
 
+@checked
 def working_days(backend: Backend, location_id: int) -> WorkdayCalendar:
     """The working-day calendar of a location, for deadlines (callbacks, meldingen, complaints)."""
     with backend.unit_of_work() as uow:
@@ -298,6 +303,7 @@ def _service_of(uow: UnitOfWork, location_id: int, service_id: int | None) -> An
     return service
 
 
+@checked
 def set_calendar_options(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *,
                          good_friday: bool | None = None, liberation_day: str | None = None,
                          kiosk_stop_minutes: int | None = None, appointments_enabled: bool | None = None,
@@ -332,6 +338,7 @@ def set_calendar_options(backend: Backend, user_id: int, location_id: int, now: 
         return info
 
 
+@checked
 def set_opening_hours(backend: Backend, user_id: int, location_id: int,
                       hours: Mapping[int, Iterable[tuple[object, object]]] | None, *,
                       service_id: int | None = None) -> dict[int, tuple[tuple[int, int], ...]]:
@@ -358,6 +365,7 @@ def set_opening_hours(backend: Backend, user_id: int, location_id: int,
         return {wd: _minutes(ps) for wd, ps in pattern.as_mapping().items()}
 
 
+@checked
 def set_exception(backend: Backend, user_id: int, location_id: int, day: dt.date,
                   periods: Iterable[tuple[object, object]] = (), note: str | None = "", *,
                   service_id: int | None = None) -> ExceptionInfo:
@@ -377,6 +385,7 @@ def set_exception(backend: Backend, user_id: int, location_id: int, day: dt.date
         return info
 
 
+@checked
 def remove_exception(backend: Backend, user_id: int, location_id: int, day: dt.date, *,
                      service_id: int | None = None) -> bool:
     """Back to the regular hours on ``day``. False when there was no exception."""

@@ -16,6 +16,7 @@ from baliedesk.domain.ordering import MAX_WEIGHT, MIN_WEIGHT, OrderingMode
 from baliedesk.domain.organisation import readable_color
 from baliedesk.domain.permissions import ALL_LOCATION_ROLES, Permission, Role
 from baliedesk.domain.validation import clean_name
+from baliedesk.services.arguments import checked
 from baliedesk.services.common import (
     acting_user,
     audit,
@@ -41,6 +42,7 @@ class AlreadyBootstrapped(ValidationError):
         super().__init__("database", "already_set_up")
 
 
+@checked
 def bootstrap(backend: Backend, username: str, display_name: str) -> UserInfo:
     """Create the first administrator (beheerder) of an empty database."""
     with backend.unit_of_work(write=True) as uow:
@@ -55,7 +57,7 @@ def bootstrap(backend: Backend, username: str, display_name: str) -> UserInfo:
 
 def _user_fields(username: str, display_name: str, role: Role | str) -> dict:
     username = (username or "").strip().lower()
-    if not USERNAME_RE.match(username):
+    if not USERNAME_RE.fullmatch(username):
         raise ValidationError("username", "invalid")
     try:
         role = Role(role)
@@ -65,6 +67,7 @@ def _user_fields(username: str, display_name: str, role: Role | str) -> dict:
             "role": role.value, "active": True}
 
 
+@checked
 def create_user(backend: Backend, user_id: int, username: str, display_name: str, role: Role | str, *,
                 location_ids: Iterable[int] | None = None) -> UserInfo:
     """A new user, working for ``location_ids``.
@@ -152,6 +155,7 @@ def user_locations(backend: Backend, user_id: int, target_user_id: int) -> tuple
         return None if None in ids else tuple(sorted(i for i in ids if i is not None))
 
 
+@checked
 def create_location(backend: Backend, user_id: int, name: str, *, timezone: str = "Europe/Amsterdam",
                     ordering_mode: str = OrderingMode.LONGEST_WAIT.value, no_show_after_recalls: int = 2,
                     counter_gone_after_s: int = 120) -> LocationInfo:
@@ -182,13 +186,14 @@ def create_location(backend: Backend, user_id: int, name: str, *, timezone: str 
         return location_info(loc)
 
 
+@checked
 def create_service(backend: Backend, user_id: int, location_id: int, prefix: str, name: str, *,
                    color: str = "#1F4E8C", expected_minutes: float = 10.0, walk_in: bool = True,
                    appointments: bool = False, weight: float = 1.0, sort_order: int = 0) -> ServiceInfo:
     prefix = (prefix or "").strip().upper()
-    if not PREFIX_RE.match(prefix):
+    if not PREFIX_RE.fullmatch(prefix):
         raise ValidationError("prefix", "invalid")
-    if not COLOR_RE.match(color or ""):
+    if not isinstance(color, str) or not COLOR_RE.fullmatch(color):
         raise ValidationError("color", "invalid")
     color = readable_color(color)  # ColorContrastTooLow when no text reads on it
     if not 1 <= expected_minutes <= 240:
@@ -209,6 +214,7 @@ def create_service(backend: Backend, user_id: int, location_id: int, prefix: str
         return service_info(service)
 
 
+@checked
 def create_counter(backend: Backend, user_id: int, location_id: int, name: str, display_name: str | None = None,
                    service_ids: Iterable[int] = ()) -> CounterInfo:
     with backend.unit_of_work(write=True) as uow:
@@ -230,21 +236,27 @@ def create_counter(backend: Backend, user_id: int, location_id: int, name: str, 
         return counter_info(counter, ids, {}, None, location.counter_gone_after_s)
 
 
+@checked
 def list_locations(backend: Backend) -> tuple[LocationInfo, ...]:
     """Locations to choose from when a workstation starts (no personal data)."""
     with backend.unit_of_work() as uow:
         return tuple(location_info(loc) for loc in uow.directory.locations() if loc.active)
 
 
+@checked
 def list_services(backend: Backend, location_id: int) -> tuple[ServiceInfo, ...]:
     """The services of a location (public: the kiosk shows them before anyone signs in)."""
     with backend.unit_of_work() as uow:
         return tuple(service_info(s) for s in uow.directory.services(location_id))
 
 
+@checked
 def sign_in_choices(backend: Backend, roles: Iterable[Role | str] | None = None) -> tuple[UserInfo, ...]:
     """Active users to pick from at a workstation, optionally of some roles only."""
-    wanted = {Role(r).value for r in roles} if roles else None
+    try:
+        wanted = {Role(r).value for r in roles} if roles else None
+    except ValueError:
+        raise ValidationError("roles", "invalid") from None
     with backend.unit_of_work() as uow:
         return tuple(
             user_info(u) for u in uow.directory.users() if u.active and (wanted is None or u.role in wanted)

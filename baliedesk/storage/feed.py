@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 from typing import Any
 
@@ -27,6 +28,9 @@ from sqlalchemy.engine import make_url
 log = logging.getLogger(__name__)
 
 CHANNEL = "baliedesk"
+#: The PostgreSQL feed checks the server answers whenever it heard nothing for ``safety_s``;
+#: no answer within this many seconds: not connected.
+ALIVE_DEADLINE_S = 3.0
 
 
 class _Backoff:
@@ -136,7 +140,11 @@ class PostgresFeed:
         import psycopg
 
         try:
-            conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=3, application_name="baliedesk-feed")
+            from baliedesk.storage.database import CONNECT_TIMEOUT_S, KEEPALIVES, TCP_USER_TIMEOUT_MS
+
+            conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                                   application_name="baliedesk-feed", tcp_user_timeout=TCP_USER_TIMEOUT_MS,
+                                   **KEEPALIVES)
             conn.execute(f"LISTEN {self.channel}")
             self._conn = conn
             self._backoff.succeeded()
@@ -154,6 +162,8 @@ class PostgresFeed:
         while True:
             now = time.monotonic()
             if now - self._last_report >= self.safety_s:
+                if self.connected:
+                    self._check_alive()  # a silent server must not look connected
                 return self._report()
             remaining = deadline - now
             if remaining <= 0:
@@ -182,6 +192,26 @@ class PostgresFeed:
     def _report(self) -> bool:
         self._last_report = time.monotonic()
         return True
+
+    def _check_alive(self) -> None:
+        """``SELECT 1`` within :data:`ALIVE_DEADLINE_S`, else the connection is cut and closed
+        (``connected`` turns False; ``wait`` reconnects with back-off). A frozen server still
+        acknowledges TCP, so without this the feed would say "connected" all along."""
+        import psycopg
+
+        from baliedesk.storage.database import _cut
+
+        timer = threading.Timer(ALIVE_DEADLINE_S, _cut, args=(self._conn,))
+        timer.daemon = True
+        timer.start()
+        try:
+            self._conn.execute("SELECT 1")
+        except psycopg.Error as exc:
+            log.warning("change feed: PostgreSQL does not answer: %s", str(exc)[:200])
+            self.close()
+            self._backoff.failed()
+        finally:
+            timer.cancel()
 
     def close(self) -> None:
         if self._conn is not None:

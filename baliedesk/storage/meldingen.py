@@ -221,6 +221,9 @@ class ContactRepository:
     def new_contact(self, **fields: Any) -> ContactRecord:
         return self._add(ContactRecord(**fields))
 
+    def contact(self, contact_id: int) -> ContactRecord | None:
+        return self.s.get(ContactRecord, contact_id)
+
     def visit_contact(self, ticket_id: int) -> ContactRecord | None:
         """The contact registration that closed this counter visit, if any."""
         stmt = select(ContactRecord).where(ContactRecord.ticket_id == ticket_id).order_by(ContactRecord.id).limit(1)

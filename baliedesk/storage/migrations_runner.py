@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from baliedesk.domain.errors import SchemaTooNew
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -57,6 +59,23 @@ def quick_head_revision() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
+def known_revisions() -> set[str]:
+    """Every revision this build ships (read from the migration files, no Alembic import)."""
+    out = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REV_RE.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            out.add(found["revision"].strip().strip("'\""))
+    return out
+
+
+def check_revision(current: str | None) -> None:
+    """Refuse a database that a newer BalieDesk upgraded: its revision is unknown here, and
+    running our migrations (or our code) on it could damage it."""
+    if current is not None and current not in known_revisions():
+        raise SchemaTooNew(current)
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -67,6 +86,7 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> str:
     """Bring the schema to ``revision``; returns the revision now in force."""
     current = current_revision(engine)
+    check_revision(current)
     if revision == "head" and current is not None and current == quick_head_revision():
         return current
     from alembic import command

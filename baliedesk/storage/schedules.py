@@ -103,6 +103,9 @@ class ScheduleRepository:
             AppointmentBlock.day, AppointmentBlock.weekday, AppointmentBlock.start_minute, AppointmentBlock.id)
         return list(self.s.execute(stmt).scalars())
 
+    def block(self, block_id: int) -> AppointmentBlock | None:
+        return self.s.get(AppointmentBlock, block_id)
+
     def add_block(self, **fields: Any) -> AppointmentBlock:
         row = AppointmentBlock(**fields)
         self.s.add(row)
