@@ -5,14 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
+from baliedesk.storage import models_auth, models_privacy, models_robust, models_setup  # noqa: F401 - their tables
 from baliedesk.storage.database import make_engine
-from baliedesk.storage import models_auth  # noqa: F401 - its tables belong to Base.metadata
 from baliedesk.storage.models import Base
-import baliedesk.storage.models_privacy  # noqa: E402,F401 - its tables in Base.metadata
-from baliedesk.storage import (
-    models_robust  # noqa: F401 - its tables belong to the metadata,
-    models_setup  # noqa: F401 - its tables belong to the metadata,
-)
 
 config = context.config
 target_metadata = Base.metadata
