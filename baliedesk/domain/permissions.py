@@ -27,22 +27,25 @@ class Permission(str, enum.Enum):
     MANAGE_APPOINTMENTS = "manage_appointments"  # book, move, cancel, day overview (contact details)
     TAKE_MELDING = "take_melding"  # meldingen intake and status, contacts, callback notes, complaints registered
     MANAGE_MELDINGEN = "manage_meldingen"  # categories and their terms; complaint term extension and outcome
+    VIEW_REPORTS = "view_reports"  # the service norms dashboard, its exports and the quarterly report
+    RATE_VISIT = "rate_visit"  # record a visitor's anonymous rating (kiosk, counter screen)
 
 
 _STAFF_VIEW = {Permission.VIEW_QUEUE, Permission.VIEW_DISPLAY}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset({*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET,
-                           Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING}),
+                           Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.RATE_VISIT}),
     Role.KCC: frozenset({*_STAFF_VIEW, Permission.ISSUE_TICKET, Permission.MANAGE_APPOINTMENTS,
                          Permission.TAKE_MELDING}),
     Role.TEAM_LEAD: frozenset(
         {*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET, Permission.RELEASE_TICKET, Permission.CONFIGURE,
-         Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN}
+         Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN,
+         Permission.VIEW_REPORTS, Permission.RATE_VISIT}
     ),
     Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE,
-                           Permission.MANAGE_MELDINGEN}),
-    Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE}),
+                           Permission.MANAGE_MELDINGEN, Permission.VIEW_REPORTS}),
+    Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE, Permission.RATE_VISIT}),
     Role.DISPLAY: frozenset({Permission.VIEW_DISPLAY}),
 }
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
+from baliedesk.storage.reports import ReportRepository
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
 from baliedesk.storage.schedules import AppointmentRepository, ScheduleRepository
 
@@ -197,6 +198,7 @@ class SqlUnitOfWork:
         self.appointments = AppointmentRepository(handle)
         self.meldingen = MeldingRepository(handle)
         self.contacts = ContactRepository(handle)
+        self.reports = ReportRepository(handle)
         return self
 
     @property

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from baliedesk.storage.database import make_engine
 from baliedesk.storage.models import Base
+import baliedesk.storage.models_norms  # noqa: F401,E402 - its tables belong to the metadata too
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,94 @@
+"""service norms: visit facts, norm targets, visitor ratings (KTO)
+
+visit_facts holds one row per finished visit, replayed from its ticket events
+(derived data: dropping it loses nothing, the next dashboard look rebuilds it);
+visit_fact_progress remembers up to which day that is complete. norm_targets
+holds the team lead's own targets per location and service. kto_ratings holds
+the anonymous ratings (no ticket, person or device; time to the hour).
+
+Revision ID: 0008
+Revises: 0005
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0008'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+_BIGID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+_TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        'visit_facts',
+        sa.Column('ticket_id', _BIGID, sa.ForeignKey('tickets.id', ondelete='CASCADE'), primary_key=True),
+        sa.Column('location_id', sa.Integer(), sa.ForeignKey('locations.id'), nullable=False),
+        sa.Column('service_id', sa.Integer(), sa.ForeignKey('services.id'), nullable=False),
+        sa.Column('kind', sa.String(12), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('weekday', sa.SmallInteger(), nullable=False),
+        sa.Column('hour', sa.SmallInteger(), nullable=False),
+        sa.Column('day_part', sa.String(8), nullable=False),
+        sa.Column('arrived_at', _TS, nullable=False),
+        sa.Column('wait_s', sa.Integer(), nullable=True),
+        sa.Column('norm_wait_s', sa.Integer(), nullable=True),
+        sa.Column('handling_s', sa.Integer(), nullable=True),
+        sa.Column('state', sa.String(12), nullable=False),
+    )
+    op.create_index('ix_visit_facts_period', 'visit_facts',
+                    ['location_id', 'day', 'kind', 'service_id', 'day_part', 'norm_wait_s'])
+    op.create_index('ix_visit_facts_week', 'visit_facts',
+                    ['location_id', 'day', 'weekday', 'hour', 'service_id', 'day_part', 'wait_s'])
+    op.create_table(
+        'visit_fact_progress',
+        sa.Column('location_id', sa.Integer(), sa.ForeignKey('locations.id', ondelete='CASCADE'), primary_key=True),
+        sa.Column('complete_through', sa.Date(), nullable=False),
+    )
+    op.create_table(
+        'norm_targets',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('location_id', sa.Integer(), sa.ForeignKey('locations.id', ondelete='CASCADE'), nullable=False),
+        sa.Column('service_id', sa.Integer(), sa.ForeignKey('services.id', ondelete='CASCADE'), nullable=True),
+        sa.Column('norm', sa.String(24), nullable=False),
+        sa.Column('target', sa.Float(), nullable=False),
+        sa.Column('threshold', sa.Float(), nullable=True),
+        sa.Column('updated_at', _TS, nullable=False),
+        sa.Column('updated_by', sa.Integer(), sa.ForeignKey('users.id'), nullable=True),
+    )
+    op.create_index('uq_norm_targets_location', 'norm_targets', ['location_id', 'norm'], unique=True,
+                    postgresql_where=sa.text('service_id IS NULL'), sqlite_where=sa.text('service_id IS NULL'))
+    op.create_index('uq_norm_targets_service', 'norm_targets', ['location_id', 'service_id', 'norm'], unique=True,
+                    postgresql_where=sa.text('service_id IS NOT NULL'),
+                    sqlite_where=sa.text('service_id IS NOT NULL'))
+    op.create_table(
+        'kto_ratings',
+        sa.Column('id', _BIGID, primary_key=True),
+        sa.Column('location_id', sa.Integer(), sa.ForeignKey('locations.id'), nullable=False),
+        sa.Column('service_id', sa.Integer(), sa.ForeignKey('services.id'), nullable=True),
+        sa.Column('rating', sa.SmallInteger(), nullable=False),
+        sa.Column('comment', sa.String(200), nullable=True),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('hour', sa.SmallInteger(), nullable=False),
+        sa.Column('day_part', sa.String(8), nullable=False),
+        sa.Column('created_at', _TS, nullable=False),
+    )
+    op.create_index('ix_kto_ratings_period', 'kto_ratings', ['location_id', 'day', 'service_id', 'day_part', 'rating'])
+    # The meldingen, callback and complaint figures select by closing / writing time.
+    op.create_index('ix_meldingen_location_closed', 'meldingen', ['location_id', 'closed_at'])
+    op.create_index('ix_callback_notes_location_created', 'callback_notes', ['location_id', 'created_at'])
+    op.create_index('ix_complaints_location_handled', 'complaints', ['location_id', 'handled_at'])
+
+
+def downgrade() -> None:
+    op.drop_index('ix_complaints_location_handled', table_name='complaints')
+    op.drop_index('ix_callback_notes_location_created', table_name='callback_notes')
+    op.drop_index('ix_meldingen_location_closed', table_name='meldingen')
+    op.drop_table('kto_ratings')
+    op.drop_table('norm_targets')
+    op.drop_table('visit_fact_progress')
+    op.drop_table('visit_facts')
