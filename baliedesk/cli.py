@@ -8,6 +8,7 @@
     python -m baliedesk settings             this computer's printer and paper for slips
     python -m baliedesk screenshot --out DIR
     python -m baliedesk db upgrade --database-url URL
+    python -m baliedesk report --quarter 2026Q3 --location ID --out FILE.pdf   the quarterly service norms report
 """
 
 from __future__ import annotations
@@ -203,6 +204,35 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The "Kwartaalrapportage servicenormen" as a PDF, without a window (messages in Dutch)."""
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.domain.permissions import Role
+    from baliedesk.reports.quarterly import build_quarterly_pdf
+    from baliedesk.services import reports, setup
+
+    db = _database(args)
+    try:
+        users = setup.sign_in_choices(db, [Role.TEAM_LEAD, Role.ADMIN])
+        user = next((u for u in users if u.username == args.user), None) if args.user else \
+            next((u for u in users if u.role == Role.TEAM_LEAD.value), users[0] if users else None)
+        if user is None:
+            print("Geen teamleider of beheerder gevonden" + (f" met de naam {args.user}." if args.user else "."),
+                  file=sys.stderr)
+            return 2
+        report = reports.quarterly_report(db, user.id, args.location, args.quarter, dt.datetime.now(dt.UTC))
+        build_quarterly_pdf(report, Path(args.out))
+    except DomainError as exc:
+        from baliedesk.reports.texts import error_text
+
+        print(error_text(exc), file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    print(f"Rapport gemaakt: {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: counter software for the front office.")
     parser.add_argument("--version", action="version", version=f"BalieDesk {__version__}")
@@ -252,6 +282,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(p)
     p.add_argument("--out", required=True, help="folder for the PNG files")
     p.set_defaults(func=cmd_screenshot)
+
+    p = sub.add_parser("report", help="make the quarterly service norms report (PDF) without a window")
+    p.add_argument("--quarter", required=True, metavar="YYYYQn", help="for example 2026Q3")
+    p.add_argument("--location", required=True, type=int, metavar="ID", help="the location's id")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.add_argument("--user", default="", metavar="NAME",
+                   help="the account to report as (default: the first team lead, else the first beheerder)")
+    db_arg(p)
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("db", help="database schema: upgrade or show the current revision")
     p.add_argument("action", choices=["upgrade", "current"])

@@ -123,3 +123,18 @@ class RatingInfo:
     day: dt.date
     hour: int
     day_part: str
+
+
+@dataclass(frozen=True)
+class QuarterReport:
+    """What the "Kwartaalrapportage servicenormen" shows: each norm this quarter and the one before."""
+
+    location_id: int
+    location_name: str
+    quarter: str  # "2026Q3"
+    period_start: dt.date
+    period_end: dt.date
+    made_at: dt.datetime
+    tiles: NormTiles
+    waits: tuple[WaitRow, ...]
+    evening_tiles: NormTiles

@@ -32,6 +32,7 @@ from baliedesk.services.report_dto import (
     NormTargetInfo,
     NormTile,
     NormTiles,
+    QuarterReport,
     RatingInfo,
     ReportTable,
     WaitRow,
@@ -571,3 +572,20 @@ def record_rating(backend: Backend, user_id: int, location_id: int, service_id: 
         uow.changed(reports_topic(location.id))
         uow.commit()
         return RatingInfo(rid, location.id, service_id, value, text, local.date(), local.hour, part.value)
+
+
+# ---------------------------------------------------------------------------
+# the quarterly report
+# ---------------------------------------------------------------------------
+def quarterly_report(backend: Backend, user_id: int, location_id: int, quarter: str,
+                     now: dt.datetime) -> QuarterReport:
+    """Every norm of a quarter ("2026Q3") against the quarter before, the waits per service and the
+    evening opening apart: what the PDF report shows."""
+    start, end = N.parse_quarter(quarter)
+    tiles = norm_tiles(backend, user_id, location_id, start, end, now)
+    evening = norm_tiles(backend, user_id, location_id, start, end, now, day_part=N.DayPart.EVENING.value)
+    waits = wait_distribution(backend, user_id, location_id, start, end, now)
+    with backend.unit_of_work() as uow:
+        name = _location(uow, location_id).name
+    label = f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    return QuarterReport(location_id, name, label, start, end, check_now(now), tiles, waits, evening)
