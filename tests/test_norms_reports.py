@@ -79,6 +79,12 @@ def test_quarterly_pdf_has_every_norm(backend, quarter, now, tmp_path):
     build_quarterly_pdf(report, out)
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 3000
+    plain = tmp_path / "q3-plain.pdf"
+    build_quarterly_pdf(report, plain, compress=False)  # the page text as literal strings
+    raw = plain.read_bytes().decode("latin-1")
+    for text in ("Kwartaalrapportage servicenormen", "Zonder afspraak op tijd geholpen", "Rapportcijfer 7 of hoger",
+                 "66,7%", "100,0%", "Avondopenstelling", "Vorig kwartaal"):
+        assert text in raw, text
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
         assert "Kwartaalrapportage servicenormen" in text

@@ -53,7 +53,8 @@ def _chart(tile: NormTile, previous_label: str, current_label: str) -> Drawing:
     return d
 
 
-def build_quarterly_pdf(report: QuarterReport, out: str | Path | IO[bytes]) -> None:
+def build_quarterly_pdf(report: QuarterReport, out: str | Path | IO[bytes], *, compress: bool = True) -> None:
+    """Write the report; ``compress=False`` leaves the page text readable in the file (for tests)."""
     styles = getSampleStyleSheet()
     h1 = ParagraphStyle("h1", parent=styles["Title"], fontName="Helvetica-Bold", fontSize=18, alignment=0)
     h2 = ParagraphStyle("h2", parent=styles["Heading2"], fontName="Helvetica-Bold", fontSize=12, spaceBefore=8)
@@ -92,10 +93,11 @@ def build_quarterly_pdf(report: QuarterReport, out: str | Path | IO[bytes]) -> N
                                     t.verdict), body),
             _chart(t, prev_label, cur_label),
         ]))
-    if tiles.handling_outliers:
+    outliers = sum(w.outliers for w in report.waits if w.day_part is None)
+    if outliers:
         story.append(Paragraph(_("{n} bezoeken hadden een onwaarschijnlijk lange behandeltijd (meer dan vier keer "
                                  "de gewone tijd van die dienst; bijvoorbeeld vergeten af te ronden). Die tellen "
-                                 "niet mee in de gemiddelde behandeltijd.").format(n=tiles.handling_outliers), body))
+                                 "niet mee in de gemiddelde behandeltijd.").format(n=outliers), body))
     story.append(Paragraph(_("Wachttijden per dienst"), h2))
     story.append(Paragraph(_("De helft van de bezoekers wachtte korter dan P50. Negen op de tien wachtten korter "
                              "dan P90."), body))
@@ -121,5 +123,6 @@ def build_quarterly_pdf(report: QuarterReport, out: str | Path | IO[bytes]) -> N
     target = str(out) if isinstance(out, Path) else out
     doc = SimpleDocTemplate(target, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=_("Kwartaalrapportage servicenormen"),
-                            author="BalieDesk", subject=f"{report.location_name} {report.quarter}")
+                            author="BalieDesk", subject=f"{report.location_name} {report.quarter}",
+                            pageCompression=1 if compress else 0)
     doc.build(story)

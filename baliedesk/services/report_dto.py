@@ -33,7 +33,6 @@ class NormTiles:
     service_id: int | None
     day_part: str | None
     tiles: tuple[NormTile, ...]
-    handling_outliers: int  # visits flagged as implausible (left out of the handling averages)
 
 
 @dataclass(frozen=True)

@@ -131,10 +131,12 @@ def refresh_visit_facts(backend: Backend, location_id: int, now: dt.datetime) ->
         schedule, _options = load_schedule(uow, location)
         periods: dict[dt.date, tuple[tuple[int, int], ...]] = {}
         through = uow.reports.facts_complete_through(location.id)
+        last_id = 0
         while True:
-            batch = uow.reports.tickets_without_fact(location.id, through, FINAL_STATES, _BATCH)
+            batch = uow.reports.tickets_without_fact(location.id, through, FINAL_STATES, _BATCH, after_id=last_id)
             if not batch:
                 break
+            last_id = batch[-1].id
             ids = [t.id for t in batch]
             events = uow.reports.events_of(ids)
             slots = uow.reports.slot_starts(ids)
@@ -188,17 +190,6 @@ def _merge(hists: Any) -> dict[int, int]:
     return out
 
 
-def _outlier_count(uow: UnitOfWork, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
-                   day_part: str | None) -> int:
-    total = 0
-    for parts in _handling_hists(uow, location_id, start, end, service_id).values():
-        limit = N.handling(_merge(parts.values())).limit_s
-        for part, hist in parts.items():
-            if day_part is None or part == day_part:
-                total += sum(c for v, c in hist.items() if N.is_outlier(v, limit))
-    return total
-
-
 def _figures(uow: UnitOfWork, location: Any, start: dt.date, end: dt.date, service_id: int | None,
              day_part: str | None, specs: dict[N.Norm, N.NormSpec], calendar: WorkdayCalendar, today: dt.date
              ) -> dict[N.Norm, tuple[float | None, int | None, int]]:
@@ -210,30 +201,29 @@ def _figures(uow: UnitOfWork, location: Any, start: dt.date, end: dt.date, servi
         met, n = waits.get(kind.value, (0, 0))
         out[norm] = (N.share(met, n), met, n)
     since, until = _bounds(start, end, location.timezone)
-    tz = ZoneInfo(location.timezone)
+    tzname = location.timezone
 
     met = n = 0
-    for row in r.callback_rows(location.id, since, until):
-        ok = N.on_time(row.due_date, row.done_at.astimezone(tz).date() if row.done_at else None, today)
+    for due, done, count in r.callback_groups(location.id, since, until, tzname):
+        ok = N.on_time(due, done, today)
         if ok is not None:
-            n += 1
-            met += ok
+            n += count
+            met += count if ok else 0
     out[N.Norm.CALLBACK_TERM] = (N.share(met, n), met, n)
 
     met = n = 0
     days_total = 0
-    for row in r.melding_rows(location.id, since, until):
-        closed = row.closed_at.astimezone(tz).date()
-        n += 1
-        met += bool(N.on_time(row.due_date, closed, today))
-        days_total += N.handling_working_days(calendar, row.received_on, closed)
+    for received, due, closed, count in r.melding_groups(location.id, since, until, tzname):
+        n += count
+        met += count if N.on_time(due, closed, today) else 0
+        days_total += count * N.handling_working_days(calendar, received, closed)
     out[N.Norm.MELDING_TERM] = (N.share(met, n), met, n)
     out[N.Norm.MELDING_DAYS] = (N.average(days_total, n), None, n)
 
     met = n = 0
-    for row in r.complaint_rows(location.id, since, until):
-        n += 1
-        met += bool(N.on_time(row.due_date, row.handled_at.astimezone(tz).date(), today))
+    for due, handled, count in r.complaint_groups(location.id, since, until, tzname):
+        n += count
+        met += count if N.on_time(due, handled, today) else 0
     out[N.Norm.COMPLAINT_TERM] = (N.share(met, n), met, n)
 
     met, n = r.contact_counts(location.id, since, until, service_id)
@@ -271,8 +261,7 @@ def norm_tiles(backend: Backend, user_id: int, location_id: int, period_start: d
             tiles.append(NormTile(norm.value, spec.unit.value, spec.target, spec.threshold, spec.higher_is_better,
                                   realised, met, count, N.verdict(spec, realised).value, before,
                                   None if realised is None or before is None else realised - before))
-        outliers = _outlier_count(uow, location.id, start, end, service_id, part)
-        return NormTiles(location.id, start, end, prev_start, prev_end, service_id, part, tuple(tiles), outliers)
+        return NormTiles(location.id, start, end, prev_start, prev_end, service_id, part, tuple(tiles))
 
     return _reading(backend, user_id, location_id, now, read, service_id=service_id)
 

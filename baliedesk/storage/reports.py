@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, func, insert, literal, select, update
+from sqlalchemy import Date, and_, case, cast, delete, func, insert, literal, select, update
 
 from baliedesk.storage.models import (
     Appointment,
@@ -29,6 +30,20 @@ from baliedesk.storage.models import (
 from baliedesk.storage.models_norms import KtoRating, NormTarget, VisitFact, VisitFactProgress
 
 _F = VisitFact.__table__.c
+_UTC_TYPE = VisitFact.__table__.c.arrived_at.type
+
+
+def bindparam_dt(value: dt.datetime) -> Any:
+    from sqlalchemy import bindparam
+
+    return bindparam(None, value, type_=_UTC_TYPE, unique=True)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """A date column from SQLite's date() comes back as text."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 _T = Ticket.__table__.c
 _CHUNK = 500
 
@@ -41,6 +56,37 @@ def _filters(location_id: int, start: dt.date, end: dt.date, service_id: int | N
     if day_part is not None:
         where.append(_F.day_part == day_part)
     return where
+
+
+def offset_spans(timezone: str, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
+    """[(until, offset in minutes)]: the zone's UTC offset holds up to ``until`` (exclusive); the last span
+    has no end (``until`` = ``end``). Found day by day, each change pinned down to the minute."""
+    tz = ZoneInfo(timezone)
+
+    def off(t: dt.datetime) -> int:
+        return int((t.astimezone(tz).utcoffset() or dt.timedelta()).total_seconds() // 60)
+
+    spans: list[tuple[dt.datetime, int]] = []
+    t = start.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    current = off(t)
+    while t < end:
+        nxt = t + dt.timedelta(days=1)
+        if off(nxt) != current:
+            lo, hi = t, nxt  # off(lo) == current != off(hi)
+            while hi - lo > dt.timedelta(minutes=1):
+                mid = lo + (hi - lo) / 2
+                mid = mid.replace(second=0, microsecond=0)
+                if mid <= lo:
+                    break
+                if off(mid) == current:
+                    lo = mid
+                else:
+                    hi = mid
+            spans.append((hi, current))
+            current = off(hi)
+        t = nxt
+    spans.append((end, current))
+    return spans
 
 
 class ReportRepository:
@@ -64,12 +110,14 @@ class ReportRepository:
             conn.execute(insert(VisitFactProgress).values(location_id=location_id, complete_through=day))
 
     def tickets_without_fact(self, location_id: int, after: dt.date | None, final_states: Sequence[str],
-                             limit: int) -> list[Any]:
-        """(id, service_id, state, source, day) of final tickets after ``after`` that have no fact yet."""
+                             limit: int, *, after_id: int = 0) -> list[Any]:
+        """(id, service_id, state, source, day) of final tickets of days after ``after`` (and with an id
+        above ``after_id``: page on by the last id) that have no fact yet, by id."""
         stmt = (select(_T.id, _T.service_id, _T.state, _T.source, _T.day)
                 .select_from(Ticket.__table__.outerjoin(VisitFact.__table__, _F.ticket_id == _T.id))
-                .where(_T.location_id == location_id, _T.state.in_(list(final_states)), _F.ticket_id.is_(None))
-                .order_by(_T.day, _T.id).limit(limit))
+                .where(_T.location_id == location_id, _T.state.in_(list(final_states)), _F.ticket_id.is_(None),
+                       _T.id > after_id)
+                .order_by(_T.id).limit(limit))
         if after is not None:
             stmt = stmt.where(_T.day > after)
         return self._rows(stmt)
@@ -248,7 +296,54 @@ class ReportRepository:
                                              .returning(KtoRating.__table__.c.id))
         return int(result.scalar_one())
 
-    # -- callbacks, meldingen, complaints: rows (their local dates need the time zone) ----
+    # -- callbacks, meldingen, complaints: grouped by local dates -------------
+    def _local_date(self, col: Any, timezone: str, since: dt.datetime, until: dt.datetime) -> Any:
+        """The local calendar date of a UTC timestamp column, in SQL.
+
+        PostgreSQL converts with the zone itself. SQLite has no zones: a CASE over the spans of
+        constant UTC offset from ``since`` up to two years after ``until`` (times outside fall back to
+        the nearest span's offset).
+        """
+        if self.s.connection().dialect.name == "postgresql":
+            return cast(func.timezone(timezone, col), Date)
+        spans = offset_spans(timezone, since - dt.timedelta(days=2), until + dt.timedelta(days=730))
+        whens = [(col < bindparam_dt(until_), func.date(col, f"{minutes:+d} minutes")) for until_, minutes in spans[:-1]]
+        last = func.date(col, f"{spans[-1][1]:+d} minutes")
+        return case(*whens, else_=last) if whens else last
+
+    def callback_groups(self, location_id: int, since: dt.datetime, until: dt.datetime, timezone: str
+                        ) -> list[tuple[dt.date, dt.date | None, int]]:
+        """(due_date, local date done or None, count) of the notes written in [since, until)."""
+        n = CallbackNote.__table__.c
+        done = self._local_date(n.done_at, timezone, since, until).label("done_day")
+        stmt = (select(n.due_date, done, func.count())
+                .where(n.location_id == location_id, n.created_at >= since, n.created_at < until)
+                .group_by(n.due_date, done))
+        return [(d, _as_date(x), int(c)) for d, x, c in self._rows(stmt)]
+
+    def melding_groups(self, location_id: int, since: dt.datetime, until: dt.datetime, timezone: str
+                       ) -> list[tuple[dt.date, dt.date, dt.date, int]]:
+        """(received_on, due_date, local date closed, count) of the meldingen handled in [since, until)."""
+        m = Melding.__table__.c
+        closed = self._local_date(m.closed_at, timezone, since, until).label("closed_day")
+        stmt = (select(m.received_on, m.due_date, closed, func.count())
+                .where(m.location_id == location_id, m.state == "afgehandeld", m.closed_at >= since,
+                       m.closed_at < until)
+                .group_by(m.received_on, m.due_date, closed))
+        return [(r, d, _as_date(x), int(c)) for r, d, x, c in self._rows(stmt)]
+
+    def complaint_groups(self, location_id: int, since: dt.datetime, until: dt.datetime, timezone: str
+                         ) -> list[tuple[dt.date, dt.date, int]]:
+        """(due_date, local date handled, count) of the complaints handled in [since, until)."""
+        k = Complaint.__table__.c
+        handled = self._local_date(k.handled_at, timezone, since, until).label("handled_day")
+        stmt = (select(k.due_date, handled, func.count())
+                .where(k.location_id == location_id, k.state == "afgehandeld", k.handled_at >= since,
+                       k.handled_at < until)
+                .group_by(k.due_date, handled))
+        return [(d, _as_date(x), int(c)) for d, x, c in self._rows(stmt)]
+
+    # -- callbacks, meldingen, complaints: rows (for the drill-down) ----
     def callback_rows(self, location_id: int, since: dt.datetime, until: dt.datetime) -> list[Any]:
         """(id, created_at, due_date, done_at) of the notes written in [since, until)."""
         n = CallbackNote.__table__.c
