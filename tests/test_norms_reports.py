@@ -105,3 +105,21 @@ def test_report_command_line(backend, quarter, tmp_path):
                      str(tmp_path / "x.pdf"), "--database-url", url]) == 2
     assert cli.main(["report", "--quarter", "2026Q3", "--location", "999", "--out",
                      str(tmp_path / "x.pdf"), "--database-url", url]) == 2
+
+
+def test_xlsx_writer_values_read_back(tmp_path):
+    from openpyxl import load_workbook
+
+    t = ReportTable("Proef: a/b [c]", ("Tekst", "Getal", "Ja/nee", "Dag", "Moment", "Leeg"),
+                    (("<b>&\"x\"\x01", 1.5, True, dt.date(2026, 7, 2), dt.datetime(2026, 7, 2, 10, 30, tzinfo=dt.UTC),
+                      None), ("=1+1", -3, False, dt.date(1999, 12, 31), dt.datetime(2026, 1, 1), None)))
+    path = tmp_path / "p.xlsx"
+    export.write_xlsx([t, t], path)
+    wb = load_workbook(path)
+    assert len(wb.sheetnames) == 2 and wb.sheetnames[0] != wb.sheetnames[1]
+    ws = wb[wb.sheetnames[0]]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == t.columns and ws["A1"].font.b and ws.freeze_panes == "A2"
+    assert rows[1][:4] == ('<b>&"x"', 1.5, True, dt.datetime(2026, 7, 2))
+    assert rows[1][4] == dt.datetime(2026, 7, 2, 10, 30)
+    assert rows[2][:4] == ("'=1+1", -3, False, dt.datetime(1999, 12, 31))

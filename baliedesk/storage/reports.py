@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -58,7 +59,8 @@ def _filters(location_id: int, start: dt.date, end: dt.date, service_id: int | N
     return where
 
 
-def offset_spans(timezone: str, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
+@lru_cache(maxsize=256)
+def offset_spans(timezone: str, start: dt.datetime, end: dt.datetime) -> tuple[tuple[dt.datetime, int], ...]:
     """[(until, offset in minutes)]: the zone's UTC offset holds up to ``until`` (exclusive); the last span
     has no end (``until`` = ``end``). Found day by day, each change pinned down to the minute."""
     tz = ZoneInfo(timezone)
@@ -86,7 +88,7 @@ def offset_spans(timezone: str, start: dt.datetime, end: dt.datetime) -> list[tu
             current = off(hi)
         t = nxt
     spans.append((end, current))
-    return spans
+    return tuple(spans)
 
 
 class ReportRepository:
@@ -301,12 +303,12 @@ class ReportRepository:
         """The local calendar date of a UTC timestamp column, in SQL.
 
         PostgreSQL converts with the zone itself. SQLite has no zones: a CASE over the spans of
-        constant UTC offset from ``since`` up to two years after ``until`` (times outside fall back to
+        constant UTC offset from ``since`` up to 400 days after ``until`` (times outside fall back to
         the nearest span's offset).
         """
         if self.s.connection().dialect.name == "postgresql":
             return cast(func.timezone(timezone, col), Date)
-        spans = offset_spans(timezone, since - dt.timedelta(days=2), until + dt.timedelta(days=730))
+        spans = offset_spans(timezone, since - dt.timedelta(days=2), until + dt.timedelta(days=400))
         whens = [(col < bindparam_dt(until_), func.date(col, f"{minutes:+d} minutes")) for until_, minutes in spans[:-1]]
         last = func.date(col, f"{spans[-1][1]:+d} minutes")
         return case(*whens, else_=last) if whens else last
