@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 _EPOCH = dt.datetime(1899, 12, 30)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_WORK = re.compile(r'[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 _STYLE_BOLD, _STYLE_DATE, _STYLE_DATETIME = 1, 2, 3
 
 _CONTENT_TYPES = (
@@ -58,27 +59,34 @@ def _col(i: int) -> str:
     return name
 
 
-def _text(value: str) -> str:
-    return escape(_ILLEGAL.sub("", value), {'"': "&quot;"})
-
-
 def _cell(ref: str, v: object, style: int = 0) -> str:
     s = f' s="{style}"' if style else ""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return f'<c r="{ref}" t="b"{s}><v>{int(v)}</v></c>'
-    if isinstance(v, (int, float)):
-        if isinstance(v, float) and v != v:  # NaN
+    kind = type(v)
+    if kind is str:
+        return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_text(v)}</t></is></c>'  # type: ignore[arg-type]
+    if kind is int or kind is float:
+        if v != v:  # NaN
             return ""
         return f'<c r="{ref}"{s}><v>{v!r}</v></c>'
+    if v is None:
+        return ""
+    if kind is bool:
+        return f'<c r="{ref}" t="b"{s}><v>{int(v)}</v></c>'  # type: ignore[call-overload]
     if isinstance(v, dt.datetime):
         naive = v.replace(tzinfo=None) if v.tzinfo is None else v.astimezone(dt.UTC).replace(tzinfo=None)
         serial = (naive - _EPOCH).total_seconds() / 86400
         return f'<c r="{ref}" s="{_STYLE_DATETIME}"><v>{serial!r}</v></c>'
     if isinstance(v, dt.date):
         return f'<c r="{ref}" s="{_STYLE_DATE}"><v>{(v - _EPOCH.date()).days}</v></c>'
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_text(str(v))}</t></is></c>'
+    if isinstance(v, (int, float)):  # int and float subclasses (enums)
+        return _cell(ref, float(v) if isinstance(v, float) else int(v), style)
+    return _cell(ref, str(v), style)
+
+
+def _text(value: str) -> str:
+    if _NEEDS_WORK.search(value) is None:
+        return value
+    return escape(_ILLEGAL.sub("", value), {'"': "&quot;"})
 
 
 def _sheet(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

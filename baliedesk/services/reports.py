@@ -407,7 +407,8 @@ def _behind(uow: UnitOfWork, location: Any, key: N.Norm | str, start: dt.date, e
                   "Wachttijd norm (min)", "Behandeltijd (min)", "Status")
 
     def visit_row(v: Any, extra: tuple[object, ...] = ()) -> tuple[object, ...]:
-        return (v.number, v.service_name, v.kind, v.day, v.day_part, v.arrived_at.astimezone(tz).strftime("%H:%M"),
+        t = v.arrived_at.astimezone(tz)
+        return (v.number, v.service_name, v.kind, v.day, v.day_part, f"{t.hour:02d}:{t.minute:02d}",
                 _fmt_min(v.wait_s), _fmt_min(v.norm_wait_s), _fmt_min(v.handling_s), v.state, *extra)
 
     def table(title: str, cols: tuple[str, ...], rows: list[tuple[object, ...]]) -> ReportTable:
