@@ -58,7 +58,7 @@ def test_targets_checked():
     assert N.clean_spec("walk_in_wait", 90, 15).threshold == 15.0
     assert N.clean_spec("melding_days", 8.2).target == 8.2
     for args in (("walk_in_wait", 101), ("walk_in_wait", 90, 0), ("melding_term", 90, 5), ("x", 1),
-                 ("walk_in_wait", float("nan")), ("walk_in_wait", True)):
+                 ("walk_in_wait", float("nan")), ("walk_in_wait", True), ("walk_in_wait", 90, 7.5)):
         with pytest.raises(ValidationError):
             N.clean_spec(*args)
     spec = N.DEFAULTS[N.Norm.MELDING_DAYS]

@@ -110,7 +110,8 @@ def parse_norm(value: object) -> Norm:
 
 
 def clean_spec(norm: object, target: object, threshold: object = None) -> NormSpec:
-    """A target the team lead typed, checked: percentages 0-100, days 0-260, wait thresholds 1-240 minutes."""
+    """A target the team lead typed, checked: percentages 0-100, days 0-260, wait thresholds 1-240 whole
+    minutes (norms are stated in minutes; the roll-ups count waits per started minute)."""
     n = parse_norm(norm)
     base = DEFAULTS[n]
     if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target):
@@ -126,6 +127,8 @@ def clean_spec(norm: object, target: object, threshold: object = None) -> NormSp
             raise ValidationError("threshold", "invalid")
         elif not 1 <= threshold <= THRESHOLD_MAX_MINUTES:
             raise ValidationError("threshold", "out_of_range", int(THRESHOLD_MAX_MINUTES))
+        elif not float(threshold).is_integer():
+            raise ValidationError("threshold", "whole_minutes")
         else:
             limit = float(threshold)
     elif threshold is not None:

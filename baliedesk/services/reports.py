@@ -92,8 +92,9 @@ def _specs(uow: UnitOfWork, location_id: int, service_id: int | None) -> dict[N.
 
 
 def _thresholds(specs: dict[N.Norm, N.NormSpec]) -> dict[str, int]:
-    return {N.VisitKind.WALK_IN.value: N.threshold_seconds(specs[N.Norm.WALK_IN_WAIT].threshold or 0),
-            N.VisitKind.APPOINTMENT.value: N.threshold_seconds(specs[N.Norm.APPOINTMENT_WAIT].threshold or 0)}
+    """Whole minutes per visit kind (``clean_spec`` only allows whole minutes)."""
+    return {N.VisitKind.WALK_IN.value: int(specs[N.Norm.WALK_IN_WAIT].threshold or 0),
+            N.VisitKind.APPOINTMENT.value: int(specs[N.Norm.APPOINTMENT_WAIT].threshold or 0)}
 
 
 def _reading(backend: Backend, user_id: int, location_id: int, now: dt.datetime,
@@ -132,6 +133,7 @@ def refresh_visit_facts(backend: Backend, location_id: int, now: dt.datetime) ->
         periods: dict[dt.date, tuple[tuple[int, int], ...]] = {}
         through = uow.reports.facts_complete_through(location.id)
         last_id = 0
+        days: set[dt.date] = set()
         while True:
             batch = uow.reports.tickets_without_fact(location.id, through, FINAL_STATES, _BATCH, after_id=last_id)
             if not batch:
@@ -154,8 +156,11 @@ def refresh_visit_facts(backend: Backend, location_id: int, now: dt.datetime) ->
                                  timezone=location.timezone, periods_on=periods)
                 rows.append(_fact_row(f))
             added += uow.reports.add_facts(rows)
+            days.update(r["day"] for r in rows)
             if len(batch) < _BATCH:
                 break
+        if days:
+            uow.reports.rebuild_rollups(location.id, sorted(days))
         first_open = uow.reports.first_open_day(location.id, through, FINAL_STATES)
         new_through = yesterday if first_open is None else min(yesterday, first_open - dt.timedelta(days=1))
         if through is None or new_through > through:

@@ -42,6 +42,39 @@ class VisitFact(Base):
     state: Mapped[str] = mapped_column(String(12))
 
 
+class VisitHourly(Base):
+    """Visits per day, hour, service, kind and day part: the heat map and the daily trend (derived)."""
+
+    __tablename__ = "visit_hourly"
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    service_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    day_part: Mapped[str] = mapped_column(String(8), primary_key=True)
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    arrivals: Mapped[int] = mapped_column(Integer)
+    called: Mapped[int] = mapped_column(Integer)
+    wait_sum: Mapped[int] = mapped_column(BigInteger)
+
+
+class VisitWaitMinutes(Base):
+    """Called visits per day, service, kind, day part and norm wait in whole minutes rounded up
+    (``wait_min``: a wait of 600 s is 10, of 601 s 11; capped at 241): the wait norms for any
+    whole-minute threshold (derived)."""
+
+    __tablename__ = "visit_wait_minutes"
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    service_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    day_part: Mapped[str] = mapped_column(String(8), primary_key=True)
+    wait_min: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer)
+
+
 class VisitFactProgress(Base):
     """Up to which local day every ticket of a location is final and has its fact."""
 

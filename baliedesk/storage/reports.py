@@ -28,7 +28,14 @@ from baliedesk.storage.models import (
     Ticket,
     TicketEvent,
 )
-from baliedesk.storage.models_norms import KtoRating, NormTarget, VisitFact, VisitFactProgress
+from baliedesk.storage.models_norms import (
+    KtoRating,
+    NormTarget,
+    VisitFact,
+    VisitFactProgress,
+    VisitHourly,
+    VisitWaitMinutes,
+)
 
 _F = VisitFact.__table__.c
 _UTC_TYPE = VisitFact.__table__.c.arrived_at.type
@@ -47,6 +54,20 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 _T = Ticket.__table__.c
 _CHUNK = 500
+
+
+#: Waits above 241 minutes share one bucket (the thresholds go up to 240 minutes).
+WAIT_MIN_CAP = 241
+
+
+def _rollup_filters(t: Any, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
+                    day_part: str | None) -> list[Any]:
+    where = [t.location_id == location_id, t.day >= start, t.day <= end]
+    if service_id is not None:
+        where.append(t.service_id == service_id)
+    if day_part is not None:
+        where.append(t.day_part == day_part)
+    return where
 
 
 def _filters(location_id: int, start: dt.date, end: dt.date, service_id: int | None,
@@ -160,17 +181,21 @@ class ReportRepository:
         """Drop a location's facts (they are rebuilt from the events on the next look)."""
         conn = self.s.connection()
         conn.execute(delete(VisitFact.__table__).where(_F.location_id == location_id))
+        conn.execute(delete(VisitHourly.__table__).where(VisitHourly.__table__.c.location_id == location_id))
+        conn.execute(delete(VisitWaitMinutes.__table__).where(VisitWaitMinutes.__table__.c.location_id == location_id))
         conn.execute(delete(VisitFactProgress).where(VisitFactProgress.location_id == location_id))
 
     # -- visit facts: counting ---------------------------------------------
     def wait_counts(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
-                    day_part: str | None, thresholds_s: dict[str, int]) -> dict[str, tuple[int, int]]:
-        """kind -> (called within its threshold, called): the visits with a norm wait."""
-        within = case(*[(and_(_F.kind == k, _F.norm_wait_s <= s), 1) for k, s in thresholds_s.items()], else_=0)
-        stmt = (select(_F.kind, func.sum(within), func.count())
-                .where(*_filters(location_id, start, end, service_id, day_part), _F.norm_wait_s.is_not(None))
-                .group_by(_F.kind))
-        return {k: (int(m or 0), int(n)) for k, m, n in self._rows(stmt)}
+                    day_part: str | None, thresholds_min: dict[str, int]) -> dict[str, tuple[int, int]]:
+        """kind -> (called within its threshold in whole minutes, called): ``norm_wait_s <= 60 * T``
+        is ``wait_min <= T`` (wait_min = the norm wait in minutes rounded up)."""
+        w = VisitWaitMinutes.__table__.c
+        within = case(*[(and_(w.kind == k, w.wait_min <= t), w.visits) for k, t in thresholds_min.items()], else_=0)
+        stmt = (select(w.kind, func.sum(within), func.sum(w.visits))
+                .where(*_rollup_filters(w, location_id, start, end, service_id, day_part))
+                .group_by(w.kind))
+        return {k: (int(m or 0), int(n or 0)) for k, m, n in self._rows(stmt)}
 
     def wait_histogram(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
                        day_part: str | None) -> list[tuple[int, str, int, int]]:
@@ -189,22 +214,53 @@ class ReportRepository:
         return [tuple(r) for r in self._rows(stmt)]
 
     def daily(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None, day_part: str | None,
-              thresholds_s: dict[str, int]) -> list[tuple[dt.date, int, int, int, int]]:
+              thresholds_min: dict[str, int]) -> list[tuple[dt.date, int, int, int, int]]:
         """(day, arrivals, called, called within the norm, sum of waits in seconds)."""
-        within = case(*[(and_(_F.kind == k, _F.norm_wait_s <= s), 1) for k, s in thresholds_s.items()], else_=0)
-        stmt = (select(_F.day, func.count(), func.count(_F.norm_wait_s), func.sum(within),
-                       func.sum(func.coalesce(_F.wait_s, 0)))
-                .where(*_filters(location_id, start, end, service_id, day_part))
-                .group_by(_F.day).order_by(_F.day))
-        return [(d, int(a), int(c), int(m or 0), int(w or 0)) for d, a, c, m, w in self._rows(stmt)]
+        h, w = VisitHourly.__table__.c, VisitWaitMinutes.__table__.c
+        per_day = {d: [int(a), int(c), 0, int(ws)] for d, a, c, ws in self._rows(
+            select(h.day, func.sum(h.arrivals), func.sum(h.called), func.sum(h.wait_sum))
+            .where(*_rollup_filters(h, location_id, start, end, service_id, day_part)).group_by(h.day))}
+        within = case(*[(and_(w.kind == k, w.wait_min <= t), w.visits) for k, t in thresholds_min.items()], else_=0)
+        for d, m in self._rows(select(w.day, func.sum(within))
+                               .where(*_rollup_filters(w, location_id, start, end, service_id, day_part))
+                               .group_by(w.day)):
+            if d in per_day:
+                per_day[d][2] = int(m or 0)
+        return [(d, *v) for d, v in sorted(per_day.items())]  # type: ignore[misc]
 
     def week_heatmap(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
                      day_part: str | None) -> list[tuple[int, int, int, int, int]]:
         """(weekday, hour, arrivals, called, sum of waits in seconds)."""
-        stmt = (select(_F.weekday, _F.hour, func.count(), func.count(_F.wait_s), func.sum(func.coalesce(_F.wait_s, 0)))
-                .where(*_filters(location_id, start, end, service_id, day_part))
-                .group_by(_F.weekday, _F.hour))
-        return [(int(w), int(h), int(a), int(c), int(s or 0)) for w, h, a, c, s in self._rows(stmt)]
+        h = VisitHourly.__table__.c
+        stmt = (select(h.weekday, h.hour, func.sum(h.arrivals), func.sum(h.called), func.sum(h.wait_sum))
+                .where(*_rollup_filters(h, location_id, start, end, service_id, day_part))
+                .group_by(h.weekday, h.hour))
+        return [(int(wd), int(hr), int(a), int(c), int(ws or 0)) for wd, hr, a, c, ws in self._rows(stmt)]
+
+    def rebuild_rollups(self, location_id: int, days: Sequence[dt.date]) -> None:
+        """Recount ``visit_hourly`` and ``visit_wait_minutes`` of these days from the facts."""
+        conn = self.s.connection()
+        h, w = VisitHourly.__table__, VisitWaitMinutes.__table__
+        days = sorted(set(days))
+        wait_min = case((_F.norm_wait_s > 60 * WAIT_MIN_CAP, WAIT_MIN_CAP),
+                        else_=(_F.norm_wait_s + 59) // 60)
+        for i in range(0, len(days), _CHUNK):
+            part = days[i:i + _CHUNK]
+            conn.execute(delete(h).where(h.c.location_id == location_id, h.c.day.in_(part)))
+            conn.execute(delete(w).where(w.c.location_id == location_id, w.c.day.in_(part)))
+            keys = (_F.location_id, _F.day, _F.hour, _F.service_id, _F.kind, _F.day_part)
+            conn.execute(h.insert().from_select(
+                ["location_id", "day", "hour", "service_id", "kind", "day_part", "weekday", "arrivals", "called",
+                 "wait_sum"],
+                select(*keys, func.min(_F.weekday), func.count(), func.count(_F.wait_s),
+                       func.coalesce(func.sum(_F.wait_s), 0))
+                .where(_F.location_id == location_id, _F.day.in_(part)).group_by(*keys)))
+            wkeys = (_F.location_id, _F.day, _F.service_id, _F.kind, _F.day_part)
+            conn.execute(w.insert().from_select(
+                ["location_id", "day", "service_id", "kind", "day_part", "wait_min", "visits"],
+                select(*wkeys, wait_min, func.count())
+                .where(_F.location_id == location_id, _F.day.in_(part), _F.norm_wait_s.is_not(None))
+                .group_by(*wkeys, wait_min)))
 
     def visit_rows(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
                    day_part: str | None, *, kind: str | None = None, only_called: bool = False,

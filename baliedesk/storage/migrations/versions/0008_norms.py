@@ -2,7 +2,9 @@
 
 visit_facts holds one row per finished visit, replayed from its ticket events
 (derived data: dropping it loses nothing, the next dashboard look rebuilds it);
-visit_fact_progress remembers up to which day that is complete. norm_targets
+visit_fact_progress remembers up to which day that is complete; visit_hourly
+and visit_wait_minutes are per-day roll-ups of the facts (the heat map, the
+daily trend and the wait norms read those, not a year of visits). norm_targets
 holds the team lead's own targets per location and service. kto_ratings holds
 the anonymous ratings (no ticket, person or device; time to the hour).
 
@@ -44,6 +46,29 @@ def upgrade() -> None:
                     ['location_id', 'day', 'kind', 'service_id', 'day_part', 'norm_wait_s'])
     op.create_index('ix_visit_facts_week', 'visit_facts',
                     ['location_id', 'day', 'weekday', 'hour', 'service_id', 'day_part', 'wait_s'])
+    op.create_table(
+        'visit_hourly',
+        sa.Column('location_id', sa.Integer(), sa.ForeignKey('locations.id', ondelete='CASCADE'), primary_key=True),
+        sa.Column('day', sa.Date(), primary_key=True),
+        sa.Column('hour', sa.SmallInteger(), primary_key=True),
+        sa.Column('service_id', sa.Integer(), primary_key=True),
+        sa.Column('kind', sa.String(12), primary_key=True),
+        sa.Column('day_part', sa.String(8), primary_key=True),
+        sa.Column('weekday', sa.SmallInteger(), nullable=False),
+        sa.Column('arrivals', sa.Integer(), nullable=False),
+        sa.Column('called', sa.Integer(), nullable=False),
+        sa.Column('wait_sum', sa.BigInteger(), nullable=False),
+    )
+    op.create_table(
+        'visit_wait_minutes',
+        sa.Column('location_id', sa.Integer(), sa.ForeignKey('locations.id', ondelete='CASCADE'), primary_key=True),
+        sa.Column('day', sa.Date(), primary_key=True),
+        sa.Column('service_id', sa.Integer(), primary_key=True),
+        sa.Column('kind', sa.String(12), primary_key=True),
+        sa.Column('day_part', sa.String(8), primary_key=True),
+        sa.Column('wait_min', sa.SmallInteger(), primary_key=True),
+        sa.Column('visits', sa.Integer(), nullable=False),
+    )
     op.create_table(
         'visit_fact_progress',
         sa.Column('location_id', sa.Integer(), sa.ForeignKey('locations.id', ondelete='CASCADE'), primary_key=True),
@@ -91,4 +116,6 @@ def downgrade() -> None:
     op.drop_table('kto_ratings')
     op.drop_table('norm_targets')
     op.drop_table('visit_fact_progress')
+    op.drop_table('visit_wait_minutes')
+    op.drop_table('visit_hourly')
     op.drop_table('visit_facts')
