@@ -1,4 +1,4 @@
-"""Colour arithmetic shared by the desktop windows (:mod:`baliedesk.ui.theme`) and
+"""Colour arithmetic shared by the desktop windows (:mod:`baliedesk.ui.common.theme`) and
 the hall screen (:mod:`baliedesk.display.palette`): hex colours, the WCAG
 contrast ratio, blending, and shading a colour until text on it is readable.
 

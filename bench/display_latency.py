@@ -55,6 +55,7 @@ def run_screen(args: argparse.Namespace) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from baliedesk.client import LocalClient
     from baliedesk.display.announce import SilentAnnouncer
     from baliedesk.display.config import HallConfig
     from baliedesk.display.hall import HallScreen
@@ -63,7 +64,7 @@ def run_screen(args: argparse.Namespace) -> int:
     app = QApplication(sys.argv[:1])
     clock = BenchClock(args.epoch, dt.datetime.fromisoformat(args.base))
     db = Database(args.database_url)
-    hall = HallScreen(db, HallConfig(), announcer=SilentAnnouncer(), clock=clock.now)
+    hall = HallScreen(LocalClient(db, clock=clock.now), HallConfig(), announcer=SilentAnnouncer())
     state = {"ready": False}
 
     def on_shown(frame) -> None:

@@ -141,7 +141,7 @@ def create_pg_schema() -> tuple[str, str]:
 
 def _let_background_work_finish() -> None:
     """Windows run database reads on a thread pool; let them end before the schema goes."""
-    tasks = sys.modules.get("baliedesk.ui.tasks")
+    tasks = sys.modules.get("baliedesk.ui.common.tasks")
     if tasks is not None and getattr(tasks, "_runner", None) is not None:
         tasks._runner.wait(10_000)
 

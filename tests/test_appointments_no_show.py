@@ -9,7 +9,7 @@ import pytest
 from baliedesk.domain.errors import AppointmentTooLate
 from baliedesk.services import appointments as ap
 from baliedesk.services import schedules
-from baliedesk.ui.messages import message_for
+from baliedesk.ui.common.messages import message_for
 from tests.test_appointments_service import at, at_the_same_instant, book, ids, local  # noqa: F401
 
 TODAY = dt.date(2026, 11, 19)  # the conftest's now: Thursday 09:30

@@ -23,7 +23,7 @@ from baliedesk.domain.tickets import PriorityClass
 from baliedesk.services import appointments as ap
 from baliedesk.services import demo, queue, schedules
 from baliedesk.services.common import epoch_ms
-from baliedesk.ui.messages import message_for
+from baliedesk.ui.common.messages import message_for
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NEXT_THURSDAY = dt.date(2026, 11, 26)

@@ -57,7 +57,7 @@ def test_counter_window_module_loads_without_print_pdf_and_holiday_modules():
     reportlab's slips) is imported when first used, not at start: the window
     must be usable within 1.5 s (bench/startup.py measures that)."""
     later = ["PySide6.QtPrintSupport", "PySide6.QtPdf", "baliedesk.printing.qtprint", "holidays", "reportlab"]
-    code = ("import sys; import baliedesk.ui.counter, baliedesk.ui.launch; "
+    code = ("import sys; import baliedesk.ui.counter.window, baliedesk.ui.launch; "
             f"print(','.join(m for m in {later!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})

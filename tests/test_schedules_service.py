@@ -17,7 +17,7 @@ from baliedesk.domain.errors import (
     ValidationError,
 )
 from baliedesk.services import demo, queue, schedules
-from baliedesk.ui.messages import message_for
+from baliedesk.ui.common.messages import message_for
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

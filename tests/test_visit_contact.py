@@ -153,7 +153,7 @@ def test_hostile_contact_text_is_stored_verbatim_or_leaves_the_visit_open(backen
 def test_a_visit_gets_one_contact_not_two(backend, seeded, now):
     """A contact registered on its own after the finish already wrote one is refused, with a Dutch sentence."""
     from baliedesk.domain.errors import VisitContactExists
-    from baliedesk.ui.messages import message_for
+    from baliedesk.ui.common.messages import message_for
 
     anne, counter, t = _held(backend, seeded, now)
     queue.finish(backend, anne, counter, t.id, now + dt.timedelta(minutes=9), contact=contacts.visit_contact())

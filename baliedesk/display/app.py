@@ -27,7 +27,7 @@ from baliedesk import i18n
 from baliedesk.display.announce import SilentAnnouncer
 from baliedesk.display.config import HallConfig
 from baliedesk.display.hall import HallScreen
-from baliedesk.display.link import Clock, utc_now
+from baliedesk.client import Client
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,11 @@ def make_app(settings: Any = None) -> QApplication:
     return app
 
 
-def open_hall_screen(backend: Any, *, screen: int | None = None, windowed: bool = False, settings: Any = None,
-                     clock: Clock = utc_now) -> HallScreen:
+def open_hall_screen(client: Client, *, screen: int | None = None, windowed: bool = False,
+                     settings: Any = None) -> HallScreen:
     """Create, place, show and start a hall screen (a QApplication must exist)."""
     settings = settings if settings is not None else _settings()
-    hall = HallScreen(backend, HallConfig.from_settings(settings), clock=clock)
+    hall = HallScreen(client, HallConfig.from_settings(settings))
     screens = QGuiApplication.screens()
     index = settings["display_screen"] if screen is None else screen
     if screens and not 0 <= index < len(screens):
@@ -98,12 +98,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def run_display(backend: Any, *, screen: int | None = None, windowed: bool = False,
+def run_display(client: Client, *, screen: int | None = None, windowed: bool = False,
                 parent_pid: int | None = None) -> int:
     """The hall screen's event loop. ``parent_pid``: close when that process (the demo) is gone."""
     settings = _settings()
     app = make_app(settings)
-    hall = open_hall_screen(backend, screen=screen, windowed=windowed, settings=settings)
+    hall = open_hall_screen(client, screen=screen, windowed=windowed, settings=settings)
     if parent_pid:
         watch = QTimer(hall)
         watch.timeout.connect(lambda: None if _alive(parent_pid) else app.quit())
@@ -112,7 +112,7 @@ def run_display(backend: Any, *, screen: int | None = None, windowed: bool = Fal
         return app.exec()
     finally:
         hall.shutdown()
-        backend.dispose()
+        client.close()
 
 
 def _wait_for(condition, timeout_ms: int = 20_000) -> bool:
@@ -131,14 +131,14 @@ def _wait_for(condition, timeout_ms: int = 20_000) -> bool:
     return condition()
 
 
-def display_screenshots(backend: Any, out_dir: Path | str, *, clock: Clock = utc_now) -> list[Path]:
-    """Render the hall screen on ``backend`` (seeded demo data) to hall-WxH.png; returns the paths."""
+def display_screenshots(client: Client, out_dir: Path | str) -> list[Path]:
+    """Render the hall screen on ``client`` (seeded demo data) to hall-WxH.png; returns the paths."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     settings = _settings()
     make_app(settings)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    hall = HallScreen(backend, HallConfig.from_settings(settings), announcer=SilentAnnouncer(), clock=clock)
+    hall = HallScreen(client, HallConfig.from_settings(settings), announcer=SilentAnnouncer())
     paths: list[Path] = []
     try:
         hall.resize(*SHOT_SIZES[0])

@@ -46,6 +46,7 @@ from baliedesk.display import palette as pal
 from baliedesk.display.announce import Announcer, HallAnnouncer
 from baliedesk.display.config import HallConfig
 from baliedesk.display.fit import FitGroup, FitLabel
+from baliedesk.client import Client
 from baliedesk.display.link import Clock, HallLink, utc_now
 from baliedesk.display.model import (
     Announcement,
@@ -128,11 +129,12 @@ class HallScreen(QWidget):
     announced = Signal(object)           # Announcement
     connection_changed = Signal(bool)
 
-    def __init__(self, backend: Any = None, config: HallConfig | None = None, *,
-                 announcer: Announcer | None = None, clock: Clock = utc_now, parent: QWidget | None = None) -> None:
+    def __init__(self, client: Client | None = None, config: HallConfig | None = None, *,
+                 announcer: Announcer | None = None, parent: QWidget | None = None) -> None:
+        """``client``: the hall PC's door (None: a screen fed by hand, as in the model tests)."""
         super().__init__(parent)
         self.config = config or HallConfig()
-        self._clock = clock
+        self._clock: Clock = client.now if client is not None else utc_now
         self._announcer = announcer if announcer is not None else HallAnnouncer(
             chime=self.config.chime, speech=self.config.speech, parent=self)
         self._tracker = CallTracker()
@@ -171,9 +173,9 @@ class HallScreen(QWidget):
         self._show_notice()
 
         self.link: HallLink | None = None
-        if backend is not None:
-            self.link = HallLink(backend, display_user=self.config.display_user,
-                                 location_id=self.config.location_id, fetch_calls=FETCH_CALLS, clock=clock)
+        if client is not None:
+            self.link = HallLink(client, display_user=self.config.display_user,
+                                 location_id=self.config.location_id, fetch_calls=FETCH_CALLS)
             self.link.calls.connect(self.apply_calls)
             self.link.snapshot.connect(self.apply_snapshot)
             self.link.hours.connect(self.apply_hours)

@@ -17,7 +17,7 @@ we re-read whatever was missed); a failing read is retried with back-off too.
 last picture. A configuration problem (no display account, no location) is
 reported once through ``problem`` with a sentence for the hall.
 
-This is the hall screen's own small cousin of ``baliedesk.ui.feedwatcher``:
+This is the hall screen's own small cousin of ``baliedesk.ui.common.feedwatcher``:
 the layer contract keeps the hall screen independent of the desktop windows.
 """
 
@@ -34,8 +34,7 @@ from PySide6.QtCore import QThread, Signal
 from baliedesk.domain.errors import InactiveUser, NotFound, PermissionDenied, StorageUnavailable
 from baliedesk.domain.permissions import Role
 from baliedesk.i18n import _
-from baliedesk.services import hall, queue, schedules, setup
-from baliedesk.services.ports import Backend
+from baliedesk.client import Client
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +67,17 @@ class HallLink(QThread):
     connection_changed = Signal(bool)
     problem = Signal(str)                # a sentence for the hall, or "" when solved
 
-    def __init__(self, backend: Backend, *, display_user: str, location_id: int = 0, fetch_calls: int = 24,
-                 clock: Clock = utc_now, poll_s: float = 0.5, refresh_s: float = 30.0,
-                 parent: Any = None) -> None:
+    def __init__(self, client: Client, *, display_user: str, location_id: int = 0, fetch_calls: int = 24,
+                 poll_s: float = 0.5, refresh_s: float = 30.0, parent: Any = None) -> None:
+        """``client``: the hall PC's door; the screen reads as its display account
+        (``display_user`` when nobody is signed in to the client)."""
         super().__init__(parent)
-        self._backend = backend
+        self._door = client
+        self._reader: Client | None = None  # the door, acting as the display account
         self._display_user = display_user
         self._location_id = location_id
         self._fetch_calls = fetch_calls
-        self._clock = clock
+        self._clock = client.now
         self._poll_s = poll_s
         self._refresh_s = refresh_s  # waits and "balie open" change with time alone
         self._stop = False
@@ -166,7 +167,7 @@ class HallLink(QThread):
 
     def _open_feed(self) -> bool:
         try:
-            self._feed = self._backend.open_feed()
+            self._feed = self._door.open_feed()
             return True
         except Exception as exc:  # noqa: BLE001
             log.warning("hall screen: cannot open the change feed: %s", exc)
@@ -200,34 +201,41 @@ class HallLink(QThread):
             self.problem.emit(text)
 
     def _resolve(self) -> tuple[int, int]:
-        user = next((u for u in setup.sign_in_choices(self._backend, [Role.DISPLAY])
-                     if u.username == self._display_user), None)
-        if user is None:
-            raise NotConfigured(f"no active display account {self._display_user!r}")
-        locations = setup.list_locations(self._backend)
+        door = self._door
+        if door.user_id is not None:
+            self._reader = door
+        else:
+            user = next((u for u in door.setup.sign_in_choices([Role.DISPLAY])
+                         if u.username == self._display_user), None)
+            if user is None:
+                raise NotConfigured(f"no active display account {self._display_user!r}")
+            self._reader = door.as_user(user.id)
+        user_id = self._reader.user_id
+        locations = door.setup.list_locations()
         if self._location_id:
             if not any(loc.id == self._location_id for loc in locations):
                 raise NotConfigured(f"no active location {self._location_id}")
-            return user.id, self._location_id
+            return user_id, self._location_id
         if not locations:
             raise NotConfigured("no location set up yet")
-        return user.id, locations[0].id
+        return user_id, locations[0].id
 
     def _read(self, full: bool) -> bool:
         try:
             if self._ids is None:
                 self._ids = self._resolve()
-            user_id, location_id = self._ids
+            _user_id, location_id = self._ids
+            reader = self._reader
+            assert reader is not None
             if full:
                 # Today's hours go with the full picture: re-read after every change (a
                 # schedule change wakes the feed too, topic ``schedule:<location>``) and
                 # at every new minute, since "open tot 19.30 uur" changes at closing time.
                 minute = self._minute()
-                todays = schedules.todays_hours(self._backend, user_id, location_id, self._clock())
-                picture = queue.queue_snapshot(self._backend, user_id, location_id, self._clock(),
-                                               recent_calls=self._fetch_calls)
+                todays = reader.schedules.todays_hours(location_id)
+                picture = reader.queue.queue_snapshot(location_id, recent_calls=self._fetch_calls)
             else:
-                picture = hall.hall_calls(self._backend, user_id, location_id, self._clock(), self._fetch_calls)
+                picture = reader.hall.hall_calls(location_id, self._fetch_calls)
         except StorageUnavailable as exc:
             self._failed(f"database unavailable: {exc}", exc)
             return False

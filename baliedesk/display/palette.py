@@ -8,7 +8,7 @@ colours (from the database) are darkened or lightened until they do too.
 ``tests/display/test_hall_screen.py`` measures the colours the widgets really use.
 
 The hall screen runs in its own process and does not import the desktop
-windows' ``baliedesk.ui.theme``; both use the WCAG arithmetic of
+windows' ``baliedesk.ui.common.theme``; both use the WCAG arithmetic of
 :mod:`baliedesk.colors`.
 """
 

@@ -27,6 +27,8 @@ class Permission(str, enum.Enum):
     MANAGE_APPOINTMENTS = "manage_appointments"  # book, move, cancel, day overview (contact details)
     TAKE_MELDING = "take_melding"  # meldingen intake and status, contacts, callback notes, complaints registered
     MANAGE_MELDINGEN = "manage_meldingen"  # categories and their terms; complaint term extension and outcome
+    MANAGE_USERS = "manage_users"  # add people, roles, deactivate, reset passwords (beheerder only for beheerders)
+    MANAGE_DEVICES = "manage_devices"  # enrol and revoke kiosks and hall screens
     VIEW_REPORTS = "view_reports"  # the service norms dashboard, its exports and the quarterly report
     RATE_VISIT = "rate_visit"  # record a visitor's anonymous rating (kiosk, counter screen)
 
@@ -40,11 +42,12 @@ GRANTS: dict[Role, frozenset[Permission]] = {
                          Permission.TAKE_MELDING}),
     Role.TEAM_LEAD: frozenset(
         {*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET, Permission.RELEASE_TICKET, Permission.CONFIGURE,
-         Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN,
+         Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS,
          Permission.VIEW_REPORTS, Permission.RATE_VISIT}
     ),
     Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE,
-                           Permission.MANAGE_MELDINGEN, Permission.VIEW_REPORTS}),
+                           Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS, Permission.MANAGE_DEVICES,
+                           Permission.VIEW_REPORTS}),
     Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE, Permission.RATE_VISIT}),
     Role.DISPLAY: frozenset({Permission.VIEW_DISPLAY}),
 }

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,6 @@ from baliedesk.printing import spool
 from baliedesk.printing.config import PrinterConfig, branding_from, printer_from
 from baliedesk.printing.errors import PrinterUnavailable, PrintingNotConfigured
 from baliedesk.printing.slips import Slip, appointment_slip, printer_test_slip, ticket_slip
-from baliedesk.services import schedules
 from baliedesk.services.dto import IssuedTicket
 from baliedesk.services.schedule_dto import AppointmentInfo, TodaysHours
 
@@ -125,27 +125,33 @@ def appointment_printout(info: AppointmentInfo, settings: Any, paper: str | None
     return build(appointment_slip(info, branding_from(settings)), paper or printer_from(settings).paper)
 
 
-def _hours_or_none(backend: Any, user_id: int, location_id: int, now: dt.datetime) -> TodaysHours | None:
+#: Reads a location's hours of today (the window passes ``client.schedules.todays_hours``).
+HoursReader = Callable[[int], TodaysHours]
+
+
+def _hours_or_none(read_hours: HoursReader | None, location_id: int) -> TodaysHours | None:
     """Today's hours for the slip; a slip without hours beats no slip."""
+    if read_hours is None:
+        return None
     try:
-        return schedules.todays_hours(backend, user_id, location_id, now)
+        return read_hours(location_id)
     except Exception:  # noqa: BLE001 - the hours line is a nicety
         log.warning("printing a ticket without today's hours", exc_info=True)
         return None
 
 
-def prepare_ticket(backend: Any, user_id: int, issued: IssuedTicket, settings: Any, now: dt.datetime) -> Printout:
+def prepare_ticket(issued: IssuedTicket, settings: Any, read_hours: HoursReader | None = None) -> Printout:
     """The ticket slip with today's hours (worker thread); kept by the kiosk to print it again."""
-    hours = _hours_or_none(backend, user_id, issued.ticket.location_id, now)
+    hours = _hours_or_none(read_hours, issued.ticket.location_id)
     return ticket_printout(issued, settings, hours)
 
 
-def print_ticket(backend: Any, user_id: int, issued: IssuedTicket, settings: Any, now: dt.datetime) -> Delivery:
+def print_ticket(issued: IssuedTicket, settings: Any, read_hours: HoursReader | None = None) -> Delivery:
     """The kiosk's call after a ticket was issued (worker thread). Raises PrinterUnavailable."""
     config = printer_from(settings)
     if not config.configured:
         raise PrintingNotConfigured("no printer chosen on this workstation")
-    return deliver(prepare_ticket(backend, user_id, issued, settings, now), config)
+    return deliver(prepare_ticket(issued, settings, read_hours), config)
 
 
 def printer_test_printout(config: PrinterConfig, settings: Any, now: dt.datetime) -> Printout:

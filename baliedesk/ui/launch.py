@@ -39,44 +39,22 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from baliedesk import i18n
-from baliedesk.ui import theme
+from baliedesk.client import Client
+from baliedesk.ui.common.app import APP_NAME, make_app
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "BalieDesk"
 DEMO_USER = "anne"
 DEMO_COUNTER = "Balie 3"
 PROBE_ENV = "BALIEDESK_STARTUP_PROBE"
 
 SCREEN = (1920, 1080)
 COUNTER_SHOT = (1366, 768)
-_app: QApplication | None = None
 KIOSK_SHOT = (1280, 1024)
 ADMIN_SHOT = (1280, 900)
 #: The admin window's clock in screenshots: Thursday 19 November 2026, 10:00 in Amsterdam
 #: (the four-week calendar starts in that week, whenever the pictures are made).
 ADMIN_SHOT_CLOCK = dt.datetime(2026, 11, 19, 9, 0, tzinfo=dt.UTC)
-
-
-# ---------------------------------------------------------------------------
-# the application
-# ---------------------------------------------------------------------------
-def make_app(settings: Any = None) -> QApplication:
-    """The QApplication (re-used when one exists, as under pytest-qt), translated and themed."""
-    global _app
-    app = QApplication.instance()
-    if app is None:
-        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-        app = QApplication(sys.argv[:1])
-        _app = app  # the Python wrapper must outlive every widget, until the process ends
-    language = settings["language"] if settings is not None else ""
-    i18n.install(language or None)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
-    theme.apply(app)
-    return app
 
 
 def _settings(kind: str = "workstation"):
@@ -89,39 +67,33 @@ def _settings(kind: str = "workstation"):
     return Settings()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def demo_identity(backend) -> tuple[int, int, int]:
+def demo_identity(client: Client) -> tuple[int, int, int]:
     """(user_id, counter_id, location_id) of the demo clerk at the demo counter. Worker thread."""
     from baliedesk.domain.permissions import Role
-    from baliedesk.services import queue, setup
 
-    location = setup.list_locations(backend)[0]
-    user = next(u for u in setup.sign_in_choices(backend, [Role.CLERK]) if u.username == DEMO_USER)
-    counters = queue.counters_at(backend, user.id, location.id, _now())
+    location = client.setup.list_locations()[0]
+    user = next(u for u in client.setup.sign_in_choices([Role.CLERK]) if u.username == DEMO_USER)
+    counters = client.as_user(user.id).queue.counters_at(location.id)
     counter = next((c for c in counters if c.name == DEMO_COUNTER), counters[-1])
     return user.id, counter.id, location.id
 
 
-def admin_identity(backend, username: str | None = None, location_id: int | None = None) -> tuple[int, int]:
-    """(user_id, location_id) for the admin window. Worker thread.
+def admin_identity(client, username: str | None = None, location_id: int | None = None) -> tuple[int, int]:
+    """(user_id, location_id) for the admin window, asked through ``client`` (nobody signed in yet). Worker thread.
 
     ``username``: that account (it must be allowed to configure); otherwise the
     first team lead, else the first beheerder. ``location_id``: else the first location.
     """
     from baliedesk.domain.permissions import Permission, Role, allows
-    from baliedesk.services import setup
 
-    locations = setup.list_locations(backend)
+    locations = client.setup.list_locations()
     if not locations:
         raise LookupError("there is no location yet: run 'python -m baliedesk demo --seed-only' or set one up")
     location = next((x for x in locations if x.id == location_id), None) if location_id else locations[0]
     if location is None:
         raise LookupError(f"there is no active location {location_id}")
     roles = [r for r in Role if allows(r, Permission.CONFIGURE)]
-    users = setup.sign_in_choices(backend, roles)
+    users = client.setup.sign_in_choices(roles)
     if username:
         user = next((u for u in users if u.username == username), None)
         if user is None:
@@ -136,17 +108,19 @@ def admin_identity(backend, username: str | None = None, location_id: int | None
 
 
 def _counter_class():
-    from baliedesk.ui.counter import CounterWindow
+    from baliedesk.ui.counter.window import CounterWindow
 
     return CounterWindow
 
 
-def make_counter(backend, settings, identity: tuple[int, int, int] | None):
+def make_counter(client: Client, settings, identity: tuple[int, int, int] | None):
+    """The counter window on this workstation's door; with ``identity`` (user, counter,
+    location) it signs in by itself (the demo, the screenshots, a remembered sign-in)."""
     cls = _counter_class()
     if identity is None:
-        return cls(backend, settings)
+        return cls(client, settings)
     user_id, counter_id, location_id = identity
-    return cls(backend, settings, user_id=user_id, counter_id=counter_id, location_id=location_id)
+    return cls(client.as_user(user_id), settings, counter_id=counter_id, location_id=location_id)
 
 
 def _demo_geometry(app: QApplication, which: str) -> tuple[int, int, int, int]:
@@ -171,7 +145,7 @@ def _place(window: QWidget, geometry: tuple[int, int, int, int]) -> None:
 
 
 def _stop_watchers(windows: Sequence[QWidget]) -> None:
-    from baliedesk.ui.feedwatcher import FeedWatcher
+    from baliedesk.ui.common.feedwatcher import FeedWatcher
 
     for w in windows:
         try:
@@ -184,12 +158,12 @@ def _stop_watchers(windows: Sequence[QWidget]) -> None:
             pass
 
 
-def _finish(windows: Sequence[QWidget], db) -> None:
-    from baliedesk.ui.tasks import runner
+def _finish(windows: Sequence[QWidget], client: Client) -> None:
+    from baliedesk.ui.common.tasks import runner
 
     _stop_watchers(windows)
     runner().wait(5000)
-    db.dispose()
+    client.close()
 
 
 # ---------------------------------------------------------------------------
@@ -275,8 +249,9 @@ def _remembered_identity(settings) -> tuple[int, int, int] | None:
 # ---------------------------------------------------------------------------
 # run_windows
 # ---------------------------------------------------------------------------
-def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
-    """Open the windows named in ``kinds`` ("counter", "kiosk") on ``db`` and run the event loop.
+def run_windows(client: Client, kinds: Sequence[str], demo: bool = False) -> int:
+    """Open the windows named in ``kinds`` ("counter", "kiosk") on ``client`` (this
+    workstation's door, nobody signed in yet) and run the event loop.
 
     ``demo``: the counter window signs in as the demo clerk at the demo counter
     by itself, and both windows share one 1920x1080 screen. Otherwise the
@@ -290,15 +265,15 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
     kiosk = counter = None
 
     if "kiosk" in kinds:
-        from baliedesk.ui.kiosk import KioskWindow
+        from baliedesk.ui.kiosk.window import KioskWindow
 
-        kiosk = KioskWindow(db, settings)
+        kiosk = KioskWindow(client, settings)
         windows.append(kiosk)
 
     def open_counter(identity: tuple[int, int, int] | None) -> None:
         nonlocal counter
-        counter = make_counter(db, settings, identity)
-        counter.setWindowTitle(f"{counter.windowTitle() or APP_NAME} – {db.describe()}")
+        counter = make_counter(client, settings, identity)
+        counter.setWindowTitle(f"{counter.windowTitle() or APP_NAME} – {client.describe()}")
         windows.append(counter)
         if probe:
             _install_probe(counter, app, wait_loaded=True)
@@ -310,14 +285,14 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
 
     if "counter" in kinds:
         if demo:
-            from baliedesk.ui.messages import message_for
-            from baliedesk.ui.tasks import run_task
+            from baliedesk.ui.common.messages import message_for
+            from baliedesk.ui.common.tasks import run_task
 
             def failed(err: BaseException) -> None:
                 log.error("demo sign-in lookup failed: %s", message_for(err))
                 open_counter(None)
 
-            run_task(lambda: demo_identity(db), open_counter, failed)
+            run_task(lambda: demo_identity(client), open_counter, failed)
         elif probe_mode == "signed-in":
             open_counter(_remembered_identity(settings))
         else:
@@ -336,7 +311,7 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
     try:
         return app.exec()
     finally:
-        _finish(windows, db)
+        _finish(windows, client)
 
 
 # ---------------------------------------------------------------------------
@@ -344,9 +319,11 @@ def run_windows(db, kinds: Sequence[str], demo: bool = False) -> int:
 # ---------------------------------------------------------------------------
 def run_admin(db, username: str | None = None, location_id: int | None = None) -> int:
     """The team lead's admin window (opening hours, exceptions, calendar, choices) on ``db``."""
-    from baliedesk.ui.admin import AdminWindow
-    from baliedesk.ui.tasks import run_task
+    from baliedesk.client import LocalClient
+    from baliedesk.ui.admin.window import AdminWindow
+    from baliedesk.ui.common.tasks import run_task
 
+    client = LocalClient(db)  # closed (the database disposed) by _finish
     settings = _settings()
     app = make_app(settings)
     windows: list[QWidget] = []
@@ -354,8 +331,8 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
 
     def opened(ids: tuple[int, int]) -> None:
         user_id, loc = ids
-        window = AdminWindow(db, user_id, loc)
-        window.setWindowTitle(f"{window.windowTitle()} – {db.describe()}")
+        window = AdminWindow(client.as_user(user_id), loc)
+        window.setWindowTitle(f"{window.windowTitle()} – {client.describe()}")
         windows.append(window)
         window.resize(*ADMIN_SHOT)
         window.show()
@@ -365,7 +342,7 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
             _install_probe(window, app, wait_loaded=True)
 
     def failed(err: BaseException) -> None:
-        from baliedesk.ui.messages import message_for
+        from baliedesk.ui.common.messages import message_for
 
         text = str(err) if isinstance(err, LookupError) else message_for(err)
         log.error("cannot open the admin window: %s", text)
@@ -373,12 +350,70 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
         status["code"] = 2
         app.exit(2)
 
-    run_task(lambda: admin_identity(db, username, location_id), opened, failed)
+    run_task(lambda: admin_identity(client, username, location_id), opened, failed)
     try:
         code = app.exec()
         return code or status["code"]
     finally:
-        _finish(windows, db)
+        _finish(windows, client)
+
+
+# ---------------------------------------------------------------------------
+# starting the window (``python -m baliedesk meldingen``)
+# ---------------------------------------------------------------------------
+def meldingen_identity(client: Any, username: str | None = None) -> tuple[int, int]:
+    """(user_id, location_id): the named user, else the first clerk, KCC or team lead. Worker thread.
+
+    ``client``: the workstation's client, nobody signed in yet (the look-up acts as no one).
+    """
+    from baliedesk.domain.permissions import Permission, allows
+
+    users = [u for u in client.setup.sign_in_choices() if allows(u.role, Permission.TAKE_MELDING)]
+    if username:
+        users = [u for u in users if u.username == username]
+    locations = client.setup.list_locations()
+    if not users or not locations:
+        raise LookupError(f"no user {username!r} who may take meldingen, or no location")
+    return users[0].id, locations[0].id
+
+
+def run_meldingen(db: Any, username: str | None = None) -> int:
+    """Open the meldingen window on ``db`` and run the event loop.
+
+    The window is given a client (``LocalClient(db)``, signed in as the person
+    found by :func:`meldingen_identity`), never the database itself.
+    """
+    from baliedesk.client import LocalClient
+
+    app = make_app()
+    workstation = LocalClient(db)  # nobody signed in yet; owns ``db`` (closing it disposes the database)
+    box: dict[str, Any] = {}
+
+    def opened(ids: tuple[int, int]) -> None:
+        from baliedesk.ui.meldingen.window import MeldingenWindow
+        from baliedesk.settings import Settings
+
+        client = workstation.as_user(ids[0])
+        window = MeldingenWindow(client, ids[1], settings=Settings())
+        window.setWindowTitle(f"{window.windowTitle()} – {client.describe()}")
+        window.resize(1280, 800)
+        window.show()
+        box["window"] = window
+
+    def failed(err: BaseException) -> None:
+        log.error("%s: %s", APP_NAME, err)
+        app.exit(2)
+
+    from baliedesk.ui.common.tasks import run_task
+
+    run_task(lambda: meldingen_identity(workstation, username), opened, failed)
+    try:
+        return app.exec()
+    finally:
+        from baliedesk.ui.common.tasks import runner
+
+        runner().wait(5000)
+        workstation.close()
 
 
 # ---------------------------------------------------------------------------
@@ -425,8 +460,9 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
     ticket, so that no picture depends on the time of day).
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from baliedesk.ui.kiosk import KioskWindow
-    from baliedesk.ui.tasks import run_task, runner
+    from baliedesk.client import LocalClient
+    from baliedesk.ui.common.tasks import run_task, runner
+    from baliedesk.ui.kiosk.window import KioskWindow
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -441,7 +477,8 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
     windows: list[QWidget] = []
     try:
         box: dict[str, Any] = {}
-        run_task(lambda: demo_identity(db), lambda r: box.setdefault("id", r),
+        client = LocalClient(db, owns_backend=False)
+        run_task(lambda: demo_identity(client), lambda r: box.setdefault("id", r),
                  lambda e: box.setdefault("error", e))
         if not wait_for(lambda: bool(box)):
             raise RuntimeError("timed out looking up the demo clerk")
@@ -449,9 +486,9 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
             raise box["error"]
 
         try:
-            counter = make_counter(db, settings, box["id"])
+            counter = make_counter(client, settings, box["id"])
         except ImportError:
-            log.warning("no counter window yet (baliedesk.ui.counter): counter.png skipped")
+            log.warning("no counter window yet (baliedesk.ui.counter.window): counter.png skipped")
             counter = None
         if counter is not None:
             windows.append(counter)
@@ -463,7 +500,7 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
                 raise RuntimeError("the counter window did not load its queue in time")
             paths.append(_shoot(counter, COUNTER_SHOT, out_dir / "counter.png"))
 
-        kiosk = KioskWindow(db, settings, watch=False)
+        kiosk = KioskWindow(client, settings, watch=False)
         windows.append(kiosk)
         kiosk.resize(*KIOSK_SHOT)
         kiosk.show()
@@ -477,21 +514,24 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
             raise RuntimeError("the kiosk did not show a ticket: " + kiosk.message_text())
         paths.append(_shoot(kiosk, KIOSK_SHOT, out_dir / "kiosk-ticket.png"))
 
-        from baliedesk.ui.admin import AdminWindow
+        from baliedesk.client import LocalClient
+        from baliedesk.ui.admin.window import AdminWindow
 
         box = {}
+        admin_client = LocalClient(db, clock=lambda: ADMIN_SHOT_CLOCK, owns_backend=False)
 
         def prepare() -> tuple[int, int]:
             if before_admin is not None:
                 before_admin()
-            return admin_identity(db)
+            return admin_identity(admin_client)
 
         run_task(prepare, lambda r: box.setdefault("id", r), lambda e: box.setdefault("error", e))
         if not wait_for(lambda: bool(box)):
             raise RuntimeError("timed out looking up the team lead")
         if "error" in box:
             raise box["error"]
-        admin = AdminWindow(db, *box["id"], clock=lambda: ADMIN_SHOT_CLOCK)
+        admin_user, admin_location = box["id"]
+        admin = AdminWindow(admin_client.as_user(admin_user), admin_location)
         windows.append(admin)
         admin_loaded = {"done": False}
         admin.loaded.connect(lambda *a: admin_loaded.update(done=True))

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 
+from baliedesk.client import LocalClient
 from baliedesk.display.announce import SilentAnnouncer
 from baliedesk.display.config import HallConfig
 from baliedesk.display.hall import HallScreen
@@ -44,7 +45,7 @@ def make_hall(qtbot, backend, clock):
 
     def make() -> HallScreen:
         db = Database(backend.url)  # the hall PC's own connections and change feed
-        hall = HallScreen(db, HallConfig(), announcer=SilentAnnouncer(), clock=clock)
+        hall = HallScreen(LocalClient(db, clock=clock), HallConfig(), announcer=SilentAnnouncer())
         qtbot.addWidget(hall)
         made.append((hall, db))
         hall.resize(1280, 720)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from baliedesk.client import LocalClient
 from baliedesk.display.config import HallConfig
 from baliedesk.display.fit import FitLabel
 from baliedesk.display.hall import HallScreen
@@ -113,7 +114,8 @@ def make_hall(qtbot, backend, clock):
         db = Database(backend.url)
         display_backend = FlakyBackend(db) if flaky else db
         announcer = RecordingAnnouncer()
-        hall = HallScreen(display_backend, config or HallConfig(highlight_s=2), announcer=announcer, clock=clock)
+        hall = HallScreen(LocalClient(display_backend, clock=clock), config or HallConfig(highlight_s=2),
+                          announcer=announcer)
         qtbot.addWidget(hall)
         made.append((hall, display_backend))
         hall.resize(*size)
@@ -283,7 +285,8 @@ def test_keeps_the_last_picture_while_reads_fail(qtbot, make_hall, desk):
 
 def test_without_a_display_account_the_hall_says_so_calmly(qtbot, backend, seeded, clock):
     db = Database(backend.url)
-    hall = HallScreen(db, HallConfig(display_user="bestaat-niet"), announcer=RecordingAnnouncer(), clock=clock)
+    hall = HallScreen(LocalClient(db, clock=clock), HallConfig(display_user="bestaat-niet"),
+                      announcer=RecordingAnnouncer())
     qtbot.addWidget(hall)
     try:
         hall.resize(1280, 720)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from baliedesk.client import LocalClient
 from baliedesk.services import queue
-from baliedesk.ui.kiosk import KioskWindow
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.kiosk.window import KioskWindow
+from baliedesk.ui.common.tasks import runner
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +19,7 @@ def _drain_tasks():
 
 def kiosk(qtbot, backend, now, **printer):
     settings = {"location_id": 0, "kiosk_user": "kiosk-ingang", **printer}
-    w = KioskWindow(backend, settings, clock=lambda: now, watch=False)
+    w = KioskWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), settings, watch=False)
     qtbot.addWidget(w)
     w.resize(1280, 1024)
     w.show()

@@ -205,19 +205,19 @@ def test_qt_unknown_printer_is_missing(qapp):
 # the kiosk's call: issue first, print after
 # ---------------------------------------------------------------------------
 def test_failed_print_keeps_the_ticket(backend, seeded, now, tmp_path):
-    from baliedesk.services import queue
+    from baliedesk.services import queue, schedules
 
     kiosk = seeded.users["kiosk-ingang"]
     service_id = seeded.services["A"]
     issued = queue.issue_ticket(backend, kiosk, service_id, now)
     settings = {"printer_type": "escpos_file", "printer_escpos_target": str(tmp_path / "gone" / "lp0")}
     with pytest.raises(PrinterUnavailable):
-        jobs.print_ticket(backend, kiosk, issued, settings, now)
+        jobs.print_ticket(issued, settings, lambda loc: schedules.todays_hours(backend, kiosk, loc, now))
     snap = queue.queue_snapshot(backend, kiosk, seeded.location_id, now)
     assert issued.ticket.id in [w.ticket.id for w in snap.waiting]
     # ... and the same ticket prints once the printer is back (reprint)
     settings["printer_escpos_target"] = str(tmp_path / "lp0")
-    delivery = jobs.print_ticket(backend, kiosk, issued, settings, now)
+    delivery = jobs.print_ticket(issued, settings, lambda loc: schedules.todays_hours(backend, kiosk, loc, now))
     assert delivery.how == "escpos"
     assert issued.ticket.display_number.encode() in (tmp_path / "lp0").read_bytes()
 
@@ -293,7 +293,7 @@ def test_print_dialog_reports_a_printer_that_cannot_be_opened(qapp, monkeypatch,
     ("failed", "De standaardprinter kon het bonnetje niet printen. Print opnieuw of sla het op als PDF."),
 ])
 def test_messages_for_the_default_printer_read_well(reason, expected):
-    from baliedesk.ui.messages import message_for
+    from baliedesk.ui.common.messages import message_for
 
     assert message_for(PrinterUnavailable("", reason)) == expected
 

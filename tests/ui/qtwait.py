@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop
 
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.common.tasks import runner
 
 
 def wait_until(condition, timeout: int = 10_000) -> None:

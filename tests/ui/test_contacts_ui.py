@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from baliedesk.domain import meldingen as rules
 from baliedesk.domain.errors import ValidationError
 from baliedesk.services import contacts, meldingen
-from baliedesk.ui.contacts import ContactPanel
-from baliedesk.ui.meldingen import MeldingenWindow
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.meldingen.contacts import ContactPanel
+from baliedesk.ui.meldingen.window import MeldingenWindow
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import runner
 
 GENERIC = "Er ging iets mis"
 HOSTILE = ["'; DROP TABLE contacts; --", "\u202eKLACHT\u202c", "a\x00b", "x" * 5000, "<b>vet</b>", "\u0000",
@@ -34,16 +34,16 @@ def _keep_panels():
     _KEEP.clear()
 
 
-def panel(qtbot, backend, seeded, now) -> ContactPanel:
-    w = ContactPanel(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now)
+def panel(qtbot, make_client, seeded, now) -> ContactPanel:
+    w = ContactPanel(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(w)
     _KEEP.append(w)
     qtbot.waitUntil(lambda: bool(w.services) and w.count_label.text() != "", timeout=10_000)
     return w
 
 
-def test_keyboard_only_contact_is_saved_and_listed(qtbot, backend, seeded, now):
-    w = panel(qtbot, backend, seeded, now)
+def test_keyboard_only_contact_is_saved_and_listed(qtbot, make_client, seeded, now):
+    w = panel(qtbot, make_client, seeded, now)
     w.show()
     assert w.channel() == "telefoon" and w.count_label.text() == "Vandaag nog geen contacten vastgelegd."
     service = w.services[0]
@@ -61,8 +61,8 @@ def test_keyboard_only_contact_is_saved_and_listed(qtbot, backend, seeded, now):
     assert w.count_label.text() == "Vandaag 1 contacten. 1 zelf beantwoord (100%)."
 
 
-def test_passed_on_needs_whom_said_at_the_field_and_text_kept(qtbot, backend, seeded, now):
-    w = panel(qtbot, backend, seeded, now)
+def test_passed_on_needs_whom_said_at_the_field_and_text_kept(qtbot, make_client, seeded, now):
+    w = panel(qtbot, make_client, seeded, now)
     w.channel_buttons["email"].setChecked(True)
     w.subject.setText("Vraag over de hondenbelasting")
     w.passed_on.setChecked(True)
@@ -84,13 +84,13 @@ def test_passed_on_needs_whom_said_at_the_field_and_text_kept(qtbot, backend, se
     assert w.table.item(0, 1).text() == "E-mail"
 
 
-def test_only_todays_contacts_are_listed(qtbot, backend, seeded, now):
+def test_only_todays_contacts_are_listed(qtbot, backend, make_client, seeded, now):
     anne = seeded.users["anne"]
     contacts.register_contact(backend, anne, seeded.location_id, now - dt.timedelta(days=1), channel="post",
                               subject="Brief van gisteren")
     contacts.register_contact(backend, anne, seeded.location_id, now - dt.timedelta(minutes=5), channel="app",
                               subject="Vraag via de app")
-    w = panel(qtbot, backend, seeded, now)
+    w = panel(qtbot, make_client, seeded, now)
     qtbot.waitUntil(lambda: w.table.rowCount() == 1, timeout=10_000)
     assert w.table.item(0, 2).text() == "Vraag via de app"
 
@@ -99,8 +99,8 @@ def test_only_todays_contacts_are_listed(qtbot, backend, seeded, now):
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(subject=st.one_of(st.sampled_from(HOSTILE), st.text(max_size=260)),
        note=st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60)))
-def test_hostile_text_is_stored_verbatim_or_refused_in_dutch(qtbot, backend, seeded, now, subject, note):
-    w = panel(qtbot, backend, seeded, now)
+def test_hostile_text_is_stored_verbatim_or_refused_in_dutch(qtbot, make_client, seeded, now, subject, note):
+    w = panel(qtbot, make_client, seeded, now)
     w.subject.setText(subject)
     w.note.setText(note)
     typed = (w.subject.text(), w.note.text())
@@ -123,8 +123,8 @@ def test_hostile_text_is_stored_verbatim_or_refused_in_dutch(qtbot, backend, see
 # live refresh from the change feed
 # ---------------------------------------------------------------------------
 @pytest.fixture
-def window(qtbot, backend, seeded, now):
-    w = MeldingenWindow(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now)
+def window(qtbot, make_client, seeded, now):
+    w = MeldingenWindow(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
@@ -196,8 +196,8 @@ def test_callbacks_complaints_and_contacts_follow_other_workstations(qtbot, back
     assert w.contacts.table.item(0, 2).text() == "Afvalpas"
 
 
-def test_arrow_down_in_the_empty_subject_lists_the_services(qtbot, backend, seeded, now):
-    w = panel(qtbot, backend, seeded, now)
+def test_arrow_down_in_the_empty_subject_lists_the_services(qtbot, make_client, seeded, now):
+    w = panel(qtbot, make_client, seeded, now)
     w.show()
     qtbot.keyClick(w.subject, Qt.Key.Key_Down)
     popup = w.subject.completer().popup()

@@ -15,17 +15,17 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
+from baliedesk.client import LocalClient
 from baliedesk.domain.errors import CounterInUse, NoCounterServices, StorageUnavailable, ValidationError
 from baliedesk.domain.tickets import NOTE_MAX_LENGTH, Outcome, PriorityClass, TicketAction, allowed_actions
 from baliedesk.domain.tickets import TicketState as S
 from baliedesk.domain.validation import clean_text
 from baliedesk.services import queue
 from baliedesk.settings import Settings
-from baliedesk.ui import counter as counter_module
-from baliedesk.ui.counter import CounterWindow
-from baliedesk.ui.counter_dialogs import FinishDialog, RequeueDialog, TransferDialog
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.counter.window import CounterWindow
+from baliedesk.ui.counter.dialogs import FinishDialog, RequeueDialog, TransferDialog
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import runner
 from qtwait import wait_until
 
 MIN = dt.timedelta(minutes=1)
@@ -76,7 +76,7 @@ def _no_hidden_errors(caplog):
     yield
     runner().wait(10_000)
     bad = [r for r in caplog.records
-           if r.name in ("baliedesk.ui.tasks", "baliedesk.ui.messages") and r.levelno >= logging.ERROR]
+           if r.name in ("baliedesk.ui.common.tasks", "baliedesk.ui.common.messages") and r.levelno >= logging.ERROR]
     assert not bad, [r.getMessage() for r in bad]
 
 
@@ -93,8 +93,9 @@ def windows(qtbot, tmp_path, clock):
     def make(backend, ids, user: str | None = None, counter: str | None = None, *, settings_file="s.json",
              wait=True) -> CounterWindow:
         settings = Settings(tmp_path / settings_file)
-        w = CounterWindow(backend, settings, user_id=ids.users[user] if user else None,
-                          counter_id=ids.counters[counter] if counter else None, clock=clock)
+        w = CounterWindow(LocalClient(backend, user_id=ids.users[user] if user else None, clock=clock,
+                                      owns_backend=False),
+                          settings, counter_id=ids.counters[counter] if counter else None)
         qtbot.addWidget(w)
         opened.append(w)
         w.resize(1366, 768)
@@ -173,7 +174,7 @@ def test_sign_in_panel_signs_in_with_chosen_services_and_remembers(qtbot, backen
 
     assert w.header.counter_label.text() == "Balie 2"
     assert w.header.user_label.text() == "Anne de Vries"
-    session = queue.counter_session(backend, seeded.users["anne"], seeded.counters["Balie 2"], w.clock())
+    session = queue.counter_session(backend, seeded.users["anne"], seeded.counters["Balie 2"], w.now())
     assert set(session.counter.service_ids) == {seeded.services[p] for p in "BCM"}
     assert {sid for sid, box in w.services_panel.boxes.items() if box.isChecked()} == set(session.counter.service_ids)
     stored = Settings(tmp_path / "s.json")
@@ -456,8 +457,8 @@ def test_waiting_times_tick_locally_without_reading_the_database(qtbot, backend,
     w.feed.stop()
     assert w.wait_until_idle()
     reads = []
-    real = queue.queue_snapshot
-    monkeypatch.setattr(counter_module.queue, "queue_snapshot", lambda *a, **k: reads.append(1) or real(*a, **k))
+    real = w.client.queue.queue_snapshot
+    monkeypatch.setattr(w.client.queue, "queue_snapshot", lambda *a, **k: reads.append(1) or real(*a, **k))
     clock.advance(3)
     wait_until(lambda: model.index(0, 2).data() == "1 min", timeout=3000)
     clock.advance(60 * 61)

@@ -11,11 +11,12 @@ import datetime as dt
 
 import pytest
 
+from baliedesk.client import LocalClient
 from baliedesk.services import appointments as ap
 from baliedesk.services import demo, schedules
 from baliedesk.settings import Settings
-from baliedesk.ui.counter import CounterWindow
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.counter.window import CounterWindow
+from baliedesk.ui.common.tasks import runner
 from qtwait import wait_until
 
 
@@ -37,8 +38,8 @@ def window(qtbot, tmp_path, clock):
     opened = []
 
     def make(backend, ids, user="anne", counter="Balie 1") -> CounterWindow:
-        w = CounterWindow(backend, Settings(tmp_path / "s.json"), user_id=ids.users[user],
-                          counter_id=ids.counters[counter], clock=clock)
+        w = CounterWindow(LocalClient(backend, user_id=ids.users[user], clock=clock, owns_backend=False),
+                          Settings(tmp_path / "s.json"), counter_id=ids.counters[counter])
         qtbot.addWidget(w)
         opened.append(w)
         w.resize(1366, 768)

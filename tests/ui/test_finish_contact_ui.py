@@ -9,8 +9,8 @@ from baliedesk.domain.errors import ValidationError
 from baliedesk.domain.tickets import Outcome
 from baliedesk.domain.tickets import TicketState as S
 from baliedesk.services import contacts
-from baliedesk.ui.counter_dialogs import FinishDialog
-from baliedesk.ui.messages import message_for
+from baliedesk.ui.counter.dialogs import FinishDialog
+from baliedesk.ui.common.messages import message_for
 
 MIN = __import__("datetime").timedelta(minutes=1)
 

@@ -7,11 +7,12 @@ import re
 
 import pytest
 
+from baliedesk.client import LocalClient
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.services import queue
-from baliedesk.ui import kiosk as kiosk_module
-from baliedesk.ui.kiosk import KioskWindow
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.kiosk import window as kiosk_module
+from baliedesk.ui.kiosk.window import KioskWindow
+from baliedesk.ui.common.tasks import runner
 
 
 class FakeSettings(dict):
@@ -51,7 +52,7 @@ def dead_database():
 
 
 def make_kiosk(qtbot, backend, now, **kwargs) -> KioskWindow:
-    w = KioskWindow(backend, FakeSettings(), clock=lambda: now, **kwargs)
+    w = KioskWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), FakeSettings(), **kwargs)
     qtbot.addWidget(w)
     w.resize(1280, 1024)
     w.show()

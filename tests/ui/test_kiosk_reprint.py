@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from baliedesk.client import LocalClient
 from baliedesk.services import queue
-from baliedesk.ui.kiosk import KioskWindow
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.kiosk.window import KioskWindow
+from baliedesk.ui.common.tasks import runner
 
 
 class Printer:
@@ -37,7 +38,7 @@ class Printer:
 
 def open_kiosk(qtbot, backend, now, settings, size: tuple[int, int] | None = None, **kwargs) -> KioskWindow:
     """A kiosk window on ``settings``, shown, with its four service buttons there."""
-    w = KioskWindow(backend, settings, clock=lambda: now, watch=False, **kwargs)
+    w = KioskWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), settings, watch=False, **kwargs)
     qtbot.addWidget(w)
     if size is not None:
         w.resize(*size)

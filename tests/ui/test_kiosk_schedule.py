@@ -11,9 +11,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 
+from baliedesk.client import LocalClient
 from baliedesk.services import appointments as ap
 from baliedesk.services import schedules
-from baliedesk.ui.kiosk import KioskWindow
+from baliedesk.ui.kiosk.window import KioskWindow
 
 AMS = ZoneInfo("Europe/Amsterdam")
 THURSDAY = dt.date(2026, 11, 19)
@@ -40,7 +41,7 @@ class SettableClock:
 
 
 def kiosk(qtbot, backend, clock, *, watch: bool = False) -> KioskWindow:
-    w = KioskWindow(backend, FakeSettings(), clock=clock, watch=watch)
+    w = KioskWindow(LocalClient(backend, clock=clock, owns_backend=False), FakeSettings(), watch=watch)
     qtbot.addWidget(w)
     w.resize(1280, 1024)
     w.show()

@@ -135,15 +135,16 @@ def test_kiosk_command_starts_and_answers_input(tmp_path):
 RUN_WINDOWS_CHECK = """
 import json, sys
 from PySide6.QtWidgets import QApplication
+from baliedesk.client import LocalClient
 from baliedesk.storage.database import Database
-from baliedesk.ui.kiosk import KioskWindow
+from baliedesk.ui.kiosk.window import KioskWindow
 from baliedesk.ui.launch import run_windows
 
 db = Database(sys.argv[1])
 disposed = []
 real_dispose = db.dispose
 db.dispose = lambda: (disposed.append(True), real_dispose())
-code = run_windows(db, ["kiosk"], demo=False)
+code = run_windows(LocalClient(db), ["kiosk"], demo=False)
 kiosks = [w for w in QApplication.topLevelWidgets() if isinstance(w, KioskWindow)]
 print(json.dumps({"code": code, "kiosks": len(kiosks), "disposed": disposed,
                   "watcher_stopped": bool(kiosks) and kiosks[0].watcher is not None

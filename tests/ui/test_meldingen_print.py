@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from baliedesk.services import meldingen
-from baliedesk.ui import printbar
-from baliedesk.ui.meldingen import CallbackPanel, IntakeForm, WorkListPanel
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.common import printbar
+from baliedesk.ui.meldingen.window import CallbackPanel, IntakeForm, WorkListPanel
+from baliedesk.ui.common.tasks import runner
 
 _KEEP: list = []  # strong references until the test ends (qtbot keeps weak ones)
 
@@ -47,9 +47,9 @@ def _add(qtbot, w):
 
 
 @pytest.mark.parametrize(("paper", "expected"), [("80mm", "80mm"), ("A4", "A4"), ("A5", "80mm")])
-def test_intake_confirmation_prints_on_the_workstation_paper(qtbot, backend, seeded, now, dialogs, paper,
+def test_intake_confirmation_prints_on_the_workstation_paper(qtbot, make_client, seeded, now, dialogs, paper,
                                                              expected):
-    w = _add(qtbot, IntakeForm(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now,
+    w = _add(qtbot, IntakeForm(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id,
                                settings={"printer_paper": paper}))
     qtbot.waitUntil(lambda: w.category.count() > 1, timeout=10_000)
     assert w.print_bar.isHidden()
@@ -68,12 +68,12 @@ def test_intake_confirmation_prints_on_the_workstation_paper(qtbot, backend, see
     assert blocker.args[0].slip.tracking_code in printout.slip.text()
 
 
-def test_work_list_prints_the_selected_meldings_confirmation(qtbot, backend, seeded, now, dialogs):
+def test_work_list_prints_the_selected_meldings_confirmation(qtbot, backend, make_client, seeded, now, dialogs):
     anne = seeded.users["anne"]
     cat = meldingen.list_categories(backend, anne)[0]
     first = meldingen.take_melding(backend, anne, seeded.location_id, now, category_id=cat.id,
                                    description="Eerste", channel="balie", location_text="park")
-    w = _add(qtbot, WorkListPanel(backend, anne, seeded.location_id, clock=lambda: now,
+    w = _add(qtbot, WorkListPanel(make_client(anne, clock=lambda: now), seeded.location_id,
                                   settings={"printer_paper": "A4"}))
     qtbot.waitUntil(lambda: w.table.rowCount() == 1, timeout=10_000)
     assert not w.print_bar.print_button.isEnabled()  # nothing chosen yet
@@ -85,8 +85,8 @@ def test_work_list_prints_the_selected_meldings_confirmation(qtbot, backend, see
     assert first.slip.number in w.print_bar.last_printout.title and w.print_bar.last_printout.paper == "A4"
 
 
-def test_callback_receipt_after_writing_a_note(qtbot, backend, seeded, now, dialogs):
-    w = _add(qtbot, CallbackPanel(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now))
+def test_callback_receipt_after_writing_a_note(qtbot, make_client, seeded, now, dialogs):
+    w = _add(qtbot, CallbackPanel(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id))
     assert w.print_bar.isHidden()
     w.caller.setText("Mevrouw Bakker")
     w.phone.setText("0596 123456")

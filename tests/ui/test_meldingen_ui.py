@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QDialog
 
 from baliedesk.domain.errors import ValidationError
 from baliedesk.services import contacts, meldingen
-from baliedesk.ui import theme
-from baliedesk.ui.meldingen import CallbackPanel, ComplaintsPanel, IntakeForm, MeldingenWindow, WorkListPanel
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import runner
+from baliedesk.ui.common import theme
+from baliedesk.ui.meldingen.window import CallbackPanel, ComplaintsPanel, IntakeForm, MeldingenWindow, WorkListPanel
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import runner
 
 GENERIC = "Er ging iets mis"
 
@@ -39,8 +39,8 @@ def _keep_forms():
     _KEEP.clear()
 
 
-def intake(qtbot, backend, seeded, now) -> IntakeForm:
-    w = IntakeForm(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now)
+def intake(qtbot, make_client, seeded, now) -> IntakeForm:
+    w = IntakeForm(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(w)
     _KEEP.append(w)
     qtbot.waitUntil(lambda: w.category.count() > 1, timeout=10_000)
@@ -51,8 +51,8 @@ def choose(w: IntakeForm, category_id: int) -> None:
     w.category.setCurrentIndex(w.category.findData(category_id))
 
 
-def test_intake_saves_and_clears(qtbot, backend, seeded, now, cats):
-    w = intake(qtbot, backend, seeded, now)
+def test_intake_saves_and_clears(qtbot, make_client, seeded, now, cats):
+    w = intake(qtbot, make_client, seeded, now)
     choose(w, cats["Verlichting > Lamp defect"].id)
     w.description.setPlainText("Lamp brandt niet")
     w.street.setText("Hoofdstraat")
@@ -68,8 +68,8 @@ def test_intake_saves_and_clears(qtbot, backend, seeded, now, cats):
     assert w.street.text() == "" and w.description.toPlainText() == ""
 
 
-def test_refusal_shows_dutch_message_next_to_the_field_and_keeps_text(qtbot, backend, seeded, now, cats):
-    w = intake(qtbot, backend, seeded, now)
+def test_refusal_shows_dutch_message_next_to_the_field_and_keeps_text(qtbot, make_client, seeded, now, cats):
+    w = intake(qtbot, make_client, seeded, now)
     choose(w, cats["Groen > Boom"].id)
     w.description.setPlainText("Tak hangt over het fietspad")
     w.street.setText("Kerkstraat")
@@ -84,20 +84,20 @@ def test_refusal_shows_dutch_message_next_to_the_field_and_keeps_text(qtbot, bac
         "Tak hangt over het fietspad", "Kerkstraat", "12", "Fatma Yılmaz")
 
 
-def test_no_category_is_said_at_the_field(qtbot, backend, seeded, now):
-    w = intake(qtbot, backend, seeded, now)
+def test_no_category_is_said_at_the_field(qtbot, make_client, seeded, now):
+    w = intake(qtbot, make_client, seeded, now)
     w.description.setPlainText("x")
     with qtbot.waitSignal(w.error_shown, timeout=10_000):
         w.save()
     assert w.errors["category"].text() == "Kies een categorie."
 
 
-def test_duplicates_appear_while_typing_and_link(qtbot, backend, seeded, now, cats):
+def test_duplicates_appear_while_typing_and_link(qtbot, backend, make_client, seeded, now, cats):
     tile = cats["Wegen > Losliggende tegel"].id
     first = meldingen.take_melding(backend, seeded.users["jeroen"], seeded.location_id, now - dt.timedelta(days=2),
                                    category_id=tile, description="Tegel los", channel="telefoon",
                                    street="Stationsweg", house_number="3", postcode="9919 AB")
-    w = intake(qtbot, backend, seeded, now)
+    w = intake(qtbot, make_client, seeded, now)
     choose(w, tile)
     with qtbot.waitSignal(w.duplicates_shown, timeout=10_000, check_params_cb=lambda found: len(found) == 1):
         for ch in "Stationsweg":
@@ -112,14 +112,14 @@ def test_duplicates_appear_while_typing_and_link(qtbot, backend, seeded, now, ca
     assert blocker.args[0].melding.linked_to_number == first.slip.number
 
 
-def test_work_list_highlights_overdue_and_changes_status(qtbot, backend, seeded, now, cats):
+def test_work_list_highlights_overdue_and_changes_status(qtbot, backend, make_client, seeded, now, cats):
     anne = seeded.users["anne"]
     late = meldingen.take_melding(backend, anne, seeded.location_id, now - dt.timedelta(days=30),
                                   category_id=cats["Afval > Grofvuil"].id, description="Bank op straat",
                                   channel="balie", location_text="bij de kerk")
     fresh = meldingen.take_melding(backend, anne, seeded.location_id, now, category_id=cats["Groen > Boom"].id,
                                    description="Boom scheef", channel="app", location_text="park")
-    w = WorkListPanel(backend, anne, seeded.location_id, clock=lambda: now)
+    w = WorkListPanel(make_client(anne, clock=lambda: now), seeded.location_id)
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: w.work is not None and w.table.rowCount() == 2, timeout=10_000)
     assert w.table.item(0, 0).text() == late.slip.number
@@ -143,9 +143,9 @@ def test_work_list_highlights_overdue_and_changes_status(qtbot, backend, seeded,
     assert fresh.melding.summary.state == "gemeld"
 
 
-def test_callbacks_and_complaints(qtbot, backend, seeded, now):
+def test_callbacks_and_complaints(qtbot, backend, make_client, seeded, now):
     anne = seeded.users["anne"]
-    cb = CallbackPanel(backend, anne, seeded.location_id, clock=lambda: now)
+    cb = CallbackPanel(make_client(anne, clock=lambda: now), seeded.location_id)
     qtbot.addWidget(cb)
     cb.caller.setText("Mevrouw Bakker")
     cb.phone.setText("0596 123456")
@@ -161,7 +161,7 @@ def test_callbacks_and_complaints(qtbot, backend, seeded, now):
     qtbot.waitUntil(lambda: cb.table.rowCount() == 0, timeout=10_000)
     assert contacts.open_callbacks(backend, anne, seeded.location_id, now) == ()
 
-    k = ComplaintsPanel(backend, anne, seeded.location_id, clock=lambda: now)
+    k = ComplaintsPanel(make_client(anne, clock=lambda: now), seeded.location_id)
     qtbot.addWidget(k)
     k.name.setText("Dhr. Jansen")
     k.subject.setText("Lang gewacht")
@@ -176,15 +176,15 @@ def test_callbacks_and_complaints(qtbot, backend, seeded, now):
     assert k.action_text.text() == "Advies nodig"
 
 
-def test_window_tabs_and_categories_only_for_the_team_lead(qtbot, backend, seeded, now, tmp_path):
-    clerk = MeldingenWindow(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now)
+def test_window_tabs_and_categories_only_for_the_team_lead(qtbot, make_client, seeded, now, tmp_path):
+    clerk = MeldingenWindow(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(clerk)
     qtbot.waitUntil(lambda: clerk.work.work is not None, timeout=10_000)
     runner().wait(10_000)
     qtbot.wait(50)
     assert [clerk.tabs.tabText(i) for i in range(clerk.tabs.count())] == [
         "Contacten", "Nieuwe melding", "Werklijst", "Terugbellen", "Klachten"]
-    w = MeldingenWindow(backend, seeded.users["fatima"], seeded.location_id, clock=lambda: now)
+    w = MeldingenWindow(make_client(seeded.users["fatima"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: w.categories is not None and bool(w.categories.categories), timeout=10_000)
     assert w.tabs.tabText(5) == "Categorieën"
@@ -219,9 +219,9 @@ BAD_POSTCODES = st.sampled_from(["12", "0000 AA", "1234 SS", "abcd", "1234-AB", 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(description=st.text(min_size=1, max_size=300), street=st.text(max_size=80), name=st.text(max_size=60),
        postcode=BAD_POSTCODES)
-def test_intake_keeps_typed_text_and_says_why_in_dutch(qtbot, backend, seeded, now, cats, description, street,
+def test_intake_keeps_typed_text_and_says_why_in_dutch(qtbot, make_client, seeded, now, cats, description, street,
                                                        name, postcode):
-    w = intake(qtbot, backend, seeded, now)
+    w = intake(qtbot, make_client, seeded, now)
     choose(w, cats["Overlast > Geluid"].id)
     w.description.setPlainText(description)
     w.street.setText(street)
@@ -249,8 +249,8 @@ def _png(path, color="#2a7ab0", size=(64, 48)):
     return path
 
 
-def test_coordinates_with_a_decimal_comma_are_stored(qtbot, backend, seeded, now, cats):
-    w = intake(qtbot, backend, seeded, now)
+def test_coordinates_with_a_decimal_comma_are_stored(qtbot, make_client, seeded, now, cats):
+    w = intake(qtbot, make_client, seeded, now)
     choose(w, cats["Groen > Boom"].id)
     w.description.setPlainText("Boom omgewaaid")
     w.location_text.setText("bij het bankje in het park")
@@ -265,8 +265,8 @@ def test_coordinates_with_a_decimal_comma_are_stored(qtbot, backend, seeded, now
 
 @pytest.mark.parametrize(("lat", "lon", "code"), [("48,8566", "2,3522", "outside"), ("6,7481", "53,3312", "swapped"),
                                                  ("53,3312", "", "both"), ("53°20'", "6,7", "invalid")])
-def test_wrong_coordinates_are_said_next_to_them_and_kept(qtbot, backend, seeded, now, cats, lat, lon, code):
-    w = intake(qtbot, backend, seeded, now)
+def test_wrong_coordinates_are_said_next_to_them_and_kept(qtbot, make_client, seeded, now, cats, lat, lon, code):
+    w = intake(qtbot, make_client, seeded, now)
     choose(w, cats["Groen > Boom"].id)
     w.description.setPlainText("Boom omgewaaid")
     w.location_text.setText("park")
@@ -280,8 +280,8 @@ def test_wrong_coordinates_are_said_next_to_them_and_kept(qtbot, backend, seeded
     assert (w.latitude.text(), w.longitude.text(), w.location_text.text()) == (lat, lon, "park")
 
 
-def test_photos_preview_limits_before_saving_remove_and_detail(qtbot, backend, seeded, now, cats, tmp_path):
-    w = intake(qtbot, backend, seeded, now)
+def test_photos_preview_limits_before_saving_remove_and_detail(qtbot, make_client, seeded, now, cats, tmp_path):
+    w = intake(qtbot, make_client, seeded, now)
     photos = [_png(tmp_path / f"tegel{i}.png", color) for i, color in enumerate(["#ff0000", "#00aa00", "#0000ff"])]
     big = tmp_path / "groot.png"
     big.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024 + 1))
@@ -311,7 +311,7 @@ def test_photos_preview_limits_before_saving_remove_and_detail(qtbot, backend, s
     number = blocker.args[0].slip.number
     assert w.photo_list.count() == 0
 
-    work = WorkListPanel(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now)
+    work = WorkListPanel(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(work)
     _KEEP.append(work)
     qtbot.waitUntil(lambda: work.table.rowCount() == 1, timeout=10_000)
@@ -325,3 +325,63 @@ def test_photos_preview_limits_before_saving_remove_and_detail(qtbot, backend, s
     dialog = work.findChild(QDialog, "photoDialog")
     assert dialog is not None and dialog.isVisible()
     dialog.accept()
+
+
+# ---------------------------------------------------------------------------
+# the client is the window's only door
+# ---------------------------------------------------------------------------
+def test_the_meldingen_modules_import_no_services_but_their_data_types():
+    """The window reaches the services only through its client; DTO modules are plain data."""
+    import ast
+    from pathlib import Path
+
+    import baliedesk.ui.meldingen as package
+
+    allowed = {"baliedesk.services.melding_dto", "baliedesk.services.dto", "baliedesk.services.schedule_dto"}
+    seen: dict[str, set[str]] = {}
+    for path in sorted(Path(package.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+                if isinstance(node, ast.ImportFrom) else [])
+            hits = {n for n in names if n == "baliedesk.services" or n.startswith("baliedesk.services.")}
+            seen.setdefault(path.name, set()).update(
+                h for h in hits if h not in allowed and not any(h.startswith(a + ".") for a in allowed))
+    assert {name: bad for name, bad in seen.items() if bad} == {}
+    assert {"window.py", "contacts.py", "intake.py", "worklist.py", "notes.py", "categories.py"} <= set(seen)
+
+
+def test_the_window_acts_as_the_person_its_client_is_signed_in_as(qtbot, backend, make_client, seeded, now, cats):
+    """Who changed a melding is the client's person (the window passes no user id of its own)."""
+    from baliedesk.services import setup
+
+    names = {u.id: u.display_name for u in setup.sign_in_choices(backend)}
+    fatima = seeded.users["fatima"]
+    taken = meldingen.take_melding(backend, seeded.users["anne"], seeded.location_id, now,
+                                   category_id=cats["Groen > Boom"].id, description="Boom scheef", channel="app",
+                                   location_text="park")
+    client = make_client(fatima, clock=lambda: now)
+    w = MeldingenWindow(client, seeded.location_id, watch_feed=False)
+    qtbot.addWidget(w)
+    _KEEP.append(w)
+    assert w.client is client and all(p.client is client for p in w.panels())
+    qtbot.waitUntil(lambda: w.work.table.rowCount() == 1, timeout=10_000)
+    w.work.table.selectRow(0)
+    qtbot.waitUntil(lambda: w.work.detail is not None and w.work.target.count() > 0, timeout=10_000)
+    w.work.target.setCurrentIndex(w.work.target.findData("in_behandeling"))
+    with qtbot.waitSignal(w.work.status_changed, timeout=10_000) as blocker:
+        w.work.change_status()
+    assert blocker.args[0].summary.id == taken.melding.summary.id
+    assert blocker.args[0].history[-1].user_name == names[fatima] != names[seeded.users["anne"]]
+
+
+def test_meldingen_identity_asks_a_client_nobody_is_signed_in_to(make_client, seeded):
+    """``python -m baliedesk meldingen --user NAME``: the person is looked up through the workstation's client."""
+    from baliedesk.ui.launch import meldingen_identity
+
+    workstation = make_client(None)
+    assert meldingen_identity(workstation, "fatima") == (seeded.users["fatima"], seeded.location_id)
+    assert meldingen_identity(workstation)[1] == seeded.location_id
+    with pytest.raises(LookupError):
+        meldingen_identity(workstation, "niemand")
+    assert workstation.as_user(seeded.users["fatima"]).user_id == seeded.users["fatima"]

@@ -13,8 +13,8 @@ from baliedesk.printing import jobs, samples
 from baliedesk.printing.errors import PrinterUnavailable
 from baliedesk.printing.qtprint import PdfPages
 from baliedesk.printing.slips import appointment_slip, melding_slip, ticket_slip
-from baliedesk.ui import printbar
-from baliedesk.ui.printbar import PrintBar
+from baliedesk.ui.common import printbar
+from baliedesk.ui.common.printbar import PrintBar
 
 
 def text_of(pdf: bytes) -> str:
@@ -280,7 +280,7 @@ def test_bad_papers_are_refused(qtbot):
 
 
 def test_a_bar_closed_while_the_slip_is_made_ignores_the_answer(qtbot, caplog):
-    from baliedesk.ui.tasks import runner
+    from baliedesk.ui.common.tasks import runner
 
     gate = threading.Event()
 

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from baliedesk.services.demo import SERVICES
-from baliedesk.ui import theme
+from baliedesk.ui.common import theme
 
 TEXT_ON = [
     (theme.TEXT, theme.BACKGROUND), (theme.TEXT, theme.PANEL),

@@ -15,12 +15,13 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
+from baliedesk.client import LocalClient
 from baliedesk.cli import build_parser, cmd_settings
 from baliedesk.printing.config import SettingProblem, check_escpos_target
 from baliedesk.printing.qtprint import PdfPages
 from baliedesk.settings import Settings
-from baliedesk.ui.tasks import runner
-from baliedesk.ui.workstation import WorkstationWindow
+from baliedesk.ui.common.tasks import runner
+from baliedesk.ui.common.workstation import WorkstationWindow
 
 NOW = dt.datetime(2026, 11, 19, 8, 30, tzinfo=dt.UTC)
 
@@ -369,10 +370,10 @@ def test_cli_has_the_settings_command():
 # reachable from the counter and the admin window (SQLite and PostgreSQL)
 # ---------------------------------------------------------------------------
 def test_counter_menu_opens_it_and_saving_changes_the_counters_printer(qtbot, backend, seeded, now, tmp_path):
-    from baliedesk.ui.counter import CounterWindow
+    from baliedesk.ui.counter.window import CounterWindow
 
     settings = Settings(tmp_path / "counter.json")
-    counter = CounterWindow(backend, settings, clock=lambda: now, watch_feed=False)
+    counter = CounterWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), settings, watch_feed=False)
     qtbot.addWidget(counter)
     counter.show()
     assert counter.settings_button.isVisible()
@@ -392,11 +393,11 @@ def test_counter_menu_opens_it_and_saving_changes_the_counters_printer(qtbot, ba
     runner().wait(10_000)
 
 
-def test_admin_button_opens_it(qtbot, backend, seeded, now, tmp_path, monkeypatch):
-    from baliedesk.ui.admin import AdminWindow
+def test_admin_button_opens_it(qtbot, make_client, seeded, now, tmp_path, monkeypatch):
+    from baliedesk.ui.admin.window import AdminWindow
 
     monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(tmp_path / "pc"))
-    admin = AdminWindow(backend, seeded.users["fatima"], seeded.location_id, clock=lambda: now)
+    admin = AdminWindow(make_client(seeded.users["fatima"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(admin)
     admin.show()
     assert admin.workstation_button.text() == "Instellingen van deze computer"

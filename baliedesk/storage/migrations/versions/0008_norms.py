@@ -9,7 +9,7 @@ holds the team lead's own targets per location and service. kto_ratings holds
 the anonymous ratings (no ticket, person or device; time to the hour).
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

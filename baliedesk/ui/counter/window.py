@@ -13,7 +13,7 @@ changes. Where the location works with appointments, the tab "Afspraken"
 holds an :class:`AppointmentDesk` for this counter (book, find, move, cancel,
 .ics, today's appointments); the tab is hidden when appointments are off.
 
-    window = CounterWindow(backend, settings, user_id=3, counter_id=1)
+    window = CounterWindow(client, settings, counter_id=1)   # client: baliedesk.client
     window.loaded.connect(...)   # the first picture is on screen
     window.show()
 """
@@ -48,14 +48,13 @@ from baliedesk.domain.tickets import NOTE_MAX_LENGTH, TicketAction, TicketState,
 from baliedesk.domain.validation import clean_text
 from baliedesk import hourstext
 from baliedesk.i18n import _, ngettext
-from baliedesk.services import appointments, queue, schedules, setup
 from baliedesk.services.dto import CounterInfo, CounterSession, QueueSnapshot, ServiceInfo, TicketInfo
-from baliedesk.services.ports import Backend
+from baliedesk.client import Client
 from baliedesk.settings import Settings
-from baliedesk.ui import theme
-from baliedesk.ui.appointments import AppointmentDesk
-from baliedesk.ui.counter_dialogs import FinishDialog, NoteDialog, RequeueDialog, TransferDialog
-from baliedesk.ui.counter_widgets import (
+from baliedesk.ui.common import theme
+from baliedesk.ui.appointments.desk import AppointmentDesk
+from baliedesk.ui.counter.dialogs import FinishDialog, NoteDialog, RequeueDialog, TransferDialog
+from baliedesk.ui.counter.widgets import (
     CountersPanel,
     Header,
     MessageBar,
@@ -65,18 +64,14 @@ from baliedesk.ui.counter_widgets import (
     WaitingPanel,
     local_time,
 )
-from baliedesk.ui.feedwatcher import FeedWatcher
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import run_task, runner
+from baliedesk.ui.common.feedwatcher import FeedWatcher
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import run_task, runner
 
 log = logging.getLogger(__name__)
 
 #: Roles that may work at a counter (offered on the sign-in panel).
 SERVING_ROLES = [r for r in Role if allows(r, Permission.SERVE)]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 _ARROW: str | None = None
@@ -121,13 +116,15 @@ class CounterWindow(QMainWindow):
     #: The queue picture was refreshed (tests and tools may wait for it).
     snapshot_shown = Signal()
 
-    def __init__(self, backend: Backend, settings: Settings, user_id: int | None = None,
-                 counter_id: int | None = None, location_id: int | None = None, *,
-                 clock: Callable[[], dt.datetime] | None = None, watch_feed: bool = True) -> None:
+    def __init__(self, client: Client, settings: Settings, counter_id: int | None = None,
+                 location_id: int | None = None, *, watch_feed: bool = True) -> None:
+        """``client`` signed in with ``counter_id``: the window signs in at that counter
+        at once; otherwise it shows the sign-in panel (this workstation's door)."""
         super().__init__()
-        self.backend = backend
+        #: This workstation's door; ``self.client`` is the signed-in person's (None before sign-in).
+        self.door = client
+        self.client: Client | None = None
         self.settings = settings
-        self.clock = clock or utc_now
         self.location_id = location_id or settings["location_id"] or None
         self.session: CounterSession | None = None
         self.current: TicketInfo | None = None
@@ -169,13 +166,13 @@ class CounterWindow(QMainWindow):
 
         self.feed: FeedWatcher | None = None
         if watch_feed:
-            self.feed = FeedWatcher(backend)
+            self.feed = FeedWatcher(client)
             self.feed.changed.connect(self.request_snapshot)
             self.feed.connection_changed.connect(self._on_connection)
             self.feed.start()
 
-        if user_id and counter_id:
-            self._sign_in(user_id, counter_id, None)
+        if client.user_id is not None and counter_id:
+            self._sign_in(client.user_id, counter_id, None)
         else:
             self._load_sign_in_choices(preselect_user=settings["user_id"] or None)
 
@@ -278,7 +275,7 @@ class CounterWindow(QMainWindow):
 
     def open_workstation_settings(self) -> QWidget:
         """"Instellingen van deze computer" (one window; saving changes this window's settings at once)."""
-        from baliedesk.ui.workstation import show_workstation_window
+        from baliedesk.ui.common.workstation import show_workstation_window
 
         return show_workstation_window(self, self.settings)
 
@@ -343,6 +340,10 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
 
         run_task(func, done, error)
 
+    def now(self) -> dt.datetime:
+        """The services' clock (through the client): live waiting times and the header clock."""
+        return (self.client or self.door).now()
+
     def is_idle(self) -> bool:
         return self._inflight == 0 and not self._snapshot_again
 
@@ -373,13 +374,13 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self.header.set_signed_in(None, None)
         self.sign_in_panel.set_busy(True, _("Gegevens laden …"))
         wanted_location = self.location_id
-        backend = self.backend
+        door = self.door
 
         def load():
-            locations = setup.list_locations(backend)
+            locations = door.setup.list_locations()
             loc = next((x for x in locations if x.id == wanted_location), locations[0] if locations else None)
-            users = setup.sign_in_choices(backend, SERVING_ROLES)
-            services = setup.list_services(backend, loc.id) if loc else ()
+            users = door.setup.sign_in_choices(SERVING_ROLES)
+            services = door.setup.list_services(loc.id) if loc else ()
             return locations, loc, users, services
 
         def done(result) -> None:
@@ -407,15 +408,15 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
 
     def _location_chosen(self, location_id: int) -> None:
         self.location_id = location_id
-        backend = self.backend
-        self._run(lambda: setup.list_services(backend, location_id), self.sign_in_panel.set_services)
+        door = self.door
+        self._run(lambda: door.setup.list_services(location_id), self.sign_in_panel.set_services)
         if self.sign_in_panel.user_id() is not None:
             self._load_counters_for(self.sign_in_panel.user_id())
 
     def _load_counters_for(self, user_id: int) -> None:
         if self.location_id is None:
             return
-        backend, location_id, now = self.backend, self.location_id, self.clock()
+        chooser, location_id = self.door.as_user(user_id), self.location_id
         preselect = self._wanted_counter or self.settings["counter_id"] or None
 
         def done(counters) -> None:
@@ -426,13 +427,14 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             self.show_error(exc)
             self._mark_loaded()
 
-        self._run(lambda: queue.counters_at(backend, user_id, location_id, now), done, failed)
+        self._run(lambda: chooser.queue.counters_at(location_id), done, failed)
 
     def _sign_in(self, user_id: int, counter_id: int, service_ids: list[int] | None) -> None:
-        backend, now = self.backend, self.clock()
+        client = self.door if self.door.user_id == user_id else self.door.as_user(user_id)
         self.sign_in_panel.set_busy(True, _("Aanmelden …"))
 
         def done(session: CounterSession) -> None:
+            self.client = client
             self.sign_in_panel.set_busy(False)
             self.message_bar.clear()
             self._start_session(session)
@@ -443,7 +445,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             if self.stack.currentWidget() is not self.sign_in_panel or not self.sign_in_panel.user_combo.count():
                 self._load_sign_in_choices(preselect_user=user_id)
 
-        self._run(lambda: queue.sign_in(backend, user_id, counter_id, now, service_ids), done, failed)
+        self._run(lambda: client.queue.sign_in(counter_id, service_ids), done, failed)
 
     def _start_session(self, session: CounterSession) -> None:
         self.session = session
@@ -479,24 +481,25 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             self.show_info(_("Rond eerst nummer {number} af, of zet het terug in de rij. Daarna kunt u afmelden.")
                            .format(number=self.current.display_number), "warning")
             return
-        backend, s, now = self.backend, self.session, self.clock()
+        client, s = self.client, self.session
 
         def done(_result) -> None:
             self._heartbeat_timer.stop()
             self.session = None
+            self.client = None
             self._set_current(None)
             self.snapshot = None
             self._close_appointment_desk()
             self.show_info(_("U bent afgemeld bij {counter}.").format(counter=s.counter.display_name), "success")
             self._load_sign_in_choices(preselect_user=s.user.id)
 
-        self._run(lambda: queue.sign_out(backend, s.user.id, s.counter.id, now), done)
+        self._run(lambda: client.queue.sign_out(s.counter.id), done)
 
     def _heartbeat(self) -> None:
         if self.session is None or self._heartbeat_inflight:
             return
         self._heartbeat_inflight = True
-        backend, s, now = self.backend, self.session, self.clock()
+        client, s = self.client, self.session
 
         def done(_result) -> None:
             self._heartbeat_inflight = False
@@ -506,7 +509,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             if not isinstance(exc, StorageUnavailable):  # the header already says so
                 self.show_error(exc)
 
-        self._run(lambda: queue.heartbeat(backend, s.user.id, s.counter.id, now), done, failed)
+        self._run(lambda: client.queue.heartbeat(s.counter.id), done, failed)
 
     # ------------------------------------------------------------------
     # the queue picture
@@ -520,14 +523,14 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             return
         self._snapshot_inflight = True
         gen, quiet = self._action_gen, not self._action_busy
-        backend, user_id, location_id, now = self.backend, self.session.user.id, self.location_id, self.clock()
+        client, location_id = self.client, self.location_id
 
-        self._hours_minute = _minute(now)
+        self._hours_minute = _minute(self.now())
 
         def read() -> tuple[QueueSnapshot, Any, Any]:
-            snap = queue.queue_snapshot(backend, user_id, location_id, now)
-            hours = schedules.todays_hours(backend, user_id, location_id, now)
-            return snap, hours, appointments.appointment_switch(backend, location_id)
+            snap = client.queue.queue_snapshot(location_id)
+            hours = client.schedules.todays_hours(location_id)
+            return snap, hours, client.appointments.appointment_switch(location_id)
 
         def done(result: tuple[QueueSnapshot, Any, Any]) -> None:
             snap, hours, switch = result
@@ -595,8 +598,8 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         if self.session is None or self._hours_inflight or hours is None or not hours.configured:
             return
         self._hours_inflight = True
-        backend, user_id, location_id, now = self.backend, self.session.user.id, self.location_id, self.clock()
-        self._hours_minute = _minute(now)
+        client, location_id = self.client, self.location_id
+        self._hours_minute = _minute(self.now())
 
         def done(result: Any) -> None:
             self._hours_inflight = False
@@ -608,15 +611,14 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             self._hours_inflight = False  # the header keeps the last line; the next minute tries again
             log.info("could not read today's hours: %s", exc)
 
-        self._run(lambda: schedules.todays_hours(backend, user_id, location_id, now), done, failed)
+        self._run(lambda: client.schedules.todays_hours(location_id), done, failed)
 
     def _open_appointment_desk(self, session: CounterSession) -> None:
         """The tab "Afspraken" for this counter; it appears once the desk knows
         appointments are on here (and stays hidden when they are off)."""
         self._close_appointment_desk()
-        desk = AppointmentDesk(self.backend, session.user.id, session.counter.location_id,
-                               counter_id=session.counter.id, clock=self.clock, settings=self.settings,
-                               parent=self.appointments_page)
+        desk = AppointmentDesk(self.client, session.counter.location_id, counter_id=session.counter.id,
+                               settings=self.settings, parent=self.appointments_page)
         desk.availability.connect(self._on_appointments)
         self._appointments_layout.addWidget(desk)
         self.appointment_desk = desk
@@ -673,7 +675,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             if not only_mine or w.ticket.target_counter_id == me
             or (w.ticket.target_counter_id is None and w.ticket.service_id in mine)
         ]
-        now_ms = int(self.clock().timestamp() * 1000)
+        now_ms = int(self.now().timestamp() * 1000)
         self.waiting.model.set_rows(rows, self.services, me, now_ms)
         if rows:
             self.waiting.set_empty(False, "")
@@ -697,7 +699,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self.waiting.counts.update_counts(ordered, counts, self._my_service_ids())
 
     def _tick(self) -> None:
-        now = self.clock()
+        now = self.now()
         self.header.set_clock(local_time(now, self.timezone))
         if self._hours_minute is not None and _minute(now) != self._hours_minute:
             self._refresh_hours()  # today's hours change with the clock ("open tot" at closing time)
@@ -731,7 +733,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
     def _show_current(self) -> None:
         t = self.current
         limit = self.session.no_show_after_recalls if self.session else 0
-        self.visitor.show_ticket(t, limit, self.clock(), self.timezone)
+        self.visitor.show_ticket(t, limit, self.now(), self.timezone)
         service = self.services.get(t.service_id) if t else None
         self.visitor.set_service_color(service.color if service else None)
         self._update_actions()
@@ -786,14 +788,14 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self._run(func, done, failed)
         return True
 
-    def _ids(self) -> tuple[int, int]:
-        assert self.session is not None
-        return self.session.user.id, self.session.counter.id
+    def _ids(self) -> tuple[Client, int]:
+        assert self.session is not None and self.client is not None
+        return self.client, self.session.counter.id
 
     def call_next(self) -> None:
         if self.session is None or self.current is not None:
             return
-        backend, (user_id, counter_id), now = self.backend, self._ids(), self.clock()
+        client, counter_id = self._ids()
 
         def done(ticket: TicketInfo | None) -> None:
             if ticket is None:
@@ -803,29 +805,31 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
                     self.message_bar.clear()
             self._set_current(ticket)
 
-        self._act(lambda: queue.call_next(backend, user_id, counter_id, now), done)
+        self._act(lambda: client.queue.call_next(counter_id), done)
 
-    def _ticket_action(self, func: Callable[..., TicketInfo], success: str | None = None) -> None:
+    def _ticket_action(self, action: str, success: str | None = None) -> None:
+        """``action``: the name of a ``client.queue`` operation taking (counter_id, ticket_id)."""
         t = self.current
         if t is None:
             return
-        backend, (user_id, counter_id), now = self.backend, self._ids(), self.clock()
+        client, counter_id = self._ids()
+        func: Callable[[int, int], TicketInfo] = getattr(client.queue, action)
 
         def done(ticket: TicketInfo) -> None:
             self._set_current(ticket)
             if success:
                 self.show_info(success.format(number=ticket.display_number), "success")
 
-        self._act(lambda: func(backend, user_id, counter_id, t.id, now), done)
+        self._act(lambda: func(counter_id, t.id), done)
 
     def recall(self) -> None:
-        self._ticket_action(queue.recall)
+        self._ticket_action("recall")
 
     def start_serving(self) -> None:
-        self._ticket_action(queue.start_serving)
+        self._ticket_action("start_serving")
 
     def no_show(self) -> None:
-        self._ticket_action(queue.no_show, _("Nummer {number} is niet gekomen. U kunt de volgende oproepen."))
+        self._ticket_action("no_show", _("Nummer {number} is niet gekomen. U kunt de volgende oproepen."))
 
     # -- dialogs -----------------------------------------------------------
     def _open_dialog(self, kind: str, dialog: NoteDialog, save: Callable[[dict], Callable[[], TicketInfo]],
@@ -873,25 +877,20 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
     def open_finish(self) -> None:
         if not self._can_open(TicketAction.FINISH):
             return
-        from baliedesk.services import contacts  # the visit's contact registration (meldingen issue)
-
         draft = self._draft("finish")
         kwargs = {"note": draft.get("note", "")}
         for key in ("outcome", "subject", "result", "passed_to"):
             if key in draft:
                 kwargs[key] = draft[key]
         dialog = FinishDialog(self.current, self, **kwargs)
-        backend, (user_id, counter_id), now_fn, ticket_id = self.backend, self._ids(), self.clock, self.current.id
+        (client, counter_id), ticket_id = self._ids(), self.current.id
 
         def save(values: dict):
-            now = now_fn()
-
             def work():
                 # The visit closes with a contact registration, in the same transaction as the finish.
-                contact = contacts.visit_contact(result=values["result"], subject=values["subject"],
-                                                 passed_to=values["passed_to"], note=values["note"])
-                return queue.finish(backend, user_id, counter_id, ticket_id, now, values["outcome"], values["note"],
-                                    contact=contact)
+                contact = client.contacts.visit_contact(result=values["result"], subject=values["subject"],
+                                                        passed_to=values["passed_to"], note=values["note"])
+                return client.queue.finish(counter_id, ticket_id, values["outcome"], values["note"], contact=contact)
             return work
 
         self._open_dialog("finish", dialog, save, _("Nummer {number} is afgerond."))
@@ -900,12 +899,11 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         if not self._can_open(TicketAction.REQUEUE):
             return
         dialog = RequeueDialog(self.current, self, note=self._draft("requeue").get("note", ""))
-        backend, (user_id, counter_id), now_fn, ticket_id = self.backend, self._ids(), self.clock, self.current.id
+        (client, counter_id), ticket_id = self._ids(), self.current.id
 
         def save(values: dict):
-            now = now_fn()
-            return lambda: queue.requeue(backend, user_id, counter_id, ticket_id, now, priority=values["priority"],
-                                         note=values["note"])
+            return lambda: client.queue.requeue(counter_id, ticket_id, priority=values["priority"],
+                                                note=values["note"])
 
         self._open_dialog("requeue", dialog, save, _("Nummer {number} staat weer in de rij."))
 
@@ -916,12 +914,11 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         counters: tuple[CounterInfo, ...] = self.snapshot.counters if self.snapshot else ()
         dialog = TransferDialog(self.current, services, counters, self.session.counter.id, self,
                                 note=self._draft("transfer").get("note", ""))
-        backend, (user_id, counter_id), now_fn, ticket_id = self.backend, self._ids(), self.clock, self.current.id
+        (client, counter_id), ticket_id = self._ids(), self.current.id
 
         def save(values: dict):
-            now = now_fn()
-            return lambda: queue.transfer(backend, user_id, counter_id, ticket_id, now,
-                                          to_service_id=values["to_service_id"], to_counter_id=values["to_counter_id"],
+            return lambda: client.queue.transfer(counter_id, ticket_id,
+                                                 to_service_id=values["to_service_id"], to_counter_id=values["to_counter_id"],
                                           priority=values["priority"], note=values["note"])
 
         self._open_dialog("transfer", dialog, save, _("Nummer {number} is doorgestuurd."))
@@ -934,7 +931,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
     def _save_services(self, service_ids: list[int]) -> None:
         if self.session is None:
             return
-        backend, (user_id, counter_id), now = self.backend, self._ids(), self.clock()
+        client, counter_id = self._ids()
         self._saving_services = True
         self.session = CounterSession(
             self._with_services(self.session.counter, service_ids), self.session.user, self.session.current,
@@ -954,7 +951,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             self.show_error(exc)
             self.request_snapshot()  # puts the boxes back as they are stored
 
-        self._run(lambda: queue.set_counter_services(backend, user_id, counter_id, service_ids, now), done, failed)
+        self._run(lambda: client.queue.set_counter_services(counter_id, service_ids), done, failed)
 
     @staticmethod
     def _with_services(c: CounterInfo, service_ids: list[int]) -> CounterInfo:
@@ -991,7 +988,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         )
 
     def _do_release(self, ticket: TicketInfo, force: bool) -> None:
-        backend, user_id, now = self.backend, self.session.user.id, self.clock()
+        client = self.client
 
         def done(result: TicketInfo) -> None:
             self.show_info(_("Nummer {number} staat weer vooraan in de rij.").format(number=result.display_number),
@@ -1006,7 +1003,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             self.show_error(exc)
             self.request_snapshot()
 
-        self._run(lambda: queue.release(backend, user_id, ticket.id, now, force=force), done, failed)
+        self._run(lambda: client.queue.release(ticket.id, force=force), done, failed)
 
     # ------------------------------------------------------------------
     # closing

@@ -15,7 +15,7 @@ import logging
 
 from PySide6.QtCore import QThread, Signal
 
-from baliedesk.services.ports import Backend
+from baliedesk.client import Client
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +24,10 @@ class FeedWatcher(QThread):
     changed = Signal()
     connection_changed = Signal(bool)
 
-    def __init__(self, backend: Backend, *, poll_s: float = 0.5, parent=None) -> None:
+    def __init__(self, client: Client, *, poll_s: float = 0.5, parent=None) -> None:
+        """``client``: the window's door (its ``open_feed()`` gives the change feed)."""
         super().__init__(parent)
-        self._backend = backend
+        self._client = client
         self._poll_s = poll_s
         self._stop = False
         self._connected: bool | None = None
@@ -34,7 +35,7 @@ class FeedWatcher(QThread):
     def run(self) -> None:
         feed = None
         try:
-            feed = self._backend.open_feed()
+            feed = self._client.open_feed()
             while not self._stop:
                 try:
                     woke = feed.wait(self._poll_s)

@@ -7,7 +7,7 @@ white or near-black text for them, whichever reads best, and ``readable_fill``
 darkens a colour that is too light for white text.
 
 Use:
-    from baliedesk.ui import theme
+    from baliedesk.ui.common import theme
     theme.apply(app)                     # once, in launch.py
     widget.setStyleSheet(theme.service_button_css("#1F4E8C"))
     label.setFont(theme.font(theme.SIZE_LARGE, bold=True))

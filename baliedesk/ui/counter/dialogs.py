@@ -31,7 +31,7 @@ from baliedesk.domain.meldingen import SUBJECT_MAX_LENGTH
 from baliedesk.domain.tickets import NOTE_MAX_LENGTH, Outcome
 from baliedesk.i18n import _
 from baliedesk.services.dto import CounterInfo, ServiceInfo, TicketInfo
-from baliedesk.ui import theme
+from baliedesk.ui.common import theme
 
 #: Dutch labels for the outcomes, in the order they are offered.
 OUTCOME_LABELS: dict[Outcome, str] = {

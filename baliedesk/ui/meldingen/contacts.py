@@ -20,7 +20,6 @@ shows one Dutch sentence next to the field and keeps everything typed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +33,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -43,16 +41,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from baliedesk.client import Client
 from baliedesk.domain import meldingen as rules
 from baliedesk.domain.errors import ValidationError
 from baliedesk.i18n import _
-from baliedesk.services import contacts, setup
 from baliedesk.services.dto import ServiceInfo
 from baliedesk.services.melding_dto import ContactInfo
-from baliedesk.ui import theme
-from baliedesk.ui.meldingen import CHANNEL_NAMES, _error_label, _line, _Panel, utc_now
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.notices import notice_label, show_notice
+from baliedesk.ui.common import theme
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.notices import notice_label, show_notice
+from baliedesk.ui.meldingen.widgets import CHANNEL_NAMES, _error_label, _line, _Panel
 
 #: The channels in the order of their Alt+digit keys (the KCC's most used first).
 CONTACT_CHANNELS = ("telefoon", "balie", "email", "website", "social_media", "app", "post")
@@ -69,9 +67,8 @@ class ContactPanel(_Panel):
     FIELD_SLOTS = {"subject": "subject", "service": "subject", "channel": "subject", "passed_to": "passed_to",
                    "result": "passed_to", "note": "note"}
 
-    def __init__(self, backend: Any, user_id: int, location_id: int, *,
-                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
-        super().__init__(backend, user_id, location_id, clock, parent)
+    def __init__(self, client: Client, location_id: int, *, parent: QWidget | None = None) -> None:
+        super().__init__(client, location_id, parent)
         self.tz = ZoneInfo("Europe/Amsterdam")
         self.services: tuple[ServiceInfo, ...] = ()
         self.today: tuple[ContactInfo, ...] = ()
@@ -210,7 +207,7 @@ class ContactPanel(_Panel):
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             self.subject.setCompleter(completer)
 
-        self._run(lambda: setup.list_services(self.backend, self.location_id), done,
+        self._run(lambda: self.client.setup.list_services(self.location_id), done,
                   lambda e: self._fail(self.message, e))
 
     def refresh(self) -> None:
@@ -220,8 +217,8 @@ class ContactPanel(_Panel):
         self.reload()
 
     def reload(self) -> None:
-        now = self.clock()
-        self._run(lambda: contacts.recent_contacts(self.backend, self.user_id, self.location_id, now),
+        now = self.client.now()  # "today" as the services count it
+        self._run(lambda: self.client.contacts.recent_contacts(self.location_id),
                   self._latest("list", lambda rows: self.show_today(rows, now)),
                   lambda e: self._fail(self.message, e))
 
@@ -283,10 +280,9 @@ class ContactPanel(_Panel):
             return
         self._clear_errors()
         fields = self.values()
-        now = self.clock()
         self._busy = True
         self.save_button.setEnabled(False)
-        self._run(lambda: contacts.register_contact(self.backend, self.user_id, self.location_id, now, **fields),
+        self._run(lambda: self.client.contacts.register_contact(self.location_id, **fields),
                   self._saved, self._refused)
 
     def _saved(self, info: ContactInfo) -> None:

@@ -3,7 +3,7 @@
 Use it where a clerk gives a visitor something on paper (the appointment
 confirmation, the melding confirmation, the callback receipt)::
 
-    from baliedesk.ui.printbar import PrintBar
+    from baliedesk.ui.common.printbar import PrintBar
     from baliedesk.printing.config import branding_from
     from baliedesk.printing.slips import melding_slip
 
@@ -31,7 +31,7 @@ print_dialog=None, save_dialog=None)``
   :class:`~baliedesk.printing.slips.Slip` (the bar renders it on the paper, see
   below) or a finished :class:`~baliedesk.printing.jobs.Printout`; ``None``:
   nothing to print yet (buttons disabled). It is called **on a worker thread**
-  (:func:`~baliedesk.ui.tasks.run_task`) at every press, so it must not touch
+  (:func:`~baliedesk.ui.common.tasks.run_task`) at every press, so it must not touch
   widgets: read the form on the GUI thread first and capture plain values or a
   service DTO in the lambda. It may call a service (one read) if needed.
 * ``settings``: the workstation :class:`~baliedesk.settings.Settings` (or a
@@ -64,10 +64,10 @@ Methods: ``print_slip()`` and ``save_pdf()`` (what the buttons do), ``retry()``
 ``set_source(source)``, ``busy`` and ``last_printout``.
 
 Failures (the printer missing, offline, out of paper, the slip not made, the
-file not written) show the sentence from :mod:`baliedesk.ui.messages` under the
+file not written) show the sentence from :mod:`baliedesk.ui.common.messages` under the
 buttons with "Opnieuw proberen"; "Opslaan als PDF" stays available. When the
 printer is missing or none is chosen, "Printer kiezen…" opens this computer's
-settings window (:mod:`baliedesk.ui.workstation`) on the same settings. The bar
+settings window (:mod:`baliedesk.ui.common.workstation`) on the same settings. The bar
 never touches the form it sits under, so nothing the clerk typed is lost.
 """
 
@@ -87,9 +87,9 @@ from baliedesk.printing.config import PAPERS, printer_from, setting
 from baliedesk.printing.errors import PrinterUnavailable, PrintingNotConfigured
 from baliedesk.printing.jobs import Printout
 from baliedesk.printing.slips import Slip
-from baliedesk.ui.messages import message_for, save_pdf_message
-from baliedesk.ui.notices import notice_label, show_notice
-from baliedesk.ui.tasks import run_task
+from baliedesk.ui.common.messages import message_for, save_pdf_message
+from baliedesk.ui.common.notices import notice_label, show_notice
+from baliedesk.ui.common.tasks import run_task
 
 log = logging.getLogger(__name__)
 
@@ -339,7 +339,7 @@ class PrintBar(QWidget):
     def open_printer_settings(self) -> QWidget:
         """"Printer kiezen…": the settings window of this computer on the same settings,
         so the next "Opnieuw proberen" uses what was chosen there."""
-        from baliedesk.ui.workstation import show_workstation_window
+        from baliedesk.ui.common.workstation import show_workstation_window
 
         return show_workstation_window(self, self.settings)
 

@@ -97,6 +97,8 @@ def message_for(err: BaseException) -> str:
     if isinstance(err, e.CounterInUse):
         return _("{user} werkt nu aan {counter}. Kies een andere balie.").format(
             user=err.user_name, counter=err.counter_name)
+    if isinstance(err, e.NotSignedInHere):
+        return _("U bent niet aangemeld. Meld u eerst aan.")
     if isinstance(err, e.NotSignedIn):
         return _("U bent niet aangemeld bij {counter}. Meld u eerst aan.").format(counter=err.counter_name)
     if isinstance(err, e.NotYourTicket):

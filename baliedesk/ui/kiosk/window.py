@@ -61,14 +61,14 @@ from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _, ngettext
 from baliedesk.printing.config import printer_from
 from baliedesk.printing.jobs import Printout, deliver, prepare_ticket, printing_configured
-from baliedesk.services import queue, schedules, setup
+from baliedesk.client import Client
 from baliedesk.services.dto import IssuedTicket, QueueSnapshot, ServiceQueue
 from baliedesk.services.schedule_dto import ServiceHours, TodaysHours
-from baliedesk.ui import theme
-from baliedesk.ui.appointments import CheckInPanel
-from baliedesk.ui.feedwatcher import FeedWatcher
-from baliedesk.ui.messages import message_for
-from baliedesk.ui.tasks import run_task
+from baliedesk.ui.common import theme
+from baliedesk.ui.appointments.desk import CheckInPanel
+from baliedesk.ui.common.feedwatcher import FeedWatcher
+from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.tasks import run_task
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +110,7 @@ class LastSlip:
 class _Identity:
     location_id: int
     location_name: str
-    user_id: int
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    client: Client  # bound to the kiosk's device account
 
 
 def kiosk_message(err: BaseException) -> str:
@@ -261,9 +257,10 @@ class _TouchCatcher(QObject):
 
 
 class KioskWindow(QWidget):
-    """The entrance kiosk. ``location_id``/``kiosk_user_id`` default to the
-    settings (``location_id``; ``kiosk_user`` by username) and then to the
-    first location and the first kiosk account."""
+    """The entrance kiosk. ``client`` acts as the kiosk's device account; when
+    nobody is signed in to it, the kiosk account comes from the settings
+    (``kiosk_user`` by username) and then the first kiosk account.
+    ``location_id`` defaults to the settings and then to the first location."""
 
     loaded = Signal()               # the first picture of the services is on screen
     refreshed = Signal(object)      # every new QueueSnapshot shown
@@ -273,16 +270,13 @@ class KioskWindow(QWidget):
     print_failed = Signal(str)      # the notice shown when the slip could not be printed
     reprinted = Signal(object)      # printing.jobs.Delivery after "Opnieuw printen"
 
-    def __init__(self, backend, settings, location_id: int | None = None, kiosk_user_id: int | None = None, *,
-                 clock: Callable[[], dt.datetime] = utc_now, watch: bool = True,
+    def __init__(self, client: Client, settings, location_id: int | None = None, *, watch: bool = True,
                  return_after_ms: int = RETURN_AFTER_MS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.backend = backend
+        self.door = client
         self.settings = settings
-        self.clock = clock
         self.return_after_ms = return_after_ms
         self._want_location = location_id or (settings["location_id"] if settings is not None else 0) or None
-        self._want_user = kiosk_user_id
         self._kiosk_username = settings["kiosk_user"] if settings is not None else "kiosk-ingang"
         self._identity: _Identity | None = None
         self._buttons: dict[int, ServiceButton] = {}
@@ -327,7 +321,7 @@ class KioskWindow(QWidget):
         self._minute_timer.start()
         self.watcher: FeedWatcher | None = None
         if watch:
-            self.watcher = FeedWatcher(backend, parent=self)
+            self.watcher = FeedWatcher(client, parent=self)
             self.watcher.changed.connect(self.refresh)
             self.watcher.connection_changed.connect(self._on_connection)
             self.watcher.start()
@@ -502,14 +496,14 @@ class KioskWindow(QWidget):
             return
         self._refreshing = True
         self._refresh_again = False
-        backend, identity, now = self.backend, self._identity, self.clock()
-        self._read_minute = _minute(now)
-        want_location, want_user, username = self._want_location, self._want_user, self._kiosk_username
+        door, identity = self.door, self._identity
+        self._read_minute = _minute(self.now())
+        want_location, username = self._want_location, self._kiosk_username
 
         def work() -> tuple[_Identity, QueueSnapshot, TodaysHours]:
-            ident = identity or _resolve(backend, want_location, want_user, username)
-            hours = schedules.todays_hours(backend, ident.user_id, ident.location_id, now)
-            return ident, queue.queue_snapshot(backend, ident.user_id, ident.location_id, now, recent_calls=0), hours
+            ident = identity or _resolve(door, want_location, username)
+            hours = ident.client.schedules.todays_hours(ident.location_id)
+            return ident, ident.client.queue.queue_snapshot(ident.location_id, recent_calls=0), hours
 
         run_task(work, self._on_snapshot, self._on_refresh_error)
 
@@ -585,9 +579,13 @@ class KioskWindow(QWidget):
             self.show_notice(_("We zijn nu gesloten. U kunt geen nummer nemen. {again}").format(
                 again=hourstext.next_opening_text(hours.next_opening, today)))
 
+    def now(self) -> dt.datetime:
+        """The services' clock, through the client."""
+        return self.door.now()
+
     def _on_minute(self) -> None:
         # A service may have opened or closed (or entered the stop time) with the new minute.
-        if not self._closed and self._identity is not None and _minute(self.clock()) != self._read_minute:
+        if not self._closed and self._identity is not None and _minute(self.now()) != self._read_minute:
             self.refresh()
 
     # -- appointments ------------------------------------------------------
@@ -596,8 +594,7 @@ class KioskWindow(QWidget):
         itself (and we hide "Ik heb een afspraak") when the location works without appointments."""
         if self.check_in is not None:
             return
-        panel = CheckInPanel(self.backend, ident.user_id, ident.location_id, clock=self.clock,
-                             parent=self.check_in_page)
+        panel = CheckInPanel(ident.client, ident.location_id, parent=self.check_in_page)
         panel.availability.connect(self._on_appointments)
         panel.checked_in.connect(lambda result: self._on_checked_in(result.issued))
         panel.walk_in_issued.connect(self._on_checked_in)
@@ -662,8 +659,8 @@ class KioskWindow(QWidget):
         self._issuing = True
         self._clear_press_error()
         self.show_notice(_("Even geduld. Uw nummer wordt gemaakt."))
-        backend, user_id, now = self.backend, self._identity.user_id, self.clock()
-        run_task(lambda: queue.issue_ticket(backend, user_id, service_id, now, source="kiosk"),
+        client = self._identity.client
+        run_task(lambda: client.queue.issue_ticket(service_id, source="kiosk"),
                  self._on_issued, self._on_issue_error)
 
     def _on_issued(self, issued: IssuedTicket) -> None:
@@ -690,13 +687,13 @@ class KioskWindow(QWidget):
 
     def _send(self, job: LastSlip) -> None:
         """Make the slip (once) and send it to the printer as the settings say now (worker thread)."""
-        backend, user_id, settings, now = self.backend, self._identity.user_id, self.settings, self.clock()
+        client, settings = self._identity.client, self.settings
 
         def work():
             if hasattr(settings, "refresh"):
                 settings.refresh()  # e.g. the host chose another printer before "Opnieuw printen"
             if job.printout is None:
-                job.printout = prepare_ticket(backend, user_id, job.issued, settings, now)
+                job.printout = prepare_ticket(job.issued, settings, client.schedules.todays_hours)
             return deliver(job.printout, printer_from(settings))
 
         run_task(work, lambda delivery: self._on_printed(job, delivery),
@@ -864,18 +861,19 @@ def _minute(moment: dt.datetime) -> tuple:
     return (moment.date(), moment.hour, moment.minute)
 
 
-def _resolve(backend, location_id: int | None, user_id: int | None, username: str) -> _Identity:
+def _resolve(door: Client, location_id: int | None, username: str) -> _Identity:
     """Which location this kiosk stands in and which device account it uses (worker thread)."""
-    locations = setup.list_locations(backend)
+    locations = door.setup.list_locations()
     if not locations:
         raise KioskNotConfigured("no location")
     location = next((loc for loc in locations if loc.id == location_id), None) if location_id else locations[0]
     if location is None:
         raise KioskNotConfigured(f"location {location_id} not found")
-    if user_id is None:
-        kiosks = setup.sign_in_choices(backend, [Role.KIOSK])
+    client = door
+    if door.user_id is None:
+        kiosks = door.setup.sign_in_choices([Role.KIOSK])
         chosen = next((u for u in kiosks if u.username == username), None) or (kiosks[0] if kiosks else None)
         if chosen is None:
             raise KioskNotConfigured("no kiosk account")
-        user_id = chosen.id
-    return _Identity(location.id, location.name, user_id)
+        client = door.as_user(chosen.id)
+    return _Identity(location.id, location.name, client)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from baliedesk.ui import theme
+from baliedesk.ui.common import theme
 
 
 def notice_label() -> QLabel:

@@ -53,10 +53,10 @@ from baliedesk.printing.config import (
     setting,
 )
 from baliedesk.printing.jobs import Delivery
-from baliedesk.ui import theme
-from baliedesk.ui.messages import message_for, printer_setting_message
-from baliedesk.ui.notices import notice_label, show_notice
-from baliedesk.ui.tasks import run_task
+from baliedesk.ui.common import theme
+from baliedesk.ui.common.messages import message_for, printer_setting_message
+from baliedesk.ui.common.notices import notice_label, show_notice
+from baliedesk.ui.common.tasks import run_task
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 waiting list, other counters, "Mijn diensten" and the sign-in panel.
 
 They only show what they are given and emit signals; every database call is
-made by :mod:`baliedesk.ui.counter` through ``run_task``.
+made by :mod:`baliedesk.ui.counter.window` through ``run_task``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from baliedesk.domain.tickets import PriorityClass, TicketState
 from baliedesk.i18n import _, ngettext
 from baliedesk.services.dto import CounterInfo, ServiceInfo, TicketInfo, UserInfo, WaitingTicket
-from baliedesk.ui import theme
+from baliedesk.ui.common import theme
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,97 @@
+"""What every client offers, whatever carries its calls (see :mod:`baliedesk.client`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any
+
+from baliedesk.domain.errors import NotSignedInHere
+from baliedesk.services.catalogue import Operation, modules, operations
+from baliedesk.services.ports import ChangeFeed
+
+
+class Namespace:
+    """``client.queue`` and friends: one bound method per exposed service function."""
+
+    def __init__(self, client: Client, module: str, ops: dict[str, Operation]) -> None:
+        self._client = client
+        self._module = module
+        for name, op in ops.items():
+            setattr(self, name, self._bound(op))
+
+    def _bound(self, op: Operation) -> Callable[..., Any]:
+        client = self._client
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return client.invoke(op, op.bind(args, kwargs))
+
+        call.__name__ = op.function
+        call.__qualname__ = f"{self._module}.{op.function}"
+        call.__doc__ = op.func.__doc__
+        call.__signature__ = op.signature  # type: ignore[attr-defined]
+        return call
+
+    def __repr__(self) -> str:
+        return f"<client.{self._module}>"
+
+
+class Client(ABC):
+    """One workstation's door; bound to a person once someone signs in.
+
+    ``user_id`` is None before sign-in: then only the operations that act as
+    nobody (the sign-in choices, the list of locations, pure checks) work;
+    the others raise :class:`NotSignedInHere`.
+    """
+
+    queue: Any
+    appointments: Any
+    schedules: Any
+    setup: Any
+    contacts: Any
+    meldingen: Any
+    hall: Any
+    reports: Any
+
+    def __init__(self, user_id: int | None) -> None:
+        self.user_id = user_id
+        by_module: dict[str, dict[str, Operation]] = {m: {} for m in modules()}
+        for op in operations().values():
+            by_module[op.module][op.function] = op
+        for module, ops in by_module.items():
+            setattr(self, module, Namespace(self, module, ops))
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user_id is not None
+
+    def invoke(self, op: Operation, arguments: dict[str, Any]) -> Any:
+        if not op.needs_backend:
+            return op.func(**arguments)  # a pure check: runs here
+        if op.acts and self.user_id is None:
+            raise NotSignedInHere(op.name)
+        return self._call(op, arguments)
+
+    @abstractmethod
+    def _call(self, op: Operation, arguments: dict[str, Any]) -> Any:
+        """Carry one call to the services (in-process or over the network)."""
+
+    @abstractmethod
+    def now(self) -> dt.datetime:
+        """The clock the services use for this client (aware UTC): for showing live times."""
+
+    @abstractmethod
+    def as_user(self, user_id: int) -> Client:
+        """A client of the same workstation acting as ``user_id`` (the counter's sign-in)."""
+
+    @abstractmethod
+    def open_feed(self) -> ChangeFeed:
+        """A change feed: wakes when the data may have changed (see storage.feed)."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """Where this client's data lives, for a window title or a log line (no secrets)."""
+
+    def close(self) -> None:
+        """Let go of connections; the last call of a workstation process."""

@@ -1,0 +1,227 @@
+"""The remote client (central mode): the same door, over the BalieDesk server.
+
+Every call is ``POST /api/<module>/<function>`` with the caller's arguments
+(see :mod:`baliedesk.server.app`); the answer is the same DTO or the same
+typed error as in-process, decoded by :mod:`baliedesk.services.wire`. The
+workstation holds a session token, never database credentials. The server's
+clock is the one that counts; :meth:`RemoteClient.now` follows it (the local
+clock corrected by the offset the server's answers report) for showing live
+times.
+
+A server that does not answer in time, or cannot be reached, is a
+:class:`~baliedesk.domain.errors.StorageUnavailable`, like a lost database on
+one PC: the windows already say "verbinding weg" and keep what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import ssl
+import threading
+import time
+from typing import Any
+
+import httpx
+
+from baliedesk.client.base import Client
+from baliedesk.domain.errors import DomainError, NotSignedInHere, StorageUnavailable
+from baliedesk.services import wire
+from baliedesk.services.catalogue import Operation
+
+log = logging.getLogger(__name__)
+
+TIME_HEADER = "X-BalieDesk-Time"
+DEFAULT_TIMEOUT_S = 10.0
+
+
+class RemoteClient(Client):
+    """A workstation's door to the server at ``base_url`` (``https://baliedesk.gemeente.nl``).
+
+    ``token``: a session token (after sign-in) or a device token (kiosk, hall
+    screen). ``ca_file``: the municipality's own CA certificate, when the server's
+    certificate is not signed by a public CA.
+    """
+
+    def __init__(self, base_url: str, *, token: str | None = None, user_id: int | None = None,
+                 ca_file: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 http: httpx.Client | None = None) -> None:
+        super().__init__(user_id if token else None)
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.ca_file = ca_file
+        self.timeout_s = timeout_s
+        self._owns_http = http is None
+        self._http = http or httpx.Client(base_url=self.base_url, verify=_verify(ca_file),
+                                          timeout=httpx.Timeout(timeout_s, connect=min(5.0, timeout_s)))
+        self._offset = dt.timedelta(0)  # server clock minus local clock
+
+    # -- calls -------------------------------------------------------------
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def _call(self, op: Operation, arguments: dict[str, Any]) -> Any:
+        body = {name: wire.encode(value) for name, value in arguments.items()}
+        return self._post(f"/api/{op.module}/{op.function}", body, op.name)
+
+    def invoke(self, op: Operation, arguments: dict[str, Any]) -> Any:
+        if op.needs_backend and self.token is None:
+            raise NotSignedInHere(op.name)
+        if not op.needs_backend:
+            return op.func(**arguments)
+        return self._call(op, arguments)
+
+    def _post(self, path: str, body: dict[str, Any], what: str) -> Any:
+        try:
+            response = self._http.post(path, content=json.dumps(body), headers={
+                **self._headers(), "Content-Type": "application/json"})
+        except httpx.TimeoutException as exc:
+            raise StorageUnavailable(f"server did not answer in time ({what})") from exc
+        except httpx.TransportError as exc:
+            raise StorageUnavailable(f"server unreachable ({what}): {type(exc).__name__}") from exc
+        self._note_time(response)
+        return self._result(response, what)
+
+    def _note_time(self, response: httpx.Response) -> None:
+        stamp = response.headers.get(TIME_HEADER)
+        if not stamp:
+            return
+        try:
+            server = dt.datetime.fromisoformat(stamp)
+        except ValueError:
+            return
+        if server.tzinfo is not None:
+            self._offset = server - dt.datetime.now(dt.UTC)
+
+    def _result(self, response: httpx.Response, what: str) -> Any:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if response.status_code == 200 and isinstance(data, dict) and "ok" in data:
+            return wire.decode(data["ok"])
+        error = data.get("error") if isinstance(data, dict) else None
+        if error is not None:
+            decoded = wire.decode(error)
+            if isinstance(decoded, DomainError):
+                raise decoded
+        if response.status_code == 401:
+            raise NotSignedInHere(what)
+        if response.status_code in (502, 503, 504):
+            raise StorageUnavailable(f"server answered {response.status_code} ({what})")
+        reason = data.get("reason") if isinstance(data, dict) else response.text[:200]
+        raise RuntimeError(f"server answered {response.status_code} to {what}: {reason}")
+
+    # -- the Client interface ------------------------------------------------
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self._offset
+
+    def as_user(self, user_id: int) -> Client:
+        raise NotSignedInHere("as_user: on a server, people sign in with their own password")
+
+    def with_token(self, token: str, user_id: int | None) -> RemoteClient:
+        """The same workstation signed in as the holder of ``token`` (one HTTP connection pool)."""
+        twin = RemoteClient(self.base_url, token=token, user_id=user_id, ca_file=self.ca_file,
+                            timeout_s=self.timeout_s, http=self._http)
+        twin._owns_http = False
+        twin._offset = self._offset
+        return twin
+
+    def open_feed(self, **kwargs: Any) -> RemoteFeed:
+        return RemoteFeed(self.base_url, self.token, ca_file=self.ca_file, **kwargs)
+
+    def describe(self) -> str:
+        return f"server {self.base_url}"
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+
+def _verify(ca_file: str | None) -> Any:
+    if not ca_file:
+        return True
+    return ssl.create_default_context(cafile=ca_file)
+
+
+class RemoteFeed:
+    """The server's change feed over a WebSocket, with the ChangeFeed protocol.
+
+    ``wait(timeout)`` is True when something may have changed: a change
+    message, or a connection made again after it was lost (the window re-reads
+    and so catches up by itself). ``connected``: the server is reachable and
+    says its database is.
+    """
+
+    def __init__(self, base_url: str, token: str | None, *, ca_file: str | None = None,
+                 retry_s: float = 1.0, **_ignored: Any) -> None:
+        url = base_url.rstrip("/")
+        self.url = ("wss://" + url[len("https://"):] if url.startswith("https://")
+                    else "ws://" + url[len("http://"):] if url.startswith("http://") else url) + "/api/feed"
+        self.token = token
+        self.ssl = ssl.create_default_context(cafile=ca_file) if ca_file else None
+        self.retry_s = retry_s
+        self._changed = threading.Event()
+        self._stop = threading.Event()
+        self._connected = False
+        self._ws: Any = None
+        self._thread = threading.Thread(target=self._run, name="baliedesk-remote-feed", daemon=True)
+        self._thread.start()
+
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+    def wait(self, timeout: float) -> bool:
+        woke = self._changed.wait(timeout)
+        if woke:
+            self._changed.clear()
+        return woke
+
+    def close(self) -> None:
+        self._stop.set()
+        ws = self._ws
+        if ws is not None:
+            try:
+                ws.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self._thread.join(3)
+
+    def _run(self) -> None:
+        from websockets.sync.client import connect
+
+        while not self._stop.is_set():
+            try:
+                kwargs: dict[str, Any] = {"additional_headers": {"Authorization": f"Bearer {self.token}"},
+                                          "open_timeout": 5, "close_timeout": 1}
+                if self.url.startswith("wss://") and self.ssl is not None:
+                    kwargs["ssl"] = self.ssl
+                with connect(self.url, **kwargs) as ws:
+                    self._ws = ws
+                    while not self._stop.is_set():
+                        try:
+                            raw = ws.recv(timeout=1.0)
+                        except TimeoutError:
+                            continue
+                        message = json.loads(raw)
+                        kind = message.get("type")
+                        if kind == "hello":
+                            self._connected = bool(message.get("connected", True))
+                            self._changed.set()  # (re)connected: catch up
+                        elif kind == "connection":
+                            self._connected = bool(message.get("connected"))
+                            self._changed.set()
+                        elif kind == "changed":
+                            self._changed.set()
+            except Exception as exc:  # noqa: BLE001 - reconnect whatever happened
+                if not self._stop.is_set():
+                    log.info("remote feed: %s; reconnecting", type(exc).__name__)
+            finally:
+                self._ws = None
+                if self._connected:
+                    self._connected = False
+                    self._changed.set()  # the window notices the connection state
+            self._stop.wait(self.retry_s)
+            time.sleep(0)

@@ -1,0 +1,1 @@
+"""The BalieDesk server (central mode): see :mod:`baliedesk.server.app`."""

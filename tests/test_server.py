@@ -1,0 +1,149 @@
+"""The BalieDesk server: every operation of the catalogue over HTTP, the person from the
+token and the time from the server's clock, typed errors back as themselves (both backends)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import httpx
+import pytest
+
+from baliedesk.domain.errors import NotSignedInHere, PermissionDenied, ValidationError
+from baliedesk.services import catalogue, meldingen
+from tests.server_support import TestServer
+
+PUBLIC = {"/api/health", "/api/openapi.json", "/volg/{code}"}
+
+
+@pytest.fixture
+def server(backend, now):
+    s = TestServer(backend, clock=lambda: now).start()
+    yield s
+    s.stop()
+
+
+def test_a_visit_through_the_server(server, seeded, now):
+    kiosk = server.client(seeded.users["kiosk-ingang"])
+    clerk = server.client(seeded.users["anne"])
+    issued = kiosk.queue.issue_ticket(seeded.services["A"])
+    assert issued.ticket.issued_at == now  # the server's clock
+    session = clerk.queue.sign_in(seeded.counters["Balie 1"])
+    assert session.user.id == seeded.users["anne"]
+    called = clerk.queue.call_next(seeded.counters["Balie 1"])
+    assert called.id == issued.ticket.id and called.state == "called"
+    snap = clerk.queue.queue_snapshot(seeded.location_id)
+    assert [t.id for t in snap.held] == [issued.ticket.id]
+
+
+def test_the_servers_clock_counts_not_the_workstations(server, seeded, now):
+    """A kiosk whose own clock is a day ahead still issues today's ticket (the server's time)."""
+    kiosk = server.client(seeded.users["kiosk-ingang"])
+    issued = kiosk.queue.issue_ticket(seeded.services["A"])
+    assert issued.ticket.issued_at == now
+    # the client follows the server's clock for what it shows
+    assert abs((kiosk.now() - now).total_seconds()) < 5
+
+
+def test_typed_errors_come_back_as_themselves(server, seeded):
+    kiosk = server.client(seeded.users["kiosk-ingang"])
+    with pytest.raises(PermissionDenied) as err:  # a device token for a person's action
+        kiosk.queue.call_next(seeded.counters["Balie 1"])
+    assert err.value.role == "kiosk"
+    clerk = server.client(seeded.users["anne"])
+    with pytest.raises(ValidationError):
+        clerk.contacts.register_contact(seeded.location_id, channel="postduif", subject="x")
+
+
+def test_every_route_refuses_a_request_without_a_valid_token(server, seeded):
+    """The route walk: no route can be forgotten (openapi.json lists them all)."""
+    spec = httpx.get(server.url + "/api/openapi.json").json()
+    paths = set(spec["paths"])
+    expected = {f"/api/{op.module}/{op.function}" for op in catalogue.operations().values() if op.needs_backend}
+    assert expected <= paths
+    kiosk_token = server.tokens.issue(seeded.users["kiosk-ingang"], "device")
+    revoked = server.tokens.issue(seeded.users["anne"])
+    server.tokens.revoke(revoked)
+    walked = 0
+    with httpx.Client(base_url=server.url) as http:
+        for path, methods in spec["paths"].items():
+            if path in PUBLIC:
+                continue
+            for method in methods:
+                for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": f"Bearer {revoked}"},
+                                {"Authorization": "Basic YWRtaW46YWRtaW4="}):
+                    r = http.request(method, path, headers=headers, json={})
+                    assert r.status_code == 401, (path, headers, r.status_code)
+                    assert "Traceback" not in r.text
+                walked += 1
+    assert walked == len(expected)
+    # with a kiosk's device token, a person's actions are refused by role
+    r = httpx.post(server.url + "/api/queue/call_next", headers={"Authorization": f"Bearer {kiosk_token}"},
+                   json={"counter_id": seeded.counters["Balie 1"]})
+    assert r.status_code == 403
+
+
+def test_a_request_never_carries_a_person_or_a_time(server, seeded, now):
+    token = server.tokens.issue(seeded.users["kiosk-ingang"])
+    auth = {"Authorization": f"Bearer {token}"}
+    for extra in ({"user_id": seeded.users["beheer"]}, {"now": {"$dt": "2030-01-01T00:00:00+00:00"}}):
+        r = httpx.post(server.url + "/api/queue/issue_ticket", headers=auth,
+                       json={"service_id": seeded.services["A"], **extra})
+        assert r.status_code == 422, r.text
+
+
+def test_bad_bodies_get_4xx_without_a_traceback(server, seeded):
+    auth = {"Authorization": f"Bearer {server.tokens.issue(seeded.users['anne'])}",
+            "Content-Type": "application/json"}
+    url = server.url + "/api/queue/counters_at"
+    cases = [b"{not json", b"[1, 2]", b'"text"', json.dumps({"location_id": {"$t": "os.system", "f": {}}}).encode(),
+             b"[" * 100_000]
+    for body in cases:
+        r = httpx.post(url, headers=auth, content=body)
+        assert 400 <= r.status_code < 500, (body[:40], r.status_code)
+        assert "Traceback" not in r.text and "File \"" not in r.text
+    r = httpx.post(url, headers=auth, content=b"x" * (13 * 1024 * 1024))
+    assert r.status_code == 413
+
+
+def test_nobody_signed_in_is_told_so(server, seeded):
+    door = server.client(None)
+    assert door.setup.list_locations if door else None
+    with pytest.raises(NotSignedInHere):
+        door.setup.list_locations()
+
+
+def test_tracking_page_shows_status_and_no_personal_data(server, backend, seeded, now):
+    categories = meldingen.list_categories(backend, seeded.users["anne"])
+    lamp = next(c for c in categories if c.sub.lower().startswith("lamp"))
+    result = meldingen.take_melding(
+        backend, seeded.users["anne"], seeded.location_id, now, category_id=lamp.id,
+        description="Lamp bij Jansen kapot, bel 0612345678", channel="balie", street="Stationsweg",
+        house_number=12, postcode="9919 AA", reporter_name="Jan Jansen", reporter_phone="0612345678",
+        reporter_email="jan@example.nl", wants_feedback=True)
+    code = result.slip.tracking_code
+    page = httpx.get(f"{server.url}/volg/{code}")
+    assert page.status_code == 200
+    text = page.text
+    assert result.slip.number in text and "Verlichting" in text and "ontvangen" in text
+    for private in ("Jansen", "0612345678", "jan@example.nl", "Stationsweg", "9919"):
+        assert private not in text
+    assert httpx.get(f"{server.url}/volg/AAAA-AAAA").status_code == 404
+    assert httpx.get(f"{server.url}/volg/<script>").status_code == 404
+
+
+def test_changes_reach_a_feed_connected_to_the_server(server, seeded):
+    kiosk = server.client(seeded.users["kiosk-ingang"])
+    feed = kiosk.open_feed()
+    try:
+        deadline = time.monotonic() + 10
+        while not feed.connected and time.monotonic() < deadline:
+            feed.wait(0.1)
+        assert feed.connected
+        while feed.wait(0.3):  # the greeting and anything before it
+            pass
+        kiosk.queue.issue_ticket(seeded.services["A"])
+        assert feed.wait(10)
+    finally:
+        feed.close()
