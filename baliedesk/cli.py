@@ -10,6 +10,7 @@
     python -m baliedesk db upgrade --database-url URL
     python -m baliedesk user add|passwd|disable|enable|list ...   people and their passwords
     python -m baliedesk device enroll|list|revoke ...             kiosks and hall screens
+    python -m baliedesk dashboard [--user NAME] [--location ID]   the service norms dashboard
     python -m baliedesk report --quarter 2026Q3 --location ID --out FILE.pdf   the quarterly service norms report
 """
 
@@ -354,6 +355,13 @@ def cmd_device(args: argparse.Namespace) -> int:
         db.dispose()
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    db = _database(args)
+    from baliedesk.ui.dashboard.window import run_dashboard
+
+    return run_dashboard(db, args.user or None, args.location or None)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The "Kwartaalrapportage servicenormen" as a PDF, without a window (messages in Dutch)."""
     from baliedesk.domain.errors import DomainError
@@ -468,6 +476,12 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("--as", dest="acting", default="", metavar="NAME",
                        help="the beheerder to act as (default: the first beheerder)")
     p.set_defaults(func=cmd_device)
+    p = sub.add_parser("dashboard", help="open the team lead's service norms dashboard")
+    db_arg(p)
+    p.add_argument("--user", default="", metavar="NAME", help="the team lead or beheerder (default: the first)")
+    p.add_argument("--location", type=int, default=0, metavar="ID", help="the location (default: the first)")
+    p.set_defaults(func=cmd_dashboard)
+
     p = sub.add_parser("report", help="make the quarterly service norms report (PDF) without a window")
     p.add_argument("--quarter", required=True, metavar="YYYYQn", help="for example 2026Q3")
     p.add_argument("--location", required=True, type=int, metavar="ID", help="the location's id")

@@ -123,3 +123,26 @@ def test_xlsx_writer_values_read_back(tmp_path):
     assert rows[1][:4] == ('<b>&"x"', 1.5, True, dt.datetime(2026, 7, 2))
     assert rows[1][4] == dt.datetime(2026, 7, 2, 10, 30)
     assert rows[2][:4] == ("'=1+1", -3, False, dt.datetime(1999, 12, 31))
+
+
+def test_norms_through_the_client_and_the_server(backend, quarter, now):
+    """The dashboard's reads cross the network as themselves (DTOs with dates, floats and None)."""
+    from tests.server_support import TestServer
+
+    server = TestServer(backend, clock=lambda: now).start()
+    try:
+        lead = server.client(quarter.users["fatima"])
+        tiles = lead.reports.norm_tiles(quarter.location_id, *Q3)
+        local = R.norm_tiles(backend, quarter.users["fatima"], quarter.location_id, *Q3, now)
+        assert tiles == local
+        assert lead.reports.week_heatmap(quarter.location_id, *Q3) == R.week_heatmap(
+            backend, quarter.users["fatima"], quarter.location_id, *Q3, now)
+        kiosk = server.client(quarter.users["kiosk-ingang"])
+        rating = kiosk.reports.record_rating(quarter.location_id, quarter.services["A"], 9, None)
+        assert rating.rating == 9 and rating.day == now.date()
+        from baliedesk.domain.errors import PermissionDenied
+
+        with pytest.raises(PermissionDenied):
+            kiosk.reports.norm_tiles(quarter.location_id, *Q3)
+    finally:
+        server.stop()

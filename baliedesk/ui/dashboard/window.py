@@ -459,3 +459,33 @@ def fill_table(widget: QTableWidget, table: ReportTable) -> None:
     for r, row in enumerate(table.rows):
         for c, value in enumerate(row):
             widget.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+
+
+def run_dashboard(db: Any, username: str | None = None, location_id: int | None = None) -> int:
+    """``python -m baliedesk dashboard``: the window on ``db`` as a team lead or beheerder (the first one,
+    or ``username``), for the first location (or ``location_id``)."""
+    import sys
+
+    from baliedesk.client import LocalClient
+    from baliedesk.domain.permissions import Permission, Role, allows
+    from baliedesk.ui.common.app import make_app
+
+    client = LocalClient(db)
+    app = make_app()
+    try:
+        locations = client.setup.list_locations()
+        location = next((x for x in locations if x.id == location_id), None) if location_id else \
+            (locations[0] if locations else None)
+        users = client.setup.sign_in_choices([r for r in Role if allows(r, Permission.VIEW_REPORTS)])
+        user = next((u for u in users if u.username == username), None) if username else \
+            (sorted(users, key=lambda u: (u.role != Role.TEAM_LEAD.value, u.id)) or [None])[0]
+        if location is None or user is None:
+            print("baliedesk dashboard: geen vestiging of geen teamleider/beheerder gevonden.", file=sys.stderr)
+            return 2
+        window = DashboardWindow(client.as_user(user.id), location.id, timezone=location.timezone)
+        window.setWindowTitle(f"{window.windowTitle()} – {location.name} – {client.describe()}")
+        window.resize(1400, 900)
+        window.show()
+        return app.exec()
+    finally:
+        client.close()
