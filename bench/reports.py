@@ -216,13 +216,8 @@ def load(db: Database, ids: demo.DemoIds, visits: int, rng: random.Random) -> di
             for table in ("tickets", "ticket_events", "appointments"):
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT max(id) FROM {table}))")
-    if db.backend == "postgresql":
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("COMMIT")
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
-    else:
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
     return {"tickets": tid, "events": eid, "appointments": aid, "others_each": visits // 10}
 
 
@@ -255,6 +250,8 @@ def main() -> int:
             t0 = time.perf_counter()
             built = R.refresh_visit_facts(db, loc, NOW)
             facts_s = time.perf_counter() - t0
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
             tiles = timed(lambda: R.norm_tiles(db, lead, loc, FIRST, LAST, NOW), args.repeat)
             heat = timed(lambda: R.week_heatmap(db, lead, loc, FIRST, LAST, NOW), args.repeat)
             evening = timed(lambda: R.norm_tiles(db, lead, loc, FIRST, LAST, NOW, day_part="avond"),

@@ -128,3 +128,30 @@ def test_visit_facts_are_built_once_and_incrementally(backend, seeded):
     tiles = {t.norm: t for t in R.norm_tiles(backend, lead, loc, START, NOW.date(), NOW).tiles}
     assert (tiles["walk_in_wait"].met, tiles["walk_in_wait"].count) == (1, 2)
     assert R.refresh_visit_facts(backend, loc, NOW) == 0
+
+
+def test_two_looks_at_once_build_the_facts_once(backend, seeded):
+    import threading
+
+    admin = seeded.users["beheer"]
+    loc = setup.create_location(backend, admin, "Tegelijk").id
+    a = setup.create_service(backend, admin, loc, "A", "Dienst A").id
+    for i in range(40):
+        arrive = dt.datetime(2026, 11, 3, 9, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=i)
+        add_visit(backend, loc, a, arrive, calls=(arrive + dt.timedelta(minutes=2),),
+                  finish=arrive + dt.timedelta(minutes=9))
+    barrier, results, errors = threading.Barrier(4), [], []
+
+    def look() -> None:
+        barrier.wait()
+        try:
+            results.append(R.refresh_visit_facts(backend, loc, NOW))
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=look) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and sum(results) == 40

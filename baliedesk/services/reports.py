@@ -128,6 +128,7 @@ def refresh_visit_facts(backend: Backend, location_id: int, now: dt.datetime) ->
             return 0
     added = 0
     with backend.unit_of_work(write=True) as uow:
+        uow.reports.lock_facts(location_id)  # another look building at the same moment: wait, then add the rest
         location = _location(uow, location_id)
         schedule, _options = load_schedule(uow, location)
         periods: dict[dt.date, tuple[tuple[int, int], ...]] = {}
@@ -218,10 +219,14 @@ def _figures(uow: UnitOfWork, location: Any, start: dt.date, end: dt.date, servi
 
     met = n = 0
     days_total = 0
+    spans: dict[tuple[dt.date, dt.date], int] = {}
     for received, due, closed, count in r.melding_groups(location.id, since, until, tzname):
         n += count
         met += count if N.on_time(due, closed, today) else 0
-        days_total += count * N.handling_working_days(calendar, received, closed)
+        days = spans.get((received, closed))
+        if days is None:
+            days = spans[(received, closed)] = N.handling_working_days(calendar, received, closed)
+        days_total += count * days
     out[N.Norm.MELDING_TERM] = (N.share(met, n), met, n)
     out[N.Norm.MELDING_DAYS] = (N.average(days_total, n), None, n)
 

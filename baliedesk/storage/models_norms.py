@@ -46,6 +46,7 @@ class VisitHourly(Base):
     """Visits per day, hour, service, kind and day part: the heat map and the daily trend (derived)."""
 
     __tablename__ = "visit_hourly"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
@@ -65,6 +66,7 @@ class VisitWaitMinutes(Base):
     whole-minute threshold (derived)."""
 
     __tablename__ = "visit_wait_minutes"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
@@ -120,9 +122,14 @@ class KtoRating(Base):
     created_at: Mapped[dt.datetime] = mapped_column()  # to the hour
 
 
-# Indexes on the existing tables for the figures (created by migration 0008).
-from baliedesk.storage.models import CallbackNote, Complaint, Melding  # noqa: E402
+# Indexes on the existing tables for the figures (created by migration 0008; covering).
+from baliedesk.storage.models import Appointment, CallbackNote, Complaint, ContactRecord, Melding  # noqa: E402
 
-Index("ix_meldingen_location_closed", Melding.__table__.c.location_id, Melding.__table__.c.closed_at)
-Index("ix_callback_notes_location_created", CallbackNote.__table__.c.location_id, CallbackNote.__table__.c.created_at)
-Index("ix_complaints_location_handled", Complaint.__table__.c.location_id, Complaint.__table__.c.handled_at)
+for _name, _table, _columns in (
+    ("ix_meldingen_location_closed", Melding.__table__, ("location_id", "closed_at", "state", "received_on", "due_date")),
+    ("ix_callback_notes_location_created", CallbackNote.__table__, ("location_id", "created_at", "due_date", "done_at")),
+    ("ix_complaints_location_handled", Complaint.__table__, ("location_id", "handled_at", "state", "due_date")),
+    ("ix_contacts_location_created_result", ContactRecord.__table__, ("location_id", "created_at", "result", "service_id")),
+    ("ix_appointments_location_day_state", Appointment.__table__, ("location_id", "day", "state", "service_id")),
+):
+    Index(_name, *(_table.c[c] for c in _columns))

@@ -38,13 +38,6 @@ from baliedesk.storage.models_norms import (
 )
 
 _F = VisitFact.__table__.c
-_UTC_TYPE = VisitFact.__table__.c.arrived_at.type
-
-
-def bindparam_dt(value: dt.datetime) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(None, value, type_=_UTC_TYPE, unique=True)
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -54,6 +47,7 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 _T = Ticket.__table__.c
 _CHUNK = 500
+_FACTS_LOCK = 0x6E6F726D0000  # "norm" + the location id: the advisory lock of a location's fact building
 
 
 #: Waits above 241 minutes share one bucket (the thresholds go up to 240 minutes).
@@ -120,6 +114,15 @@ class ReportRepository:
         return list(self.s.connection().execute(stmt).all())
 
     # -- visit facts: building ---------------------------------------------
+    def lock_facts(self, location_id: int) -> None:
+        """One builder of a location's facts at a time, until commit (two dashboards looking at once).
+
+        PostgreSQL: a transaction-level advisory lock. SQLite: the write transaction already is one.
+        """
+        conn = self.s.connection()
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(k)s)", {"k": _FACTS_LOCK + location_id})
+
     def facts_complete_through(self, location_id: int) -> dt.date | None:
         return self.s.connection().execute(
             select(VisitFactProgress.complete_through).where(VisitFactProgress.location_id == location_id)
@@ -355,51 +358,57 @@ class ReportRepository:
         return int(result.scalar_one())
 
     # -- callbacks, meldingen, complaints: grouped by local dates -------------
-    def _local_date(self, col: Any, timezone: str, since: dt.datetime, until: dt.datetime) -> Any:
-        """The local calendar date of a UTC timestamp column, in SQL.
+    def _local_groups(self, keys: Sequence[Any], col: Any, where: Sequence[Any], timezone: str,
+                      since: dt.datetime, until: dt.datetime) -> list[tuple[Any, ...]]:
+        """(*keys, local date of ``col`` or None, count), grouped.
 
-        PostgreSQL converts with the zone itself. SQLite has no zones: a CASE over the spans of
-        constant UTC offset from ``since`` up to 400 days after ``until`` (times outside fall back to
-        the nearest span's offset).
+        PostgreSQL converts with the zone itself. SQLite has no zones: it groups by the UTC hour
+        (the first 13 characters of the stored text; 16, to the minute, for a zone with an offset
+        that is not whole hours), which Python turns into local dates (one conversion per hour).
         """
         if self.s.connection().dialect.name == "postgresql":
-            return cast(func.timezone(timezone, col), Date)
+            local = cast(func.timezone(timezone, col), Date)
+            return [tuple(r) for r in self._rows(select(*keys, local, func.count()).where(*where)
+                                                  .group_by(*keys, local))]
         spans = offset_spans(timezone, since - dt.timedelta(days=2), until + dt.timedelta(days=400))
-        whens = [(col < bindparam_dt(until_), func.date(col, f"{minutes:+d} minutes")) for until_, minutes in spans[:-1]]
-        last = func.date(col, f"{spans[-1][1]:+d} minutes")
-        return case(*whens, else_=last) if whens else last
+        width = 13 if all(minutes % 60 == 0 for _u, minutes in spans) else 16
+        prefix = func.substr(col, 1, width)
+        tz = ZoneInfo(timezone)
+        seen: dict[str | None, dt.date | None] = {None: None}
+        out: dict[tuple[Any, ...], int] = {}
+        for *k, text, count in self._rows(select(*keys, prefix, func.count()).where(*where).group_by(*keys, prefix)):
+            day = seen.get(text, dt.date.min)
+            if day is dt.date.min:
+                t = str(text)
+                moment = dt.datetime(int(t[0:4]), int(t[5:7]), int(t[8:10]), int(t[11:13]),
+                                     int(t[14:16]) if width == 16 else 0, tzinfo=dt.UTC)
+                day = seen[text] = moment.astimezone(tz).date()
+            key = (*k, day)
+            out[key] = out.get(key, 0) + int(count)
+        return [(*k, n) for k, n in out.items()]
 
     def callback_groups(self, location_id: int, since: dt.datetime, until: dt.datetime, timezone: str
                         ) -> list[tuple[dt.date, dt.date | None, int]]:
         """(due_date, local date done or None, count) of the notes written in [since, until)."""
         n = CallbackNote.__table__.c
-        done = self._local_date(n.done_at, timezone, since, until).label("done_day")
-        stmt = (select(n.due_date, done, func.count())
-                .where(n.location_id == location_id, n.created_at >= since, n.created_at < until)
-                .group_by(n.due_date, done))
-        return [(d, _as_date(x), int(c)) for d, x, c in self._rows(stmt)]
+        return self._local_groups((n.due_date,), n.done_at, (n.location_id == location_id, n.created_at >= since,
+                                                              n.created_at < until), timezone, since, until)
 
     def melding_groups(self, location_id: int, since: dt.datetime, until: dt.datetime, timezone: str
                        ) -> list[tuple[dt.date, dt.date, dt.date, int]]:
         """(received_on, due_date, local date closed, count) of the meldingen handled in [since, until)."""
         m = Melding.__table__.c
-        closed = self._local_date(m.closed_at, timezone, since, until).label("closed_day")
-        stmt = (select(m.received_on, m.due_date, closed, func.count())
-                .where(m.location_id == location_id, m.state == "afgehandeld", m.closed_at >= since,
-                       m.closed_at < until)
-                .group_by(m.received_on, m.due_date, closed))
-        return [(r, d, _as_date(x), int(c)) for r, d, x, c in self._rows(stmt)]
+        return self._local_groups((m.received_on, m.due_date), m.closed_at,
+                                  (m.location_id == location_id, m.closed_at >= since, m.closed_at < until,
+                                   m.state == "afgehandeld"), timezone, since, until)
 
     def complaint_groups(self, location_id: int, since: dt.datetime, until: dt.datetime, timezone: str
                          ) -> list[tuple[dt.date, dt.date, int]]:
         """(due_date, local date handled, count) of the complaints handled in [since, until)."""
         k = Complaint.__table__.c
-        handled = self._local_date(k.handled_at, timezone, since, until).label("handled_day")
-        stmt = (select(k.due_date, handled, func.count())
-                .where(k.location_id == location_id, k.state == "afgehandeld", k.handled_at >= since,
-                       k.handled_at < until)
-                .group_by(k.due_date, handled))
-        return [(d, _as_date(x), int(c)) for d, x, c in self._rows(stmt)]
+        return self._local_groups((k.due_date,), k.handled_at,
+                                  (k.location_id == location_id, k.handled_at >= since, k.handled_at < until,
+                                   k.state == "afgehandeld"), timezone, since, until)
 
     # -- callbacks, meldingen, complaints: rows (for the drill-down) ----
     def callback_rows(self, location_id: int, since: dt.datetime, until: dt.datetime) -> list[Any]:
