@@ -43,6 +43,8 @@ def test_tiles_words_evening_and_charts(dashboard, qtbot):
     assert "Overdag: 50,0%" in w.split_label.text() and "Avond: 100,0%" in w.split_label.text()
     assert sum(c.arrivals for c in w.heat) == 3 and len(w.daily) == 1
     assert w.waits_table.rowCount() == 3  # service A: daytime, evening, whole day
+    assert w.start_edit.date().toPython() == dt.date(2026, 10, 1)  # this quarter, shown
+    assert not w.start_edit.isEnabled()
     qtbot.waitUntil(lambda: w.live is not None, timeout=10_000)
     assert "Nu wachten: 0" in w.live_label.text()
 

@@ -238,7 +238,7 @@ class DashboardWindow(QWidget):
         self.wait_plot.addLegend()
         self.trend_plot = pg.PlotWidget(title=_("Per dag: % op tijd geholpen"))
         self.trend_plot.setBackground("w")
-        self.heat_plot = pg.PlotWidget(title=_("Bezoekers per uur van de week (per dag gemiddeld)"))
+        self.heat_plot = pg.PlotWidget(title=_("Bezoekers per uur van de week (per dag gemiddeld; licht is druk)"))
         self.heat_plot.setBackground("w")
         self.heat_image = pg.ImageItem()
         self.heat_plot.addItem(self.heat_image)
@@ -314,6 +314,11 @@ class DashboardWindow(QWidget):
 
     def refresh(self) -> None:
         c = self.choice()
+        if self.period.currentData() != "custom":  # show the chosen period's dates (not editable)
+            for edit, day in ((self.start_edit, c["start"]), (self.end_edit, c["end"])):
+                edit.blockSignals(True)
+                edit.setDate(day)
+                edit.blockSignals(False)
         loc, start, end = self.location_id, c["start"], c["end"]
         kw = {"service_id": c["service_id"], "day_part": c["day_part"]}
         r = self.client.reports
