@@ -12,6 +12,8 @@
     python -m baliedesk user add|passwd|disable|enable|list ...   people and their passwords
     python -m baliedesk device enroll|list|revoke|redeem ...      kiosks and hall screens
     python -m baliedesk retention run [--dry-run] [--json]        retention terms (AVG): what is due
+    python -m baliedesk dashboard [--user NAME] [--location ID]   the service norms dashboard (after logging in)
+    python -m baliedesk report --quarter 2026Q3 --location ID --out FILE.pdf   the quarterly service norms report
 
 Messages an operator reads are Dutch; a database that cannot be opened is one
 Dutch line and exit code 4 (EXIT_DATABASE), a refusal exit code 1.
@@ -650,6 +652,42 @@ def cmd_retention(args: argparse.Namespace) -> int:
         db.dispose()
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    door = _door(args)
+    from baliedesk.ui.launch import run_dashboard
+
+    return run_dashboard(door, args.user or None, args.location or None)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The "Kwartaalrapportage servicenormen" as a PDF, without a window (messages in Dutch)."""
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.domain.permissions import Role
+    from baliedesk.reports.quarterly import build_quarterly_pdf
+    from baliedesk.services import reports, setup
+
+    db = _database(args)
+    try:
+        users = setup.sign_in_choices(db, [Role.TEAM_LEAD, Role.ADMIN])
+        user = next((u for u in users if u.username == args.user), None) if args.user else \
+            next((u for u in users if u.role == Role.TEAM_LEAD.value), users[0] if users else None)
+        if user is None:
+            print("Geen teamleider of beheerder gevonden" + (f" met de naam {args.user}." if args.user else "."),
+                  file=sys.stderr)
+            return 2
+        report = reports.quarterly_report(db, user.id, args.location, args.quarter, dt.datetime.now(dt.UTC))
+        build_quarterly_pdf(report, Path(args.out))
+    except DomainError as exc:
+        from baliedesk.reports.texts import error_text
+
+        print(error_text(exc), file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    print(f"Rapport gemaakt: {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: software voor de balies van de gemeente.")
     parser.add_argument("--version", action="version", version=f"BalieDesk {__version__}")
@@ -766,6 +804,21 @@ def build_parser() -> argparse.ArgumentParser:
     server_arg(q)
     q.set_defaults(func=cmd_device_redeem)
     p.set_defaults(func=cmd_device)
+    p = sub.add_parser("dashboard", help="het dashboard servicenormen van de teamleider (na inloggen)")
+    db_arg(p)
+    server_arg(p)
+    p.add_argument("--user", default="", metavar="NAAM", help="de gebruikersnaam die alvast in het inlogscherm staat")
+    p.add_argument("--location", type=int, default=0, metavar="ID", help="de locatie (standaard: de eerste)")
+    p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("report", help="make the quarterly service norms report (PDF) without a window")
+    p.add_argument("--quarter", required=True, metavar="YYYYQn", help="for example 2026Q3")
+    p.add_argument("--location", required=True, type=int, metavar="ID", help="the location's id")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.add_argument("--user", default="", metavar="NAME",
+                   help="the account to report as (default: the first team lead, else the first beheerder)")
+    db_arg(p)
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("retention", help="bewaartermijnen (AVG): anonimiseren en vernietigen wat aan de beurt is")
     p.add_argument("action", choices=["run"])

@@ -66,6 +66,7 @@ class Client(ABC):
     contacts: Any
     meldingen: Any
     hall: Any
+    reports: Any
 
     def __init__(self, user_id: int | None) -> None:
         self.user_id = user_id

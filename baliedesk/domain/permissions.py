@@ -33,23 +33,27 @@ class Permission(str, enum.Enum):
     VIEW_AUDIT = "view_audit"  # search and export the audit log (privacy)
     RESIDENT_RIGHTS = "resident_rights"  # inzage (AVG art. 15) and erasure (art. 17) for a resident
     MANAGE_RETENTION = "manage_retention"  # retention terms and running retention
+    VIEW_REPORTS = "view_reports"  # the service norms dashboard, its exports and the quarterly report
+    RATE_VISIT = "rate_visit"  # record a visitor's anonymous rating (kiosk, counter screen)
 
 
 _STAFF_VIEW = {Permission.VIEW_QUEUE, Permission.VIEW_DISPLAY}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset({*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET,
-                           Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING}),
+                           Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.RATE_VISIT}),
     Role.KCC: frozenset({*_STAFF_VIEW, Permission.ISSUE_TICKET, Permission.MANAGE_APPOINTMENTS,
                          Permission.TAKE_MELDING}),
     Role.TEAM_LEAD: frozenset(
         {*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET, Permission.RELEASE_TICKET, Permission.CONFIGURE,
-         Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS}
+         Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS,
+         Permission.VIEW_REPORTS, Permission.RATE_VISIT}
     ),
     Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE,
                            Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS, Permission.MANAGE_DEVICES,
-                           Permission.VIEW_AUDIT, Permission.RESIDENT_RIGHTS, Permission.MANAGE_RETENTION}),
-    Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE}),
+                           Permission.VIEW_AUDIT, Permission.RESIDENT_RIGHTS, Permission.MANAGE_RETENTION,
+                           Permission.VIEW_REPORTS}),
+    Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE, Permission.RATE_VISIT}),
     Role.DISPLAY: frozenset({Permission.VIEW_DISPLAY}),
     Role.PRIVACY_OFFICER: frozenset({Permission.VIEW_AUDIT, Permission.RESIDENT_RIGHTS}),
 }

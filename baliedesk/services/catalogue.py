@@ -68,9 +68,6 @@ EXPOSED: dict[str, tuple[str, ...]] = {
         "melding_detail", "melding_slip", "photo_data",
     ),
     "hall": ("hall_calls",),
-    # People and devices (the admin window's "Mensen" and "Apparaten"). Signing in,
-    # changing one's own password and signing out are the door's own methods
-    # (Client.sign_in, change_password, sign_out): they carry a token, not a person.
     # The municipality, its locations, services and counters (admin tabs, first-run assistant);
     # ``branding`` gives every slip and screen the location's address, phone, website, logo.
     "organisation": (
@@ -80,6 +77,14 @@ EXPOSED: dict[str, tuple[str, ...]] = {
         "delete_counter",
     ),
     "setupfile": ("export_setup", "first_run"),  # first_run: an empty database only (the assistant)
+    # The service norms: the team lead's dashboard, its exports, the quarterly report; KTO ratings.
+    "reports": (
+        "norm_tiles", "wait_distribution", "daily_trend", "week_heatmap", "live_today", "visits_behind",
+        "quarterly_report", "norm_targets", "set_norm_target", "clear_norm_target", "record_rating",
+    ),
+    # People and devices (the admin window's "Mensen" and "Apparaten"). Signing in,
+    # changing one's own password and signing out are the door's own methods
+    # (Client.sign_in, change_password, sign_out): they carry a token, not a person.
     "auth": (
         "add_user", "set_role", "deactivate_user", "activate_user", "reset_password", "list_users",
         "revoke_sessions", "enroll_device", "revoke_device", "list_devices",

@@ -43,6 +43,7 @@ from baliedesk.storage.faults import classify
 from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
 from baliedesk.storage.organisation import OrganisationRepository
 from baliedesk.storage.privacy import PrivacyRepository
+from baliedesk.storage.reports import ReportRepository
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
 from baliedesk.storage.requests import RequestRepository
 from baliedesk.storage.schedules import AppointmentRepository, ScheduleRepository
@@ -447,6 +448,7 @@ class SqlUnitOfWork:
         self.organisation = OrganisationRepository(handle)
         self.privacy = PrivacyRepository(handle)
         self.requests = RequestRepository(handle)
+        self.reports = ReportRepository(handle)
         return self
 
     @property

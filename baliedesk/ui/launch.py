@@ -290,10 +290,10 @@ def run_windows(client: Client, kinds: Sequence[str], demo: bool = False) -> int
 # windows that open after logging in: meldingen and admin
 # ---------------------------------------------------------------------------
 #: Who logs in by themselves in the start-up probe (the demo database's accounts).
-PROBE_USERS = {"meldingen": "anne", "admin": "fatima"}
+PROBE_USERS = {"meldingen": "anne", "admin": "fatima", "dashboard": "fatima"}
 
 
-def _choose_location(client: Client, permission: Any, location_id: int | None) -> int:
+def _choose_location(client: Client, permission: Any, location_id: int | None) -> Any:
     """The location a window opens on for the logged-in person (worker thread).
 
     Raises PermissionDenied when the person's role does not allow ``permission``,
@@ -309,13 +309,14 @@ def _choose_location(client: Client, permission: Any, location_id: int | None) -
     if not locations:
         raise LookupError("no location")
     if location_id:
-        if not any(loc.id == location_id for loc in locations):
+        chosen = next((loc for loc in locations if loc.id == location_id), None)
+        if chosen is None:
             raise NotFound("location", location_id)
-        return location_id
-    return locations[0].id
+        return chosen
+    return locations[0]
 
 
-def run_after_sign_in(door: Client, kind: str, make_window: Callable[[Client, int], QWidget], *,
+def run_after_sign_in(door: Client, kind: str, make_window: Callable[[Client, Any], QWidget], *,
                       permission: Any, username: str | None = None, location_id: int | None = None,
                       title: str = "", first_run: bool = False) -> int:
     """A window that opens once a person has logged in (meldingen, admin).
@@ -401,10 +402,10 @@ def run_admin(door: Client, username: str | None = None, location_id: int | None
     from baliedesk.domain.permissions import Permission
     from baliedesk.i18n import _
 
-    def make(client: Client, location: int) -> QWidget:
+    def make(client: Client, location: Any) -> QWidget:
         from baliedesk.ui.admin.window import AdminWindow
 
-        window = AdminWindow(client, location)
+        window = AdminWindow(client, location.id)
         window.resize(*ADMIN_SHOT)
         return window
 
@@ -417,16 +418,32 @@ def run_admin(door: Client, username: str | None = None, location_id: int | None
                              location_id=location_id, title=_("Inloggen: beheer"), first_run=empty)
 
 
+def run_dashboard(door: Client, username: str | None = None, location_id: int | None = None) -> int:
+    """The team lead's service-norm dashboard, after logging in (team lead or beheerder)."""
+    from baliedesk.domain.permissions import Permission
+    from baliedesk.i18n import _
+
+    def make(client: Client, location: Any) -> QWidget:
+        from baliedesk.ui.dashboard.window import DashboardWindow
+
+        window = DashboardWindow(client, location.id, timezone=location.timezone)
+        window.resize(1400, 900)
+        return window
+
+    return run_after_sign_in(door, "dashboard", make, permission=Permission.VIEW_REPORTS, username=username,
+                             location_id=location_id, title=_("Inloggen: servicenormen"))
+
+
 def run_meldingen(door: Client, username: str | None = None) -> int:
     """The meldingen window (intake, work list, contacts, callback notes, complaints), after logging in."""
     from baliedesk.domain.permissions import Permission
     from baliedesk.i18n import _
 
-    def make(client: Client, location: int) -> QWidget:
+    def make(client: Client, location: Any) -> QWidget:
         from baliedesk.settings import Settings
         from baliedesk.ui.meldingen.window import MeldingenWindow
 
-        window = MeldingenWindow(client, location, settings=Settings())
+        window = MeldingenWindow(client, location.id, settings=Settings())
         window.resize(1280, 800)
         return window
 
@@ -553,7 +570,7 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
         if "error" in box:
             raise box["error"]
         lead, admin_location = box["id"]
-        admin = AdminWindow(lead, admin_location)
+        admin = AdminWindow(lead, admin_location.id)
         windows.append(admin)
         admin_loaded = {"done": False}
         admin.loaded.connect(lambda *a: admin_loaded.update(done=True))

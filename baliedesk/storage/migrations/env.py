@@ -5,7 +5,13 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from baliedesk.storage import models_auth, models_privacy, models_robust, models_setup  # noqa: F401 - their tables
+from baliedesk.storage import (  # noqa: F401 - their tables belong to Base.metadata
+    models_auth,
+    models_norms,
+    models_privacy,
+    models_robust,
+    models_setup,
+)
 from baliedesk.storage.database import make_engine
 from baliedesk.storage.models import Base
 
