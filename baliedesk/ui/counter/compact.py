@@ -1,0 +1,96 @@
+"""The counter window's compact mode: a small always-on-top bar beside the case-handling
+application (the number, Volgende, Opnieuw oproepen, Afronden), like Qmatic's compact
+workstation. Ctrl+M or "Kleine balk" switches; the choice is remembered in the settings
+(``counter_compact``).
+
+The bar only mirrors the window's state and presses the window's own buttons, so every
+rule (one action at a time, no-show after recalls, dialogs) stays in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from baliedesk.i18n import _
+from baliedesk.ui.common import theme
+
+
+class CompactBar(QWidget):
+    """The small bar. ``expand_requested``: back to the full window."""
+
+    expand_requested = Signal()
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        self.setObjectName("compactBar")
+        self.setWindowTitle(_("BalieDesk — kleine balk"))
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"#compactBar {{ background: {theme.BACKGROUND}; }}")
+        self._window = window
+        v = window.visitor
+        self.counter_label = QLabel("", self)
+        self.counter_label.setObjectName("compactCounter")
+        self.counter_label.setFont(theme.font(theme.SIZE_BODY, bold=True))
+        self.number_label = QLabel("—", self)
+        self.number_label.setObjectName("compactNumber")
+        self.number_label.setFont(theme.font(theme.SIZE_TITLE, bold=True))
+        self.number_label.setMinimumWidth(110)
+        self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.next_button = self._button(_("Volgende"), "F1", "compactNext", v.next_button, primary=True)
+        self.recall_button = self._button(_("Opnieuw oproepen"), "F2", "compactRecall", v.recall_button)
+        self.finish_button = self._button(_("Afronden"), "Ctrl+Enter", "compactFinish", v.finish_button)
+        self.expand_button = QPushButton(_("Groot venster"), self)
+        self.expand_button.setObjectName("compactExpand")
+        self.expand_button.setToolTip(_("Terug naar het grote venster (toets: Ctrl+M)"))
+        self.expand_button.clicked.connect(self.expand_requested)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(10, 6, 10, 6)
+        lay.setSpacing(8)
+        lay.addWidget(self.counter_label)
+        lay.addWidget(self.number_label)
+        for b in (self.next_button, self.recall_button, self.finish_button, self.expand_button):
+            lay.addWidget(b)
+        self._shortcuts = []
+        for keys, target in (("F1", v.next_button), ("Ctrl+Space", v.next_button), ("F2", v.recall_button),
+                             ("Ctrl+Return", v.finish_button), ("Ctrl+Enter", v.finish_button)):
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.activated.connect(lambda b=target: self._press(b))
+            self._shortcuts.append(sc)
+        toggle = QShortcut(QKeySequence("Ctrl+M"), self)
+        toggle.activated.connect(self.expand_requested)
+        self._shortcuts.append(toggle)
+        self.update_from(window)
+
+    def _button(self, text: str, keys: str, name: str, target: QPushButton, *, primary: bool = False) -> QPushButton:
+        b = QPushButton(text, self)
+        b.setObjectName(name)
+        b.setToolTip(_("{action} (toets: {keys})").format(action=text, keys=keys))
+        b.setMinimumHeight(40)
+        b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        b.setFont(theme.font(theme.SIZE_BODY, bold=True))
+        if primary:
+            b.setProperty("role", "primary")
+        b.clicked.connect(lambda: self._press(target))
+        return b
+
+    @staticmethod
+    def _press(target: QPushButton) -> None:
+        if target.isEnabled():
+            target.click()
+
+    def update_from(self, window: Any) -> None:
+        """Mirror the window: its counter, its visitor's number, which buttons can be pressed."""
+        v = window.visitor
+        session = window.session
+        self.counter_label.setText(session.counter.display_name if session is not None else "")
+        t = window.current
+        self.number_label.setText(t.display_number if t is not None else "—")
+        self.number_label.setAccessibleName(_("Nummer {number}").format(number=t.display_number) if t
+                                            else _("Geen bezoeker"))
+        for mine, target in ((self.next_button, v.next_button), (self.recall_button, v.recall_button),
+                             (self.finish_button, v.finish_button)):
+            mine.setEnabled(target.isEnabled())
