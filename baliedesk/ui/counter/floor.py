@@ -127,6 +127,8 @@ class _SmallDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def error_text(self) -> str:
         return self.error_label.text() if self.error_label.isVisible() else ""
@@ -146,6 +148,7 @@ class CallNumberDialog(_SmallDialog):
         self.number_edit.setAccessibleName(_("Nummer"))
         self.number_edit.setFont(theme.font(theme.SIZE_LARGE, bold=True))
         self.number_edit.setMaxLength(12)
+        self.number_edit.setMinimumHeight(48)
         self.number_edit.returnPressed.connect(self.submit)
         label.setBuddy(self.number_edit)
         self.fields.addWidget(label)
@@ -217,6 +220,7 @@ class NoShowListDialog(_SmallDialog):
         self.list.setObjectName("noShowList")
         self.list.setAccessibleName(_("Niet gekomen"))
         self.list.setMinimumHeight(160)
+        self.setMinimumWidth(640)
         self.list.itemDoubleClicked.connect(lambda _item: self.submit())
         self.fields.addWidget(explain)
         self.fields.addWidget(self.list)
