@@ -270,6 +270,18 @@ def test_window_fits_from_960x700(qtbot, backend, seeded, windows, now, size):
     if size == (1366, 768):
         visible_rows = table.viewport().height() // table.verticalHeader().defaultSectionSize()
         assert visible_rows >= 7  # was 6
+    # With a visitor called (number, service, state, details, hint) nothing overlaps either.
+    w.call_next()
+    assert w.wait_until_idle()
+    QApplication.processEvents()
+    v = w.visitor
+    parts = [v.number_label, v.service_label, v.state_label, v.details_label, v.next_button, *v._buttons,
+             v.no_show_hint]
+    rects = [QRect(p.mapTo(w, p.rect().topLeft()), p.size()) for p in parts if p.isVisibleTo(w)]
+    for i, a in enumerate(rects):
+        assert w.rect().contains(a)
+        for b in rects[i + 1:]:
+            assert not a.intersects(b), (a, b)
 
 
 def test_the_window_cannot_be_made_smaller_than_960x700(qtbot, backend, seeded, windows):

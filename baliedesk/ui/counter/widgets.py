@@ -380,10 +380,14 @@ class VisitorPanel(QFrame):
         text = _("Volgende  (F1)") if short else _("Volgende") + "\n" + _("F1  ·  Ctrl+Spatie")
         if self.next_button.text() != text:
             self.next_button.setText(text)
-            self.next_button.setMinimumHeight(56 if short else 76)
+            self.next_button.setMinimumHeight(52 if short else 76)
             for b in self._buttons:
-                b.setMinimumHeight(48 if short else 56)
+                b.setMinimumHeight(44 if short else 56)
+            self.state_label.setFont(theme.font(theme.SIZE_BODY if short else theme.SIZE_LARGE))
+            self.service_label.setMinimumHeight(28 if short else 36)
         px = int(max(60, min(self.NUMBER_PX_MAX, self.NUMBER_PX + (self.height() - self.NUMBER_AT_HEIGHT) * 0.5)))
+        if short:
+            px = 52
         f = self.number_label.font()
         if f.pixelSize() != px:
             f.setPixelSize(px)
