@@ -310,6 +310,9 @@ def test_compact_bar_with_ctrl_m_and_remembered(qtbot, backend, seeded, windows,
     assert w.isVisible() and not bar.isVisible()
     assert Settings(tmp_path / "s.json")["counter_compact"] is False
     w.set_compact(True)
+    bar.close()  # closing the bar (its title bar's cross) brings the window back, never neither
+    assert w.isVisible() and not bar.isVisible()
+    w.set_compact(True)
     # A new start of the window comes back as the bar.
     w2 = windows(backend, seeded, "anne", "Balie 1", settings_file="s.json")
     assert w2.is_compact()

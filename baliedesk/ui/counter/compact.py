@@ -65,6 +65,14 @@ class CompactBar(QWidget):
         self._shortcuts.append(toggle)
         self.update_from(window)
 
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Closing the bar brings the window back (it never leaves the clerk without either)."""
+        if getattr(self._window, "_closed", False):
+            super().closeEvent(event)
+            return
+        event.ignore()
+        self.expand_requested.emit()
+
     def _button(self, text: str, keys: str, name: str, target: QPushButton, *, primary: bool = False) -> QPushButton:
         b = QPushButton(text, self)
         b.setObjectName(name)

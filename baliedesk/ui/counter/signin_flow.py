@@ -209,6 +209,8 @@ class SignInFlow:
             return
         self._idle_timer.stop()
         self.set_compact(False, remember=False)  # the lock needs the window; unlocking brings the bar back
+        if self.floor_dialog is not None:  # a typed number or a chosen service is quickly redone
+            self.floor_dialog.reject()
         self._close_appointment_desk()  # its typed text would show behind the lock otherwise
         self.lock_page.unlock_for(self.session.user.username, self.session.user.display_name)
         self.stack.setCurrentWidget(self.lock_page)

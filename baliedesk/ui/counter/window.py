@@ -788,6 +788,8 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, QMainWindow):
         if self._dialog is not None:  # its text stays in the drafts of this (closing) window only
             self._dialog.set_busy(False)
             self._dialog.reject()
+        if self.floor_dialog is not None:
+            self.floor_dialog.reject()
         self._tick_timer.stop()
         self._heartbeat_timer.stop()
         self._idle_timer.stop()
