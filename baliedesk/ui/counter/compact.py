@@ -9,6 +9,7 @@ rule (one action at a time, no-show after recalls, dialogs) stays in one place.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWi
 
 from baliedesk.i18n import _
 from baliedesk.ui.common import theme
+
+log = logging.getLogger(__name__)
 
 
 class CompactBar(QWidget):
@@ -102,3 +105,50 @@ class CompactBar(QWidget):
         for mine, target in ((self.next_button, v.next_button), (self.recall_button, v.recall_button),
                              (self.finish_button, v.finish_button)):
             mine.setEnabled(target.isEnabled())
+
+
+class CompactMode:
+    """Switching between the window and the bar (mixin of CounterWindow)."""
+
+    compact_bar: CompactBar | None
+
+    def is_compact(self) -> bool:
+        return self.compact_bar is not None and self.compact_bar.isVisible()
+
+    def toggle_compact(self) -> None:
+        self.set_compact(not self.is_compact())
+
+    def set_compact(self, on: bool, *, remember: bool = True) -> None:
+        """The small always-on-top bar instead of this window (only at work, not on the lock)."""
+        if on and (self.session is None or self.stack.currentWidget() is not self.work):
+            return
+        if on:
+            if self.compact_bar is None:
+                self.compact_bar = CompactBar(self)
+                self.compact_bar.expand_requested.connect(lambda: self.set_compact(False))
+            self.compact_bar.update_from(self)
+            screen = self.screen().availableGeometry() if self.screen() else None
+            self.compact_bar.adjustSize()
+            if screen is not None:
+                self.compact_bar.move(screen.right() - self.compact_bar.width() - 24, screen.top() + 24)
+            self.compact_bar.show()
+            self.hide()
+        elif self.compact_bar is not None:
+            self.compact_bar.hide()
+            if not self._closed:
+                self.show()
+                self.activateWindow()
+        if remember:
+            try:
+                self.settings["counter_compact"] = on
+                self.settings.save()
+            except (OSError, ValueError, TypeError):
+                log.warning("could not remember the compact mode in the settings", exc_info=True)
+
+    def _restore_compact(self) -> None:
+        try:
+            wanted = bool(self.settings["counter_compact"])
+        except (KeyError, TypeError, ValueError):
+            wanted = False
+        if wanted:
+            self.set_compact(True, remember=False)

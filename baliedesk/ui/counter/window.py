@@ -47,7 +47,7 @@ from baliedesk.services.dto import CounterInfo, CounterSession, QueueSnapshot, S
 from baliedesk.client import Client
 from baliedesk.settings import Settings
 from baliedesk.ui.appointments.desk import AppointmentDesk
-from baliedesk.ui.counter.compact import CompactBar
+from baliedesk.ui.counter.compact import CompactBar, CompactMode
 from baliedesk.ui.counter.dialogs import NoteDialog
 from baliedesk.ui.counter.floor import FloorActions, counter_message
 from baliedesk.ui.counter.signin_flow import SignInFlow
@@ -78,7 +78,7 @@ def _minute(moment: dt.datetime) -> tuple:
     return (moment.date(), moment.hour, moment.minute)
 
 
-class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, QMainWindow):
+class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMainWindow):
     """The baliemedewerker's window. See the module docstring."""
 
     #: The first complete picture is on screen: the queue after signing in, or
@@ -727,50 +727,6 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, QMainWindow):
     def no_show(self) -> None:
         self._ticket_action("no_show", _("Nummer {number} is niet gekomen. U kunt de volgende oproepen."),
                             after=lambda ticket: setattr(self, "last_no_show", ticket))
-
-    # ------------------------------------------------------------------
-    # compact mode
-    # ------------------------------------------------------------------
-    def is_compact(self) -> bool:
-        return self.compact_bar is not None and self.compact_bar.isVisible()
-
-    def toggle_compact(self) -> None:
-        self.set_compact(not self.is_compact())
-
-    def set_compact(self, on: bool, *, remember: bool = True) -> None:
-        """The small always-on-top bar instead of this window (only at work, not on the lock)."""
-        if on and (self.session is None or self.stack.currentWidget() is not self.work):
-            return
-        if on:
-            if self.compact_bar is None:
-                self.compact_bar = CompactBar(self)
-                self.compact_bar.expand_requested.connect(lambda: self.set_compact(False))
-            self.compact_bar.update_from(self)
-            screen = self.screen().availableGeometry() if self.screen() else None
-            self.compact_bar.adjustSize()
-            if screen is not None:
-                self.compact_bar.move(screen.right() - self.compact_bar.width() - 24, screen.top() + 24)
-            self.compact_bar.show()
-            self.hide()
-        elif self.compact_bar is not None:
-            self.compact_bar.hide()
-            if not self._closed:
-                self.show()
-                self.activateWindow()
-        if remember:
-            try:
-                self.settings["counter_compact"] = on
-                self.settings.save()
-            except (OSError, ValueError, TypeError):
-                log.warning("could not remember the compact mode in the settings", exc_info=True)
-
-    def _restore_compact(self) -> None:
-        try:
-            wanted = bool(self.settings["counter_compact"])
-        except (KeyError, TypeError, ValueError):
-            wanted = False
-        if wanted:
-            self.set_compact(True, remember=False)
 
     # ------------------------------------------------------------------
     # closing
