@@ -47,6 +47,7 @@ OPTIONS: dict[str, Option] = {
         Option("display_user", str, "scherm-hal", "The device account the hall screen reads as"),
         Option("heartbeat_s", int, 30, "How often a counter tells it is still alive"),
         Option("lock_after_min", int, 10, "Counter: lock after this many minutes without key or mouse (0: never)"),
+        Option("counter_compact", bool, False, "Counter: the small always-on-top bar instead of the window (Ctrl+M)"),
         Option("server_ca_file", str, "", "Central mode: the municipality's own CA certificate file; empty: system CAs"),
         Option("language", str, "", "Language of the screens; empty: Dutch"),
         # The hall screen (wachtrijscherm); the location name comes from the database.

@@ -19,6 +19,7 @@ from baliedesk.domain.tickets import (
     display_number,
     format_number,
     next_state,
+    parse_number,
     spoken_number,
 )
 
@@ -46,6 +47,7 @@ SPEC_TRANSITIONS = {
     (W, A.EXPIRE): X,
     (C, A.EXPIRE): X,
     (S, A.EXPIRE): X,
+    (N, A.UNDO_NO_SHOW): W,  # "toch gekomen": a no-show can be undone for a while
 }
 
 ALL_PAIRS = list(itertools.product(TicketState, TicketAction))
@@ -82,7 +84,9 @@ def test_complement_covers_everything():
 def test_final_states_are_final():
     for state in FINAL_STATES:
         assert state.is_final and not state.is_held
-        assert allowed_actions(state) == frozenset()
+    # Only a no-show has a way back (within UNDO_NO_SHOW_MINUTES, checked by the service).
+    assert allowed_actions(F) == allowed_actions(X) == frozenset()
+    assert allowed_actions(N) == frozenset({A.UNDO_NO_SHOW})
     assert {s for s in TicketState if s.is_final} == {F, N, X}
     assert {s for s in TicketState if s.is_held} == {C, S} == set(HELD_STATES)
 
@@ -151,3 +155,34 @@ def test_spoken_and_display_number():
     assert spoken_number("A023") == "A 23"
     assert display_number("A023") == "A 023"
     assert spoken_number("B1000") == "B 1000"
+
+
+# ---------------------------------------------------------------------------
+# a number typed by a clerk ("Nummer oproepen...")
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("typed", ["A 12", "a012", "A012", " a 0 1 2 ", "A12", "A\t12"])
+def test_parse_number_accepts_the_ways_people_type_it(typed):
+    assert parse_number(typed) == "A012"
+
+
+@pytest.mark.parametrize(("typed", "number"), [("AB7", "AB007"), ("m 1000", "M1000"), ("b999", "B999")])
+def test_parse_number_other_prefixes_and_lengths(typed, number):
+    assert parse_number(typed) == number
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "12", "A", "A0", "A-12", "12A", "A1B2", "é12", None])
+def test_parse_number_refuses_what_is_no_number(typed):
+    assert parse_number(typed) is None
+
+
+@given(st.text(alphabet="ABCM", min_size=1, max_size=2), st.integers(1, 9999))
+def test_parse_number_round_trips_every_shown_form(prefix, seq):
+    number = format_number(prefix, seq)
+    for shown in (number, display_number(number), spoken_number(number), number.lower()):
+        assert parse_number(shown) == number
+
+
+@given(st.text(max_size=20))
+def test_parse_number_never_crashes(text):
+    result = parse_number(text)
+    assert result is None or parse_number(result) == result

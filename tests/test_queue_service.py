@@ -872,3 +872,212 @@ def test_first_sign_in_of_a_day_closes_what_earlier_days_left_open(desk):
     before = len(desk.events())
     desk.sign_in(2, tomorrow + 4)
     assert len(desk.events()) == before
+
+
+# ---------------------------------------------------------------------------
+# the counter floor: undo a no-show, call a chosen number, tickets at the desk
+# ---------------------------------------------------------------------------
+def _no_show(desk: Desk, n: int, minute: float):
+    """Call the next visitor at counter n, recall twice and mark them not come (at ``minute``)."""
+    t = desk.call(n, minute - 3)
+    desk.act(queue.recall, n, t, minute - 2)
+    desk.act(queue.recall, n, t, minute - 1)
+    return desk.act(queue.no_show, n, t, minute)
+
+
+def test_undo_no_show_puts_the_visitor_back_with_the_original_arrival(desk):
+    first = desk.issue("A", 0)
+    later = desk.issue("A", 2)
+    desk.sign_in(1, 3)
+    desk.sign_in(3, 3)
+    gone = _no_show(desk, 1, 10)
+    assert gone.id == first.id and gone.state == "no_show"
+    back = queue.undo_no_show(desk.db, desk.clerk[3], desk.counter[3], first.id, desk.at(25))
+    assert (back.state, back.counter_id, back.finished_at, back.recall_count) == ("waiting", None, None, 0)
+    assert back.arrived_ms == first.arrived_ms
+    row = desk.ticket(first.id)
+    assert (row.state, row.arrived_ms, row.queue_ms) == ("waiting", first.arrived_ms, first.arrived_ms)
+    # Arrived before the other one, so first in line again.
+    assert [w.ticket.id for w in desk.snapshot(26).waiting] == [first.id, later.id]
+    ev = desk.events(first.id)[-1]
+    assert (ev.action, ev.from_state, ev.to_state, ev.counter_id, ev.user_id, ev.at) == (
+        "undo_no_show", "no_show", "waiting", desk.counter[3], desk.clerk[3], desk.at(25))
+    assert ev.data["recalls"] == 2
+    # The replay counts the new wait from the undo, and the visitor can be served as usual.
+    assert desk.call(1, 27).id == first.id
+    h = queue.ticket_history(desk.db, desk.lead, first.id)
+    assert [e.action for e in h.events] == ["issue", "call", "recall", "recall", "no_show", "undo_no_show", "call"]
+    assert h.total_wait_s == 7 * 60 + 2 * 60
+
+
+def test_undo_no_show_only_within_the_window_and_the_same_day(desk):
+    from baliedesk.domain.errors import UndoTooLate
+    from baliedesk.domain.tickets import UNDO_NO_SHOW_MINUTES
+
+    assert UNDO_NO_SHOW_MINUTES == 30
+    desk.issue("A", 0)
+    desk.sign_in(1, 1)
+    t = _no_show(desk, 1, 10)
+    before = desk.ticket(t.id)
+    with pytest.raises(UndoTooLate) as info:
+        queue.undo_no_show(desk.db, desk.clerk[1], desk.counter[1], t.id, desk.at(10 + 30.5))
+    assert (info.value.ticket_number, info.value.minutes) == (t.number, 30)
+    _unchanged(desk, t.id, before)
+    # Exactly at the limit still works.
+    assert queue.undo_no_show(desk.db, desk.clerk[1], desk.counter[1], t.id, desk.at(40)).state == "waiting"
+
+
+def test_undo_no_show_refuses_other_states_and_needs_a_signed_in_counter(desk):
+    t = desk.issue("A", 0)
+    desk.sign_in(1, 1)
+    with pytest.raises(InvalidTransition):  # still waiting
+        queue.undo_no_show(desk.db, desk.clerk[1], desk.counter[1], t.id, desk.at(2))
+    done = desk.call(1, 2)
+    desk.act(queue.finish, 1, done, 3)
+    with pytest.raises(InvalidTransition):  # finished
+        queue.undo_no_show(desk.db, desk.clerk[1], desk.counter[1], t.id, desk.at(4))
+    desk.issue("A", 5)
+    gone = _no_show(desk, 1, 10)
+    with pytest.raises(NotSignedIn):
+        queue.undo_no_show(desk.db, desk.clerk[2], desk.counter[2], gone.id, desk.at(11))
+    with pytest.raises(PermissionDenied):
+        queue.undo_no_show(desk.db, desk.kiosk, desk.counter[1], gone.id, desk.at(11))
+    assert desk.ticket(gone.id).state == "no_show"
+
+
+def test_undoable_no_shows_lists_today_within_the_window(desk):
+    desk.issue("A", 0)
+    desk.issue("B", 1)
+    desk.sign_in(1, 2)
+    a = _no_show(desk, 1, 10)
+    b = _no_show(desk, 1, 20)
+    listed = queue.undoable_no_shows(desk.db, desk.clerk[1], desk.ids.location_id, desk.at(35))
+    assert [t.id for t in listed] == [b.id, a.id]  # most recent first
+    assert [t.id for t in queue.undoable_no_shows(desk.db, desk.clerk[1], desk.ids.location_id,
+                                                  desk.at(45))] == [b.id]
+    queue.undo_no_show(desk.db, desk.clerk[1], desk.counter[1], b.id, desk.at(46))
+    assert queue.undoable_no_shows(desk.db, desk.clerk[1], desk.ids.location_id, desk.at(46)) == ()
+
+
+def test_call_ticket_calls_that_number(desk):
+    a1 = desk.issue("A", 0)
+    a2 = desk.issue("A", 1)
+    desk.sign_in(1, 2)
+    called = queue.call_ticket(desk.db, desk.clerk[1], desk.counter[1], a2.id, desk.at(3))
+    assert (called.id, called.state, called.counter_id, called.called_at, called.recall_count) == (
+        a2.id, "called", desk.counter[1], desk.at(3), 0)
+    ev = desk.events(a2.id)[-1]
+    assert (ev.action, ev.from_state, ev.to_state, ev.counter_id, ev.user_id) == (
+        "call", "waiting", "called", desk.counter[1], desk.clerk[1])
+    assert ev.data == {"chosen": True}
+    assert [w.ticket.id for w in desk.snapshot(3).waiting] == [a1.id]
+    with pytest.raises(CounterBusy):  # one visitor at a time
+        queue.call_ticket(desk.db, desk.clerk[1], desk.counter[1], a1.id, desk.at(4))
+
+
+def test_call_ticket_only_for_this_counters_services_or_sent_here(desk):
+    from baliedesk.domain.errors import TicketNotForCounter
+
+    c = desk.issue("C", 0)
+    desk.sign_in(1, 1)
+    desk.sign_in(3, 1)
+    with pytest.raises(TicketNotForCounter) as info:  # Balie 1 serves A and B only
+        queue.call_ticket(desk.db, desk.clerk[1], desk.counter[1], c.id, desk.at(2))
+    assert (info.value.ticket_number, info.value.counter_name) == (c.number, "Balie 1")
+    queue.transfer(desk.db, desk.clerk[3], desk.counter[3], c.id, desk.at(3), to_counter_id=desk.counter[1])
+    assert queue.call_ticket(desk.db, desk.clerk[1], desk.counter[1], c.id, desk.at(4)).counter_id == desk.counter[1]
+    a = desk.issue("A", 5)
+    queue.transfer(desk.db, desk.clerk[3], desk.counter[3], a.id, desk.at(6), to_counter_id=desk.counter[1])
+    with pytest.raises(TicketNotForCounter):  # sent to Balie 1, not to Balie 3
+        queue.call_ticket(desk.db, desk.clerk[3], desk.counter[3], a.id, desk.at(7))
+
+
+def test_call_ticket_refuses_a_number_not_waiting(desk):
+    from baliedesk.domain.errors import TicketNotWaiting
+
+    t = desk.issue("A", 0)
+    desk.sign_in(1, 1)
+    desk.sign_in(3, 1)
+    queue.call_ticket(desk.db, desk.clerk[1], desk.counter[1], t.id, desk.at(2))
+    with pytest.raises(TicketNotWaiting) as info:
+        queue.call_ticket(desk.db, desk.clerk[3], desk.counter[3], t.id, desk.at(3))
+    assert (info.value.ticket_number, info.value.state, info.value.counter_name) == (t.number, "called", "Balie 1")
+    with pytest.raises(NotSignedIn):
+        queue.call_ticket(desk.db, desk.clerk[2], desk.counter[2], t.id, desk.at(3))
+    with pytest.raises(NotFound):
+        queue.call_ticket(desk.db, desk.clerk[3], desk.counter[3], 999999, desk.at(3))
+
+
+def test_call_ticket_of_an_earlier_day_is_refused(desk):
+    from baliedesk.domain.errors import TicketNotWaiting
+
+    t = desk.issue("A", 0)
+    desk.sign_in(1, 1)
+    with pytest.raises(TicketNotWaiting):
+        queue.call_ticket(desk.db, desk.clerk[1], desk.counter[1], t.id, desk.at(24 * 60 + 1))
+
+
+def test_two_counters_calling_the_same_number_one_wins(desk):
+    from baliedesk.domain.errors import TicketNotWaiting
+
+    for _round in range(3):
+        t = desk.issue("A", 0)
+        desk.sign_in(1, 1)
+        desk.sign_in(3, 1)
+        start = threading.Barrier(2)
+        won: list[int] = []
+        lost: list[BaseException] = []
+
+        def counter(n: int) -> None:
+            start.wait(30)
+            try:
+                won.append(queue.call_ticket(desk.db, desk.clerk[n], desk.counter[n], t.id, desk.at(2)).counter_id)
+            except BaseException as exc:  # noqa: BLE001 - checked below
+                lost.append(exc)
+
+        threads = [threading.Thread(target=counter, args=(n,)) for n in (1, 3)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+        assert len(won) == 1 and len(lost) == 1 and isinstance(lost[0], TicketNotWaiting)
+        assert desk.ticket(t.id).counter_id == won[0]
+        assert [e.action for e in desk.events(t.id)] == ["issue", "call"]
+        n = 1 if won[0] == desk.counter[1] else 3
+        desk.act(queue.finish, n, SimpleNamespace(id=t.id), 3)
+
+
+def test_clerk_issues_a_ticket_at_the_desk_and_calls_it(desk):
+    desk.issue("A", 0)
+    desk.sign_in(1, 1)
+    issued = queue.issue_ticket(desk.db, desk.clerk[1], desk.ids.services["A"], desk.at(2), source="balie")
+    assert issued.ticket.number == "A002"
+    assert desk.ticket(issued.ticket.id).source == "balie"
+    called = queue.call_ticket(desk.db, desk.clerk[1], desk.counter[1], issued.ticket.id, desk.at(2))
+    assert called.number == "A002" and called.state == "called"
+
+
+def test_waiting_rows_carry_the_appointment_time(desk, backend):
+    from baliedesk.services import appointments
+
+    walk_in = desk.issue("A", 0)
+    assert walk_in.appointment_at is None
+    start = desk.at(0).replace(second=0, microsecond=0)
+    with backend.unit_of_work(write=True) as uow:  # an appointment ticket as check_in makes it
+        t = uow.tickets.new(location_id=desk.ids.location_id, service_id=desk.ids.services["A"],
+                            day=walk_in.issued_at.date(), seq=50, number="A050", state="waiting",
+                            priority_class=int(PriorityClass.APPOINTMENT), arrived_ms=walk_in.arrived_ms - 60_000,
+                            queue_ms=int((start + dt.timedelta(minutes=18)).timestamp() * 1000),
+                            issued_at=desk.at(0), recall_count=0, source="appointment")
+        uow.commit()
+        tid = t.id
+    rows = {w.ticket.id: w.ticket for w in desk.snapshot(1).waiting}
+    assert rows[tid].appointment_at == start + dt.timedelta(minutes=18)
+    assert rows[walk_in.id].appointment_at is None
+    # A transfer with priority is not an appointment.
+    desk.sign_in(3, 2)
+    queue.transfer(desk.db, desk.clerk[3], desk.counter[3], walk_in.id, desk.at(2), to_service_id=desk.ids.services["B"],
+                   priority=True)
+    rows = {w.ticket.id: w.ticket for w in desk.snapshot(3).waiting}
+    assert rows[walk_in.id].appointment_at is None
+    assert appointments  # the real check-in path is covered in test_appointments

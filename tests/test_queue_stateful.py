@@ -10,6 +10,9 @@ must agree with the model, and:
 * numbers are unique per location and day and carry their service's prefix;
 * every ticket's events replay to its current state (each event starts where
   the previous one ended, and follows the state machine).
+
+Besides "volgende" a counter may call a chosen number (``call_ticket``) and undo
+a no-show within ``UNDO_NO_SHOW_MINUTES`` (``undo_no_show``).
 """
 
 from __future__ import annotations
@@ -32,9 +35,27 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from baliedesk.domain.errors import CounterBusy, CounterInUse, InvalidTransition, NoShowTooEarly, NotYourTicket
+from zoneinfo import ZoneInfo
+
+from baliedesk.domain.errors import (
+    CounterBusy,
+    CounterInUse,
+    InvalidTransition,
+    NoShowTooEarly,
+    NotYourTicket,
+    TicketNotForCounter,
+    TicketNotWaiting,
+    UndoTooLate,
+)
 from baliedesk.domain.ordering import MAX_WEIGHT, MIN_WEIGHT, Candidate, OrderingMode, choose_next
-from baliedesk.domain.tickets import TRANSITIONS, Outcome, PriorityClass, TicketAction, TicketState
+from baliedesk.domain.tickets import (
+    TRANSITIONS,
+    UNDO_NO_SHOW_MINUTES,
+    Outcome,
+    PriorityClass,
+    TicketAction,
+    TicketState,
+)
 from baliedesk.domain.timeline import is_gone
 from baliedesk.services import queue, setup
 from baliedesk.services.common import epoch_ms
@@ -63,6 +84,8 @@ class Model:
     counter: int | None  # counter id while held
     target: int | None
     recalls: int
+    day: dt.date | None = None  # the local day it was issued
+    no_show_at: dt.datetime | None = None  # when it was marked "niet gekomen"
 
 
 class QueueMachine(RuleBasedStateMachine):
@@ -152,7 +175,11 @@ class QueueMachine(RuleBasedStateMachine):
         self.issued_per_service[sid] = seq
         assert t.number == f"{PREFIXES[service]}{seq:03d}"
         assert t.id not in self.tickets
-        self.tickets[t.id] = Model(t.number, sid, WAITING, int(PriorityClass.WALK_IN), epoch_ms(now), None, None, 0)
+        self.tickets[t.id] = Model(t.number, sid, WAITING, int(PriorityClass.WALK_IN), epoch_ms(now), None, None, 0,
+                                   self._today())
+
+    def _today(self) -> dt.date:
+        return self.now.astimezone(ZoneInfo("Europe/Amsterdam")).date()
 
     def _free_counters(self) -> list[int]:
         return [c for c in self.counters if self._held_by(c) is None]
@@ -230,7 +257,50 @@ class QueueMachine(RuleBasedStateMachine):
                 self.recall(who)
         got = queue.no_show(self.backend, self.clerks[c], c, tid, self._tick())
         assert got.state == "no_show" and got.finished_at == self.now
-        self.tickets[tid] = replace(self.tickets[tid], state="no_show")
+        self.tickets[tid] = replace(self.tickets[tid], state="no_show", no_show_at=self.now)
+
+    @precondition(lambda self: bool(self.tickets))
+    @rule(who=st.integers(0, 2), index=st.integers(0, 10_000))
+    def call_ticket(self, who: int, index: int) -> None:
+        """A counter calls a chosen number (double-click, "Nummer oproepen…")."""
+        c, tid = self.counters[who], self._pick(index)
+        m = self.tickets[tid]
+        now = self._tick()
+        call = lambda: queue.call_ticket(self.backend, self.clerks[c], c, tid, now)  # noqa: E731
+        if self._held_by(c) is not None:
+            with pytest.raises(CounterBusy):
+                call()
+        elif m.state != WAITING or m.day != self._today():
+            with pytest.raises(TicketNotWaiting):
+                call()
+        elif (m.target is not None and m.target != c) or (m.target is None and m.service not in self.served[c]):
+            with pytest.raises(TicketNotForCounter):
+                call()
+        else:
+            got = call()
+            assert (got.id, got.state, got.counter_id, got.arrived_ms) == (tid, CALLED, c, m.arrived_ms)
+            self.tickets[tid] = replace(m, state=CALLED, counter=c, target=None, recalls=0)
+
+    @precondition(lambda self: any(m.state == "no_show" for m in self.tickets.values()))
+    @rule(who=st.integers(0, 2), index=st.integers(0, 10_000),
+          pause=st.sampled_from([1, 60, UNDO_NO_SHOW_MINUTES * 60 + 5]))
+    def undo_no_show(self, who: int, index: int, pause: int) -> None:
+        """"Toch gekomen": refused for anything but a no-show, and after the window."""
+        gone = sorted(tid for tid, m in self.tickets.items() if m.state == "no_show")
+        tid = gone[index % len(gone)] if index % 3 else self._pick(index)
+        c, m = self.counters[who], self.tickets[tid]
+        now = self._tick(pause)
+        call = lambda: queue.undo_no_show(self.backend, self.clerks[c], c, tid, now)  # noqa: E731
+        if m.state != "no_show":
+            with pytest.raises(InvalidTransition):
+                call()
+        elif now - m.no_show_at > dt.timedelta(minutes=UNDO_NO_SHOW_MINUTES) or m.day != self._today():
+            with pytest.raises(UndoTooLate):
+                call()
+        else:
+            got = call()
+            assert (got.state, got.counter_id, got.arrived_ms, got.recall_count) == (WAITING, None, m.arrived_ms, 0)
+            self.tickets[tid] = replace(m, state=WAITING, counter=None, recalls=0, no_show_at=None)
 
     @precondition(lambda self: self._holding(0) is not None)
     @rule(who=st.integers(0, 2), priority=st.booleans())

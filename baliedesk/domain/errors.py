@@ -85,6 +85,33 @@ class NotYourTicket(DomainError):
 
 
 @dataclass(eq=False)
+class TicketNotWaiting(DomainError):
+    """A number called by hand is not (or no longer) waiting: another counter called it, or it is done.
+
+    ``counter_name``: the counter that holds it now, if any."""
+
+    ticket_number: str
+    state: str
+    counter_name: str | None = None
+
+
+@dataclass(eq=False)
+class TicketNotForCounter(DomainError):
+    """This counter does not serve the ticket's service, and it was not sent to this counter."""
+
+    ticket_number: str
+    counter_name: str
+
+
+@dataclass(eq=False)
+class UndoTooLate(DomainError):
+    """A no-show can only be undone the same day and within ``minutes`` minutes."""
+
+    ticket_number: str
+    minutes: int
+
+
+@dataclass(eq=False)
 class ServiceNotOffered(DomainError):
     """The service does not take walk-ins here, or is not active."""
 

@@ -6,6 +6,9 @@ It may instead be marked ``no_show`` after enough recalls, be put back in the
 queue, transferred to another service or counter (back to ``waiting``, the
 original arrival time kept), or cancelled while waiting. A team lead can
 release a ticket held by a counter that is gone: it goes back to ``waiting``.
+A no-show can be undone for a while (:data:`UNDO_NO_SHOW_MINUTES`): the
+visitor was only away for a moment and goes back to ``waiting`` with the
+original arrival time (action ``undo_no_show``).
 A ticket still open when its day is over (waiting, or held by a counter that
 never finished it) expires: it is ``cancelled`` when the next day starts, with
 its own event, so it neither lingers in the queue nor blocks a counter.
@@ -50,6 +53,7 @@ class TicketAction(str, enum.Enum):
     RELEASE = "release"
     CANCEL = "cancel"
     EXPIRE = "expire"  # still open after its day: closed when the next day starts
+    UNDO_NO_SHOW = "undo_no_show"  # "toch gekomen": back in the queue, original arrival kept
 
 
 _W, _C, _S = TicketState.WAITING, TicketState.CALLED, TicketState.SERVING
@@ -73,7 +77,11 @@ TRANSITIONS: dict[tuple[TicketState, TicketAction], TicketState] = {
     (_W, TicketAction.EXPIRE): TicketState.CANCELLED,
     (_C, TicketAction.EXPIRE): TicketState.CANCELLED,
     (_S, TicketAction.EXPIRE): TicketState.CANCELLED,
+    (TicketState.NO_SHOW, TicketAction.UNDO_NO_SHOW): _W,
 }
+
+#: How long after "niet gekomen" a counter may still put the visitor back in the queue.
+UNDO_NO_SHOW_MINUTES = 30
 
 
 def next_state(state: TicketState, action: TicketAction, ticket_number: str = "") -> TicketState:
@@ -123,6 +131,20 @@ def spoken_number(number: str) -> str:
     prefix = number.rstrip("0123456789")
     digits = number[len(prefix):]
     return f"{prefix} {int(digits)}" if digits else number
+
+
+def parse_number(text: str) -> str | None:
+    """What a clerk types -> the stored number: ``"A 12"``, ``"a012"``, ``"A012"`` -> ``"A012"``.
+
+    Letters, then digits, with spaces anywhere; None for anything else.
+    """
+    compact = "".join((text or "").split()).upper()
+    prefix = compact.rstrip("0123456789")
+    digits = compact[len(prefix):]
+    if not prefix or not digits or not prefix.isascii() or not prefix.isalpha() or len(compact) > 12:
+        return None
+    seq = int(digits)
+    return format_number(prefix, seq) if seq >= 1 else None
 
 
 def display_number(number: str) -> str:

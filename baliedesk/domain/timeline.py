@@ -46,7 +46,7 @@ def durations(events: Iterable[EventLike]) -> Durations:
                     first_wait = stretch
             waiting_since = None
             last_call = ev.at
-        elif ev.action in ("requeue", "transfer", "release") and waiting_since is None:
+        elif ev.action in ("requeue", "transfer", "release", "undo_no_show") and waiting_since is None:
             waiting_since = ev.at
         elif ev.action == "finish" and last_call is not None:
             handling = (ev.at - last_call).total_seconds()

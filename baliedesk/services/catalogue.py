@@ -38,7 +38,8 @@ EXPOSED: dict[str, tuple[str, ...]] = {
     "queue": (
         "issue_ticket", "sign_in", "set_counter_services", "heartbeat", "sign_out", "counter_session",
         "call_next", "recall", "start_serving", "finish", "no_show", "requeue", "transfer", "cancel",
-        "release", "queue_snapshot", "ticket_history", "counters_at",
+        "release", "queue_snapshot", "ticket_history", "counters_at", "call_ticket", "undo_no_show",
+        "undoable_no_shows",
     ),
     "appointments": (
         "appointment_switch", "bookable_services", "configure_service", "add_block", "remove_block",

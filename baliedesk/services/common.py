@@ -9,9 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from baliedesk.domain.errors import InactiveUser, NotFound, NotYourLocation, NotYourTeam, ValidationError
-from baliedesk.domain.permissions import is_device, Permission, require
+from baliedesk.domain.permissions import Permission, is_device, require
+from baliedesk.domain.tickets import PriorityClass, display_number
 from baliedesk.domain.validation import check_moment
-from baliedesk.domain.tickets import display_number
 from baliedesk.domain.timeline import is_gone
 from baliedesk.services.dto import CounterInfo, LocationInfo, ServiceInfo, TicketInfo, UserInfo
 from baliedesk.services.context import workstation
@@ -112,7 +112,16 @@ def ticket_info(t: Any, services: dict[int, Any], counters: dict[int, Any]) -> T
         recall_count=t.recall_count,
         outcome=t.outcome,
         note=t.note,
+        appointment_at=appointment_start(t),
     )
+
+
+def appointment_start(t: Any) -> dt.datetime | None:
+    """A checked-in appointment's ticket queues at its slot's start (``queue_ms``, priority class 0)."""
+    queue_ms = getattr(t, "queue_ms", None)  # (the claim of "volgende" does not return it)
+    if t.priority_class != int(PriorityClass.APPOINTMENT) or queue_ms is None:
+        return None
+    return dt.datetime.fromtimestamp(queue_ms / 1000, tz=dt.UTC)
 
 
 def ticket_info_from(uow: UnitOfWork, t: Any) -> TicketInfo:

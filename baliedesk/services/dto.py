@@ -77,6 +77,8 @@ class TicketInfo:
     recall_count: int
     outcome: str | None
     note: str | None
+    #: When the visitor's appointment begins (checked-in appointment holders only), else None.
+    appointment_at: dt.datetime | None = None
 
     @property
     def arrived_at(self) -> dt.datetime:

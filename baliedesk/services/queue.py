@@ -21,7 +21,10 @@ from baliedesk.domain.errors import (
     NotYourTicket,
     RequestTooLate,
     ServiceNotOffered,
+    TicketNotForCounter,
+    TicketNotWaiting,
     TicketNumbersExhausted,
+    UndoTooLate,
     ValidationError,
 )
 from baliedesk.domain.estimate import RECENT_SAMPLE, estimate_wait
@@ -29,6 +32,7 @@ from baliedesk.domain.ordering import Candidate, OrderingMode, order_key, people
 from baliedesk.domain.permissions import Permission, Role, allows
 from baliedesk.domain.tickets import (
     NOTE_MAX_LENGTH,
+    UNDO_NO_SHOW_MINUTES,
     Outcome,
     PriorityClass,
     TicketAction,
@@ -433,6 +437,82 @@ def _held_from_earlier_day(uow: UnitOfWork, counter: Any, now: dt.datetime) -> i
     location = uow.directory.location(counter.location_id)
     today = local_day(now, location.timezone)
     return location.id if any(t.day < today for t in uow.tickets.held_by(counter.id)) else None
+
+
+def call_ticket(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
+    """Call one chosen waiting number (double-click, "Nummer oproepen…") instead of the next in line.
+
+    The counter must serve the ticket's service, or the ticket must have been
+    sent to this counter. Atomic like "volgende": of two counters calling the
+    same number at once one gets it, the other :class:`TicketNotWaiting`.
+    """
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.SERVE)
+        counter = _signed_in_counter(uow, counter_id, user, lock=True)
+        held = uow.tickets.held_by(counter.id)
+        if held:
+            raise CounterBusy(counter.display_name, held[0].number)
+        # Locked: a counter claiming the same ticket waits here and then sees it called.
+        t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)
+        if t.location_id != counter.location_id:
+            raise NotFound("ticket", ticket_id)
+        location = uow.directory.location(t.location_id)
+        if t.state != TicketState.WAITING.value or t.day != local_day(now, location.timezone):
+            holder = uow.directory.counter(t.counter_id) if t.counter_id else None
+            raise TicketNotWaiting(t.number, t.state, holder.display_name if holder is not None else None)
+        if t.target_counter_id is not None:
+            if t.target_counter_id != counter.id:
+                raise TicketNotForCounter(t.number, counter.display_name)
+        elif t.service_id not in uow.directory.counter_service_ids(counter.id):
+            raise TicketNotForCounter(t.number, counter.display_name)
+        old = _transition(t, TicketAction.CALL)
+        t.counter_id, t.target_counter_id = counter.id, None
+        t.called_at, t.recall_count = now, 0
+        counter.last_seen_at = now
+        _record(uow, t, TicketAction.CALL, old, now, user.id, counter.id, {"chosen": True})
+        info = ticket_info(t, {t.service_id: uow.directory.service(t.service_id)}, {counter.id: counter})
+        uow.commit()
+        return info
+
+
+def undo_no_show(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime) -> TicketInfo:
+    """"Toch gekomen": a visitor marked not come is back. Within :data:`UNDO_NO_SHOW_MINUTES` of
+    the no-show, on the same day, the ticket goes back in the queue with its original arrival
+    time (so it is not at the back); any counter of the location may do it."""
+    now = check_now(now)
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.SERVE)
+        counter = _signed_in_counter(uow, counter_id, user)
+        t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)
+        if t.location_id != counter.location_id:
+            raise NotFound("ticket", ticket_id)
+        next_state(TicketState(t.state), TicketAction.UNDO_NO_SHOW, t.number)  # only a no-show
+        location = uow.directory.location(t.location_id)
+        limit = dt.timedelta(minutes=UNDO_NO_SHOW_MINUTES)
+        if t.finished_at is None or now - t.finished_at > limit or t.day != local_day(now, location.timezone):
+            raise UndoTooLate(t.number, UNDO_NO_SHOW_MINUTES)
+        recalls, marked_by = t.recall_count, t.counter_id
+        old = _transition(t, TicketAction.UNDO_NO_SHOW)
+        t.counter_id, t.finished_at, t.recall_count = None, None, 0
+        counter.last_seen_at = now
+        _record(uow, t, TicketAction.UNDO_NO_SHOW, old, now, user.id, counter.id,
+                {"recalls": recalls, "marked_by_counter_id": marked_by})
+        info = ticket_info_from(uow, t)
+        uow.commit()
+        return info
+
+
+def undoable_no_shows(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[TicketInfo, ...]:
+    """Today's no-shows that can still be undone (most recent first): the counter's "Niet gekomen" list."""
+    now = check_now(now)
+    with backend.unit_of_work() as uow:
+        acting_user(uow, user_id, Permission.SERVE)
+        location = get_or_404(uow.directory.location(location_id), "location", location_id)
+        services = {s.id: s for s in uow.directory.services(location.id)}
+        rows = uow.tickets.no_shows_since(location.id, local_day(now, location.timezone),
+                                          now - dt.timedelta(minutes=UNDO_NO_SHOW_MINUTES))
+        return tuple(ticket_info(t, services, {}) for t in rows)
 
 
 def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: dt.datetime,

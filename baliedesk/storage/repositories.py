@@ -679,6 +679,16 @@ class TicketRepository:
         )
         return list(self.s.execute(stmt).scalars())
 
+    def no_shows_since(self, location_id: int, day: dt.date, since: dt.datetime) -> list[Ticket]:
+        """The day's no-shows marked at or after ``since``, the most recent first (for "toch gekomen")."""
+        stmt = (
+            select(Ticket)
+            .where(Ticket.location_id == location_id, Ticket.day == day, Ticket.state == "no_show",
+                   Ticket.finished_at >= since)
+            .order_by(Ticket.finished_at.desc(), Ticket.id.desc())
+        )
+        return list(self.s.execute(stmt).scalars())
+
     def recent_handling_seconds(self, service_ids: Sequence[int], since: dt.datetime, per_service: int) -> dict[int, list[float]]:
         """Handling times (call to finish) of recently finished visits, oldest first."""
         stmt = _cached("recent_handling", lambda: (

@@ -516,7 +516,7 @@ def test_ticket_issued_elsewhere_appears_by_itself(qtbot, backend, seeded, windo
     try:
         t = queue.issue_ticket(other, seeded.users["kiosk-ingang"], seeded.services["A"], now - 1 * MIN).ticket
         wait_until(lambda: t.number in w.waiting.model.numbers(), timeout=10_000)
-        assert "A  ·  1 wacht" in w.waiting.counts.chip_text(seeded.services["A"])
+        assert "A · 1 wachtende" in w.waiting.counts.chip_text(seeded.services["A"])
         # ... and a colleague calling it elsewhere takes it off the list by itself.
         queue.sign_in(other, seeded.users["jeroen"], seeded.counters["Balie 3"], now)
         queue.call_next(other, seeded.users["jeroen"], seeded.counters["Balie 3"], now)
@@ -553,9 +553,9 @@ def test_service_colours_and_per_service_counts(qtbot, backend, seeded, windows,
     issue(backend, seeded, "M", now - 2 * MIN)
     w = windows(backend, seeded, "anne", "Balie 1")
     counts = w.waiting.counts
-    assert counts.chip_text(seeded.services["A"]).startswith("A  ·  2 wachten\nlangste 9 min")
-    assert counts.chip_text(seeded.services["M"]).startswith("M  ·  1 wacht")
-    assert counts.chip_text(seeded.services["B"]) == "B  ·  0 wachten\nniemand"
+    assert counts.chip_text(seeded.services["A"]).startswith("A · 2 wachtenden\nlangste 9 min")
+    assert counts.chip_text(seeded.services["M"]).startswith("M · 1 wachtende")
+    assert counts.chip_text(seeded.services["B"]) == "B · 0 wachtenden\nniemand"
     model = w.waiting.model
     fill = model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).name().upper()
     assert fill == "#1F4E8C"  # service A's colour

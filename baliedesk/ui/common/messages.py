@@ -93,7 +93,7 @@ def validation_message(err: e.ValidationError) -> str:
 
 def message_for(err: BaseException) -> str:
     """The sentence to show for ``err``."""
-    for special in (auth_message, privacy_message, setup_error_text):  # sign-in; privacy; set-up and admin
+    for special in (auth_message, privacy_message, setup_error_text, _counter_floor_message):
         text = special(err)
         if text is not None:
             return text
@@ -457,4 +457,33 @@ def _melding_message(err: BaseException) -> str | None:
         if err.state == "bevestigd":
             return _("De ontvangst van klacht {number} is al bevestigd.").format(number=err.number)
         return _("Klacht {number} is al afgehandeld.").format(number=err.number)
+    return None
+
+
+_TICKET_STATE_WORDS = {
+    "called": "is al opgeroepen",
+    "serving": "wordt al geholpen",
+    "finished": "is al afgerond",
+    "no_show": "staat op 'niet gekomen'",
+    "cancelled": "is vervallen",
+}
+
+
+def _counter_floor_message(err: BaseException) -> str | None:
+    """Calling a chosen number and 'Toch gekomen' (the counter's floor actions)."""
+    if isinstance(err, e.TicketNotWaiting):
+        number = display_number(err.ticket_number)
+        if err.counter_name:
+            return _("Nummer {number} is al opgeroepen door {counter}.").format(number=number,
+                                                                               counter=err.counter_name)
+        words = _TICKET_STATE_WORDS.get(err.state, "wacht niet meer")
+        return _("Nummer {number} {words}. U kunt het niet oproepen.").format(number=number, words=_(words))
+    if isinstance(err, e.TicketNotForCounter):
+        return _("Nummer {number} is niet voor {counter}: uw balie doet die dienst niet. "
+                 "Stuur het eerst door naar uw balie, of kies die dienst bij 'Mijn diensten'.").format(
+            number=display_number(err.ticket_number), counter=err.counter_name)
+    if isinstance(err, e.UndoTooLate):
+        return _("Nummer {number} kan niet meer terug in de rij: dat kan tot {minutes} minuten na "
+                 "'niet gekomen'. Geef de bezoeker een nieuw nummer.").format(
+            number=display_number(err.ticket_number), minutes=err.minutes)
     return None

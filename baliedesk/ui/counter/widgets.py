@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSizePolicy,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,33 +31,20 @@ from PySide6.QtWidgets import (
 
 from baliedesk.domain.tickets import PriorityClass, TicketState
 from baliedesk.i18n import _, ngettext
-from baliedesk.services.dto import CounterInfo, ServiceInfo, TicketInfo, UserInfo, WaitingTicket
+from baliedesk.services.dto import CounterInfo, ServiceInfo, TicketInfo
 from baliedesk.ui.common import theme
+from baliedesk.ui.counter.timefmt import format_wait, local_time  # noqa: F401 - used here and re-exported
+from baliedesk.ui.counter.waiting import (  # noqa: F401 - the waiting list, re-exported
+    ServiceCounts,
+    WaitingModel,
+    WaitingPanel,
+    appointment_text,
+)
 
 
 # ---------------------------------------------------------------------------
 # formatting
 # ---------------------------------------------------------------------------
-def format_wait(seconds: float) -> str:
-    """A waiting time the B1 way: "minder dan 1 min", "12 min", "1 uur 5 min"."""
-    minutes = max(0, int(seconds // 60))
-    if minutes < 1:
-        return _("minder dan 1 min")
-    if minutes < 60:
-        return _("{m} min").format(m=minutes)
-    return _("{h} uur {m} min").format(h=minutes // 60, m=minutes % 60)
-
-
-def local_time(moment: dt.datetime | None, timezone: str | None) -> str:
-    if moment is None:
-        return ""
-    try:
-        zone = ZoneInfo(timezone) if timezone else None
-    except (ValueError, KeyError):
-        zone = None
-    return moment.astimezone(zone).strftime("%H:%M")
-
-
 STATE_TEXT = {
     TicketState.CALLED.value: "Opgeroepen. De bezoeker komt eraan.",
     TicketState.SERVING.value: "Aan de balie.",
@@ -184,12 +169,38 @@ class Header(QFrame):
         lay.addWidget(self.clock_label)
         lay.addWidget(self.sign_out_button)
         self.connected: bool | None = None
+        self.optional_buttons: tuple[QWidget, ...] = ()  # set by the window ("Kleine balk", "Instellingen")
+        self._narrow = 0  # 0: everything; 1: connection as a dot; 2: no user name either
         self.set_connected(None)
 
     def set_signed_in(self, counter_name: str | None, user_name: str | None) -> None:
         self.counter_label.setText(counter_name or _("BalieDesk"))
         self.user_label.setText(user_name or "")
+        self.counter_label.setToolTip(user_name or "")
         self.sign_out_button.setVisible(counter_name is not None)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """A narrow window (half a screen) drops what can go first, never "Afmelden" or the clock:
+        the connection's words (its dot stays, the words in its tooltip), then the person's name."""
+        lay = self.layout()
+        for level in range(3):
+            self._apply_narrow(level)
+            lay.activate()
+            if lay.sizeHint().width() <= self.width() or level == 2:
+                return
+
+    def _apply_narrow(self, level: int) -> None:
+        if level == self._narrow:
+            return
+        self._narrow = level
+        self.layout().setSpacing(20 if level == 0 else 12)
+        self.user_label.setVisible(level < 2)
+        self.set_connected(self.connected)
 
     def set_connected(self, connected: bool | None) -> None:
         self.connected = connected
@@ -202,7 +213,9 @@ class Header(QFrame):
         self.connection_label.setAccessibleName(text)
         # The dot carries the colour; the words carry the meaning (white on the header).
         self.connection_label.setStyleSheet(f"QLabel#connection {{ color: {theme.ON_PRIMARY}; }}")
-        self.connection_label.setText(f'<span style="color:{dot}">●</span>&nbsp; {text}')
+        self.connection_label.setToolTip(text)
+        words = f"&nbsp; {text}" if self._narrow == 0 else ""
+        self.connection_label.setText(f'<span style="color:{dot}">●</span>{words}')
 
     def set_clock(self, text: str) -> None:
         self.clock_label.setText(text)
@@ -269,7 +282,7 @@ class VisitorPanel(QFrame):
         self.next_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         self.recall_button = action_button(_("Opnieuw oproepen"), "F2", name="recallButton")
-        self.start_button = action_button(_("Klant is er"), "F3", name="startButton")
+        self.start_button = action_button(_("Bezoeker is er"), "F3", name="startButton")
         self.no_show_button = action_button(_("Niet gekomen"), "F4", name="noShowButton")
         self.requeue_button = action_button(_("Terug in de rij"), "F5", name="requeueButton")
         self.transfer_button = action_button(_("Doorsturen"), "F6", name="transferButton")
@@ -280,12 +293,38 @@ class VisitorPanel(QFrame):
         self.no_show_hint.setWordWrap(True)
         self.no_show_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
+        # "Toch gekomen" right after F4 (for a while), and the floor's other ways to call.
+        self.undo_button = QPushButton("", self)
+        self.undo_button.setObjectName("undoNoShowButton")
+        self.undo_button.setMinimumHeight(44)
+        self.undo_button.setFont(theme.font(theme.SIZE_BODY, bold=True))
+        self.undo_button.hide()
+        # "Meer" beside Volgende: the less frequent ways to call (each with its own key).
+        self.more_button = QPushButton(_("Meer"), self)
+        self.more_button.setObjectName("moreButton")
+        self.more_button.setAccessibleName(_("Meer manieren om op te roepen"))
+        self.more_button.setToolTip(_("Nummer oproepen (Ctrl+N), nummer voor bezoeker aan de balie (Ctrl+B), "
+                                      "toch gekomen (Ctrl+G)"))
+        self.more_button.setFont(theme.font(theme.SIZE_BODY, bold=True))
+        self.more_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.more_menu = QMenu(self.more_button)
+        self.call_number_action = self.more_menu.addAction(_("Nummer oproepen…"))
+        self.call_number_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.desk_ticket_action = self.more_menu.addAction(_("Nummer voor bezoeker aan de balie…"))
+        self.desk_ticket_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.no_shows_action = self.more_menu.addAction(_("Toch gekomen…"))
+        self.no_shows_action.setShortcut(QKeySequence("Ctrl+G"))
+        for action in self.more_menu.actions():
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the window owns the keys
+        self.more_button.setMenu(self.more_menu)
+        self._buttons = (self.recall_button, self.start_button, self.no_show_button,
+                         self.requeue_button, self.transfer_button, self.finish_button)
         grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(10)
-        for i, button in enumerate((self.recall_button, self.start_button, self.no_show_button,
-                                    self.requeue_button, self.transfer_button, self.finish_button)):
-            grid.addWidget(button, i // 3, i % 3)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(8)
+        self._grid = grid
+        self._columns = 0
+        self._lay_out_buttons(3)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 16)
@@ -295,18 +334,59 @@ class VisitorPanel(QFrame):
         lay.addWidget(self.state_label)
         lay.addWidget(self.details_label)
         lay.addStretch(1)
-        lay.addWidget(self.next_button)
+        next_row = QHBoxLayout()
+        next_row.setSpacing(8)
+        next_row.addWidget(self.next_button, 1)
+        next_row.addWidget(self.more_button)
+        lay.addLayout(next_row)
         lay.addSpacing(6)
         lay.addLayout(grid)
         lay.addWidget(self.no_show_hint)
+        lay.addWidget(self.undo_button)
         self.show_ticket(None, 0, None, "")
+
+    def _lay_out_buttons(self, columns: int) -> None:
+        """Three buttons a row, or two where three would cut their words off."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for button in self._buttons:
+            self._grid.removeWidget(button)
+        for i, button in enumerate(self._buttons):
+            self._grid.addWidget(button, i // columns, i % columns)
+
+    def buttons_fit(self, columns: int) -> bool:
+        """Whether every button's text fits when ``columns`` share the panel's width."""
+        inner = self.width() - 32 - 8 * (columns - 1)
+        return inner // columns >= max(self.text_width(b) for b in self._buttons) + 14
+
+    @staticmethod
+    def text_width(button: QPushButton) -> int:
+        """The widest line of a button's text, in pixels."""
+        metrics = button.fontMetrics()
+        return max(metrics.horizontalAdvance(line) for line in button.text().split("\n"))
 
     #: The number grows with the panel: this many pixels at this panel height, up to the maximum.
     NUMBER_PX, NUMBER_PX_MAX, NUMBER_AT_HEIGHT = 100, 180, 545
 
+    #: Below this panel height the panel is "short": Volgende on one line, lower buttons.
+    SHORT_BELOW = 560
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
+        self._lay_out_buttons(3 if self.buttons_fit(3) else 2)
+        short = self.height() < self.SHORT_BELOW
+        text = _("Volgende  (F1)") if short else _("Volgende") + "\n" + _("F1  ·  Ctrl+Spatie")
+        if self.next_button.text() != text:
+            self.next_button.setText(text)
+            self.next_button.setMinimumHeight(52 if short else 76)
+            for b in self._buttons:
+                b.setMinimumHeight(44 if short else 56)
+            self.state_label.setFont(theme.font(theme.SIZE_BODY if short else theme.SIZE_LARGE))
+            self.service_label.setMinimumHeight(28 if short else 36)
         px = int(max(60, min(self.NUMBER_PX_MAX, self.NUMBER_PX + (self.height() - self.NUMBER_AT_HEIGHT) * 0.5)))
+        if short:
+            px = 52
         f = self.number_label.font()
         if f.pixelSize() != px:
             f.setPixelSize(px)
@@ -352,211 +432,14 @@ class VisitorPanel(QFrame):
                                   ticket.recall_count).format(n=ticket.recall_count))
         else:
             parts.append(_("nog niet opnieuw opgeroepen"))
-        if ticket.priority_class < PriorityClass.WALK_IN:
+        appointment = appointment_text(ticket, timezone)
+        if appointment is not None:
+            parts.append(appointment)
+        elif ticket.priority_class < PriorityClass.WALK_IN:
             parts.append(_("met voorrang"))
         first = "  ·  ".join(parts[:2])
         rest = "  ·  ".join(parts[2:])
         return f"{first}\n{rest}" if first else rest
-
-
-# ---------------------------------------------------------------------------
-# waiting list
-# ---------------------------------------------------------------------------
-class WaitingModel(QAbstractTableModel):
-    """The waiting tickets: number, dienst, wachttijd, positie. Waiting times are
-    computed from the arrival time and the local clock (``tick``)."""
-
-    COLUMNS = ("Nummer", "Dienst", "Wachttijd", "Positie")
-    WAIT_COLUMN = 2
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[WaitingTicket] = []
-        self.services: dict[int, ServiceInfo] = {}
-        self.counter_id: int | None = None
-        self.now_ms = 0
-        self._number_font = theme.font(theme.SIZE_LARGE, bold=True)
-
-    def set_rows(self, rows: Sequence[WaitingTicket], services: dict[int, ServiceInfo], counter_id: int | None,
-                 now_ms: int) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.services = services
-        self.counter_id = counter_id
-        self.now_ms = now_ms
-        self.endResetModel()
-
-    def tick(self, now_ms: int) -> None:
-        self.now_ms = now_ms
-        if self.rows:
-            self.dataChanged.emit(self.index(0, self.WAIT_COLUMN), self.index(len(self.rows) - 1, self.WAIT_COLUMN),
-                                  [Qt.ItemDataRole.DisplayRole])
-
-    def numbers(self) -> list[str]:
-        return [w.ticket.number for w in self.rows]
-
-    def waited_s(self, row: int) -> float:
-        return max(0.0, (self.now_ms - self.rows[row].ticket.arrived_ms) / 1000.0)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(self.COLUMNS[section])
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        w = self.rows[index.row()]
-        t = w.ticket
-        col = index.column()
-        service = self.services.get(t.service_id)
-        colors = theme.service_colors(service.color if service else None)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if col == 0:
-                return t.display_number
-            if col == 1:
-                text = t.service_name
-                if t.target_counter_id is not None:
-                    text += "  ·  " + (_("voor deze balie") if t.target_counter_id == self.counter_id
-                                       else _("voor {counter}").format(counter=self._counter_name(t)))
-                if t.priority_class < PriorityClass.WALK_IN:
-                    text += "  ·  " + _("voorrang")
-                return text
-            if col == 2:
-                return format_wait(self.waited_s(index.row()))
-            if col == 3:
-                return str(w.position)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(colors.fill if col == 0 else colors.tint)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor(colors.text if col == 0 else colors.tint_text)
-        if role == Qt.ItemDataRole.FontRole and col == 0:
-            return self._number_font
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in (0, 3):
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-        return None
-
-    @staticmethod
-    def _counter_name(t: TicketInfo) -> str:
-        return t.counter_name or _("een andere balie")
-
-
-class ServiceCounts(QWidget):
-    """Per service, above the list: how many wait and the longest wait."""
-
-    PER_ROW = 4
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._layout = QGridLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setHorizontalSpacing(8)
-        self._layout.setVerticalSpacing(6)
-        self._chips: dict[int, QLabel] = {}
-        self._key: tuple = ()
-
-    def update_counts(self, services: Sequence[ServiceInfo], counts: dict[int, tuple[int, float]],
-                      mine: Iterable[int]) -> None:
-        mine = set(mine)
-        key = tuple((s.id, s.prefix, s.color) for s in services)
-        if key != self._key:
-            for chip in self._chips.values():
-                chip.deleteLater()
-            self._chips = {}
-            for i, s in enumerate(services):
-                chip = QLabel(self)
-                chip.setObjectName(f"count_{s.prefix}")
-                chip.setFont(theme.font(theme.SIZE_BODY))
-                chip.setTextFormat(Qt.TextFormat.PlainText)
-                chip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-                chip.setMinimumWidth(60)
-                self._layout.addWidget(chip, i // self.PER_ROW, i % self.PER_ROW)
-                self._chips[s.id] = chip
-            self._key = key
-        for s in services:
-            chip = self._chips[s.id]
-            n, longest = counts.get(s.id, (0, 0.0))
-            c = theme.service_colors(s.color)
-            line1 = ngettext("{prefix}  ·  {n} wacht", "{prefix}  ·  {n} wachten", n).format(prefix=s.prefix, n=n)
-            line2 = _("langste {wait}").format(wait=format_wait(longest)) if n else _("niemand")
-            chip.setText(f"{line1}\n{line2}")
-            chip.setAccessibleName(f"{s.name}: {line1}, {line2}")
-            chip.setToolTip(f"{s.prefix}  {s.name}\n{line1}, {line2}"
-                            + ("\n" + _("U doet deze dienst.") if s.id in mine else ""))
-            border = f"2px solid {c.fill}"
-            weight = "bold" if s.id in mine else "normal"
-            chip.setStyleSheet(
-                f"QLabel {{ background: {c.tint}; color: {c.tint_text}; border: {border};"
-                f" border-left: 10px solid {c.fill}; border-radius: 6px; padding: 4px 8px; font-weight: {weight}; }}"
-            )
-
-    def chip_text(self, service_id: int) -> str:
-        chip = self._chips.get(service_id)
-        return chip.text() if chip else ""
-
-
-class WaitingPanel(QFrame):
-    only_mine_changed = Signal(bool)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setProperty("role", "panel")
-        self.setObjectName("waitingPanel")
-        title = QLabel(_("Wachtrij"), self)
-        title.setFont(theme.font(theme.SIZE_LARGE, bold=True))
-        self.summary_label = QLabel("", self)
-        self.summary_label.setProperty("role", "muted")
-        self.only_mine = QCheckBox(_("Alleen mijn diensten"), self)
-        self.only_mine.setChecked(True)
-        self.only_mine.toggled.connect(self.only_mine_changed)
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addWidget(self.summary_label, 1)
-        top.addWidget(self.only_mine)
-        self.counts = ServiceCounts(self)
-        self.model = WaitingModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("waitingTable")
-        self.table.setAccessibleName(_("Wachtrij"))
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(40)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        hh.resizeSection(0, 110)
-        hh.setHighlightSections(False)
-        self.empty_label = QLabel(_("Er wacht nu niemand."), self)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setProperty("role", "muted")
-        self.empty_label.setFont(theme.font(theme.SIZE_LARGE))
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 16)
-        lay.setSpacing(8)
-        lay.addLayout(top)
-        lay.addWidget(self.counts)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.empty_label)
-        self.empty_label.hide()
-
-    def set_empty(self, empty: bool, text: str) -> None:
-        self.empty_label.setText(text)
-        self.empty_label.setVisible(empty)
 
 
 # ---------------------------------------------------------------------------
@@ -567,6 +450,10 @@ class CountersPanel(QFrame):
     a visitor held by a counter that is gone."""
 
     release_requested = Signal(object, object)  # TicketInfo, CounterInfo
+
+    ROW_HEIGHT = 34
+    #: As many rows as counters, up to this many (then it scrolls): the waiting list gets the rest.
+    MAX_ROWS = 5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -579,10 +466,11 @@ class CountersPanel(QFrame):
         self.table.setAccessibleName(_("Balies"))
         self.table.setHorizontalHeaderLabels([_("Balie"), _("Wie"), _("Nummer"), ""])
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.verticalHeader().setDefaultSectionSize(self.ROW_HEIGHT)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setShowGrid(False)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -590,10 +478,11 @@ class CountersPanel(QFrame):
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         hh.setHighlightSections(False)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 16)
-        lay.setSpacing(8)
+        lay.setContentsMargins(12, 10, 12, 12)
+        lay.setSpacing(6)
         lay.addWidget(title)
-        lay.addWidget(self.table, 1)
+        lay.addWidget(self.table)
+        self._fit_rows(3)
         self._key: tuple = ()
         self.release_buttons: dict[int, QPushButton] = {}  # ticket id -> button
 
@@ -644,6 +533,12 @@ class CountersPanel(QFrame):
                 self.release_buttons[t.id] = button
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(2)
+        self._fit_rows(len(counters))
+
+    def _fit_rows(self, rows: int) -> None:
+        shown = max(1, min(rows, self.MAX_ROWS))
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(header + shown * self.ROW_HEIGHT + 2 * self.table.frameWidth() + 2)
 
 
 # ---------------------------------------------------------------------------
@@ -685,12 +580,27 @@ class ServicesPanel(QFrame):
                 box.setStyleSheet(f"QCheckBox {{ padding: 4px; border-left: 8px solid {c.fill}; padding-left: 8px; }}"
                                   f" QCheckBox::indicator {{ width: 22px; height: 22px; }}")
                 box.setMinimumHeight(32)
+                box.setProperty("fullText", box.text())
+                box.setToolTip(s.name)
+                box.setAccessibleName(f"{s.prefix} {s.name}")
                 box.toggled.connect(self._emit)
                 columns = 2
                 self._grid.addWidget(box, i // columns, i % columns)
                 self.boxes[s.id] = box
             self._key = key
+            self._elide()
         self.set_selected(selected)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        """A narrow panel shortens long names with "…" (the whole name is in the tooltip)."""
+        room = (self.width() - 32 - self._grid.horizontalSpacing()) // 2 - 56
+        for box in self.boxes.values():
+            full = box.property("fullText") or box.text()
+            box.setText(box.fontMetrics().elidedText(full, Qt.TextElideMode.ElideRight, max(room, 40)))
 
     def set_selected(self, selected: Iterable[int]) -> None:
         selected = set(selected)
@@ -706,196 +616,4 @@ class ServicesPanel(QFrame):
         self.changed.emit(self.selected())
 
 
-# ---------------------------------------------------------------------------
-# sign-in
-# ---------------------------------------------------------------------------
-class SignInPanel(QWidget):
-    """After logging in: choose your counter and the services you do there."""
-
-    location_chosen = Signal(int)
-    sign_in_requested = Signal(int, int, list)  # user id, counter id, service ids
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("signInPanel")
-        card = QFrame(self)
-        card.setProperty("role", "panel")
-        card.setMaximumWidth(720)
-        card.setMinimumWidth(520)
-        title = QLabel(_("Aanmelden bij de balie"), card)
-        title.setProperty("role", "title")
-        title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
-        intro = QLabel(_("Kies uw balie en de diensten die u doet."), card)
-        intro.setWordWrap(True)
-        intro.setProperty("role", "muted")
-        self.location_combo = QComboBox(card)
-        self.location_combo.setObjectName("locationCombo")
-        self.person_label = QLabel("", card)
-        self.person_label.setObjectName("personLabel")
-        self.person_label.setFont(theme.font(theme.SIZE_LARGE - 2, bold=True))
-        self._person: UserInfo | None = None
-        self.counter_combo = QComboBox(card)
-        self.counter_combo.setObjectName("counterCombo")
-        for combo in (self.location_combo, self.counter_combo):
-            combo.setMinimumHeight(40)
-            combo.setFont(theme.font(theme.SIZE_LARGE - 2))
-        self.counter_combo.setPlaceholderText(_("Kies uw balie"))
-        self.location_label = QLabel(_("Locatie"), card)
-        user_label = QLabel(_("Uw naam"), card)
-        counter_label = QLabel(_("Balie"), card)
-        self.counter_hint = QLabel("", card)
-        self.counter_hint.setWordWrap(True)
-        self.counter_hint.setProperty("role", "muted")
-        form = QGridLayout()
-        form.setVerticalSpacing(12)
-        form.setHorizontalSpacing(16)
-        for row, (label, field) in enumerate(((self.location_label, self.location_combo),
-                                              (user_label, self.person_label), (counter_label, self.counter_combo))):
-            label.setBuddy(field)
-            label.setFont(theme.font(theme.SIZE_LARGE - 2))
-            form.addWidget(label, row, 0, Qt.AlignmentFlag.AlignVCenter)
-            form.addWidget(field, row, 1)
-        form.addWidget(self.counter_hint, 3, 1)
-        form.setColumnStretch(1, 1)
-        services_title = QLabel(_("Diensten"), card)
-        services_title.setFont(theme.font(theme.SIZE_LARGE, bold=True))
-        self.services_box = QWidget(card)
-        self._services_layout = QGridLayout(self.services_box)
-        self._services_layout.setContentsMargins(0, 0, 0, 0)
-        self.service_boxes: dict[int, QCheckBox] = {}
-        self.sign_in_button = QPushButton(_("Aanmelden"), card)
-        self.sign_in_button.setObjectName("signInButton")
-        self.sign_in_button.setProperty("role", "primary")
-        self.sign_in_button.setMinimumHeight(64)
-        self.sign_in_button.setFont(theme.font(theme.SIZE_LARGE, bold=True))
-        self.sign_in_button.setDefault(True)
-        self.sign_in_button.setAutoDefault(True)
-        self.sign_in_button.clicked.connect(self._request)
-        for keys in ("Return", "Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self._request)
-        self.busy_label = QLabel("", card)
-        self.busy_label.setProperty("role", "muted")
-
-        lay = QVBoxLayout(card)
-        lay.setContentsMargins(28, 24, 28, 24)
-        lay.setSpacing(12)
-        lay.addWidget(title)
-        lay.addWidget(intro)
-        lay.addLayout(form)
-        lay.addWidget(services_title)
-        lay.addWidget(self.services_box)
-        lay.addSpacing(8)
-        lay.addWidget(self.sign_in_button)
-        lay.addWidget(self.busy_label)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(card, 2)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
-
-        self._counters: dict[int, CounterInfo] = {}
-        self.location_combo.activated.connect(lambda _i: self._emit_location())
-        self.counter_combo.currentIndexChanged.connect(lambda _i: self._counter_changed())
-        self.set_locations([], None)
-        self._update_enabled()
-
-    # -- filling ---------------------------------------------------------
-    def set_locations(self, locations, selected: int | None) -> None:
-        self.location_combo.blockSignals(True)
-        self.location_combo.clear()
-        for loc in locations:
-            self.location_combo.addItem(loc.name, loc.id)
-        idx = self.location_combo.findData(selected)
-        self.location_combo.setCurrentIndex(max(0, idx))
-        self.location_combo.blockSignals(False)
-        many = len(locations) > 1
-        self.location_combo.setVisible(many)
-        self.location_label.setVisible(many)
-
-    def set_person(self, user: UserInfo | None) -> None:
-        """The person who logged in (the panel chooses a counter for them)."""
-        self._person = user
-        self.person_label.setText(user.display_name if user is not None else "")
-        self._update_enabled()
-
-    def set_services(self, services: Sequence[ServiceInfo]) -> None:
-        for box in self.service_boxes.values():
-            box.deleteLater()
-        self.service_boxes = {}
-        for i, s in enumerate(x for x in services if x.active):
-            box = QCheckBox(f"{s.prefix}  {s.name}", self.services_box)
-            box.setObjectName(f"signin_service_{s.prefix}")
-            box.setMinimumHeight(34)
-            c = theme.service_colors(s.color)
-            box.setStyleSheet(f"QCheckBox {{ border-left: 8px solid {c.fill}; padding-left: 8px; }}"
-                              f" QCheckBox::indicator {{ width: 22px; height: 22px; }}")
-            self._services_layout.addWidget(box, i // 2, i % 2)
-            self.service_boxes[s.id] = box
-
-    def set_counters(self, counters: Sequence[CounterInfo], selected: int | None, me: int | None) -> None:
-        self._counters = {c.id: c for c in counters if c.active}
-        self.counter_combo.blockSignals(True)
-        self.counter_combo.clear()
-        self.counter_combo.addItem(_("Kies uw balie …"), None)
-        for c in self._counters.values():
-            label = c.display_name
-            if c.signed_in_user_name and not c.gone and c.signed_in_user_id != me:
-                label += "  —  " + _("nu: {name}").format(name=c.signed_in_user_name)
-            self.counter_combo.addItem(label, c.id)
-        idx = self.counter_combo.findData(selected) if selected else -1
-        self.counter_combo.setCurrentIndex(max(0, idx))
-        self.counter_combo.blockSignals(False)
-        self._counter_changed()
-
-    # -- reading ---------------------------------------------------------
-    def location_id(self) -> int | None:
-        return self.location_combo.currentData()
-
-    def user_id(self) -> int | None:
-        return self._person.id if self._person is not None else None
-
-    def counter_id(self) -> int | None:
-        return self.counter_combo.currentData()
-
-    def service_ids(self) -> list[int]:
-        return sorted(sid for sid, box in self.service_boxes.items() if box.isChecked())
-
-    def set_busy(self, busy: bool, text: str = "") -> None:
-        self.busy_label.setText(text)
-        self._busy = busy
-        self._update_enabled()
-
-    # -- internals -------------------------------------------------------
-    _busy = False
-
-    def _emit_location(self) -> None:
-        if self.location_id() is not None:
-            self.location_chosen.emit(self.location_id())
-
-    def _counter_changed(self) -> None:
-        c = self._counters.get(self.counter_id())
-        if c is not None:
-            for sid, box in self.service_boxes.items():
-                box.setChecked(sid in c.service_ids)
-            if c.signed_in_user_name and not c.gone and c.signed_in_user_id != self.user_id():
-                self.counter_hint.setText(_("{name} werkt nu aan deze balie.").format(name=c.signed_in_user_name))
-            else:
-                self.counter_hint.setText("")
-        else:
-            self.counter_hint.setText("")
-        self._update_enabled()
-
-    def _update_enabled(self) -> None:
-        ready = self.user_id() is not None and self.counter_id() is not None and not self._busy
-        self.sign_in_button.setEnabled(ready)
-        self.counter_combo.setEnabled(self.user_id() is not None and not self._busy)
-
-    def _request(self) -> None:
-        if self.user_id() is None or self.counter_id() is None or self._busy:
-            return
-        self.sign_in_requested.emit(self.user_id(), self.counter_id(), self.service_ids())
+from baliedesk.ui.counter.signin_panel import SignInPanel  # noqa: E402,F401 - re-exported

@@ -22,19 +22,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QPainter, QPixmap, QPolygonF, QShortcut
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTabWidget,
@@ -42,18 +38,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from baliedesk.domain.errors import CounterInUse, StorageUnavailable, ValidationError
+from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.domain.permissions import Permission, Role, allows
-from baliedesk.domain.tickets import NOTE_MAX_LENGTH, TicketAction, TicketState, allowed_actions
-from baliedesk.domain.validation import clean_text
+from baliedesk.domain.tickets import TicketAction, TicketState, allowed_actions
 from baliedesk import hourstext
 from baliedesk.i18n import _, ngettext
 from baliedesk.services.dto import CounterInfo, CounterSession, QueueSnapshot, ServiceInfo, TicketInfo
 from baliedesk.client import Client
 from baliedesk.settings import Settings
-from baliedesk.ui.common import theme
 from baliedesk.ui.appointments.desk import AppointmentDesk
-from baliedesk.ui.counter.dialogs import FinishDialog, NoteDialog, RequeueDialog, TransferDialog
+from baliedesk.ui.counter.compact import CompactBar, CompactMode
+from baliedesk.ui.counter.dialogs import NoteDialog
+from baliedesk.ui.counter.floor import FloorActions, counter_message
+from baliedesk.ui.counter.signin_flow import SignInFlow
+from baliedesk.ui.counter.style import counter_stylesheet
+from baliedesk.ui.counter.visitor_dialogs import VisitorDialogs
+from baliedesk.ui.counter.waiting import waiting_count_text
 from baliedesk.ui.counter.widgets import (
     CountersPanel,
     Header,
@@ -65,7 +65,6 @@ from baliedesk.ui.counter.widgets import (
     local_time,
 )
 from baliedesk.ui.common.feedwatcher import FeedWatcher
-from baliedesk.ui.common.messages import message_for
 from baliedesk.ui.common.signin import SignInForm
 from baliedesk.ui.common.tasks import run_task, runner
 
@@ -75,40 +74,11 @@ log = logging.getLogger(__name__)
 SERVING_ROLES = [r for r in Role if allows(r, Permission.SERVE)]
 
 
-_ARROW: str | None = None
-
-
-def _arrow_file() -> str:
-    """A drop-down arrow for combo boxes: a stylesheet that styles a combo box
-    loses the platform's arrow, and stylesheets take images only from files."""
-    global _ARROW
-    if _ARROW is None:
-        pix = QPixmap(32, 20)
-        pix.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pix)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(theme.TEXT))
-        painter.drawPolygon(QPolygonF([QPointF(2, 2), QPointF(30, 2), QPointF(16, 18)]))
-        painter.end()
-        # One shared file (same name, same content for every start), written atomically.
-        path = Path(tempfile.gettempdir()) / f"baliedesk-combo-arrow-{theme.TEXT.lstrip('#').lower()}.png"
-        try:
-            if not path.exists():
-                scratch = path.with_name(f"{path.stem}-{os.getpid()}.tmp")
-                if pix.save(str(scratch), "PNG"):
-                    os.replace(scratch, path)
-        except OSError:
-            log.warning("could not write the combo box arrow to %s", path, exc_info=True)
-        _ARROW = path.as_posix()
-    return _ARROW
-
-
 def _minute(moment: dt.datetime) -> tuple:
     return (moment.date(), moment.hour, moment.minute)
 
 
-class CounterWindow(QMainWindow):
+class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMainWindow):
     """The baliemedewerker's window. See the module docstring."""
 
     #: The first complete picture is on screen: the queue after signing in, or
@@ -151,10 +121,12 @@ class CounterWindow(QMainWindow):
         self._hours_minute: tuple | None = None  # the clock's minute when the hours were last read
         self._hours_inflight = False
         self.appointment_desk: AppointmentDesk | None = None
+        self._floor_init()
+        self.compact_bar: CompactBar | None = None
 
         self.setWindowTitle(_("BalieDesk — balie"))
         self.setObjectName("counterWindow")
-        self.setMinimumSize(1100, 680)
+        self.setMinimumSize(960, 700)
         self.resize(1366, 768)
         self._build()
         self._shortcuts()
@@ -214,6 +186,14 @@ class CounterWindow(QMainWindow):
         self.settings_button.setMenu(self.settings_menu)
         header_layout = self.header.layout()
         header_layout.insertWidget(header_layout.count() - 1, self.settings_button)
+        # "Kleine balk" (Ctrl+M): the compact, always-on-top bar.
+        self.compact_button = QPushButton(_("Kleine balk"), self.header)
+        self.compact_button.setObjectName("compactButton")
+        self.compact_button.setToolTip(_("Een kleine balk die altijd boven blijft (toets: Ctrl+M)"))
+        self.compact_button.clicked.connect(self.toggle_compact)
+        self.compact_button.hide()
+        header_layout.insertWidget(header_layout.count() - 2, self.compact_button)
+        self.header.optional_buttons = (self.compact_button, self.settings_button)
         self.workstation_window: QWidget | None = None
         self.stack = QStackedWidget(root)
 
@@ -234,6 +214,7 @@ class CounterWindow(QMainWindow):
         self.services_panel.changed.connect(self._save_services)
         self.waiting = WaitingPanel(self.work)
         self.waiting.only_mine_changed.connect(lambda _on: self._show_waiting())
+        self.waiting.call_requested.connect(self.call_ticket)
         self.counters = CountersPanel(self.work)
         self.counters.release_requested.connect(self._release)
         left = QVBoxLayout()
@@ -245,8 +226,8 @@ class CounterWindow(QMainWindow):
         right = QVBoxLayout(queue_page)
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(12)
-        right.addWidget(self.waiting, 3)
-        right.addWidget(self.counters, 2)
+        right.addWidget(self.waiting, 1)
+        right.addWidget(self.counters)
         # "Wachtrij" and, where the location works with appointments, "Afspraken".
         self.right_tabs = QTabWidget(self.work)
         self.right_tabs.setObjectName("rightTabs")
@@ -260,8 +241,8 @@ class CounterWindow(QMainWindow):
         self.right_tabs.setTabVisible(1, False)
         self.right_tabs.tabBar().setVisible(False)  # a single tab needs no tab bar
         work_layout = QHBoxLayout(self.work)
-        work_layout.setContentsMargins(16, 12, 16, 16)
-        work_layout.setSpacing(16)
+        work_layout.setContentsMargins(12, 10, 12, 12)
+        work_layout.setSpacing(12)
         work_layout.addLayout(left, 4)
         work_layout.addWidget(self.right_tabs, 5)
 
@@ -278,7 +259,7 @@ class CounterWindow(QMainWindow):
         bar_holder.addWidget(self.message_bar)
         lay.addLayout(bar_holder)
         lay.addWidget(self.stack, 1)
-        root.setStyleSheet(self._stylesheet())
+        root.setStyleSheet(counter_stylesheet())
 
         v = self.visitor
         v.next_button.clicked.connect(self.call_next)
@@ -288,6 +269,10 @@ class CounterWindow(QMainWindow):
         v.requeue_button.clicked.connect(self.open_requeue)
         v.transfer_button.clicked.connect(self.open_transfer)
         v.finish_button.clicked.connect(self.open_finish)
+        v.undo_button.clicked.connect(self.undo_last_no_show)
+        v.call_number_action.triggered.connect(self.open_call_number)
+        v.desk_ticket_action.triggered.connect(self.open_desk_ticket)
+        v.no_shows_action.triggered.connect(self.open_no_shows)
         self.action_buttons: dict[TicketAction, QPushButton] = {
             TicketAction.RECALL: v.recall_button,
             TicketAction.START: v.start_button,
@@ -305,24 +290,6 @@ class CounterWindow(QMainWindow):
 
         return show_workstation_window(self, self.settings)
 
-    @staticmethod
-    def _stylesheet() -> str:
-        arrow = _arrow_file()
-        return f"""
-#counterRoot {{ background: {theme.BACKGROUND}; }}
-#visitorNumber {{ color: {theme.TEXT}; }}
-QPushButton#nextButton {{ border-radius: {theme.RADIUS * 2}px; padding: 8px 16px; }}
-QPushButton#nextButton:focus, QPushButton#finishButton:focus {{ border: 4px solid {theme.FOCUS}; }}
-QCheckBox {{ spacing: 10px; }}
-#counterHeader QPushButton {{ color: {theme.ON_PRIMARY}; background: {theme.PRIMARY_DARK};
-    border: 1px solid {theme.ON_PRIMARY}; padding: 6px 18px; }}
-#counterHeader QPushButton:focus {{ border: 3px solid {theme.FOCUS}; }}
-QComboBox {{ min-height: 32px; }}
-QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 36px;
-    border: none; border-left: 1px solid {theme.PANEL_BORDER}; }}
-QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
-"""
-
     def _shortcuts(self) -> None:
         v = self.visitor
         pairs = [
@@ -331,15 +298,29 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             ("F6", v.transfer_button), ("Ctrl+Return", v.finish_button), ("Ctrl+Enter", v.finish_button),
         ]
         self._shortcut_objects = []
+        compact = QShortcut(QKeySequence("Ctrl+M"), self)
+        compact.setContext(Qt.ShortcutContext.WindowShortcut)
+        compact.activated.connect(self.toggle_compact)
+        self._shortcut_objects.append(compact)
         lock = QShortcut(QKeySequence("Ctrl+L"), self)
         lock.setContext(Qt.ShortcutContext.WindowShortcut)
         lock.activated.connect(self.lock)
         self._shortcut_objects.append(lock)
+        for keys, action in (("Ctrl+N", v.call_number_action), ("Ctrl+B", v.desk_ticket_action),
+                             ("Ctrl+G", v.no_shows_action)):
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(lambda a=action: self._trigger(a))
+            self._shortcut_objects.append(sc)
         for keys, button in pairs:
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
             sc.activated.connect(lambda b=button: self._press(b))
             self._shortcut_objects.append(sc)
+
+    def _trigger(self, action: Any) -> None:
+        if action.isEnabled() and self.stack.currentWidget() is self.work:
+            action.trigger()
 
     def _press(self, button: QPushButton) -> None:
         if button.isEnabled() and button.isVisible() and self.stack.currentWidget() is self.work:
@@ -391,229 +372,16 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         return self.is_idle()
 
     def show_error(self, err: BaseException) -> None:
-        self.message_bar.show_message(message_for(err), "error")
+        self.message_bar.show_message(counter_message(err), "error")
 
     def show_info(self, text: str, kind: str = "info") -> None:
         self.message_bar.show_message(text, kind)
-
-    # ------------------------------------------------------------------
-    # sign-in
-    # ------------------------------------------------------------------
-    def show_sign_in_form(self, username: str = "") -> None:
-        """Nobody is logged in here: the form for a user name and password."""
-        self.client = None
-        self.session = None
-        self.stack.setCurrentWidget(self.signin_form)
-        self.header.set_signed_in(None, None)
-        self.setWindowTitle(_("BalieDesk — balie"))
-        self.signin_form.reset(username)
-        self._mark_loaded()
-
-    def _on_signed_in(self, client: Client) -> None:
-        """Logged in (or unlocked): choose the counter, or go on where the lock stopped."""
-        locked = self.stack.currentWidget() is self.lock_page
-        previous = self.client
-        self.client = client
-        if locked and self.session is not None:
-            if previous is not None and previous is not client:
-                self._run(previous.sign_out)  # the session from before the lock ends
-            self.stack.setCurrentWidget(self.work)
-            self._open_appointment_desk(self.session)  # the desk acts as the new session too
-            self.request_snapshot()
-            self.visitor.next_button.setFocus()
-            return
-        self._load_counter_choices()
-
-    def _load_counter_choices(self) -> None:
-        """The person is logged in: the panel to choose a counter and services."""
-        self.stack.setCurrentWidget(self.sign_in_panel)
-        self.header.set_signed_in(None, None)
-        self.sign_in_panel.set_busy(True, _("Gegevens laden …"))
-        wanted_location = self.location_id
-        client = self.client
-        assert client is not None
-
-        def load():
-            locations = client.setup.list_locations()
-            loc = next((x for x in locations if x.id == wanted_location), locations[0] if locations else None)
-            me = next((u for u in client.setup.sign_in_choices() if u.id == client.user_id), None)
-            services = client.setup.list_services(loc.id) if loc else ()
-            return locations, loc, me, services
-
-        def done(result) -> None:
-            locations, loc, me, services = result
-            self.sign_in_panel.set_busy(False)
-            self.location_id = loc.id if loc else None
-            self.timezone = loc.timezone if loc else None
-            self._tick()
-            self.sign_in_panel.set_locations(locations, self.location_id)
-            self.sign_in_panel.set_person(me)
-            self.sign_in_panel.set_services(services)
-            if loc is None:
-                self.show_info(_("Er is nog geen locatie ingesteld. Vraag het uw beheerder."), "warning")
-            if me is not None and not allows(me.role, Permission.SERVE):
-                self.show_info(_("Met uw account kunt u geen bezoekers helpen aan een balie. "
-                                 "Gebruik het venster voor uw eigen werk."), "warning")
-            if loc is not None:
-                self._load_counters()
-            else:
-                self._mark_loaded()
-
-        def failed(exc: BaseException) -> None:
-            self.sign_in_panel.set_busy(False)
-            self.show_error(exc)
-            self._mark_loaded()
-
-        self._run(load, done, failed)
-
-    def _location_chosen(self, location_id: int) -> None:
-        self.location_id = location_id
-        client = self.client
-        if client is None:
-            return
-        self._run(lambda: client.setup.list_services(location_id), self.sign_in_panel.set_services)
-        self._load_counters()
-
-    def _load_counters(self) -> None:
-        client, location_id = self.client, self.location_id
-        if client is None or location_id is None:
-            return
-        preselect = self._wanted_counter or self.settings["counter_id"] or None
-
-        def done(counters) -> None:
-            self.sign_in_panel.set_counters(counters, preselect, client.user_id)
-            self._mark_loaded()
-
-        def failed(exc: BaseException) -> None:
-            self.show_error(exc)
-            self._mark_loaded()
-
-        self._run(lambda: client.queue.counters_at(location_id), done, failed)
-
-    def _sign_in(self, user_id: int, counter_id: int, service_ids: list[int] | None) -> None:
-        """Take ``counter_id`` as the logged-in person (``user_id`` is theirs)."""
-        client = self.client
-        if client is None or client.user_id != user_id:
-            self.show_sign_in_form()
-            return
-        self.sign_in_panel.set_busy(True, _("Aanmelden …"))
-
-        def done(session: CounterSession) -> None:
-            self.sign_in_panel.set_busy(False)
-            self.message_bar.clear()
-            self._start_session(session)
-
-        def failed(exc: BaseException) -> None:
-            self.sign_in_panel.set_busy(False)
-            self.show_error(exc)
-            if self.stack.currentWidget() is not self.sign_in_panel or self.sign_in_panel.user_id() is None:
-                self._load_counter_choices()
-
-        self._run(lambda: client.queue.sign_in(counter_id, service_ids), done, failed)
-
-    def _start_session(self, session: CounterSession) -> None:
-        self.session = session
-        self.location_id = session.counter.location_id
-        self._action_gen += 1
-        self._set_current(session.current)
-        self.header.set_signed_in(session.counter.display_name, session.user.display_name)
-        self.setWindowTitle(_("BalieDesk — {counter} — {name}").format(
-            counter=session.counter.display_name, name=session.user.display_name))
-        self.stack.setCurrentWidget(self.work)
-        self._remember(session)
-        self._open_appointment_desk(session)
-        self._heartbeat_timer.start()
-        self._restart_idle()
-        if session.current is not None:
-            self.show_info(_("U had nog nummer {number}. U kunt verder met deze bezoeker.").format(
-                number=session.current.display_number))
-        self.request_snapshot()
-        self.visitor.next_button.setFocus()
-
-    def _remember(self, session: CounterSession) -> None:
-        try:
-            self.settings["counter_id"] = session.counter.id
-            self.settings["user_id"] = session.user.id
-            self.settings["location_id"] = session.counter.location_id
-            self.settings.save()
-        except (OSError, ValueError, TypeError):
-            log.warning("could not remember the counter in the settings", exc_info=True)
-
-    def _sign_out(self) -> None:
-        if self.session is None:
-            return
-        if self.current is not None:
-            self.show_info(_("Rond eerst nummer {number} af, of zet het terug in de rij. Daarna kunt u afmelden.")
-                           .format(number=self.current.display_number), "warning")
-            return
-        client, s = self.client, self.session
-
-        def leave() -> None:
-            client.queue.sign_out(s.counter.id)
-            client.sign_out()  # the session ends too: the next person logs in with their own
-
-        def done(_result) -> None:
-            self._heartbeat_timer.stop()
-            self._idle_timer.stop()
-            self._set_current(None)
-            self.snapshot = None
-            self._close_appointment_desk()
-            self.show_sign_in_form(s.user.username)
-            self.show_info(_("U bent afgemeld bij {counter}.").format(counter=s.counter.display_name), "success")
-
-        self._run(leave, done)
-
-    # -- locking -------------------------------------------------------------
-    def lock(self) -> None:
-        """Ctrl+L, or no key or mouse for a while: only the same person's password opens it again."""
-        if self.session is None or self.client is None or self._closed or self.stack.currentWidget() is not self.work:
-            return
-        if self._dialog is not None:  # a dialog with typed text stays; the lock waits for it
-            self._restart_idle()
-            return
-        self._idle_timer.stop()
-        self._close_appointment_desk()  # its typed text would show behind the lock otherwise
-        self.lock_page.unlock_for(self.session.user.username, self.session.user.display_name)
-        self.stack.setCurrentWidget(self.lock_page)
-        self.header.set_signed_in(self.session.counter.display_name, _("vergrendeld"))
-
-    def is_locked(self) -> bool:
-        return self.stack.currentWidget() is self.lock_page
-
-    def _other_person(self) -> None:
-        """The lock screen's "Iemand anders": this person leaves the counter first (not with a visitor)."""
-        if self.current is not None:
-            self.lock_page.error.setText(_("{name} heeft nog nummer {number}. Die moet eerst ontgrendelen en "
-                                           "het nummer afronden.").format(name=self.session.user.display_name,
-                                                                          number=self.current.display_number))
-            return
-        self._sign_out()
-
-    def _restart_idle(self) -> None:
-        if self._lock_after_ms and self.session is not None and not self._closed:
-            self._idle_timer.start(self._lock_after_ms)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel) \
                 and self._idle_timer.isActive():
             self._restart_idle()
         return False
-
-    def _heartbeat(self) -> None:
-        if self.session is None or self._heartbeat_inflight:
-            return
-        self._heartbeat_inflight = True
-        client, s = self.client, self.session
-
-        def done(_result) -> None:
-            self._heartbeat_inflight = False
-
-        def failed(exc: BaseException) -> None:
-            self._heartbeat_inflight = False
-            if not isinstance(exc, StorageUnavailable):  # the header already says so
-                self.show_error(exc)
-
-        self._run(lambda: client.queue.heartbeat(s.counter.id), done, failed)
 
     # ------------------------------------------------------------------
     # the queue picture
@@ -780,7 +548,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             or (w.ticket.target_counter_id is None and w.ticket.service_id in mine)
         ]
         now_ms = int(self.now().timestamp() * 1000)
-        self.waiting.model.set_rows(rows, self.services, me, now_ms)
+        self.waiting.model.set_rows(rows, self.services, me, now_ms, self.timezone)
         if rows:
             self.waiting.set_empty(False, "")
         elif only_mine and not mine:
@@ -788,8 +556,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         else:
             self.waiting.set_empty(True, _("Er wacht nu niemand voor uw diensten.") if only_mine
                                    else _("Er wacht nu niemand."))
-        self.waiting.summary_label.setText(
-            ngettext("{n} bezoeker", "{n} bezoekers", len(rows)).format(n=len(rows)))
+        self.waiting.summary_label.setText(waiting_count_text(len(rows)))
         self._update_counts(now_ms)
 
     def _update_counts(self, now_ms: int) -> None:
@@ -811,6 +578,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             now_ms = int(now.timestamp() * 1000)
             self.waiting.model.tick(now_ms)
             self._update_counts(now_ms)
+        self._show_undo_offer(now)
 
     def _on_connection(self, connected: bool) -> None:
         was = self.header.connected
@@ -845,7 +613,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
 
     def _update_actions(self) -> None:
         signed_in = self.session is not None
-        free = signed_in and not self._action_busy and self._dialog is None
+        free = signed_in and not self._action_busy and self._dialog is None and self.floor_dialog is None
         t = self.current
         allowed = allowed_actions(TicketState(t.state)) if t else frozenset()
         self.visitor.next_button.setEnabled(free and t is None)
@@ -862,9 +630,26 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
                             "'Niet gekomen' kan als u nog {n} keer opnieuw oproept.", left).format(n=left)
         self.visitor.no_show_hint.setText(hint)
         self.visitor.no_show_hint.setVisible(bool(hint))
+        v = self.visitor
+        v.call_number_action.setEnabled(free and t is None)
+        v.desk_ticket_action.setEnabled(free)
+        v.no_shows_action.setEnabled(free)
+        v.more_button.setEnabled(free)
+        v.undo_button.setEnabled(free)
+        self._show_undo_offer(self.now())
+        if self.compact_bar is not None:
+            self.compact_bar.update_from(self)
+
+    def _show_undo_offer(self, now: dt.datetime) -> None:
+        offer = self.undo_offer(now) if self.session is not None else None
+        button = self.visitor.undo_button
+        if offer is not None:
+            button.setText(_("Toch gekomen: nummer {number} terug in de rij").format(number=offer.display_number))
+            button.setAccessibleName(button.text())
+        button.setVisible(offer is not None)
 
     def _act(self, func: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-             dialog: NoteDialog | None = None) -> bool:
+             dialog: NoteDialog | None = None, *, error: Callable[[BaseException], None] | None = None) -> bool:
         """Run one visitor action; only one at a time (a second F1 while the first
         is on its way does nothing)."""
         if self.session is None or self._action_busy:
@@ -883,8 +668,10 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         def failed(exc: BaseException) -> None:
             self._action_busy = False
             self._action_gen += 1
-            if dialog is not None and self._dialog is dialog:
-                dialog.show_error(message_for(exc))
+            if error is not None:
+                error(exc)
+            elif dialog is not None and self._dialog is dialog:
+                dialog.show_error(counter_message(exc))
             else:
                 self.show_error(exc)
             self._update_actions()
@@ -906,13 +693,15 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             if ticket is None:
                 self.show_info(_("Er wacht nu niemand voor uw diensten."))
             else:
+                self.last_no_show = None
                 if self.message_bar.kind in ("info", "success"):
                     self.message_bar.clear()
             self._set_current(ticket)
 
         self._act(lambda: client.queue.call_next(counter_id), done)
 
-    def _ticket_action(self, action: str, success: str | None = None) -> None:
+    def _ticket_action(self, action: str, success: str | None = None,
+                       after: Callable[[TicketInfo], None] | None = None) -> None:
         """``action``: the name of a ``client.queue`` operation taking (counter_id, ticket_id)."""
         t = self.current
         if t is None:
@@ -922,6 +711,8 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
 
         def done(ticket: TicketInfo) -> None:
             self._set_current(ticket)
+            if after is not None:
+                after(ticket)
             if success:
                 self.show_info(success.format(number=ticket.display_number), "success")
 
@@ -934,181 +725,8 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self._ticket_action("start_serving")
 
     def no_show(self) -> None:
-        self._ticket_action("no_show", _("Nummer {number} is niet gekomen. U kunt de volgende oproepen."))
-
-    # -- dialogs -----------------------------------------------------------
-    def _open_dialog(self, kind: str, dialog: NoteDialog, save: Callable[[dict], Callable[[], TicketInfo]],
-                     success: str) -> None:
-        assert self.current is not None
-        ticket = self.current
-        self._dialog = dialog
-        self._update_actions()
-
-        def submitted(values: dict) -> None:
-            try:
-                note = clean_text(values.get("note"), field="note", max_length=NOTE_MAX_LENGTH)
-            except ValidationError as exc:
-                dialog.show_error(message_for(exc))
-                return
-            call = save({**values, "note": note or None})
-            dialog.set_busy(True)
-
-            def done(result: TicketInfo) -> None:
-                self._drafts.pop((kind, ticket.id), None)
-                dialog.set_busy(False)
-                dialog.accept()
-                self._set_current(result)
-                self.show_info(success.format(number=result.display_number), "success")
-
-            if not self._act(call, done, dialog):
-                dialog.show_error(_("Even geduld. De vorige actie is nog bezig. Probeer het zo nog eens."))
-
-        def finished(result: int) -> None:
-            if result != NoteDialog.DialogCode.Accepted.value:
-                self._drafts[(kind, ticket.id)] = dialog.values()
-            if self._dialog is dialog:
-                self._dialog = None
-            self._update_actions()
-            dialog.deleteLater()
-
-        dialog.submitted.connect(submitted)
-        dialog.finished.connect(finished)
-        dialog.open()
-
-    def _draft(self, kind: str) -> dict:
-        assert self.current is not None
-        return self._drafts.get((kind, self.current.id), {})
-
-    def open_finish(self) -> None:
-        if not self._can_open(TicketAction.FINISH):
-            return
-        draft = self._draft("finish")
-        kwargs = {"note": draft.get("note", "")}
-        for key in ("outcome", "subject", "result", "passed_to"):
-            if key in draft:
-                kwargs[key] = draft[key]
-        dialog = FinishDialog(self.current, self, **kwargs)
-        (client, counter_id), ticket_id = self._ids(), self.current.id
-
-        def save(values: dict):
-            def work():
-                # The visit closes with a contact registration, in the same transaction as the finish.
-                contact = client.contacts.visit_contact(result=values["result"], subject=values["subject"],
-                                                        passed_to=values["passed_to"], note=values["note"])
-                return client.queue.finish(counter_id, ticket_id, values["outcome"], values["note"], contact=contact)
-            return work
-
-        self._open_dialog("finish", dialog, save, _("Nummer {number} is afgerond."))
-
-    def open_requeue(self) -> None:
-        if not self._can_open(TicketAction.REQUEUE):
-            return
-        dialog = RequeueDialog(self.current, self, note=self._draft("requeue").get("note", ""))
-        (client, counter_id), ticket_id = self._ids(), self.current.id
-
-        def save(values: dict):
-            return lambda: client.queue.requeue(counter_id, ticket_id, priority=values["priority"],
-                                                note=values["note"])
-
-        self._open_dialog("requeue", dialog, save, _("Nummer {number} staat weer in de rij."))
-
-    def open_transfer(self) -> None:
-        if not self._can_open(TicketAction.TRANSFER):
-            return
-        services = sorted(self.services.values(), key=lambda s: (s.sort_order, s.prefix))
-        counters: tuple[CounterInfo, ...] = self.snapshot.counters if self.snapshot else ()
-        dialog = TransferDialog(self.current, services, counters, self.session.counter.id, self,
-                                note=self._draft("transfer").get("note", ""))
-        (client, counter_id), ticket_id = self._ids(), self.current.id
-
-        def save(values: dict):
-            return lambda: client.queue.transfer(counter_id, ticket_id,
-                                                 to_service_id=values["to_service_id"], to_counter_id=values["to_counter_id"],
-                                          priority=values["priority"], note=values["note"])
-
-        self._open_dialog("transfer", dialog, save, _("Nummer {number} is doorgestuurd."))
-
-    def _can_open(self, action: TicketAction) -> bool:
-        button = self.action_buttons[action]
-        return self.current is not None and self._dialog is None and button.isEnabled()
-
-    # -- my services -------------------------------------------------------
-    def _save_services(self, service_ids: list[int]) -> None:
-        if self.session is None:
-            return
-        client, counter_id = self._ids()
-        self._saving_services = True
-        self.session = CounterSession(
-            self._with_services(self.session.counter, service_ids), self.session.user, self.session.current,
-            self.session.no_show_after_recalls)
-        self._show_waiting()
-
-        def done(session: CounterSession) -> None:
-            self._saving_services = False
-            self.session = CounterSession(session.counter, session.user, self.session.current if self.session
-                                          else session.current, session.no_show_after_recalls)
-            self.services_panel.set_selected(session.counter.service_ids)
-            self._show_waiting()
-            self.request_snapshot()
-
-        def failed(exc: BaseException) -> None:
-            self._saving_services = False
-            self.show_error(exc)
-            self.request_snapshot()  # puts the boxes back as they are stored
-
-        self._run(lambda: client.queue.set_counter_services(counter_id, service_ids), done, failed)
-
-    @staticmethod
-    def _with_services(c: CounterInfo, service_ids: list[int]) -> CounterInfo:
-        return CounterInfo(c.id, c.location_id, c.name, c.display_name, c.active, tuple(sorted(service_ids)),
-                           c.signed_in_user_id, c.signed_in_user_name, c.last_seen_at, c.gone)
-
-    # -- team lead: release ---------------------------------------------
-    def confirm(self, title: str, text: str, yes: str) -> bool:
-        """Ask a yes/no question (a modal box; tests replace this method)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
-        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-        no_button = box.addButton(_("Annuleren"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(no_button)
-        box.exec()
-        return box.clickedButton() is yes_button
-
-    def _release(self, ticket: TicketInfo, counter: CounterInfo) -> None:
-        if self.session is None:
-            return
-        force = False
-        if not counter.gone:
-            force = self._confirm_force(ticket, counter.display_name, counter.signed_in_user_name)
-            if not force:
-                return
-        self._do_release(ticket, force)
-
-    def _confirm_force(self, ticket: TicketInfo, counter_name: str, user_name: str | None) -> bool:
-        return self.confirm(
-            _("Toch vrijgeven?"),
-            _("{counter} lijkt nog in gebruik door {name}. Als u nummer {number} vrijgeeft, gaat het vooraan "
-              "in de rij. Toch vrijgeven?").format(counter=counter_name, name=user_name or _("een collega"),
-                                                   number=ticket.display_number),
-            _("Toch vrijgeven"),
-        )
-
-    def _do_release(self, ticket: TicketInfo, force: bool) -> None:
-        client = self.client
-
-        def done(result: TicketInfo) -> None:
-            self.show_info(_("Nummer {number} staat weer vooraan in de rij.").format(number=result.display_number),
-                           "success")
-            self.request_snapshot()
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, CounterInUse) and not force:
-                if self._confirm_force(ticket, exc.counter_name, exc.user_name):
-                    self._do_release(ticket, True)
-                return
-            self.show_error(exc)
-            self.request_snapshot()
-
-        self._run(lambda: client.queue.release(ticket.id, force=force), done, failed)
+        self._ticket_action("no_show", _("Nummer {number} is niet gekomen. U kunt de volgende oproepen."),
+                            after=lambda ticket: setattr(self, "last_no_show", ticket))
 
     # ------------------------------------------------------------------
     # closing
@@ -1126,6 +744,8 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         if self._dialog is not None:  # its text stays in the drafts of this (closing) window only
             self._dialog.set_busy(False)
             self._dialog.reject()
+        if self.floor_dialog is not None:
+            self.floor_dialog.reject()
         self._tick_timer.stop()
         self._heartbeat_timer.stop()
         self._idle_timer.stop()
@@ -1136,5 +756,9 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             app.removeEventFilter(self)
         if self.appointment_desk is not None:
             self.appointment_desk.close()
+        if self.compact_bar is not None:
+            self.compact_bar.close()
+            self.compact_bar.deleteLater()
+            self.compact_bar = None
         if self.feed is not None:
             self.feed.stop()
