@@ -128,7 +128,7 @@ class SignInFlow:
         if client is None or client.user_id != user_id:
             self.show_sign_in_form()
             return
-        self.sign_in_panel.set_busy(True, _("Aanmelden …"))
+        self.sign_in_panel.set_busy(True, _("Even geduld …"))
 
         def done(session: CounterSession) -> None:
             self.sign_in_panel.set_busy(False)
@@ -177,7 +177,7 @@ class SignInFlow:
         if self.session is None:
             return
         if self.current is not None:
-            self.show_info(_("Rond eerst nummer {number} af, of zet het terug in de rij. Daarna kunt u afmelden.")
+            self.show_info(_("Rond eerst nummer {number} af, of zet het terug in de rij. Daarna kunt u uitloggen.")
                            .format(number=self.current.display_number), "warning")
             return
         client, s = self.client, self.session
@@ -195,7 +195,7 @@ class SignInFlow:
             self.snapshot = None
             self._close_appointment_desk()
             self.show_sign_in_form(s.user.username)
-            self.show_info(_("U bent afgemeld bij {counter}.").format(counter=s.counter.display_name), "success")
+            self.show_info(_("U bent uitgelogd bij {counter}.").format(counter=s.counter.display_name), "success")
 
         self._run(leave, done)
 

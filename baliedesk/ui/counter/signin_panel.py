@@ -36,7 +36,7 @@ class SignInPanel(QWidget):
         card.setProperty("role", "panel")
         card.setMaximumWidth(720)
         card.setMinimumWidth(520)
-        title = QLabel(_("Aanmelden bij de balie"), card)
+        title = QLabel(_("Kies uw balie"), card)
         title.setProperty("role", "title")
         title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         intro = QLabel(_("Kies uw balie en de diensten die u doet."), card)
@@ -77,7 +77,7 @@ class SignInPanel(QWidget):
         self._services_layout = QGridLayout(self.services_box)
         self._services_layout.setContentsMargins(0, 0, 0, 0)
         self.service_boxes: dict[int, QCheckBox] = {}
-        self.sign_in_button = QPushButton(_("Aanmelden"), card)
+        self.sign_in_button = QPushButton(_("Beginnen aan deze balie"), card)
         self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.setProperty("role", "primary")
         self.sign_in_button.setMinimumHeight(64)

@@ -154,7 +154,7 @@ class Header(QFrame):
         self.clock_label = QLabel("", self)
         self.clock_label.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         self.clock_label.setAccessibleName(_("Klok"))
-        self.sign_out_button = QPushButton(_("Afmelden"), self)
+        self.sign_out_button = QPushButton(_("Uitloggen"), self)
         self.sign_out_button.setObjectName("signOut")
         self.sign_out_button.clicked.connect(self.sign_out_requested)
         self.sign_out_button.hide()
@@ -185,7 +185,7 @@ class Header(QFrame):
         self._fit()
 
     def _fit(self) -> None:
-        """A narrow window (half a screen) drops what can go first, never "Afmelden" or the clock:
+        """A narrow window (half a screen) drops what can go first, never "Uitloggen" or the clock:
         the connection's words (its dot stays, the words in its tooltip), then the person's name."""
         lay = self.layout()
         for level in range(3):
