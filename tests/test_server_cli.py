@@ -1,0 +1,132 @@
+"""``python -m baliedesk server``: where the database URL comes from, the schema check, the token refusal."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from baliedesk import cli
+from baliedesk.server import run as server_run
+from baliedesk.server import sessions
+from baliedesk.server.run import ServerThread
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """Stand in for uvicorn: remember what the command would serve instead of serving it."""
+    seen: dict = {}
+
+    def fake_serve(app, **kwargs):
+        seen["app"] = app
+        seen.update(kwargs)
+
+    monkeypatch.setattr(server_run, "serve", fake_serve)
+    monkeypatch.delenv(cli.SERVER_URL_ENV, raising=False)
+    return seen
+
+
+def _err_line(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err, err
+    return err
+
+
+def test_a_schema_not_at_head_is_refused_with_one_dutch_line(database_url, served, capsys):
+    assert cli.main(["server", "--database-url", database_url]) == 2
+    err = _err_line(capsys)
+    assert "python -m baliedesk db upgrade" in err and "schema" in err
+    assert "app" not in served  # nothing served, nothing migrated
+    from baliedesk.storage.database import Database
+    from baliedesk.storage.migrations_runner import current_revision
+
+    db = Database(database_url)
+    try:
+        assert current_revision(db.engine) is None
+    finally:
+        db.dispose()
+
+
+def test_url_from_the_environment_and_every_token_refused(backend, served, monkeypatch, caplog, seeded):
+    monkeypatch.setenv(cli.SERVER_URL_ENV, backend.url)
+    with caplog.at_level("WARNING"):
+        assert cli.main(["server", "--port", "9999"]) == 0
+    assert cli.SERVER_URL_ENV not in os.environ  # not handed on to child processes
+    assert sessions.REFUSE_ALL_NOTICE in caplog.text
+    assert served["port"] == 9999 and served["certfile"] is None
+    with ServerThread(served["app"]) as url:
+        assert httpx.get(url + "/api/health").json()["status"] == "ok"
+        for token in ("x", "anything-at-all", "0" * 40):
+            r = httpx.post(url + "/api/setup/list_locations", json={},
+                           headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 401
+
+
+def test_url_from_a_file_readable_by_its_owner_only(backend, served, tmp_path, capsys):
+    secret = tmp_path / "database-url"
+    secret.write_text(f"# BalieDesk\n{backend.url}\n", encoding="utf-8")
+    secret.chmod(0o600)
+    assert cli.main(["server", "--database-url-file", str(secret)]) == 0
+    assert served["app"].state.backend.url == backend.url
+    if os.name == "posix":
+        served.clear()
+        secret.chmod(0o644)
+        assert cli.main(["server", "--database-url-file", str(secret)]) == 2
+        assert "chmod 600" in _err_line(capsys) and "app" not in served
+
+
+@pytest.mark.parametrize("argv, words", [
+    ([], "Geen database opgegeven"),
+    (["--database-url", "sqlite:///x", "--database-url-file", "f"], "niet met allebei"),
+    (["--database-url-file", "/nonexistent/baliedesk-url"], "kan niet gelezen worden"),
+    (["--database-url", "nonsense://"], "niet bruikbaar"),
+    (["--database-url", "postgresql://nobody@127.0.0.1:1/none"], "niet bereikbaar"),
+    (["--database-url", "sqlite:///x", "--certfile", "c.pem"], "zowel --certfile als --keyfile"),
+    (["--database-url", "sqlite:///x", "--certfile", "/nonexistent/c.pem", "--keyfile", "/nonexistent/k.pem"],
+     "bestaat niet"),
+])
+def test_operator_mistakes_get_one_dutch_line(argv, words, served, capsys):
+    assert cli.main(["server", *argv]) == 2
+    assert words in _err_line(capsys)
+    assert "app" not in served
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_the_command_serves_and_keeps_the_url_out_of_the_process_list(backend):
+    port = _free_port()
+    env = dict(os.environ, **{cli.SERVER_URL_ENV: backend.url}, PYTHONPATH=str(Path(__file__).parents[1]))
+    proc = subprocess.Popen([sys.executable, "-m", "baliedesk", "server", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        assert health.json()["status"] == "ok"
+        r = httpx.post(f"http://127.0.0.1:{port}/api/setup/list_locations", json={},
+                       headers={"Authorization": "Bearer guess"})
+        assert r.status_code == 401
+        cmdline = Path(f"/proc/{proc.pid}/cmdline")
+        if cmdline.exists():
+            assert backend.url.encode() not in cmdline.read_bytes()
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=15)
+    assert "Aanmelden is nog niet beschikbaar" in out
+    assert "Traceback" not in out
