@@ -39,10 +39,12 @@ class TestServer:
 
     __test__ = False  # not a test class
 
-    def __init__(self, backend, clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(self, backend, clock: Callable[[], dt.datetime] | None = None, *, certfile: str | None = None,
+                 keyfile: str | None = None, ca_file: str | None = None) -> None:
         self.tokens = TokenTable()
         self.app = create_app(backend, resolver=self.tokens, clock=clock, feed_poll_s=0.2)
-        self.thread = ServerThread(self.app)
+        self.thread = ServerThread(self.app, certfile=certfile, keyfile=keyfile)
+        self.ca_file = ca_file  # what the clients it makes verify its certificate with
         self.url = ""
         self.clients: list[RemoteClient] = []
 
@@ -52,7 +54,7 @@ class TestServer:
 
     def client(self, user_id: int | None = None) -> RemoteClient:
         token = self.tokens.issue(user_id) if user_id is not None else None
-        client = RemoteClient(self.url, token=token, user_id=user_id)
+        client = RemoteClient(self.url, token=token, user_id=user_id, ca_file=self.ca_file)
         self.clients.append(client)
         return client
 
