@@ -34,7 +34,7 @@ def tls_server(backend, now, certs):
 
 def _waiting(backend, seeded, now) -> list[int]:
     snap = queue.queue_snapshot(backend, seeded.users["anne"], seeded.location_id, now)
-    return [t.id for t in snap.waiting]
+    return [w.ticket.id for w in snap.waiting]
 
 
 def test_a_visit_over_https_verified_with_the_municipalitys_ca(tls_server, seeded, now):
