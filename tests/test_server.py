@@ -147,3 +147,29 @@ def test_changes_reach_a_feed_connected_to_the_server(server, seeded):
         assert feed.wait(10)
     finally:
         feed.close()
+
+
+def test_str_enums_cross_the_wire_as_themselves():
+    """A ``str`` enum (ContactResult) inside a DTO must come back as the enum, not as bare text:
+    the services call ``.value`` on it (the counter's finish with a visit contact)."""
+    from baliedesk.domain.meldingen import ContactResult
+    from baliedesk.services import contacts, wire
+
+    sent = contacts.visit_contact(result="doorgezet", passed_to="Team Wonen")
+    data = json.loads(json.dumps(wire.encode(sent)))
+    back = wire.decode(data)
+    assert back == sent and type(back.result) is ContactResult
+    assert type(wire.decode(json.loads(json.dumps(wire.encode(ContactResult.FIRST_LINE))))) is ContactResult
+
+
+def test_finish_with_a_visit_contact_through_the_server(server, seeded):
+    from baliedesk.domain.tickets import Outcome
+
+    kiosk = server.client(seeded.users["kiosk-ingang"])
+    clerk = server.client(seeded.users["anne"])
+    ticket = kiosk.queue.issue_ticket(seeded.services["A"]).ticket
+    clerk.queue.sign_in(seeded.counters["Balie 1"])
+    clerk.queue.call_next(seeded.counters["Balie 1"])
+    contact = clerk.contacts.visit_contact(result="eerstelijn")
+    done = clerk.queue.finish(seeded.counters["Balie 1"], ticket.id, Outcome.HELPED, "klaar", contact=contact)
+    assert done.state == "finished"

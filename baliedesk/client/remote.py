@@ -146,6 +146,18 @@ class RemoteClient(Client):
         reason = data.get("reason") if isinstance(data, dict) else response.text[:200]
         raise RuntimeError(f"server answered {response.status_code} to {what}: {reason}")
 
+    def sync_clock(self) -> dt.datetime:
+        """Ask the server its time now (``/api/health``, no token): before a window shows any clock."""
+        try:
+            response = self._http.get("/api/health")
+        except httpx.TransportError as exc:
+            problem = certificate_problem(exc)
+            if problem is not None:
+                raise ServerNotTrusted(f"server certificate not trusted (health): {problem}") from exc
+            raise StorageUnavailable(f"server unreachable (health): {type(exc).__name__}") from exc
+        self._note_time(response)
+        return self.now()
+
     # -- the Client interface ------------------------------------------------
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC) + self._offset

@@ -85,10 +85,10 @@ def _lookup(name: Any) -> type:
 # ---------------------------------------------------------------------------
 def encode(value: Any) -> Any:
     """``value`` as JSON-ready data (see the module docstring); TypeError for what may not cross."""
+    if isinstance(value, enum.Enum):  # before bool/int/str: IntEnum and str enums are enums here
+        return {"$e": _registered(type(value)), "v": value.value}
     if value is None or isinstance(value, (bool, str)):
         return value
-    if isinstance(value, enum.Enum):  # before int/str: IntEnum and str enums are enums here
-        return {"$e": _registered(type(value)), "v": value.value}
     if isinstance(value, int):
         return value
     if isinstance(value, float):
