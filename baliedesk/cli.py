@@ -9,6 +9,9 @@
     python -m baliedesk screenshot --out DIR
     python -m baliedesk db upgrade --database-url URL
     python -m baliedesk server [--database-url-file F] [--host H --port P --certfile F --keyfile F]
+
+    python -m baliedesk user add|passwd|disable|enable|list ...   people and their passwords
+    python -m baliedesk device enroll|list|revoke ...             kiosks and hall screens
 """
 
 from __future__ import annotations
@@ -262,7 +265,6 @@ def build_server(args: argparse.Namespace):
     The server never migrates: a schema that is not at head is the operator's
     to upgrade (``python -m baliedesk db upgrade``), once, not by every server process.
     """
-    from baliedesk.server import sessions
     from baliedesk.server.app import create_app
     from baliedesk.storage.database import Database
     from baliedesk.storage.migrations_runner import current_revision, head_revision
@@ -288,9 +290,7 @@ def build_server(args: argparse.Namespace):
         raise ServerSetupError(
             f"Het schema van de database is niet bijgewerkt (nu {current or 'leeg'}, nodig {head}): voer eerst "
             f"'python -m baliedesk db upgrade' uit en start de server daarna opnieuw.")
-    resolver = sessions.refuse_all
-    sessions.announce_refuse_all()
-    return db, create_app(db, resolver=resolver)
+    return db, create_app(db)  # tokens are the sign-in sessions and device tokens, stored as hashes
 
 
 def cmd_server(args: argparse.Namespace) -> int:
@@ -312,6 +312,148 @@ def cmd_server(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     return 0
+
+# ---------------------------------------------------------------------------
+# user and device: accounts from the command line (messages in Dutch: an operator reads them)
+# ---------------------------------------------------------------------------
+def _say_error(err: BaseException) -> int:
+    from baliedesk.domain.errors import NotFound, PermissionDenied, ValidationError
+    from baliedesk.i18n_auth import auth_message
+
+    text = auth_message(err)
+    if text is None and isinstance(err, NotFound) and err.kind == "beheerder":
+        text = "Er is nog geen beheerder. Maak die eerst: python -m baliedesk user add NAAM --role beheerder."
+    elif text is None and isinstance(err, NotFound):
+        kind = {"user": "gebruiker", "location": "locatie", "device": "apparaat"}.get(err.kind, err.kind)
+        text = f"Niet gevonden: {kind} {err.key}."
+    elif text is None and isinstance(err, PermissionDenied):
+        text = f"Dit mag niet als {err.role}. Kies met --as een beheerder."
+    elif text is None and isinstance(err, ValidationError):
+        text = {("username", "invalid"): "Deze gebruikersnaam kan niet. Gebruik kleine letters, cijfers, "
+                                         "punt, streepje of liggend streepje (2 tot 64 tekens).",
+                ("username", "taken"): "Deze gebruikersnaam bestaat al. Kies een andere.",
+                ("database", "already_set_up"): "Er zijn al gebruikers.",
+                }.get((err.field, err.code), f"Dit klopt niet: {err.field} ({err.code}).")
+    print(text or f"Dat lukte niet: {type(err).__name__}.", file=sys.stderr)
+    return 1
+
+
+def _acting_admin(db, name: str) -> int:
+    """The account the command line acts as: --as NAME, else the first active beheerder."""
+    from baliedesk.domain.errors import NotFound
+    from baliedesk.domain.permissions import Role
+    from baliedesk.services import setup
+
+    people = setup.sign_in_choices(db)
+    if name:
+        match = [u for u in people if u.username == name.strip().lower()]
+        if not match:
+            raise NotFound("user", name)
+        return match[0].id
+    admins = sorted((u for u in people if u.role == Role.ADMIN.value), key=lambda u: u.id)
+    if not admins:
+        raise NotFound("beheerder", "-")
+    return admins[0].id
+
+
+def _read_new_password() -> str | None:
+    """From a prompt without echo (asked twice), or the first line of stdin in a script."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Nieuw wachtwoord: ")
+    if getpass.getpass("Nog een keer: ") != first:
+        print("De twee wachtwoorden zijn niet gelijk. Er is niets veranderd.", file=sys.stderr)
+        return None
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.services import auth
+
+    db = _database(args)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        if args.action == "add":
+            from baliedesk.services import setup
+
+            if not setup.sign_in_choices(db):
+                if args.role != "beheerder":
+                    print("De database is nog leeg. Maak eerst een beheerder: --role beheerder.", file=sys.stderr)
+                    return 1
+                new = auth.bootstrap_admin(db, args.username, args.name or args.username, now)
+            else:
+                new = auth.add_user(db, _acting_admin(db, args.acting), args.username, args.name or args.username,
+                                    args.role, now)
+            print(f"Gebruiker {new.user.username} ({new.user.role}) is gemaakt.")
+            print(f"Tijdelijk wachtwoord: {new.temporary_password}")
+            print("Dit wachtwoord ziet u maar één keer. Bij de eerste keer aanmelden kiest "
+                  f"{new.user.display_name} een eigen wachtwoord.")
+            return 0
+        actor = _acting_admin(db, args.acting)
+        if args.action == "list":
+            for a in auth.list_users(db, actor, now):
+                state = "aan" if a.active else "uit"
+                extra = " (moet wachtwoord kiezen)" if a.must_change_password else (
+                    "" if a.has_password else " (geen wachtwoord)")
+                print(f"{a.id:>4}  {a.username:<20} {a.role:<16} {state:<4} {a.display_name}{extra}")
+            return 0
+        target = auth.user_by_name(db, actor, args.username)
+        if args.action == "passwd":
+            if args.temporary:
+                new = auth.reset_password(db, actor, target.id, now)
+                print(f"Tijdelijk wachtwoord voor {target.username}: {new.temporary_password}")
+                print("Dit wachtwoord ziet u maar één keer. Bij aanmelden kiest de gebruiker een eigen wachtwoord.")
+                return 0
+            password = _read_new_password()
+            if password is None:
+                return 1
+            auth.set_password(db, actor, target.id, password, now, must_change=args.must_change)
+            print(f"Het wachtwoord van {target.username} is veranderd. Open sessies zijn beëindigd.")
+            return 0
+        if args.action == "disable":
+            auth.deactivate_user(db, actor, target.id, now)
+            print(f"Gebruiker {target.username} staat uit. Open sessies zijn beëindigd.")
+            return 0
+        auth.activate_user(db, actor, target.id, now)
+        print(f"Gebruiker {target.username} staat weer aan.")
+        return 0
+    except DomainError as err:
+        return _say_error(err)
+    finally:
+        db.dispose()
+
+
+def cmd_device(args: argparse.Namespace) -> int:
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.services import auth
+
+    db = _database(args)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        actor = _acting_admin(db, args.acting)
+        if args.action == "enroll":
+            e = auth.enroll_device(db, actor, args.role, args.location, args.name or None, now)
+            local = e.expires_at.astimezone().strftime("%d-%m-%Y %H:%M")
+            print(f"Apparaat {e.device.id} ({e.device.role}, {e.device.name}) is aangemeld bij locatie "
+                  f"{e.device.location_id}.")
+            print(f"Eenmalige code: {e.code}")
+            print(f"Typ deze code op het apparaat. De code werkt één keer, tot {local}.")
+            return 0
+        if args.action == "list":
+            states = {"waiting": "wacht op code", "enrolled": "in gebruik", "revoked": "ingetrokken"}
+            for d in auth.list_devices(db, actor, now):
+                print(f"{d.id:>4}  {d.role:<8} locatie {d.location_id:<4} {states[d.state]:<14} {d.name}")
+            return 0
+        d = auth.revoke_device(db, actor, args.device_id, now)
+        print(f"Apparaat {d.id} ({d.name}) is ingetrokken. Het kan niets meer tot het opnieuw is aangemeld.")
+        return 0
+    except DomainError as err:
+        return _say_error(err)
+    finally:
+        db.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -363,6 +505,42 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(p)
     p.add_argument("--out", required=True, help="folder for the PNG files")
     p.set_defaults(func=cmd_screenshot)
+
+    p = sub.add_parser("user", help="people: add, set a password, switch off or on, list")
+    users = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = users.add_parser("add", help="add a person; prints a temporary password once (an empty database: "
+                         "the first beheerder)")
+    q.add_argument("username")
+    q.add_argument("--name", default="", help="the name shown on screen")
+    q.add_argument("--role", required=True, choices=["baliemedewerker", "kcc", "teamleider", "beheerder"])
+    q = users.add_parser("passwd", help="set a password (typed without echo, or the first line of stdin)")
+    q.add_argument("username")
+    q.add_argument("--temporary", action="store_true", help="make a temporary password instead and print it")
+    q.add_argument("--must-change", action="store_true", help="the person chooses their own at the next sign-in")
+    for name, text in (("disable", "switch an account off (its sessions end)"), ("enable", "switch it on again")):
+        q = users.add_parser(name, help=text)
+        q.add_argument("username")
+    users.add_parser("list", help="every person, role and state")
+    for q in users.choices.values():
+        db_arg(q)
+        q.add_argument("--as", dest="acting", default="", metavar="NAME",
+                       help="the beheerder or team lead to act as (default: the first beheerder)")
+    p.set_defaults(func=cmd_user)
+
+    p = sub.add_parser("device", help="kiosks and hall screens: enrol (a one-time code), list, revoke")
+    devices = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = devices.add_parser("enroll", help="register a kiosk or hall screen; prints its one-time code")
+    q.add_argument("--role", required=True, choices=["kiosk", "display"])
+    q.add_argument("--location", required=True, type=int, metavar="ID")
+    q.add_argument("--name", default="", help="e.g. 'Kiosk ingang'")
+    devices.add_parser("list", help="every device and its state")
+    q = devices.add_parser("revoke", help="stop a device: its token no longer works")
+    q.add_argument("device_id", type=int, metavar="ID")
+    for q in devices.choices.values():
+        db_arg(q)
+        q.add_argument("--as", dest="acting", default="", metavar="NAME",
+                       help="the beheerder to act as (default: the first beheerder)")
+    p.set_defaults(func=cmd_device)
 
     p = sub.add_parser("db", help="database schema: upgrade or show the current revision")
     p.add_argument("action", choices=["upgrade", "current"])

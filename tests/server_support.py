@@ -11,13 +11,16 @@ import secrets
 from collections.abc import Callable
 
 from baliedesk.client.remote import RemoteClient
-from baliedesk.server.app import Principal, SessionInvalid, create_app
+from baliedesk.server.app import Principal, SessionInvalid, create_app, session_resolver
 from baliedesk.server.run import ServerThread
 
 
 class TokenTable:
-    def __init__(self) -> None:
+    """Tokens the test hands out; any other token goes to ``fallback`` (the real sessions)."""
+
+    def __init__(self, fallback=None) -> None:
         self.tokens: dict[str, Principal] = {}
+        self.fallback = fallback
 
     def issue(self, user_id: int, kind: str = "person") -> str:
         token = secrets.token_urlsafe(32)
@@ -30,6 +33,8 @@ class TokenTable:
     def __call__(self, token: str, now: dt.datetime) -> Principal:
         principal = self.tokens.get(token)
         if principal is None:
+            if self.fallback is not None:
+                return self.fallback(token, now)
             raise SessionInvalid("unknown")
         return principal
 
@@ -41,7 +46,7 @@ class TestServer:
 
     def __init__(self, backend, clock: Callable[[], dt.datetime] | None = None, *, certfile: str | None = None,
                  keyfile: str | None = None, ca_file: str | None = None) -> None:
-        self.tokens = TokenTable()
+        self.tokens = TokenTable(session_resolver(backend))
         self.app = create_app(backend, resolver=self.tokens, clock=clock, feed_poll_s=0.2)
         self.thread = ServerThread(self.app, certfile=certfile, keyfile=keyfile)
         self.ca_file = ca_file  # what the clients it makes verify its certificate with

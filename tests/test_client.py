@@ -76,3 +76,23 @@ def test_nothing_outside_the_catalogue_is_reachable(backend):
     assert not hasattr(client.setup, "create_user")
     with pytest.raises(KeyError):
         catalogue.operation("demo.seed")
+
+
+def test_signing_in_on_one_pc_binds_the_person(backend, seeded, now):
+    from baliedesk.domain.errors import PasswordChangeRequired, SignInFailed
+    from baliedesk.services import auth
+    from baliedesk.services.demo import DEMO_PASSWORD
+
+    door = LocalClient(backend, clock=lambda: now, owns_backend=False)
+    with pytest.raises(SignInFailed):
+        door.sign_in("anne", "not her password at all")
+    anne = door.sign_in("anne", DEMO_PASSWORD).client
+    assert anne.user_id == seeded.users["anne"] and not anne.must_change_password
+    assert anne.queue.sign_in(seeded.counters["Balie 2"]).user.id == seeded.users["anne"]
+    anne.sign_out()
+    new = auth.add_user(backend, seeded.users["beheer"], "piet", "Piet Paal", "baliemedewerker", now)
+    piet = door.sign_in("piet", new.temporary_password).client
+    with pytest.raises(PasswordChangeRequired):
+        piet.setup.list_locations()
+    piet = piet.change_password(new.temporary_password, "een lange zin als wachtwoord")
+    assert piet.setup.list_locations()

@@ -14,7 +14,9 @@ from baliedesk.domain.errors import NotSignedInHere, PermissionDenied, Validatio
 from baliedesk.services import catalogue, meldingen
 from tests.server_support import TestServer
 
-PUBLIC = {"/api/health", "/api/openapi.json", "/volg/{code}"}
+PUBLIC = {"/api/health", "/api/openapi.json", "/volg/{code}", "/api/auth/sign-in", "/api/auth/device"}
+#: Routes that act on the caller's own session (besides one per catalogue operation).
+OWN_SESSION = {"/api/auth/change-password", "/api/auth/sign-out", "/api/auth/me"}
 
 
 @pytest.fixture
@@ -61,7 +63,8 @@ def test_every_route_refuses_a_request_without_a_valid_token(server, seeded):
     spec = httpx.get(server.url + "/api/openapi.json").json()
     paths = set(spec["paths"])
     expected = {f"/api/{op.module}/{op.function}" for op in catalogue.operations().values() if op.needs_backend}
-    assert expected <= paths
+    expected |= OWN_SESSION
+    assert expected <= paths and paths - expected == PUBLIC - {"/api/openapi.json"}
     kiosk_token = server.tokens.issue(seeded.users["kiosk-ingang"], "device")
     revoked = server.tokens.issue(seeded.users["anne"])
     server.tokens.revoke(revoked)
@@ -173,3 +176,43 @@ def test_finish_with_a_visit_contact_through_the_server(server, seeded):
     contact = clerk.contacts.visit_contact(result="eerstelijn")
     done = clerk.queue.finish(seeded.counters["Balie 1"], ticket.id, Outcome.HELPED, "klaar", contact=contact)
     assert done.state == "finished"
+
+
+def test_sign_in_through_the_server_and_out_again(server, backend, seeded):
+    from baliedesk.domain.errors import SessionRevoked, SignInFailed
+    from baliedesk.services.demo import DEMO_PASSWORD
+
+    door = server.client(None)
+    with pytest.raises(SignInFailed):
+        door.sign_in("anne", "wrong password here")
+    signed = door.sign_in("anne", DEMO_PASSWORD)
+    anne = signed.client
+    assert signed.result.user.username == "anne" and anne.user_id == seeded.users["anne"]
+    assert anne.whoami().user_id == seeded.users["anne"]
+    assert anne.queue.sign_in(seeded.counters["Balie 1"]).user.id == seeded.users["anne"]
+    token = anne.token
+    anne.sign_out()
+    r = httpx.post(server.url + "/api/queue/counters_at", headers={"Authorization": f"Bearer {token}"},
+                   json={"location_id": seeded.location_id})
+    assert r.status_code == 401
+    with pytest.raises(SessionRevoked):
+        door.with_token(token, seeded.users["anne"]).whoami()
+
+
+def test_a_temporary_password_must_be_changed_first(server, backend, seeded, now):
+    from baliedesk.domain.errors import PasswordChangeRequired
+    from baliedesk.services import auth
+
+    new = auth.add_user(backend, seeded.users["beheer"], "piet", "Piet Paal", "baliemedewerker", now)
+    door = server.client(None)
+    signed = door.sign_in("piet", new.temporary_password)
+    assert signed.must_change_password
+    with pytest.raises(PasswordChangeRequired):
+        signed.client.setup.list_locations()
+    # the server refuses it too, whatever the workstation does
+    r = httpx.post(server.url + "/api/setup/list_locations", headers={"Authorization": f"Bearer {signed.client.token}"},
+                   json={})
+    assert r.status_code == 401
+    piet = signed.client.change_password(new.temporary_password, "een lange zin als wachtwoord")
+    assert not piet.must_change_password
+    assert [loc.id for loc in piet.setup.list_locations()] == [seeded.location_id]

@@ -74,7 +74,7 @@ def test_upgrade_keeps_existing_data(database_url, now, monkeypatch):
         # hours check, whose tables only come with revision 0003.
         with monkeypatch.context() as m:
             m.setattr(queue, "check_kiosk_open", lambda *args, **kwargs: None)
-            ids = demo.seed(db, now, history=True)
+            ids = demo.seed(db, now, history=True, passwords=False)  # no credentials table at 0001
         counts = _row_counts(db)
         assert counts["tickets"] > 0 and counts["ticket_events"] > counts["tickets"]
         assert db.upgrade() == head_revision()
@@ -101,7 +101,7 @@ def test_counter_blocks_migration_up_down_up(database_url, now):
 
     db = Database(database_url)
     try:
-        assert db.upgrade() == head_revision() == "0005"
+        assert db.upgrade() == head_revision()
         ids = demo.seed(db, now)
         lead = ids.users["fatima"]
         appointments.add_block(db, lead, ids.location_id, "09:00", "10:00", weekday=1, note="Werkoverleg")
@@ -117,7 +117,7 @@ def test_counter_blocks_migration_up_down_up(database_url, now):
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT note FROM appointment_blocks")).scalars().all() == ["Werkoverleg"]
 
-        assert upgrade(db.engine) == "0005"
+        assert upgrade(db.engine) == head_revision()
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT note, counter_id FROM appointment_blocks")).all() == [
                 ("Werkoverleg", None)]

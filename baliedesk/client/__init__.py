@@ -15,7 +15,7 @@ same typed errors and the same change feed.
 
 from __future__ import annotations
 
-from baliedesk.client.base import Client, Namespace, NotSignedInHere
+from baliedesk.client.base import Client, Namespace, NotSignedInHere, SignedIn
 from baliedesk.client.local import LocalClient
 
-__all__ = ["Client", "LocalClient", "Namespace", "NotSignedInHere"]
+__all__ = ["Client", "LocalClient", "Namespace", "NotSignedInHere", "SignedIn"]

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from collections.abc import Callable
 from typing import Any
 
-from baliedesk.domain.errors import NotSignedInHere
+from baliedesk.domain.errors import NotSignedInHere, PasswordChangeRequired
 from baliedesk.services.catalogue import Operation, modules, operations
+from baliedesk.services.auth_dto import SignInResult
 from baliedesk.services.ports import ChangeFeed
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A successful sign-in: the person's client and what the window needs to know."""
+
+    client: Client
+    result: SignInResult  # the user, the session's end, whether the password must change first
+
+    @property
+    def must_change_password(self) -> bool:
+        return self.result.must_change_password
 
 
 class Namespace:
@@ -70,6 +84,8 @@ class Client(ABC):
             return op.func(**arguments)  # a pure check: runs here
         if op.acts and self.user_id is None:
             raise NotSignedInHere(op.name)
+        if self.must_change_password:
+            raise PasswordChangeRequired(self.user_id or 0)
         return self._call(op, arguments)
 
     @abstractmethod
@@ -82,7 +98,29 @@ class Client(ABC):
 
     @abstractmethod
     def as_user(self, user_id: int) -> Client:
-        """A client of the same workstation acting as ``user_id`` (the counter's sign-in)."""
+        """A client of the same workstation acting as ``user_id``, without a password.
+
+        Only for the in-process client of tools, tests and the unattended
+        devices of one PC; a remote client refuses (people sign in with
+        :meth:`sign_in`, devices with their own token)."""
+
+    @abstractmethod
+    def sign_in(self, username: str, password: str) -> SignedIn:
+        """Sign in on this workstation: a client acting as that person (raises SignInFailed,
+        AccountLocked ...). With a temporary password the new client can only
+        :meth:`change_password`."""
+
+    @abstractmethod
+    def change_password(self, old_password: str, new_password: str) -> Client:
+        """Choose a new password; every other session of this person ends. A new client."""
+
+    @abstractmethod
+    def sign_out(self) -> None:
+        """End this person's session (the workstation's door stays open for the next person)."""
+
+    @property
+    def must_change_password(self) -> bool:
+        return False
 
     @abstractmethod
     def open_feed(self) -> ChangeFeed:

@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from baliedesk.client.base import Client
+from baliedesk.client.base import Client, SignedIn
+from baliedesk.services import auth
 from baliedesk.services.catalogue import Operation
+from baliedesk.domain.errors import NotSignedInHere
 from baliedesk.services.ports import Backend, ChangeFeed
 
 
@@ -18,12 +20,42 @@ def _utc_now() -> dt.datetime:
 class LocalClient(Client):
     """The services in this process. ``clock`` is the one clock of this workstation (tests fix it)."""
 
+    #: The address sign-in failures are counted under on one PC (the lockout "per workstation").
+    ADDRESS = "local"
+
     def __init__(self, backend: Backend, *, user_id: int | None = None,
-                 clock: Callable[[], dt.datetime] | None = None, owns_backend: bool = True) -> None:
+                 clock: Callable[[], dt.datetime] | None = None, owns_backend: bool = True,
+                 token: str | None = None, must_change_password: bool = False) -> None:
         super().__init__(user_id)
         self.backend = backend
         self._clock = clock or _utc_now
         self._owns_backend = owns_backend
+        self._token = token
+        self._must_change = must_change_password
+
+    @property
+    def must_change_password(self) -> bool:
+        return self._must_change
+
+    def _signed(self, result) -> LocalClient:
+        return LocalClient(self.backend, user_id=result.user.id, clock=self._clock, owns_backend=False,
+                           token=result.token, must_change_password=result.must_change_password)
+
+    def sign_in(self, username: str, password: str) -> SignedIn:
+        result = auth.sign_in(self.backend, username, password, self._clock(), address=self.ADDRESS)
+        return SignedIn(self._signed(result), result)
+
+    def change_password(self, old_password: str, new_password: str) -> LocalClient:
+        if self._token is None:
+            raise NotSignedInHere("change_password")
+        result = auth.change_password(self.backend, self._token, old_password, new_password, self._clock(),
+                                      address=self.ADDRESS)
+        return self._signed(result)
+
+    def sign_out(self) -> None:
+        if self._token is not None:
+            auth.sign_out(self.backend, self._token, self._clock())
+            self._token = None
 
     def _call(self, op: Operation, arguments: dict[str, Any]) -> Any:
         return op.call(self.backend, self.user_id, self._clock(), arguments)

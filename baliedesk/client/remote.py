@@ -26,8 +26,8 @@ from typing import Any
 
 import httpx
 
-from baliedesk.client.base import Client
-from baliedesk.domain.errors import DomainError, NotSignedInHere, StorageUnavailable
+from baliedesk.client.base import Client, SignedIn
+from baliedesk.domain.errors import DomainError, NotSignedInHere, PasswordChangeRequired, StorageUnavailable
 from baliedesk.services import wire
 from baliedesk.services.catalogue import Operation
 
@@ -86,6 +86,7 @@ class RemoteClient(Client):
         self._http = http or httpx.Client(base_url=self.base_url, verify=_verify(ca_file),
                                           timeout=httpx.Timeout(timeout_s, connect=min(5.0, timeout_s)))
         self._offset = dt.timedelta(0)  # server clock minus local clock
+        self._must_change = False
 
     # -- calls -------------------------------------------------------------
     def _headers(self) -> dict[str, str]:
@@ -100,6 +101,8 @@ class RemoteClient(Client):
             raise NotSignedInHere(op.name)
         if not op.needs_backend:
             return op.func(**arguments)
+        if self._must_change:
+            raise PasswordChangeRequired(self.user_id or 0)
         return self._call(op, arguments)
 
     def _post(self, path: str, body: dict[str, Any], what: str) -> Any:
@@ -157,6 +160,43 @@ class RemoteClient(Client):
             raise StorageUnavailable(f"server unreachable (health): {type(exc).__name__}") from exc
         self._note_time(response)
         return self.now()
+
+    # -- signing in -----------------------------------------------------------
+    def sign_in(self, username: str, password: str) -> SignedIn:
+        result = self._post("/api/auth/sign-in", {"username": username, "password": password}, "sign-in")
+        return SignedIn(self._signed(result), result)
+
+    def change_password(self, old_password: str, new_password: str) -> RemoteClient:
+        if self.token is None:
+            raise NotSignedInHere("change_password")
+        result = self._post("/api/auth/change-password",
+                            {"old_password": old_password, "new_password": new_password}, "change-password")
+        return self._signed(result)
+
+    def sign_out(self) -> None:
+        if self.token is not None:
+            try:
+                self._post("/api/auth/sign-out", {}, "sign-out")
+            except DomainError:
+                pass  # already ended on the server: signed out all the same
+            self.token = None
+
+    def redeem_device_code(self, code: str) -> Any:
+        """A kiosk or hall screen exchanges its one-time enrolment code for its own token (DeviceSignIn)."""
+        return self._post("/api/auth/device", {"code": code}, "device enrolment")
+
+    def whoami(self) -> Any:
+        """The Principal of this client's token (a device learns its account and location)."""
+        return self._post("/api/auth/me", {}, "me")
+
+    @property
+    def must_change_password(self) -> bool:
+        return self._must_change
+
+    def _signed(self, result: Any) -> RemoteClient:
+        twin = self.with_token(result.token, result.user.id)
+        twin._must_change = bool(result.must_change_password)
+        return twin
 
     # -- the Client interface ------------------------------------------------
     def now(self) -> dt.datetime:

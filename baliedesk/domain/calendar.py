@@ -46,6 +46,11 @@ HORIZON_DAYS = 400
 
 WEEKDAYS = range(7)  # Monday = 0 ... Sunday = 6, as ``date.weekday()``
 
+#: Highest value (minutes) of each calendar choice a location can make (services.schedules checks them).
+OPTION_LIMITS = {"kiosk_stop_minutes": 120, "checkin_early_minutes": 240, "checkin_late_minutes": 120}
+#: Longest note on a dated exception ("Personeelsdag").
+EXCEPTION_NOTE_MAX_LENGTH = 200
+
 
 # ---------------------------------------------------------------------------
 # public holidays and the municipality's choices

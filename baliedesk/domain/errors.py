@@ -231,3 +231,92 @@ class VisitContactExists(DomainError):
     """A counter visit closes with one contact registration; this one already has it."""
 
     ticket_number: str
+
+
+# ---------------------------------------------------------------------------
+# sign-in, sessions and devices (see baliedesk.domain.auth)
+# ---------------------------------------------------------------------------
+@dataclass(eq=False)
+class SignInFailed(DomainError):
+    """User name or password wrong. Never says which, nor whether the user exists.
+
+    ``retry_after_s``: seconds before the next try is taken (the increasing delay).
+    """
+
+    retry_after_s: int = 0
+
+
+@dataclass(eq=False)
+class SignInDelayed(DomainError):
+    """Too soon after a failed try: wait ``retry_after_s`` seconds. The password was not checked."""
+
+    retry_after_s: int
+
+
+@dataclass(eq=False)
+class AccountLocked(DomainError):
+    """Too many failed tries: no sign-in until ``until`` (aware UTC).
+
+    ``scope`` is ``"account"`` (this user name) or ``"address"`` (this workstation).
+    A user name that does not exist locks in the same way, so this tells nothing about it.
+    """
+
+    until: object  # datetime.datetime
+    scope: str = "account"
+
+
+@dataclass(eq=False)
+class WrongPassword(DomainError):
+    """The current password, asked again to change it, is wrong (the person is signed in already)."""
+
+    retry_after_s: int = 0
+
+
+@dataclass(eq=False)
+class PasswordTooWeak(DomainError):
+    """``reason``: too_short, too_long, common, contains_username, too_few_distinct,
+    invalid_character, same_as_old."""
+
+    reason: str
+    min_length: int = 12
+
+
+@dataclass(eq=False)
+class PasswordChangeRequired(DomainError):
+    """Signed in with a temporary password: choose a new one before anything else."""
+
+    user_id: int
+
+
+@dataclass(eq=False)
+class SessionExpired(DomainError):
+    """``reason``: ``idle`` (unused too long) or ``absolute`` (the longest a session may last)."""
+
+    reason: str = "idle"
+
+
+@dataclass(eq=False)
+class SessionRevoked(DomainError):
+    """Signed out, or ended by a beheerder (account off, password reset, device revoked)."""
+
+
+@dataclass(eq=False)
+class SessionNotFound(DomainError):
+    """No session with this token (never was, or malformed)."""
+
+
+@dataclass(eq=False)
+class DeviceNotAllowed(DomainError):
+    """A device (kiosk, hall screen) asked for something only a person may do, or the reverse.
+
+    ``action``: what was asked, e.g. ``change_password``, ``password_sign_in``.
+    """
+
+    action: str
+
+
+@dataclass(eq=False)
+class EnrolmentCodeInvalid(DomainError):
+    """The device code is unknown, used already, or expired (never says which)."""
+
+    retry_after_s: int = 0

@@ -27,6 +27,8 @@ class Permission(str, enum.Enum):
     MANAGE_APPOINTMENTS = "manage_appointments"  # book, move, cancel, day overview (contact details)
     TAKE_MELDING = "take_melding"  # meldingen intake and status, contacts, callback notes, complaints registered
     MANAGE_MELDINGEN = "manage_meldingen"  # categories and their terms; complaint term extension and outcome
+    MANAGE_USERS = "manage_users"  # add people, roles, deactivate, reset passwords (beheerder only for beheerders)
+    MANAGE_DEVICES = "manage_devices"  # enrol and revoke kiosks and hall screens
 
 
 _STAFF_VIEW = {Permission.VIEW_QUEUE, Permission.VIEW_DISPLAY}
@@ -38,10 +40,10 @@ GRANTS: dict[Role, frozenset[Permission]] = {
                          Permission.TAKE_MELDING}),
     Role.TEAM_LEAD: frozenset(
         {*_STAFF_VIEW, Permission.SERVE, Permission.ISSUE_TICKET, Permission.CANCEL_TICKET, Permission.RELEASE_TICKET, Permission.CONFIGURE,
-         Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN}
+         Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS}
     ),
     Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE,
-                           Permission.MANAGE_MELDINGEN}),
+                           Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS, Permission.MANAGE_DEVICES}),
     Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE}),
     Role.DISPLAY: frozenset({Permission.VIEW_DISPLAY}),
 }

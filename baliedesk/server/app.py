@@ -165,15 +165,29 @@ class FeedHub:
             feed.close()
 
 
-def create_app(backend: Backend, *, resolver: Resolver, clock: Clock | None = None,
-               sign_in: Any = None, feed_poll_s: float = 0.5) -> FastAPI:
+def session_resolver(backend: Backend) -> Resolver:
+    """Tokens are the sessions of :mod:`baliedesk.services.auth` (people and enrolled devices)."""
+    from baliedesk.services import auth
+
+    def resolve(token: str, now: dt.datetime) -> Principal:
+        p = auth.resolve_session(backend, token, now)
+        return Principal(p.user_id, p.kind)
+
+    return resolve
+
+
+def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clock | None = None,
+               feed_poll_s: float = 0.5) -> FastAPI:
     """The ASGI application over ``backend``.
 
-    ``resolver`` turns a bearer token into a :class:`Principal`; ``clock`` is
-    the server's clock (the only one the services see); ``sign_in`` adds the
-    sign-in routes (see :mod:`baliedesk.server.auth_routes`).
+    ``resolver`` turns a bearer token into a :class:`Principal` (default: the
+    sign-in sessions); ``clock`` is the server's clock (the only one the
+    services see).
     """
+    from baliedesk.server import auth_routes
+
     now_of: Clock = clock or _utc_now
+    resolver = resolver or session_resolver(backend)
     hub = FeedHub(backend, poll_s=feed_poll_s)
 
     @asynccontextmanager
@@ -325,8 +339,8 @@ def create_app(backend: Backend, *, resolver: Resolver, clock: Clock | None = No
         return schema
 
     app.openapi = openapi_with_bearer  # type: ignore[method-assign]
-    if sign_in is not None:
-        sign_in(app, now_of)
+    auth_routes.install(app, backend, now_of)
+    app.state.public_paths |= {"/api/auth/sign-in", "/api/auth/device"}
     return app
 
 

@@ -61,6 +61,13 @@ EXPOSED: dict[str, tuple[str, ...]] = {
         "melding_detail", "melding_slip", "photo_data",
     ),
     "hall": ("hall_calls",),
+    # People and devices (the admin window's "Mensen" and "Apparaten"). Signing in,
+    # changing one's own password and signing out are the door's own methods
+    # (Client.sign_in, change_password, sign_out): they carry a token, not a person.
+    "auth": (
+        "add_user", "set_role", "deactivate_user", "activate_user", "reset_password", "list_users",
+        "revoke_sessions", "enroll_device", "revoke_device", "list_devices",
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import Outcome
-from baliedesk.services import queue, schedules, setup
+from baliedesk.services import auth, queue, schedules, setup
 from baliedesk.services.ports import Backend
 
 MUNICIPALITY = "Gemeente Loppersum"
@@ -34,6 +34,11 @@ STAFF = [
     ("kiosk-ingang", "Kiosk ingang", Role.KIOSK),
     ("scherm-hal", "Scherm in de hal", Role.DISPLAY),
 ]
+
+
+#: Every demo person signs in with this password. It passes the password policy
+#: (no bypass), and the demo's sign-in screen may show it: only in demo mode.
+DEMO_PASSWORD = "balie-demo-2026"
 
 
 @dataclass(frozen=True)
@@ -59,12 +64,13 @@ def demo_ids(backend: Backend) -> DemoIds:
 
 
 def seed(backend: Backend, now: dt.datetime, *, history: bool = True, rng: random.Random | None = None,
-         hours: bool = False) -> DemoIds:
+         hours: bool = False, passwords: bool = True) -> DemoIds:
     """A location, four services, three counters, staff, and a realistic morning.
 
     ``hours``: also Loppersum's opening hours (:func:`seed_hours`). Off by
     default: with hours the kiosk refuses tickets outside them, and tests and
-    benchmarks run at any clock time.
+    benchmarks run at any clock time. ``passwords``: the people (not the kiosk
+    and hall screen accounts) sign in with :data:`DEMO_PASSWORD`.
     """
     rng = rng or random.Random(20261122)
     admin = setup.bootstrap(backend, "beheer", "Beheerder")
@@ -82,6 +88,9 @@ def seed(backend: Backend, now: dt.datetime, *, history: bool = True, rng: rando
         "Balie 3": setup.create_counter(backend, admin.id, loc.id, "Balie 3", "Balie 3", list(services.values())).id,
     }
     ids = DemoIds(loc.id, users, services, counters)
+    if passwords:
+        people = [users[username] for username, _, role in STAFF if role not in (Role.KIOSK, Role.DISPLAY)]
+        auth.install_passwords(backend, people, DEMO_PASSWORD, now)
     if history:
         _simulate_morning(backend, ids, now, rng)
     if hours:

@@ -14,6 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from baliedesk.domain.calendar import (
+    EXCEPTION_NOTE_MAX_LENGTH,
+    OPTION_LIMITS,
     DayException,
     HolidayPolicy,
     KioskVerdict,
@@ -52,8 +54,8 @@ DEFAULT_OPTIONS = {
     "checkin_late_minutes": 5,
 }
 #: Upper limits of the numeric options (the admin window uses them too).
-OPTION_LIMITS = {"kiosk_stop_minutes": 120, "checkin_early_minutes": 240, "checkin_late_minutes": 120}
-NOTE_MAX_LENGTH = 200
+# The limits live in the domain (the admin window shows them too).
+NOTE_MAX_LENGTH = EXCEPTION_NOTE_MAX_LENGTH
 #: The four-week view, and no more than a year at once.
 CALENDAR_VIEW_DAYS = 28
 MAX_VIEW_DAYS = 366

@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.orm import Session
 
 from baliedesk.domain.errors import StorageUnavailable
+from baliedesk.storage.auth import AuthRepository
 from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
 from baliedesk.storage.schedules import AppointmentRepository, ScheduleRepository
@@ -197,6 +198,7 @@ class SqlUnitOfWork:
         self.appointments = AppointmentRepository(handle)
         self.meldingen = MeldingRepository(handle)
         self.contacts = ContactRepository(handle)
+        self.auth = AuthRepository(handle)
         return self
 
     @property

@@ -78,23 +78,22 @@ def demo_identity(client: Client) -> tuple[int, int, int]:
     return user.id, counter.id, location.id
 
 
-def admin_identity(backend, username: str | None = None, location_id: int | None = None) -> tuple[int, int]:
-    """(user_id, location_id) for the admin window. Worker thread.
+def admin_identity(client, username: str | None = None, location_id: int | None = None) -> tuple[int, int]:
+    """(user_id, location_id) for the admin window, asked through ``client`` (nobody signed in yet). Worker thread.
 
     ``username``: that account (it must be allowed to configure); otherwise the
     first team lead, else the first beheerder. ``location_id``: else the first location.
     """
     from baliedesk.domain.permissions import Permission, Role, allows
-    from baliedesk.services import setup
 
-    locations = setup.list_locations(backend)
+    locations = client.setup.list_locations()
     if not locations:
         raise LookupError("there is no location yet: run 'python -m baliedesk demo --seed-only' or set one up")
     location = next((x for x in locations if x.id == location_id), None) if location_id else locations[0]
     if location is None:
         raise LookupError(f"there is no active location {location_id}")
     roles = [r for r in Role if allows(r, Permission.CONFIGURE)]
-    users = setup.sign_in_choices(backend, roles)
+    users = client.setup.sign_in_choices(roles)
     if username:
         user = next((u for u in users if u.username == username), None)
         if user is None:
@@ -320,9 +319,11 @@ def run_windows(client: Client, kinds: Sequence[str], demo: bool = False) -> int
 # ---------------------------------------------------------------------------
 def run_admin(db, username: str | None = None, location_id: int | None = None) -> int:
     """The team lead's admin window (opening hours, exceptions, calendar, choices) on ``db``."""
+    from baliedesk.client import LocalClient
     from baliedesk.ui.admin.window import AdminWindow
     from baliedesk.ui.common.tasks import run_task
 
+    client = LocalClient(db)  # closed (the database disposed) by _finish
     settings = _settings()
     app = make_app(settings)
     windows: list[QWidget] = []
@@ -330,8 +331,8 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
 
     def opened(ids: tuple[int, int]) -> None:
         user_id, loc = ids
-        window = AdminWindow(db, user_id, loc)
-        window.setWindowTitle(f"{window.windowTitle()} – {db.describe()}")
+        window = AdminWindow(client.as_user(user_id), loc)
+        window.setWindowTitle(f"{window.windowTitle()} – {client.describe()}")
         windows.append(window)
         window.resize(*ADMIN_SHOT)
         window.show()
@@ -349,12 +350,12 @@ def run_admin(db, username: str | None = None, location_id: int | None = None) -
         status["code"] = 2
         app.exit(2)
 
-    run_task(lambda: admin_identity(db, username, location_id), opened, failed)
+    run_task(lambda: admin_identity(client, username, location_id), opened, failed)
     try:
         code = app.exec()
         return code or status["code"]
     finally:
-        _finish(windows, db)
+        _finish(windows, client)
 
 
 # ---------------------------------------------------------------------------
@@ -513,21 +514,24 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
             raise RuntimeError("the kiosk did not show a ticket: " + kiosk.message_text())
         paths.append(_shoot(kiosk, KIOSK_SHOT, out_dir / "kiosk-ticket.png"))
 
+        from baliedesk.client import LocalClient
         from baliedesk.ui.admin.window import AdminWindow
 
         box = {}
+        admin_client = LocalClient(db, clock=lambda: ADMIN_SHOT_CLOCK, owns_backend=False)
 
         def prepare() -> tuple[int, int]:
             if before_admin is not None:
                 before_admin()
-            return admin_identity(db)
+            return admin_identity(admin_client)
 
         run_task(prepare, lambda r: box.setdefault("id", r), lambda e: box.setdefault("error", e))
         if not wait_for(lambda: bool(box)):
             raise RuntimeError("timed out looking up the team lead")
         if "error" in box:
             raise box["error"]
-        admin = AdminWindow(db, *box["id"], clock=lambda: ADMIN_SHOT_CLOCK)
+        admin_user, admin_location = box["id"]
+        admin = AdminWindow(admin_client.as_user(admin_user), admin_location)
         windows.append(admin)
         admin_loaded = {"done": False}
         admin.loaded.connect(lambda *a: admin_loaded.update(done=True))

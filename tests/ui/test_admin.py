@@ -13,14 +13,14 @@ from baliedesk.ui.common.tasks import runner
 
 
 
-def open_admin(qtbot, backend, ids, now, user="fatima") -> AdminWindow:
-    w = AdminWindow(backend, ids.users[user], ids.location_id, clock=lambda: now)
+def open_admin(qtbot, make_client, ids, now, user="fatima") -> AdminWindow:
+    w = AdminWindow(make_client(ids.users[user], clock=lambda: now), ids.location_id)
     qtbot.addWidget(w)
     return w
 
 
-def loaded(qtbot, backend, ids, now) -> AdminWindow:
-    w = open_admin(qtbot, backend, ids, now)
+def loaded(qtbot, make_client, ids, now) -> AdminWindow:
+    w = open_admin(qtbot, make_client, ids, now)
     with qtbot.waitSignal(w.loaded, timeout=10_000):
         pass
     return w
@@ -31,8 +31,8 @@ def type_into(edit, text: str) -> None:
     edit.textEdited.emit(text)
 
 
-def test_shows_the_weekly_hours_and_the_four_weeks(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_shows_the_weekly_hours_and_the_four_weeks(qtbot, make_client, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     assert w.day_edits[3].text() == "09:00-12:30, 13:30-16:30, 17:00-19:30"
     assert w.day_edits[5].text() == ""
     assert w.calendar.rowCount() * w.calendar.columnCount() == 28
@@ -46,8 +46,8 @@ def test_shows_the_weekly_hours_and_the_four_weeks(qtbot, backend, hours, now):
     assert w.day_edits[3].text() == "09:00-12:30, 13:30-16:30"
 
 
-def test_overlap_is_explained_and_nothing_is_lost_or_saved(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_overlap_is_explained_and_nothing_is_lost_or_saved(qtbot, make_client, backend, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     type_into(w.day_edits[0], "9:00-12:30, 12:00-16:00")
     assert w.day_edits[0].property("invalid") is True
     assert not w.save_hours_button.isEnabled()
@@ -66,8 +66,8 @@ def test_overlap_is_explained_and_nothing_is_lost_or_saved(qtbot, backend, hours
     assert config.location_hours[0] == ((540, 750), (810, 990))
 
 
-def test_save_new_hours(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_save_new_hours(qtbot, make_client, backend, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     type_into(w.day_edits[2], "8:30-12:00")
     assert w.save_hours_button.isEnabled()
     with qtbot.waitSignal(w.saved, timeout=10_000):
@@ -77,8 +77,8 @@ def test_save_new_hours(qtbot, backend, hours, now):
     assert config.location_hours[2] == ((510, 720),)
 
 
-def test_exceptions_and_the_bridge_day(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_exceptions_and_the_bridge_day(qtbot, make_client, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     w.exception_date.setDate(QDate(2026, 11, 24))
     w.exception_hours.setText("")
     w.exception_note.setText("Personeelsdag")
@@ -99,8 +99,8 @@ def test_exceptions_and_the_bridge_day(qtbot, backend, hours, now):
     assert w.calendar.item(1, 1).text().startswith("di 24 nov\n9.00 - 12.30")
 
 
-def test_choices(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_choices(qtbot, make_client, backend, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     assert w.kiosk_stop.value() == 10 and not w.appointments_on.isChecked()
     w.good_friday.setChecked(True)
     w.liberation.setCurrentIndex(w.liberation.findData("every_year"))
@@ -111,8 +111,16 @@ def test_choices(qtbot, backend, hours, now):
     assert (opts.good_friday, opts.liberation_day, opts.kiosk_stop_minutes) == (True, "every_year", 20)
 
 
-def test_a_clerk_gets_a_clear_message(qtbot, backend, hours, now):
-    w = open_admin(qtbot, backend, hours, now, user="anne")
+def test_the_choices_and_the_note_go_as_far_as_the_services_allow(qtbot, make_client, hours, now):
+    """The window takes its limits from the domain (it imports no service module): they are the services' own."""
+    w = open_admin(qtbot, make_client, hours, now)
+    assert {"kiosk_stop_minutes": w.kiosk_stop.maximum(), "checkin_early_minutes": w.checkin_early.maximum(),
+            "checkin_late_minutes": w.checkin_late.maximum()} == schedules.OPTION_LIMITS
+    assert w.exception_note.maxLength() == schedules.NOTE_MAX_LENGTH
+
+
+def test_a_clerk_gets_a_clear_message(qtbot, make_client, hours, now):
+    w = open_admin(qtbot, make_client, hours, now, user="anne")
     with qtbot.waitSignal(w.error_shown, timeout=10_000) as blocker:
         pass
     assert blocker.args[0] == "Dit mag u niet doen als baliemedewerker. Vraag het uw teamleider."
@@ -125,9 +133,9 @@ def test_day_cell_text_for_a_holiday(backend, hours):
     assert AdminWindow.day_cell_text(view[0]) == "do 24 dec\n9.00 - 12.30, 13.30 - 16.30 en 17.00 - 19.30 uur"
 
 
-def test_the_team_lead_edits_meldingen_categories_here_too(qtbot, backend, hours, now):
+def test_the_team_lead_edits_meldingen_categories_here_too(qtbot, make_client, hours, now):
     """The categories (team, handling term) belong to the team lead's settings: a tab of the admin window."""
-    w = open_admin(qtbot, backend, hours, now)
+    w = open_admin(qtbot, make_client, hours, now)
     panel = w.categories_panel
     assert w.tabs.tabText(w.tabs.indexOf(panel)) == "Meldingen: categorieën"
     qtbot.waitUntil(lambda: panel.table.rowCount() > 0, timeout=10_000)  # the shipped list, installed on first use

@@ -14,8 +14,8 @@ from baliedesk.services import schedules
 from baliedesk.ui.admin.window import AdminWindow
 
 
-def loaded(qtbot, backend, ids, now, user="fatima") -> AdminWindow:
-    w = AdminWindow(backend, ids.users[user], ids.location_id, clock=lambda: now)
+def loaded(qtbot, make_client, ids, now, user="fatima") -> AdminWindow:
+    w = AdminWindow(make_client(ids.users[user], clock=lambda: now), ids.location_id)
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.loaded, timeout=10_000):
         pass
@@ -37,8 +37,8 @@ def saved_settings(backend, ids, prefix: str):
     return next(s for s in cfg.services if s.service_id == ids.services[prefix])
 
 
-def test_save_a_service_with_its_neem_mee_list(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_save_a_service_with_its_neem_mee_list(qtbot, make_client, backend, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     p = w.appointment_panel
     assert "zonder afspraken" in p.location_note.text()  # the main switch is off: said, not hidden
     choose_service(w, hours, "A")
@@ -67,9 +67,9 @@ def test_save_a_service_with_its_neem_mee_list(qtbot, backend, hours, now):
     ("bring", "x" * 121, "hoogstens 120 tekens per regel"),
     ("bring", "\n".join(f"ding {i}" for i in range(13)), "hoogstens 12 regels"),
 ])
-def test_wrong_input_is_explained_beside_the_field_and_nothing_is_saved(qtbot, backend, hours, now, field, text,
-                                                                       words):
-    w = loaded(qtbot, backend, hours, now)
+def test_wrong_input_is_explained_beside_the_field_and_nothing_is_saved(qtbot, make_client, backend, hours, now, field,
+                                                                       text, words):
+    w = loaded(qtbot, make_client, hours, now)
     p = w.appointment_panel
     choose_service(w, hours, "A")
     before = saved_settings(backend, hours, "A")
@@ -88,8 +88,8 @@ def test_wrong_input_is_explained_beside_the_field_and_nothing_is_saved(qtbot, b
     assert typed == text  # what was typed stays
 
 
-def test_drafts_are_kept_per_service(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_drafts_are_kept_per_service(qtbot, make_client, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     p = w.appointment_panel
     choose_service(w, hours, "A")
     type_into(p.duration, "0")
@@ -101,10 +101,10 @@ def test_drafts_are_kept_per_service(qtbot, backend, hours, now):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=400))
-def test_any_neem_mee_text_is_checked_without_crashing(qtbot, backend, hours, now, text):
+def test_any_neem_mee_text_is_checked_without_crashing(qtbot, make_client, backend, hours, now, text):
     w = getattr(test_any_neem_mee_text_is_checked_without_crashing, "_window", None)
-    if w is None or w.backend is not backend:
-        w = loaded(qtbot, backend, hours, now)
+    if w is None or w.client.backend is not backend:
+        w = loaded(qtbot, make_client, hours, now)
         test_any_neem_mee_text_is_checked_without_crashing._window = w  # type: ignore[attr-defined]
     p = w.appointment_panel
     p.bring.setPlainText(text)
@@ -117,8 +117,8 @@ def test_any_neem_mee_text_is_checked_without_crashing(qtbot, backend, hours, no
         assert all(item and len(item) <= 120 for item in values[2])
 
 
-def test_blocks_add_and_remove(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_blocks_add_and_remove(qtbot, make_client, backend, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     p = w.appointment_panel
     p.block_kind.setCurrentIndex(p.block_kind.findData("weekly"))
     p.block_weekday.setCurrentIndex(1)  # dinsdag
@@ -145,8 +145,8 @@ def test_blocks_add_and_remove(qtbot, backend, hours, now):
     ("12:30", "12:30", "hetzelfde moment"),
     ("half een", "13:00", "geen goede tijd"),
 ])
-def test_a_wrong_block_time_is_explained_and_kept(qtbot, backend, hours, now, start, end, words):
-    w = loaded(qtbot, backend, hours, now)
+def test_a_wrong_block_time_is_explained_and_kept(qtbot, make_client, backend, hours, now, start, end, words):
+    w = loaded(qtbot, make_client, hours, now)
     p = w.appointment_panel
     p.block_from.setText(start)
     p.block_to.setText(end)
@@ -157,8 +157,8 @@ def test_a_wrong_block_time_is_explained_and_kept(qtbot, backend, hours, now, st
     assert schedules.schedule_config(backend, hours.users["fatima"], hours.location_id).blocks == ()
 
 
-def test_a_too_long_block_note_is_refused_by_the_service_and_kept(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_a_too_long_block_note_is_refused_by_the_service_and_kept(qtbot, make_client, backend, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     p = w.appointment_panel
     p.block_from.setText("12:30")
     p.block_to.setText("13:30")
@@ -186,8 +186,8 @@ def test_services_refuse_a_clerk(backend, hours, now):
     assert saved_settings(backend, hours, "A").enabled is False
 
 
-def test_block_targets_are_the_location_its_services_and_its_counters(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_block_targets_are_the_location_its_services_and_its_counters(qtbot, make_client, backend, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     p = w.appointment_panel
     targets = [p.block_target.itemData(i) for i in range(p.block_target.count())]
     assert targets == (["location"] + [f"service:{sid}" for sid in hours.services.values()]
@@ -203,8 +203,8 @@ def test_block_targets_are_the_location_its_services_and_its_counters(qtbot, bac
     assert (b.weekday, b.start, b.end, b.service_id) == (4, 900, 990, hours.services["C"])
 
 
-def test_a_block_for_one_counter(qtbot, backend, hours, now):
-    w = loaded(qtbot, backend, hours, now)
+def test_a_block_for_one_counter(qtbot, make_client, backend, hours, now):
+    w = loaded(qtbot, make_client, hours, now)
     p = w.appointment_panel
     p.block_kind.setCurrentIndex(p.block_kind.findData("date"))
     p.block_date.setDate(QDate(2026, 11, 26))
@@ -223,9 +223,9 @@ def test_a_block_for_one_counter(qtbot, backend, hours, now):
         dt.date(2026, 11, 26), 720, 750, hours.counters["Balie 3"], None)
 
 
-def test_a_counter_gone_meanwhile_is_refused_in_dutch(qtbot, backend, hours, now):
+def test_a_counter_gone_meanwhile_is_refused_in_dutch(qtbot, make_client, backend, hours, now):
     """The combo still lists a counter a colleague moved to another location meanwhile: the service refuses it."""
-    w = loaded(qtbot, backend, hours, now)
+    w = loaded(qtbot, make_client, hours, now)
     p = w.appointment_panel
     cid = hours.counters["Balie 2"]
     with backend.unit_of_work(write=True) as uow:

@@ -32,8 +32,8 @@ def local(day, hh, mm=0):
     return dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=AMS)
 
 
-def desk(qtbot, backend, ids, now, **kw) -> AppointmentDesk:
-    w = AppointmentDesk(backend, ids.users["anne"], ids.location_id, clock=lambda: now, **kw)
+def desk(qtbot, make_client, ids, now, **kw) -> AppointmentDesk:
+    w = AppointmentDesk(make_client(ids.users["anne"], clock=lambda: now), ids.location_id, **kw)
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.loaded, timeout=10_000):
         pass
@@ -55,21 +55,21 @@ def book_jan_at_0930(qtbot, w: AppointmentDesk):
     return blocker.args[0]
 
 
-def test_nothing_shows_when_switched_off(qtbot, backend, seeded, now):
-    w = AppointmentDesk(backend, seeded.users["anne"], seeded.location_id, clock=lambda: now)
+def test_nothing_shows_when_switched_off(qtbot, make_client, seeded, now):
+    w = AppointmentDesk(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.availability, timeout=10_000) as blocker:
         pass
     assert blocker.args == [False] and w.isHidden()
-    k = CheckInPanel(backend, seeded.users["kiosk-ingang"], seeded.location_id, clock=lambda: now)
+    k = CheckInPanel(make_client(seeded.users["kiosk-ingang"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(k)
     with qtbot.waitSignal(k.availability, timeout=10_000) as blocker:
         pass
     assert blocker.args == [False] and k.isHidden()
 
 
-def test_book_from_the_desk(qtbot, backend, ids, now):
-    w = desk(qtbot, backend, ids, now)
+def test_book_from_the_desk(qtbot, make_client, ids, now):
+    w = desk(qtbot, make_client, ids, now)
     assert w.available and w.service.count() == 1
     assert w.bring_label.text() == "Neem mee: uw oude paspoort, een pasfoto"
     pick_day(qtbot, w, NEXT_THURSDAY)
@@ -80,8 +80,8 @@ def test_book_from_the_desk(qtbot, backend, ids, now):
     assert w.name.text() == "" and w.phone.text() == ""
 
 
-def test_refused_booking_keeps_what_was_typed(qtbot, backend, ids, now):
-    w = desk(qtbot, backend, ids, now)
+def test_refused_booking_keeps_what_was_typed(qtbot, make_client, backend, ids, now):
+    w = desk(qtbot, make_client, ids, now)
     pick_day(qtbot, w, NEXT_THURSDAY)
     w.name.setText("Jan Jansen")
     w.remarks.setPlainText("komt met zijn dochter")
@@ -92,10 +92,10 @@ def test_refused_booking_keeps_what_was_typed(qtbot, backend, ids, now):
     assert ap.day_overview(backend, ids.users["anne"], ids.location_id, now, day=NEXT_THURSDAY).appointments == ()
 
 
-def test_find_move_cancel_and_export(qtbot, backend, ids, now, tmp_path):
+def test_find_move_cancel_and_export(qtbot, make_client, backend, ids, now, tmp_path):
     a = ap.book(backend, ids.users["anne"], ids.services["A"], local(NEXT_THURSDAY, 10), now, name="Piet",
                 email="piet@example.nl")
-    w = desk(qtbot, backend, ids, now)
+    w = desk(qtbot, make_client, ids, now)
     w.code.setText(a.display_code.lower())
     w.find()
     qtbot.waitUntil(lambda: w.current is not None and w.current.id == a.id, timeout=10_000)
@@ -116,11 +116,11 @@ def test_find_move_cancel_and_export(qtbot, backend, ids, now, tmp_path):
     assert blocker.args[0].state == "cancelled" and not w.cancel_button.isEnabled()
 
 
-def test_day_overview_table(qtbot, backend, ids, now):
+def test_day_overview_table(qtbot, make_client, backend, ids, now):
     ap.book(backend, ids.users["anne"], ids.services["A"], local(TODAY, 10), now, name="Eerst", phone="0612345678")
     ap.book(backend, ids.users["anne"], ids.services["A"], local(TODAY, 11), now, name="Later", phone="0612345678")
-    w = AppointmentDesk(backend, ids.users["anne"], ids.location_id, counter_id=ids.counters["Balie 1"],
-                        clock=lambda: now)
+    w = AppointmentDesk(make_client(ids.users["anne"], clock=lambda: now), ids.location_id,
+                        counter_id=ids.counters["Balie 1"])
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.overview_shown, timeout=10_000) as blocker:
         pass
@@ -130,13 +130,13 @@ def test_day_overview_table(qtbot, backend, ids, now):
     assert w.day_table.item(1, 4).text() == "verwacht later"
 
 
-def test_kiosk_check_in_and_walk_in_offer(qtbot, backend, ids, now):
+def test_kiosk_check_in_and_walk_in_offer(qtbot, make_client, backend, ids, now):
     on_time = ap.book(backend, ids.users["anne"], ids.services["A"], local(TODAY, 10), now, name="Op tijd",
                       phone="0612345678")
     late = ap.book(backend, ids.users["anne"], ids.services["A"], local(TODAY, 9, 45), now, name="Te laat",
                    phone="0612345678")
     clock = {"now": local(TODAY, 9, 55).astimezone(dt.UTC)}
-    k = CheckInPanel(backend, ids.users["kiosk-ingang"], ids.location_id, clock=lambda: clock["now"])
+    k = CheckInPanel(make_client(ids.users["kiosk-ingang"], clock=lambda: clock["now"]), ids.location_id)
     qtbot.addWidget(k)
     with qtbot.waitSignal(k.availability, timeout=10_000) as blocker:
         pass
@@ -156,14 +156,14 @@ def test_kiosk_check_in_and_walk_in_offer(qtbot, backend, ids, now):
     assert blocker.args[0].ticket.priority_class == 2 and k.walk_in_button.isHidden()
 
 
-def test_day_overview_records_no_shows_every_minute(qtbot, backend, ids, now):
+def test_day_overview_records_no_shows_every_minute(qtbot, make_client, backend, ids, now):
     book_now = now  # 09:30
     clock = {"now": book_now}
     ap.book(backend, ids.users["anne"], ids.services["A"], local(TODAY, 10), book_now, name="Tien uur",
             phone="0612345678")
     ap.book(backend, ids.users["anne"], ids.services["A"], local(TODAY, 11), book_now, name="Elf uur",
             phone="0612345678")
-    w = AppointmentDesk(backend, ids.users["anne"], ids.location_id, clock=lambda: clock["now"])
+    w = AppointmentDesk(make_client(ids.users["anne"], clock=lambda: clock["now"]), ids.location_id)
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.overview_shown, timeout=10_000):
         pass
@@ -195,8 +195,8 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(PdfPages(pdf).text().split())
 
 
-def test_print_the_confirmation_after_booking_moving_and_finding(qtbot, backend, ids, now, tmp_path):
-    w = desk(qtbot, backend, ids, now, settings={"printer_paper": "A5"})
+def test_print_the_confirmation_after_booking_moving_and_finding(qtbot, make_client, ids, now, tmp_path):
+    w = desk(qtbot, make_client, ids, now, settings={"printer_paper": "A5"})
     assert not w.book_print.print_button.isEnabled() and not w.found_print.print_button.isEnabled()
     dialog = FakePrintDialog()
     for bar in (w.book_print, w.found_print):

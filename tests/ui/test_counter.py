@@ -21,7 +21,6 @@ from baliedesk.domain.tickets import TicketState as S
 from baliedesk.domain.validation import clean_text
 from baliedesk.services import queue
 from baliedesk.settings import Settings
-from baliedesk.ui import counter as counter_module
 from baliedesk.ui.counter.window import CounterWindow
 from baliedesk.ui.counter.dialogs import FinishDialog, RequeueDialog, TransferDialog
 from baliedesk.ui.common.messages import message_for
@@ -179,7 +178,7 @@ def test_sign_in_panel_signs_in_with_chosen_services_and_remembers(qtbot, backen
 
     assert w.header.counter_label.text() == "Balie 2"
     assert w.header.user_label.text() == "Anne de Vries"
-    session = queue.counter_session(backend, seeded.users["anne"], seeded.counters["Balie 2"], w.clock())
+    session = queue.counter_session(backend, seeded.users["anne"], seeded.counters["Balie 2"], w.now())
     assert set(session.counter.service_ids) == {seeded.services[p] for p in "BCM"}
     assert {sid for sid, box in w.services_panel.boxes.items() if box.isChecked()} == set(session.counter.service_ids)
     stored = Settings(tmp_path / "s.json")
@@ -464,8 +463,8 @@ def test_waiting_times_tick_locally_without_reading_the_database(qtbot, backend,
     w.feed.stop()
     assert w.wait_until_idle()
     reads = []
-    real = queue.queue_snapshot
-    monkeypatch.setattr(counter_module.queue, "queue_snapshot", lambda *a, **k: reads.append(1) or real(*a, **k))
+    real = w.client.queue.queue_snapshot
+    monkeypatch.setattr(w.client.queue, "queue_snapshot", lambda *a, **k: reads.append(1) or real(*a, **k))
     clock.advance(3)
     wait_until(lambda: model.index(0, 2).data() == "1 min", timeout=3000)
     clock.advance(60 * 61)

@@ -10,7 +10,7 @@ import pytest
 from baliedesk.client import LocalClient
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.services import queue
-from baliedesk.ui import kiosk as kiosk_module
+from baliedesk.ui.kiosk import window as kiosk_module
 from baliedesk.ui.kiosk.window import KioskWindow
 from baliedesk.ui.common.tasks import runner
 

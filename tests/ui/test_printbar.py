@@ -13,7 +13,7 @@ from baliedesk.printing import jobs, samples
 from baliedesk.printing.errors import PrinterUnavailable
 from baliedesk.printing.qtprint import PdfPages
 from baliedesk.printing.slips import appointment_slip, melding_slip, ticket_slip
-from baliedesk.ui import printbar
+from baliedesk.ui.common import printbar
 from baliedesk.ui.common.printbar import PrintBar
 
 

@@ -393,11 +393,11 @@ def test_counter_menu_opens_it_and_saving_changes_the_counters_printer(qtbot, ba
     runner().wait(10_000)
 
 
-def test_admin_button_opens_it(qtbot, backend, seeded, now, tmp_path, monkeypatch):
+def test_admin_button_opens_it(qtbot, make_client, seeded, now, tmp_path, monkeypatch):
     from baliedesk.ui.admin.window import AdminWindow
 
     monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(tmp_path / "pc"))
-    admin = AdminWindow(backend, seeded.users["fatima"], seeded.location_id, clock=lambda: now)
+    admin = AdminWindow(make_client(seeded.users["fatima"], clock=lambda: now), seeded.location_id)
     qtbot.addWidget(admin)
     admin.show()
     assert admin.workstation_button.text() == "Instellingen van deze computer"

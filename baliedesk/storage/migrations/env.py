@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from baliedesk.storage.database import make_engine
+from baliedesk.storage import models_auth  # noqa: F401 - its tables belong to Base.metadata
 from baliedesk.storage.models import Base
 
 config = context.config

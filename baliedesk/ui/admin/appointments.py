@@ -49,7 +49,6 @@ from baliedesk.domain.appointments import clean_bring_list, validate_duration, v
 from baliedesk.domain.calendar import Period, validate_periods
 from baliedesk.domain.errors import DomainError, NotFound, ValidationError
 from baliedesk.i18n import _
-from baliedesk.services import appointments
 from baliedesk.services.schedule_dto import BlockInfo, ScheduleConfig, ServiceAppointmentInfo
 from baliedesk.ui.common import theme
 from baliedesk.ui.common.messages import message_for
@@ -102,15 +101,18 @@ def block_when_text(b: BlockInfo) -> str:
 
 
 class AppointmentSettingsPanel(QWidget):
-    """Edits the appointment side of one location; ``reload`` is the admin window's read of everything."""
+    """Edits the appointment side of one location; ``reload`` is the admin window's read of everything.
+
+    ``client`` is the admin window's door to the services (signed in as the team lead).
+    """
 
     saved = Signal(str)  # "service" or "block"
     error_shown = Signal(str)
 
-    def __init__(self, backend: Any, user_id: int, location_id: int, *, reload: Callable[[], None],
+    def __init__(self, client: Any, location_id: int, *, reload: Callable[[], None],
                  is_closed: Callable[[], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.backend, self.user_id, self.location_id = backend, user_id, location_id
+        self.client, self.location_id = client, location_id
         self._reload, self._is_closed = reload, is_closed
         self.config: ScheduleConfig | None = None
         self.services: dict[int, Any] = {}
@@ -361,7 +363,7 @@ class AppointmentSettingsPanel(QWidget):
         enabled = self.enabled.isChecked()
         typed_lines = [line for line in self.bring.toPlainText().splitlines()]
         dropped = len(typed_lines) != len(bring)
-        backend, user = self.backend, self.user_id
+        client = self.client
         self.save_service_button.setEnabled(False)
 
         def done(info: ServiceAppointmentInfo) -> None:
@@ -378,9 +380,9 @@ class AppointmentSettingsPanel(QWidget):
             self.save_service_button.setEnabled(True)
             self._show_error(self.service_message, err)  # what was typed stays in the fields
 
-        run_task(lambda: appointments.configure_service(backend, user, service_id, enabled=enabled,
-                                                        duration_minutes=duration, max_parallel=parallel,
-                                                        bring=list(bring)),
+        run_task(lambda: client.appointments.configure_service(service_id, enabled=enabled,
+                                                               duration_minutes=duration, max_parallel=parallel,
+                                                               bring=list(bring)),
                  lambda r: None if self._is_closed() else done(r),
                  lambda e: None if self._is_closed() else failed(e))
 
@@ -447,7 +449,7 @@ class AppointmentSettingsPanel(QWidget):
         target = {"service_id": int(target_id)} if kind == "service" else (
             {"counter_id": int(target_id)} if kind == "counter" else {})
         note = self.block_note.text()
-        backend, user, loc = self.backend, self.user_id, self.location_id
+        client, loc = self.client, self.location_id
 
         def done(_info: BlockInfo) -> None:
             _mark(self.block_note, False)
@@ -466,8 +468,8 @@ class AppointmentSettingsPanel(QWidget):
             else:
                 self._show_error(self.block_message, err)
 
-        run_task(lambda: appointments.add_block(backend, user, loc, period.start, period.end, weekday=weekday,
-                                                day=day, note=note, **target),
+        run_task(lambda: client.appointments.add_block(loc, period.start, period.end, weekday=weekday,
+                                                       day=day, note=note, **target),
                  lambda r: None if self._is_closed() else done(r),
                  lambda e: None if self._is_closed() else failed(e))
 
@@ -476,7 +478,7 @@ class AppointmentSettingsPanel(QWidget):
         if len(rows) != 1:
             return
         b = self._blocks[rows.pop()]
-        backend, user, loc = self.backend, self.user_id, self.location_id
+        client, loc = self.client, self.location_id
 
         def done(removed: bool) -> None:
             show_notice(self.block_message, _("De blokkade is weggehaald.") if removed
@@ -484,6 +486,6 @@ class AppointmentSettingsPanel(QWidget):
             self.saved.emit("block")
             self._reload()
 
-        run_task(lambda: appointments.remove_block(backend, user, loc, b.id),
+        run_task(lambda: client.appointments.remove_block(loc, b.id),
                  lambda r: None if self._is_closed() else done(r),
                  lambda e: None if self._is_closed() else self._show_error(self.block_message, e))

@@ -18,7 +18,9 @@ Five tabs:
   meeting) for the location, a service or one counter
   (:mod:`baliedesk.ui.admin.appointments`).
 
-All database work runs through :func:`baliedesk.ui.common.tasks.run_task`; errors are
+The window reaches the services only through its client (:mod:`baliedesk.client`),
+signed in as the team lead; the client's clock is the window's "today". All
+database work runs through :func:`baliedesk.ui.common.tasks.run_task`; errors are
 worded by :mod:`baliedesk.ui.common.messages`.
 """
 
@@ -52,10 +54,15 @@ from PySide6.QtWidgets import (
 )
 
 from baliedesk import hourstext
-from baliedesk.domain.calendar import friday_after_ascension, parse_periods, periods_input_text
+from baliedesk.domain.calendar import (
+    EXCEPTION_NOTE_MAX_LENGTH,
+    OPTION_LIMITS,
+    friday_after_ascension,
+    parse_periods,
+    periods_input_text,
+)
 from baliedesk.domain.errors import DomainError
 from baliedesk.i18n import _
-from baliedesk.services import schedules, setup
 from baliedesk.services.schedule_dto import CalendarDay, ScheduleConfig
 from baliedesk.ui.common import theme
 from baliedesk.ui.admin.appointments import AppointmentSettingsPanel
@@ -72,30 +79,25 @@ LOCATION = 0  # the "voor" choice meaning the whole location
 WEEKS_SHOWN = 4
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-
-
-
-
 def _mark(edit: QLineEdit, bad: bool) -> None:
     edit.setProperty("invalid", bad)
     edit.setStyleSheet(f"border: 2px solid {theme.ERROR};" if bad else "")
 
 
 class AdminWindow(QWidget):
-    """Opening hours for one location, for a team lead (``user_id`` needs the CONFIGURE permission)."""
+    """Opening hours for one location, for a team lead.
+
+    ``client`` is the door to the services, signed in as the team lead (the
+    services check the CONFIGURE permission); its clock is the window's "today".
+    """
 
     loaded = Signal()  # configuration and calendar on screen
     saved = Signal(str)  # "hours", "exception", "options" after a successful save
     error_shown = Signal(str)
 
-    def __init__(self, backend: Any, user_id: int, location_id: int, *,
-                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
+    def __init__(self, client: Any, location_id: int, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.backend, self.user_id, self.location_id, self.clock = backend, user_id, location_id, clock
+        self.client, self.location_id = client, location_id
         self.config: ScheduleConfig | None = None
         self.services: dict[int, Any] = {}
         self._drafts: dict[int, list[str]] = {}  # target (0 = location, else service id) -> 7 texts typed
@@ -125,13 +127,13 @@ class AdminWindow(QWidget):
         self.tabs.addTab(self._exceptions_tab(), _("Uitzonderingen"))
         self.tabs.addTab(self._calendar_tab(), _("Kalender"))
         self.tabs.addTab(self._options_tab(), _("Keuzes"))
-        self.appointment_panel = AppointmentSettingsPanel(self.backend, self.user_id, self.location_id,
+        self.appointment_panel = AppointmentSettingsPanel(self.client, self.location_id,
                                                           reload=self.reload, is_closed=lambda: self._closed)
         self.appointment_panel.saved.connect(self.saved)
         self.appointment_panel.error_shown.connect(self.error_shown)
         self.tabs.addTab(self.appointment_panel, _("Afspraken"))
         # The meldingen categories with their team and handling term (also in the meldingen window).
-        self.categories_panel = CategoriesPanel(self.backend, self.user_id, self.location_id, clock=self.clock)
+        self.categories_panel = CategoriesPanel(self.client, self.location_id)
         self.categories_panel.error_shown.connect(self.error_shown)
         self.tabs.addTab(self.categories_panel, _("Meldingen: categorieën"))
         root.addWidget(self.tabs, 1)
@@ -216,7 +218,7 @@ class AdminWindow(QWidget):
         self.exception_hours.setPlaceholderText(_("leeg: de hele dag dicht"))
         form.addRow(_("Tijden"), self.exception_hours)
         self.exception_note = QLineEdit()
-        self.exception_note.setMaxLength(schedules.NOTE_MAX_LENGTH)
+        self.exception_note.setMaxLength(EXCEPTION_NOTE_MAX_LENGTH)
         self.exception_note.setPlaceholderText(_("bijvoorbeeld: Personeelsdag"))
         form.addRow(_("Notitie"), self.exception_note)
         lay.addLayout(form)
@@ -273,17 +275,17 @@ class AdminWindow(QWidget):
             self.liberation.addItem(_(label), value)
         form.addRow(_("Dicht op Bevrijdingsdag (5 mei)"), self.liberation)
         self.kiosk_stop = QSpinBox()
-        self.kiosk_stop.setRange(0, schedules.OPTION_LIMITS["kiosk_stop_minutes"])
+        self.kiosk_stop.setRange(0, OPTION_LIMITS["kiosk_stop_minutes"])
         self.kiosk_stop.setSuffix(_(" minuten"))
         form.addRow(_("Kiosk stopt voor sluitingstijd"), self.kiosk_stop)
         self.appointments_on = QCheckBox(_("Deze locatie werkt met afspraken"))
         form.addRow(self.appointments_on)
         self.checkin_early = QSpinBox()
-        self.checkin_early.setRange(0, schedules.OPTION_LIMITS["checkin_early_minutes"])
+        self.checkin_early.setRange(0, OPTION_LIMITS["checkin_early_minutes"])
         self.checkin_early.setSuffix(_(" minuten"))
         form.addRow(_("Aanmelden kan vanaf ... voor de afspraak"), self.checkin_early)
         self.checkin_late = QSpinBox()
-        self.checkin_late.setRange(0, schedules.OPTION_LIMITS["checkin_late_minutes"])
+        self.checkin_late.setRange(0, OPTION_LIMITS["checkin_late_minutes"])
         self.checkin_late.setSuffix(_(" minuten"))
         form.addRow(_("Te laat na ... na de begintijd"), self.checkin_late)
         self.options_message = notice_label()
@@ -296,7 +298,7 @@ class AdminWindow(QWidget):
 
     # -- helpers ---------------------------------------------------------
     def _today(self) -> dt.date:
-        return self.clock().astimezone(self.tz).date()
+        return self.client.now().astimezone(self.tz).date()
 
     def _run(self, work: Callable[[], Any], on_done: Callable[[Any], None], where: QLabel) -> None:
         def done(result: Any) -> None:
@@ -316,13 +318,13 @@ class AdminWindow(QWidget):
 
     # -- loading ---------------------------------------------------------
     def reload(self) -> None:
-        backend, user, loc, start = self.backend, self.user_id, self.location_id, self.calendar_start
+        client, loc, start = self.client, self.location_id, self.calendar_start
 
         def work() -> tuple[ScheduleConfig, tuple[CalendarDay, ...], tuple[Any, ...], str]:
-            zone = next((x.timezone for x in setup.list_locations(backend) if x.id == loc), "Europe/Amsterdam")
-            return (schedules.schedule_config(backend, user, loc),
-                    schedules.calendar_view(backend, user, loc, start, WEEKS_SHOWN * 7),
-                    setup.list_services(backend, loc), zone)
+            zone = next((x.timezone for x in client.setup.list_locations() if x.id == loc), "Europe/Amsterdam")
+            return (client.schedules.schedule_config(loc),
+                    client.schedules.calendar_view(loc, start, WEEKS_SHOWN * 7),
+                    client.setup.list_services(loc), zone)
 
         self._run(work, self._on_loaded, self.message)
 
@@ -400,7 +402,7 @@ class AdminWindow(QWidget):
         if pattern is None or self._busy:
             return
         target = self._target
-        backend, user, loc = self.backend, self.user_id, self.location_id
+        client, loc = self.client, self.location_id
         service_id = None if target == LOCATION else target
         self._busy = True
         self.save_hours_button.setEnabled(False)
@@ -417,7 +419,7 @@ class AdminWindow(QWidget):
             self.save_hours_button.setEnabled(True)
             self._show_error(self.hours_message, err)  # what was typed stays in the fields
 
-        run_task(lambda: schedules.set_opening_hours(backend, user, loc, pattern, service_id=service_id),
+        run_task(lambda: client.schedules.set_opening_hours(loc, pattern, service_id=service_id),
                  lambda r: None if self._closed else done(r), lambda e: None if self._closed else failed(e))
 
     def _clear_service_hours(self) -> None:
@@ -481,7 +483,7 @@ class AdminWindow(QWidget):
             self._show_error(self.exception_message, err)
             return
         _mark(self.exception_hours, False)
-        backend, user, loc, note = self.backend, self.user_id, self.location_id, self.exception_note.text()
+        client, loc, note = self.client, self.location_id, self.exception_note.text()
         pairs = [(p.start, p.end) for p in periods]
 
         def done(_result: Any) -> None:
@@ -490,12 +492,12 @@ class AdminWindow(QWidget):
             self.saved.emit("exception")
             self.reload()
 
-        self._run(lambda: schedules.set_exception(backend, user, loc, day, pairs, note, service_id=service_id),
+        self._run(lambda: client.schedules.set_exception(loc, day, pairs, note, service_id=service_id),
                   done, self.exception_message)
 
     def remove_exception(self) -> None:
         day, service_id = self._exception_form()
-        backend, user, loc = self.backend, self.user_id, self.location_id
+        client, loc = self.client, self.location_id
 
         def done(removed: bool) -> None:
             text = _("De uitzondering op {date} is weggehaald.") if removed else \
@@ -505,7 +507,7 @@ class AdminWindow(QWidget):
                 self.saved.emit("exception")
                 self.reload()
 
-        self._run(lambda: schedules.remove_exception(backend, user, loc, day, service_id=service_id), done,
+        self._run(lambda: client.schedules.remove_exception(loc, day, service_id=service_id), done,
                   self.exception_message)
 
     # -- the four-week calendar ------------------------------------------
@@ -557,7 +559,7 @@ class AdminWindow(QWidget):
         self.checkin_late.setValue(o.checkin_late_minutes)
 
     def save_options(self) -> None:
-        backend, user, loc, now = self.backend, self.user_id, self.location_id, self.clock()
+        client, loc = self.client, self.location_id
         values = dict(good_friday=self.good_friday.isChecked(), liberation_day=self.liberation.currentData(),
                       kiosk_stop_minutes=self.kiosk_stop.value(), appointments_enabled=self.appointments_on.isChecked(),
                       checkin_early_minutes=self.checkin_early.value(), checkin_late_minutes=self.checkin_late.value())
@@ -567,7 +569,7 @@ class AdminWindow(QWidget):
             self.saved.emit("options")
             self.reload()
 
-        self._run(lambda: schedules.set_calendar_options(backend, user, loc, now, **values), done,
+        self._run(lambda: client.schedules.set_calendar_options(loc, **values), done,
                   self.options_message)
 
     # -- life cycle ------------------------------------------------------

@@ -13,7 +13,10 @@
 
 Both hide themselves completely (``available`` False) when the location does
 not work with appointments: with the switch off nothing of appointments shows.
-All database work runs through :func:`baliedesk.ui.common.tasks.run_task`.
+Both reach the services through a client (:mod:`baliedesk.client`): the
+clerk's at the counter, the kiosk account's at the kiosk; the client binds who
+acts and the clock. All database work runs through
+:func:`baliedesk.ui.common.tasks.run_task`.
 """
 
 from __future__ import annotations
@@ -51,7 +54,6 @@ from baliedesk import hourstext
 from baliedesk.domain.appointments import CODE_LENGTH, NAME_MAX_LENGTH
 from baliedesk.domain.errors import AppointmentTooLate
 from baliedesk.i18n import _, ngettext
-from baliedesk.services import appointments, queue, setup
 from baliedesk.printing.config import branding_from
 from baliedesk.printing.slips import appointment_slip
 from baliedesk.services.schedule_dto import AppointmentInfo, AppointmentSwitch, SlotInfo
@@ -73,14 +75,6 @@ SLOT_DAYS = 1  # the booking list shows one day at a time
 CONFIRMATION_PAPERS = ("80mm", "A5")
 #: The day overview is read again this often; reading it records no-shows (services.appointments.day_overview).
 DAY_REFRESH_MS = 60_000
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-
-
 
 
 #: Row colours in the day overview (functions: the theme may change at start-up).
@@ -122,10 +116,9 @@ class _Base(QWidget):
     availability = Signal(bool)  # False: the location does not work with appointments; hide everything
     error_shown = Signal(str)
 
-    def __init__(self, backend: Any, user_id: int, location_id: int, clock: Callable[[], dt.datetime],
-                 parent: QWidget | None) -> None:
+    def __init__(self, client: Any, location_id: int, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.backend, self.user_id, self.location_id, self.clock = backend, user_id, location_id, clock
+        self.client, self.location_id = client, location_id
         self.switch: AppointmentSwitch | None = None
         self._closed = False
         self.tz = ZoneInfo("Europe/Amsterdam")
@@ -158,10 +151,9 @@ class AppointmentDesk(_Base):
     changed = Signal(object)  # AppointmentInfo after a move or cancel
     overview_shown = Signal(object)  # DayOverview
 
-    def __init__(self, backend: Any, user_id: int, location_id: int, *, counter_id: int | None = None,
-                 clock: Callable[[], dt.datetime] = utc_now, settings: Any = None,
+    def __init__(self, client: Any, location_id: int, *, counter_id: int | None = None, settings: Any = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(backend, user_id, location_id, clock, parent)
+        super().__init__(client, location_id, parent)
         self.counter_id = counter_id
         # The workstation's settings decide the printer and paper of the confirmation (none: Qt's dialog).
         self.workstation_settings = settings if settings is not None else {}
@@ -300,15 +292,13 @@ class AppointmentDesk(_Base):
 
     # -- loading -----------------------------------------------------------
     def reload(self) -> None:
-        backend, loc = self.backend, self.location_id
-
-        user = self.user_id
+        client, loc = self.client, self.location_id
 
         def work() -> tuple[AppointmentSwitch, tuple[Any, ...], str, tuple[Any, ...]]:
-            zone = next((x.timezone for x in setup.list_locations(backend) if x.id == loc), "Europe/Amsterdam")
-            switch = appointments.appointment_switch(backend, loc)
-            settings = appointments.bookable_services(backend, user, loc) if switch.enabled else ()
-            return switch, setup.list_services(backend, loc), zone, settings
+            zone = next((x.timezone for x in client.setup.list_locations() if x.id == loc), "Europe/Amsterdam")
+            switch = client.appointments.appointment_switch(loc)
+            settings = client.appointments.bookable_services(loc) if switch.enabled else ()
+            return switch, client.setup.list_services(loc), zone, settings
 
         self._run(work, self._on_switch, self.book_message)
 
@@ -332,7 +322,7 @@ class AppointmentDesk(_Base):
         index = self.service.findData(keep)
         self.service.setCurrentIndex(index if index >= 0 else 0)
         self.service.blockSignals(False)
-        today = self.clock().astimezone(self.tz).date()
+        today = self.client.now().astimezone(self.tz).date()
         if self.day.date() < QDate(today.year, today.month, today.day):
             self.day.blockSignals(True)
             self.day.setDate(QDate(today.year, today.month, today.day))
@@ -349,7 +339,7 @@ class AppointmentDesk(_Base):
         service_id = self.service.currentData()
         if not self.available or service_id is None:
             return
-        backend, user, now, day = self.backend, self.user_id, self.clock(), self._chosen_day()
+        client, day = self.client, self._chosen_day()
         self._slots_asked = asked = getattr(self, "_slots_asked", 0) + 1
 
         def shown(slots: tuple[SlotInfo, ...]) -> None:
@@ -371,7 +361,7 @@ class AppointmentDesk(_Base):
         info = self.settings.get(service_id)
         self.bring_label.setText(_("Neem mee: {items}").format(items=", ".join(info.bring))
                                  if info is not None and info.bring else "")
-        self._run(lambda: appointments.available_slots(backend, user, service_id, now, day, SLOT_DAYS), shown,
+        self._run(lambda: client.appointments.available_slots(service_id, day, SLOT_DAYS), shown,
                   self.book_message)
 
     def chosen_slot(self) -> SlotInfo | None:
@@ -384,7 +374,7 @@ class AppointmentDesk(_Base):
         if slot is None:
             show_notice(self.book_message, _("Kies eerst een tijd."), error=True)
             return
-        backend, user, now = self.backend, self.user_id, self.clock()
+        client = self.client
         name, phone, email = self.name.text(), self.phone.text(), self.email.text()
         remarks = self.remarks.toPlainText()  # too long: the service says so, nothing is cut off silently
 
@@ -401,8 +391,8 @@ class AppointmentDesk(_Base):
             self.load_slots()
             self.load_day()
 
-        self._run(lambda: appointments.book(backend, user, slot.service_id, slot.start, now, name=name, phone=phone,
-                                            email=email, remarks=remarks), done, self.book_message,
+        self._run(lambda: client.appointments.book(slot.service_id, slot.start, name=name, phone=phone,
+                                                   email=email, remarks=remarks), done, self.book_message,
                   on_error=lambda err: self._after_refusal())
 
     def _after_refusal(self) -> bool:
@@ -410,8 +400,8 @@ class AppointmentDesk(_Base):
         return False
 
     def find(self) -> None:
-        backend, user, now, code = self.backend, self.user_id, self.clock(), self.code.text()
-        self._run(lambda: appointments.find(backend, user, code, now), self._show_found, self.find_message)
+        client, code = self.client, self.code.text()
+        self._run(lambda: client.appointments.find(code), self._show_found, self.find_message)
 
     def _show_found(self, a: AppointmentInfo) -> None:
         self.current = a
@@ -438,7 +428,7 @@ class AppointmentDesk(_Base):
             show_notice(self.find_message, _("Kies eerst een nieuwe tijd voor {service} op het tabblad 'Afspraak maken'.")
                  .format(service=a.service_name), error=True)
             return
-        backend, user, now = self.backend, self.user_id, self.clock()
+        client = self.client
 
         def done(moved: AppointmentInfo) -> None:
             self._show_found(moved)
@@ -447,13 +437,13 @@ class AppointmentDesk(_Base):
             self.load_slots()
             self.load_day()
 
-        self._run(lambda: appointments.move(backend, user, a.id, slot.start, now), done, self.find_message)
+        self._run(lambda: client.appointments.move(a.id, slot.start), done, self.find_message)
 
     def cancel(self) -> None:
         a = self.current
         if a is None:
             return
-        backend, user, now = self.backend, self.user_id, self.clock()
+        client = self.client
 
         def done(cancelled: AppointmentInfo) -> None:
             self._show_found(cancelled)
@@ -462,7 +452,7 @@ class AppointmentDesk(_Base):
             self.load_slots()
             self.load_day()
 
-        self._run(lambda: appointments.cancel(backend, user, a.id, now), done, self.find_message)
+        self._run(lambda: client.appointments.cancel(a.id), done, self.find_message)
 
     def export_ics(self, path: str | None = None) -> None:
         """Save the current appointment as .ics; asks where unless ``path`` is given."""
@@ -474,10 +464,10 @@ class AppointmentDesk(_Base):
                                                         _("Agenda (*.ics)"))
             if not path:
                 return
-        backend, user, now, target = self.backend, self.user_id, self.clock(), Path(path)
+        client, target = self.client, Path(path)
 
         def write() -> Path:
-            target.write_bytes(appointments.appointment_ics(backend, user, a.id, now).encode("utf-8"))
+            target.write_bytes(client.appointments.appointment_ics(a.id).encode("utf-8"))
             return target
 
         self._run(write, lambda p: show_notice(self.find_message, _("Opgeslagen: {name}").format(name=p.name),
@@ -492,7 +482,7 @@ class AppointmentDesk(_Base):
     def load_day(self) -> None:
         if not self.available:
             return
-        backend, user, loc, now, counter = self.backend, self.user_id, self.location_id, self.clock(), self.counter_id
+        client, loc, counter = self.client, self.location_id, self.counter_id
         self._day_asked = asked = getattr(self, "_day_asked", 0) + 1
 
         def shown(overview: Any) -> None:
@@ -512,19 +502,21 @@ class AppointmentDesk(_Base):
             self.day_summary.setText(day_summary_text(overview))
             self.overview_shown.emit(overview)
 
-        self._run(lambda: appointments.day_overview(backend, user, loc, now, counter_id=counter), shown,
+        self._run(lambda: client.appointments.day_overview(loc, counter_id=counter), shown,
                   self.day_message)
 
 
 class CheckInPanel(_Base):
-    """Kiosk: check in with the appointment code; too late offers a walk-in ticket."""
+    """Kiosk: check in with the appointment code; too late offers a walk-in ticket.
+
+    ``client`` is the kiosk's door, bound to the kiosk account.
+    """
 
     checked_in = Signal(object)  # CheckInResult
     walk_in_issued = Signal(object)  # IssuedTicket
 
-    def __init__(self, backend: Any, kiosk_user_id: int, location_id: int, *,
-                 clock: Callable[[], dt.datetime] = utc_now, parent: QWidget | None = None) -> None:
-        super().__init__(backend, kiosk_user_id, location_id, clock, parent)
+    def __init__(self, client: Any, location_id: int, *, parent: QWidget | None = None) -> None:
+        super().__init__(client, location_id, parent)
         self._walk_in_service: int | None = None
         self._busy = False
         lay = QVBoxLayout(self)
@@ -554,8 +546,7 @@ class CheckInPanel(_Base):
         lay.addWidget(self.walk_in_button)
         lay.addStretch(1)
         self.setVisible(False)
-        backend, loc = backend, location_id
-        self._run(lambda: appointments.appointment_switch(backend, loc), self._on_switch, self.result)
+        self._run(lambda: client.appointments.appointment_switch(location_id), self._on_switch, self.result)
 
     def _on_switch(self, switch: AppointmentSwitch) -> None:
         self.switch = switch
@@ -568,7 +559,7 @@ class CheckInPanel(_Base):
         self._busy = True
         self.walk_in_button.hide()
         self._walk_in_service = None
-        backend, user, now, code = self.backend, self.user_id, self.clock(), self.code.text()
+        client, code = self.client, self.code.text()
 
         def done(result: Any) -> None:
             self._busy = False
@@ -585,13 +576,13 @@ class CheckInPanel(_Base):
                 self.walk_in_button.show()
             return False  # and the sentence is shown
 
-        self._run(lambda: appointments.check_in(backend, user, code, now), done, self.result, on_error=refused)
+        self._run(lambda: client.appointments.check_in(code), done, self.result, on_error=refused)
 
     def take_walk_in(self) -> None:
         service_id = self._walk_in_service
         if service_id is None:
             return
-        backend, user, now = self.backend, self.user_id, self.clock()
+        client = self.client
 
         def done(issued: Any) -> None:
             self.walk_in_button.hide()
@@ -601,4 +592,4 @@ class CheckInPanel(_Base):
             self.code.clear()
             self.walk_in_issued.emit(issued)
 
-        self._run(lambda: queue.issue_ticket(backend, user, service_id, now, source="kiosk"), done, self.result)
+        self._run(lambda: client.queue.issue_ticket(service_id, source="kiosk"), done, self.result)

@@ -13,6 +13,7 @@ from baliedesk.domain import errors as e
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _
+from baliedesk.i18n_auth import auth_message
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,9 @@ def validation_message(err: e.ValidationError) -> str:
 
 def message_for(err: BaseException) -> str:
     """The sentence to show for ``err``."""
+    signing_in = auth_message(err)  # sign-in, sessions, people and devices
+    if signing_in is not None:
+        return signing_in
     if isinstance(err, e.ValidationError):
         return validation_message(err)
     if isinstance(err, e.StorageUnavailable):
