@@ -322,3 +322,15 @@ def make_client(backend, client_mode):
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.fixture
+def kiosk_door(make_client, seeded):
+    """``kiosk_door(clock)``: a client bound to the demo's kiosk device account (both modes)."""
+    return lambda clock=None: make_client(seeded.users["kiosk-ingang"], clock=clock)
+
+
+@pytest.fixture
+def display_door(make_client, seeded):
+    """``display_door(clock)``: a client bound to the demo's hall screen account (both modes)."""
+    return lambda clock=None: make_client(seeded.users["scherm-hal"], clock=clock)
