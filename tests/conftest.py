@@ -285,8 +285,8 @@ def make_client(backend, client_mode):
     user id or a clock of their own. ``backend=``: another backend than the
     test's (a wrapper that can make the database unreachable, say).
 
-    Remote mode: one server on a loopback port per test (started at the first
-    call, over that call's backend), with a token for ``user_id``. ``clock``
+    Remote mode: one server on a loopback port per test and backend (started at
+    the first call with that backend), with a token for ``user_id``. ``clock``
     becomes the server's clock (the one the services use); the clients follow
     it by the server's answers. The last clock given wins: give every client
     of a test the same clock.
@@ -303,16 +303,15 @@ def make_client(backend, client_mode):
     from tests.server_support import TestServer
 
     clocks: list = [lambda: dt.datetime.now(dt.UTC)]
-    servers: list[TestServer] = []
+    servers: dict[int, TestServer] = {}  # one per backend object (a hall PC's own connections, say)
 
     def make_remote(user_id: int | None = None, *, clock=None, backend=backend):
         if clock is not None:
             clocks.append(clock)
-        if not servers:
-            servers.append(TestServer(backend, clock=lambda: clocks[-1]()).start())
-        elif backend is not servers[0].app.state.backend:
-            raise AssertionError("make_client (remote): one backend per test")
-        client = servers[0].client(user_id)
+        server = servers.get(id(backend))
+        if server is None:
+            server = servers[id(backend)] = TestServer(backend, clock=lambda: clocks[-1]()).start()
+        client = server.client(user_id)
         client.sync_clock()
         return client
 
@@ -320,7 +319,7 @@ def make_client(backend, client_mode):
     try:
         yield make_remote
     finally:
-        for server in servers:
+        for server in servers.values():
             server.stop()
 
 

@@ -8,6 +8,8 @@ closing. The tests move a hand-set clock; nothing sleeps.
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 from zoneinfo import ZoneInfo
 
 
@@ -93,6 +95,8 @@ def test_the_new_minute_closes_a_button_and_a_racing_press_is_explained(qtbot, k
     qtbot.waitUntil(lambda: not a.isEnabled(), timeout=WAIT_MS)
 
 
+@pytest.mark.local_only("moves the kiosk's clock without any call; a remote client's clock follows the server's "
+                        "by its answers (real seconds in between), so only in-process can a test move it alone")
 def test_the_clock_alone_opens_a_service(qtbot, kiosk_door, backend, hours):
     clock = SettableClock(16, 58)  # between the afternoon and the evening
     w = kiosk(qtbot, kiosk_door, clock)
