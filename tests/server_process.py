@@ -3,7 +3,9 @@
 The config file (written by the test, so no database URL shows in the process
 list) holds ``database_url``, ``tokens`` (``{token: [user_id, kind]}``: a fixed
 token table standing in for sign-in) and optionally ``now`` (an ISO time: a
-fixed server clock). The process serves on a free loopback port, prints its
+fixed server clock) or ``clock`` (``[epoch, base]``: base plus the seconds since
+epoch, bench/_benchlib.BenchClock) and ``engine`` (engine keywords such as
+``pool_size``). The process serves on a free loopback port, prints its
 URL on one line of standard output and stops when its standard input closes
 (or on SIGTERM).
 """
@@ -15,6 +17,7 @@ import json
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -35,8 +38,13 @@ def main(config_path: str) -> int:
             raise SessionInvalid("unknown")
         return principal
 
-    fixed = config.get("now")
-    clock = (lambda: dt.datetime.fromisoformat(fixed)) if fixed else None
+    fixed, moving = config.get("now"), config.get("clock")
+    clock = None
+    if fixed:
+        clock = lambda: dt.datetime.fromisoformat(fixed)  # noqa: E731
+    elif moving:  # [epoch, base]: base plus the wall-clock time since epoch (bench/_benchlib.BenchClock)
+        epoch, base = float(moving[0]), dt.datetime.fromisoformat(moving[1])
+        clock = lambda: base + dt.timedelta(seconds=time.time() - epoch)  # noqa: E731
     db = Database(config["database_url"], **config.get("engine", {}))
     server = ServerThread(create_app(db, resolver=resolver, clock=clock, feed_poll_s=0.2))
     url = server.start()

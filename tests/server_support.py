@@ -77,14 +77,16 @@ class ServerProcess:
     """
 
     def __init__(self, database_url: str, tokens: dict[str, tuple[int, str]], folder, *,
-                 now: dt.datetime | None = None, engine: dict | None = None) -> None:
+                 now: dt.datetime | None = None, clock: tuple[float, dt.datetime] | None = None,
+                 engine: dict | None = None) -> None:
         import json
         import pathlib
 
         self.config = pathlib.Path(folder) / f"server-{secrets.token_hex(4)}.json"
         self.config.write_text(json.dumps({
             "database_url": database_url, "tokens": {t: [u, k] for t, (u, k) in tokens.items()},
-            "now": now.isoformat() if now else None, "engine": engine or {}}), encoding="utf-8")
+            "now": now.isoformat() if now else None,
+            "clock": [clock[0], clock[1].isoformat()] if clock else None, "engine": engine or {}}), encoding="utf-8")
         self.config.chmod(0o600)
         self.proc = None
         self.url = ""
