@@ -1,17 +1,21 @@
 """The command line, and the composition root: it wires storage into the UI.
 
-    python -m baliedesk demo                 all windows on a fresh seeded SQLite database
-    python -m baliedesk demo --seed-only --database-url URL
-    python -m baliedesk counter|kiosk        one window on the configured database
+    python -m baliedesk demo                 counter, kiosk and hall screen on the demo's own SQLite database
+    python -m baliedesk demo --seed-only --database-url URL   (an empty database; never settings.json's)
+    python -m baliedesk counter|kiosk|meldingen   one window on the configured database
     python -m baliedesk admin [--user NAME]  the team lead's window: opening hours, exceptions, appointments
     python -m baliedesk display [--screen N] [--windowed]   the hall screen (wachtrijscherm)
     python -m baliedesk settings             this computer's printer and paper for slips
-    python -m baliedesk screenshot --out DIR
-    python -m baliedesk db upgrade --database-url URL
+    python -m baliedesk screenshot --out DIR six PNGs of the windows, offscreen
+    python -m baliedesk setup export|import  the whole configuration as a TOML file
+    python -m baliedesk db upgrade|current   the schema of the configured database
     python -m baliedesk server [--database-url-file F] [--host H --port P --certfile F --keyfile F]
-
     python -m baliedesk user add|passwd|disable|enable|list ...   people and their passwords
-    python -m baliedesk device enroll|list|revoke ...             kiosks and hall screens
+    python -m baliedesk device enroll|list|revoke|redeem ...      kiosks and hall screens
+    python -m baliedesk retention run [--dry-run] [--json]        retention terms (AVG): what is due
+
+Messages an operator reads are Dutch; a database that cannot be opened is one
+Dutch line and exit code 4 (EXIT_DATABASE), a refusal exit code 1.
 """
 
 from __future__ import annotations
@@ -27,45 +31,138 @@ from baliedesk import __version__
 log = logging.getLogger("baliedesk")
 
 
-def _database(args: argparse.Namespace, *, demo: bool = False):
-    from baliedesk.settings import Settings
-    from baliedesk.storage.database import Database, default_database_path
+#: Exit code when the database cannot be opened (a wrong address, a server that does not answer).
+EXIT_DATABASE = 4
+#: Exit code when a command refuses (the demo on a real municipality's database, a broken setup file).
+EXIT_REFUSED = 1
 
-    url = args.database_url or Settings()["database_url"]
-    if not url and demo:
+
+class CommandProblem(Exception):
+    """One Dutch line for the operator's terminal; ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _database_url(args: argparse.Namespace, *, demo: bool = False) -> tuple[str, str, bool]:
+    """(URL, where it came from, may its folder be created?): ``--database-url``, else
+    (not for the demo) ``database_url`` in this PC's settings file, else the SQLite file in
+    the data folder (for the demo: its own ``demo.sqlite3`` there)."""
+    from baliedesk.settings import Settings, config_path
+    from baliedesk.storage.database import default_database_path
+
+    if args.database_url:
+        return args.database_url, "--database-url", False
+    if demo:  # never the settings file: the demo only ever touches its own database
         path = default_database_path().with_name("demo.sqlite3")
-        if not args.keep:
+        if not getattr(args, "keep", False):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    db = Database(url or None)
-    db.upgrade()  # created and migrated on first start
-    return db
+        return f"sqlite:///{path}", "demo", True
+    configured = Settings()["database_url"]
+    if configured:
+        return configured, f"database_url in {config_path()}", False
+    return f"sqlite:///{default_database_path()}", "standaard", True
+
+
+def open_database(url: str, source: str, *, create_folder: bool = False, upgrade: bool = True):
+    """A :class:`Database` for ``url``, migrated (``upgrade``); else :class:`CommandProblem`
+    with one Dutch line that says what is wrong with the address and where it came from."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from baliedesk.storage.database import Database
+
+    where = f" (uit {source})" if source not in ("demo", "standaard") else ""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise CommandProblem(f"Het database-adres{where} klopt niet. Voorbeelden: sqlite:///pad/naar/baliedesk.sqlite3 "
+                             "of postgresql://baliedesk@server/baliedesk.", EXIT_DATABASE) from None
+    shown = parsed.render_as_string(hide_password=True)
+    kind = parsed.get_backend_name()
+    if kind not in ("sqlite", "postgresql", "postgres"):
+        raise CommandProblem(f"BalieDesk werkt alleen met SQLite en PostgreSQL, niet met '{kind}'{where}.",
+                             EXIT_DATABASE)
+    if kind == "sqlite":
+        file = parsed.database or ""
+        if not file or file == ":memory:" or file.startswith("file:"):
+            pass
+        elif Path(file).is_dir():
+            raise CommandProblem(f"{file} is een map, geen databasebestand{where}.", EXIT_DATABASE)
+        elif not Path(file).parent.is_dir() and not create_folder:
+            raise CommandProblem(f"De map {Path(file).parent} bestaat niet{where}. Maak de map eerst, "
+                                 "of kies een ander database-adres.", EXIT_DATABASE)
+    db = None
+    try:
+        db = Database(url)
+        if upgrade:
+            db.upgrade()  # created and migrated on first start
+        else:
+            from baliedesk.storage.migrations_runner import current_revision
+
+            current_revision(db.engine)  # reaches the database once
+        return db
+    except NoSuchModuleError:
+        problem = f"BalieDesk werkt alleen met SQLite en PostgreSQL, niet met '{parsed.drivername}'{where}."
+    except DBAPIError as exc:
+        first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+        if kind == "sqlite" and ("not a database" in first or "malformed" in first):
+            problem = (f"Het bestand {parsed.database} is geen BalieDesk-database of is beschadigd{where}. "
+                       "Er is niets veranderd. Bel de beheerder.")
+        elif kind == "sqlite":
+            problem = f"Het databasebestand {parsed.database} kan niet worden geopend{where}: {first}"
+        else:
+            problem = (f"De database {shown} is niet bereikbaar{where}: {first}. "
+                       "Staat de server aan en klopt het adres?")
+    except Exception as exc:  # noqa: BLE001 - Alembic: a schema this version does not know
+        if "Can't locate revision" not in str(exc):
+            raise
+        problem = (f"De database {shown} hoort bij een nieuwere versie van BalieDesk{where}. "
+                   "Installeer die versie; er is niets veranderd.")
+    if db is not None:
+        db.dispose()
+    raise CommandProblem(problem, EXIT_DATABASE)
+
+
+def _database(args: argparse.Namespace, *, demo: bool = False, upgrade: bool = True):
+    url, source, create = _database_url(args, demo=demo)
+    return open_database(url, source, create_folder=create, upgrade=upgrade)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from baliedesk.storage.database import Database
     from baliedesk.storage.migrations_runner import current_revision, head_revision
 
-    db = Database(args.database_url or None)
-    if args.action == "upgrade":
-        rev = db.upgrade()
-        print(f"{db.describe()}: schema at revision {rev} (head {head_revision()})")
-    else:
-        print(f"{db.describe()}: schema at revision {current_revision(db.engine)} (head {head_revision()})")
-    db.dispose()
+    db = _database(args, upgrade=args.action == "upgrade")
+    try:
+        current = current_revision(db.engine)
+        state = f"schema op revisie {current}" if current else "nog geen schema (maak het met 'db upgrade')"
+        print(f"{db.describe()}: {state} (nieuwste: {head_revision()})")
+    finally:
+        db.dispose()
     return 0
 
 
 def _ensure_demo_data(db, *, hours: bool = False) -> bool:
-    """Seed the demo municipality unless the database has one; True when it was seeded now.
+    """Seed the demo municipality in an empty database; True when it was seeded now.
 
-    ``hours``: with Loppersum's opening hours (Thursday evening until 19:30).
+    ``hours``: with Loppersum's opening hours (Thursday evening until 19:30). A database
+    that holds another municipality is refused (:class:`CommandProblem`), never changed.
     """
     from baliedesk.services import demo
 
-    if demo.is_seeded(db):
+    state = demo.seed_state(db)
+    if state == "demo":
         return False
+    if state == "other":
+        from baliedesk.services import setup
+
+        names = [loc.name for loc in setup.list_locations(db)]
+        what = f"de gegevens van '{names[0]}'" if names else "al gebruikers"
+        raise CommandProblem(f"De database {db.describe()} bevat {what} en is geen demodatabase; de demo verandert "
+                             "er niets aan. Laat --database-url weg (de demo heeft een eigen bestand) of kies een "
+                             "lege database.")
     demo.seed(db, dt.datetime.now(dt.UTC), hours=hours)
     return True
 
@@ -77,17 +174,16 @@ def _keep_demo_open(db) -> None:
 
     opened = demo.open_today_if_closed(db, dt.datetime.now(dt.UTC))
     if opened is not None:
-        log.info("demo: the location is closed right now, so it is open all day today (%s) through a dated "
-                 "exception '%s' (see 'python -m baliedesk admin', tab Uitzonderingen)",
-                 date_text(opened.day), opened.note)
+        print(f"De demogemeente is nu gesloten. Daarom is ze vandaag ({date_text(opened.day)}) de hele dag open, "
+              f"met de uitzondering '{opened.note}' (zie 'python -m baliedesk admin', tab Uitzonderingen).")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     db = _database(args, demo=True)
-    _ensure_demo_data(db, hours=True)
+    seeded = _ensure_demo_data(db, hours=True)
     _keep_demo_open(db)
     if args.seed_only:
-        print(f"seeded {db.describe()}")
+        print(f"Demodatabase {'gevuld' if seeded else 'klaar'}: {db.describe()}")
         return 0
     from baliedesk.client import LocalClient
     from baliedesk.ui.launch import run_windows
@@ -115,7 +211,7 @@ def _start_hall_screen_process(db):
     try:
         return subprocess.Popen([sys.executable, "-m", "baliedesk", "display", "--windowed"], env=env)
     except OSError as exc:
-        log.warning("could not start the hall screen: %s", exc)
+        log.warning("Het wachtrijscherm start niet: %s", exc)
         return None
 
 
@@ -131,39 +227,84 @@ def _stop_process(proc) -> None:
         proc.kill()
 
 
+def _door(args: argparse.Namespace, *, device: bool = False):
+    """This workstation's door to the services: the BalieDesk server when one is set
+    (``--server`` or ``server_url``: central mode, no database address on this PC),
+    else this PC's database. ``device``: a kiosk or hall screen acts with its own token
+    (``device redeem``); a person logs in in the window."""
+    from baliedesk.settings import Settings, read_device_credentials
+
+    settings = Settings()
+    url = (getattr(args, "server", "") or settings["server_url"]).strip()
+    if url:
+        from baliedesk.client.remote import RemoteClient
+
+        ca_file = (getattr(args, "ca_file", "") or settings["server_ca_file"]).strip() or None
+        creds = read_device_credentials() if device else None
+        if creds is not None and creds.get("server", url).rstrip("/") == url.rstrip("/"):
+            return RemoteClient(url, token=creds["token"], user_id=creds["user_id"], ca_file=ca_file)
+        return RemoteClient(url, ca_file=ca_file)
+    from baliedesk.client import LocalClient
+
+    return LocalClient(_database(args))
+
+
 def cmd_display(args: argparse.Namespace) -> int:
     import os
 
     args.database_url = args.database_url or os.environ.pop(DISPLAY_URL_ENV, "")
     parent = os.environ.pop(DISPLAY_PARENT_ENV, "")
-    db = _database(args)
-    from baliedesk.client import LocalClient
+    door = _door(args, device=True)
     from baliedesk.display.app import run_display
 
-    return run_display(LocalClient(db), screen=args.screen, windowed=args.windowed,
+    return run_display(door, screen=args.screen, windowed=args.windowed,
                        parent_pid=int(parent) if parent.isdigit() else None)
 
 
 def cmd_window(args: argparse.Namespace) -> int:
-    db = _database(args)
-    from baliedesk.client import LocalClient
+    door = _door(args, device=args.command == "kiosk")
     from baliedesk.ui.launch import run_windows
 
-    return run_windows(LocalClient(db), [args.command], demo=False)
+    return run_windows(door, [args.command], demo=False)
 
 
 def cmd_meldingen(args: argparse.Namespace) -> int:
-    db = _database(args)
+    door = _door(args)
     from baliedesk.ui.launch import run_meldingen
 
-    return run_meldingen(db, args.user or None)
+    return run_meldingen(door, args.user or None)
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
-    db = _database(args)
+    door = _door(args)
     from baliedesk.ui.launch import run_admin
 
-    return run_admin(db, args.user or None, args.location or None)
+    return run_admin(door, args.user or None, args.location or None)
+
+
+def cmd_device_redeem(args: argparse.Namespace) -> int:
+    """On the kiosk or hall-screen PC: exchange the one-time code for this device's own token."""
+    from baliedesk.client.remote import RemoteClient
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.settings import Settings, write_device_credentials
+
+    settings = Settings()
+    url = (args.server or settings["server_url"]).strip()
+    if not url:
+        print("Geef het adres van de BalieDesk-server: --server https://...", file=sys.stderr)
+        return 2
+    client = RemoteClient(url, ca_file=(args.ca_file or settings["server_ca_file"]).strip() or None)
+    try:
+        signed = client.redeem_device_code(args.code)
+    except DomainError as err:
+        return _say_error(err)
+    finally:
+        client.close()
+    path = write_device_credentials({"server": url, "token": signed.token, "user_id": signed.device.user_id,
+                                     "location_id": signed.device.location_id, "role": signed.device.role})
+    print(f"Dit apparaat is ingeschreven als {signed.device.name} ({signed.device.role}) voor locatie "
+          f"{signed.device.location_id}. De sleutel staat in {path} (alleen voor dit account leesbaar).")
+    return 0
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
@@ -217,7 +358,11 @@ SERVER_URL_ENV = "BALIEDESK_DATABASE_URL"
 
 
 class ServerSetupError(Exception):
-    """Why the server does not start: one Dutch line for the operator."""
+    """Why the server does not start: one Dutch line for the operator, and the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _server_database_url(args: argparse.Namespace) -> str:
@@ -278,18 +423,20 @@ def build_server(args: argparse.Namespace):
     try:
         db = Database(url)
     except Exception as exc:  # noqa: BLE001 - an unusable URL, worded for the operator
-        raise ServerSetupError(f"Het database-adres is niet bruikbaar ({type(exc).__name__}).") from exc
+        raise ServerSetupError(f"Het database-adres is niet bruikbaar ({type(exc).__name__}).",
+                               EXIT_DATABASE) from exc
     try:
         current = current_revision(db.engine)
     except Exception as exc:  # noqa: BLE001 - the database is away or refuses us
         db.dispose()
-        raise ServerSetupError(f"De database is niet bereikbaar: {db.describe()} ({type(exc).__name__}).") from exc
+        raise ServerSetupError(f"De database is niet bereikbaar: {db.describe()} ({type(exc).__name__}).",
+                               EXIT_DATABASE) from exc
     head = head_revision()
     if current != head:
         db.dispose()
         raise ServerSetupError(
             f"Het schema van de database is niet bijgewerkt (nu {current or 'leeg'}, nodig {head}): voer eerst "
-            f"'python -m baliedesk db upgrade' uit en start de server daarna opnieuw.")
+            f"'python -m baliedesk db upgrade' uit en start de server daarna opnieuw.", EXIT_DATABASE)
     return db, create_app(db)  # tokens are the sign-in sessions and device tokens, stored as hashes
 
 
@@ -300,7 +447,7 @@ def cmd_server(args: argparse.Namespace) -> int:
         db, app = build_server(args)
     except ServerSetupError as exc:
         print(f"baliedesk server: {exc}", file=sys.stderr)
-        return 2
+        return exc.code
     scheme = "https" if args.certfile else "http"
     if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("Let op: de server luistert zonder HTTPS op %s. Gebruik --certfile en --keyfile, of zet hem "
@@ -389,7 +536,7 @@ def cmd_user(args: argparse.Namespace) -> int:
                                     args.role, now)
             print(f"Gebruiker {new.user.username} ({new.user.role}) is gemaakt.")
             print(f"Tijdelijk wachtwoord: {new.temporary_password}")
-            print("Dit wachtwoord ziet u maar één keer. Bij de eerste keer aanmelden kiest "
+            print("Dit wachtwoord ziet u maar één keer. Bij de eerste keer inloggen kiest "
                   f"{new.user.display_name} een eigen wachtwoord.")
             return 0
         actor = _acting_admin(db, args.acting)
@@ -405,7 +552,7 @@ def cmd_user(args: argparse.Namespace) -> int:
             if args.temporary:
                 new = auth.reset_password(db, actor, target.id, now)
                 print(f"Tijdelijk wachtwoord voor {target.username}: {new.temporary_password}")
-                print("Dit wachtwoord ziet u maar één keer. Bij aanmelden kiest de gebruiker een eigen wachtwoord.")
+                print("Dit wachtwoord ziet u maar één keer. Bij het inloggen kiest de gebruiker een eigen wachtwoord.")
                 return 0
             password = _read_new_password()
             if password is None:
@@ -456,55 +603,236 @@ def cmd_device(args: argparse.Namespace) -> int:
         db.dispose()
 
 
+def _setup_user(db, username: str) -> int | None:
+    """The person a ``setup`` command acts as: ``--user``, else the first active beheerder,
+    else the first team lead; None on a database without people."""
+    from baliedesk.domain.permissions import Role
+    from baliedesk.services import setup
+
+    people = setup.sign_in_choices(db)
+    if username:
+        match = next((u for u in people if u.username == username.strip().lower()), None)
+        if match is None:
+            raise CommandProblem(f"Er is geen actieve gebruiker '{username}' in deze database.")
+        return match.id
+    for role in (Role.ADMIN, Role.TEAM_LEAD):
+        match = next((u for u in people if u.role == role.value), None)
+        if match is not None:
+            return match.id
+    if people:
+        raise CommandProblem("Er is geen actieve beheerder of teamleider; alleen die mogen de inrichting "
+                             "bewaren of inlezen.")
+    return None
+
+
+_KINDS_NL = {"municipality": ("gemeente", "gemeente"), "location": ("locatie", "locaties"),
+             "service": ("dienst", "diensten"), "counter": ("balie", "balies"),
+             "category": ("categorie", "categorieën"), "person": ("persoon", "personen")}
+
+
+def _counts(pairs) -> str:
+    parts = [f"{n} {_KINDS_NL.get(kind, (kind, kind))[0 if n == 1 else 1]}" for kind, n in pairs]
+    return ", ".join(parts) if parts else "niets"
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """``setup export`` / ``setup import``: the whole configuration as a TOML file."""
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.domain.organisation import SetupFileInvalid
+    from baliedesk.services import setupfile
+    from baliedesk.setup_text import problem_lines
+
+    db = _database(args)
+    try:
+        user_id = _setup_user(db, args.user)
+        if args.action == "export":
+            if user_id is None:
+                raise CommandProblem("Deze database is nog leeg: er is geen inrichting om te bewaren.")
+            text = setupfile.export_setup(db, user_id)
+            if args.out:
+                out = Path(args.out)
+                if not out.parent.is_dir():
+                    raise CommandProblem(f"De map {out.parent} bestaat niet.")
+                out.write_text(text, encoding="utf-8")
+                print(f"Inrichting bewaard in {out}")
+            else:
+                sys.stdout.write(text)
+            return 0
+        if not args.file:
+            raise CommandProblem("Geef het bestand: python -m baliedesk setup import BESTAND.toml")
+        try:
+            text = Path(args.file).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise CommandProblem(f"Het bestand {args.file} bestaat niet.") from None
+        except (OSError, UnicodeError) as exc:
+            raise CommandProblem(f"Het bestand {args.file} kan niet worden gelezen: {exc}") from None
+        files = {}
+        for name in setupfile.referenced_files(text):  # the logo, beside the set-up file
+            path = Path(args.file).parent / name
+            try:
+                if path.is_file() and path.stat().st_size <= 4 * 1024 * 1024:
+                    files[name] = path.read_bytes()
+            except OSError:
+                pass  # the import names it as not found
+        try:
+            report = setupfile.import_setup(db, user_id, text, dt.datetime.now(dt.UTC), dry_run=args.dry_run,
+                                            files=files)
+        except SetupFileInvalid as exc:
+            print("\n".join(problem_lines(exc)), file=sys.stderr)
+            return EXIT_REFUSED
+        except DomainError as exc:
+            from baliedesk.setup_text import error_text
+
+            raise CommandProblem(error_text(exc) or f"Het inlezen is geweigerd ({type(exc).__name__}); "
+                                 "er is niets veranderd.") from None
+        if report.dry_run:
+            print(f"Proef: het bestand klopt. Nieuw zou zijn: {_counts(report.created)}; bijgewerkt: "
+                  f"{_counts(report.updated)}. Er is niets opgeslagen.")
+        else:
+            print(f"Ingelezen. Nieuw: {_counts(report.created)}; bijgewerkt: {_counts(report.updated)}.")
+        if report.first_admin:
+            print(f"De eerste beheerder is '{report.first_admin}'.")
+        return 0
+    finally:
+        db.dispose()
+
+
+#: Dutch names of the retention kinds, for the operator.
+RETENTION_LABELS = {
+    "melding_cancelled": "Geannuleerde meldingen vernietigd",
+    "melding_handled": "Afgehandelde meldingen vernietigd",
+    "melding_reporter": "Melders van gesloten meldingen geanonimiseerd",
+    "appointment": "Afspraken geanonimiseerd",
+    "callback": "Terugbelnotities geanonimiseerd",
+    "complaint": "Klachten geanonimiseerd",
+    "ticket_note": "Notities bij volgnummers gewist",
+    "contact_note": "Notities bij contacten gewist",
+}
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Do (or with --dry-run: list) what the retention terms say is due; also the saved PDF slips."""
+    import json
+
+    from baliedesk.domain.errors import DomainError
+    from baliedesk.domain.permissions import Role
+    from baliedesk.printing.jobs import default_pdf_folder
+    from baliedesk.printing.retention import prune_pdf_folder
+    from baliedesk.services import privacy, retention, setup
+    from baliedesk.settings import Settings
+
+    db = _database(args)
+    try:
+        if args.user:
+            user = next((u for u in setup.sign_in_choices(db) if u.username == args.user), None)
+        else:
+            user = next(iter(setup.sign_in_choices(db, [Role.ADMIN])), None)
+        if user is None:
+            print("Geen beheerder gevonden: geef --user op.", file=sys.stderr)
+            return 2
+        now = dt.datetime.now(dt.UTC)
+        try:
+            run = retention.run_retention(db, user.id, now, dry_run=args.dry_run)
+            terms = privacy.retention_terms(db, user.id)
+        except DomainError as exc:
+            print(f"Bewaartermijnen niet uitgevoerd: {exc}", file=sys.stderr)
+            return 1
+        folder = args.pdf_folder or Settings()["printer_pdf_folder"] or str(default_pdf_folder())
+        pruned = prune_pdf_folder(folder, now, terms, dry_run=args.dry_run)
+        if args.json:
+            print(json.dumps({"at": run.at.isoformat(), "dry_run": run.dry_run,
+                              "counts": {c.kind: c.due for c in run.counts},
+                              "enabled": {c.kind: c.enabled for c in run.counts},
+                              "pdf_folder": pruned.folder, "pdf_deleted": len(pruned.deleted),
+                              "pdf_failed": len(pruned.failed)}, indent=2))
+        else:
+            print("Proefdraai: er is niets veranderd." if run.dry_run else "Bewaartermijnen uitgevoerd.")
+            for c in run.counts:
+                state = f"{c.due}" if c.enabled else "uit"
+                print(f"  {RETENTION_LABELS.get(c.kind, c.kind)}: {state}")
+            print(f"  Bonnen in {pruned.folder} verwijderd: {len(pruned.deleted)}")
+            if pruned.failed:
+                print(f"  Bonnen die niet weg konden: {len(pruned.failed)}")
+        return 0
+    finally:
+        db.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: counter software for the front office.")
+    parser = argparse.ArgumentParser(prog="baliedesk", description="BalieDesk: software voor de balies van de gemeente.")
     parser.add_argument("--version", action="version", version=f"BalieDesk {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("-v", "--verbose", action="store_true", help="meer in het logboek")
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
 
     def db_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--database-url", default="", help="sqlite:///path or postgresql://user@host/db "
-                       "(default: the SQLite file in your data folder)")
+        p.add_argument("--database-url", default="", metavar="URL",
+                       help="sqlite:///pad of postgresql://gebruiker@server/database (standaard: database_url in "
+                       "settings.json, anders het SQLite-bestand in de datamap)")
 
-    p = sub.add_parser("demo", help="open the counter, kiosk and hall screen on a seeded demo database")
-    db_arg(p)
-    p.add_argument("--seed-only", action="store_true", help="only create and seed the database, open no window")
-    p.add_argument("--keep", action="store_true", help="keep the previous demo database instead of starting fresh")
+    def server_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--server", default="", metavar="URL",
+                       help="de BalieDesk-server (centrale database), bijvoorbeeld https://balie.gemeente.nl "
+                       "(standaard: server_url in de instellingen; leeg: de database van deze computer)")
+        p.add_argument("--ca-file", default="", metavar="BESTAND",
+                       help="het CA-certificaat van de gemeente, als de server geen publiek certificaat heeft")
+
+    p = sub.add_parser("demo", help="de demo: balie, kiosk en wachtrijscherm op een eigen demodatabase")
+    p.add_argument("--database-url", default="", metavar="URL",
+                   help="een lege database voor de demo (standaard: demo.sqlite3 in de datamap; nooit settings.json)")
+    p.add_argument("--seed-only", action="store_true", help="alleen de database maken en vullen, geen venster")
+    p.add_argument("--keep", action="store_true", help="de vorige demodatabase houden in plaats van opnieuw beginnen")
     p.set_defaults(func=cmd_demo)
 
-    for name, text in (("counter", "open the counter window (baliemedewerker)"),
-                       ("kiosk", "open the kiosk window (tickets at the entrance)")):
+    for name, text in (("counter", "het balievenster (baliemedewerker)"),
+                       ("kiosk", "de kiosk bij de ingang (volgnummers)")):
         p = sub.add_parser(name, help=text)
         db_arg(p)
+        server_arg(p)
         p.set_defaults(func=cmd_window)
 
-    p = sub.add_parser("meldingen", help="open the meldingen window: intake, work list, contacts, callbacks, complaints")
+    p = sub.add_parser("meldingen", help="het meldingenvenster: intake, werklijst, contacten, terugbellen, klachten")
     db_arg(p)
-    p.add_argument("--user", default="", help="username of the clerk, KCC or team lead (default: the first one)")
+    server_arg(p)
+    p.add_argument("--user", default="", metavar="NAAM",
+                   help="gebruikersnaam van de medewerker, KCC of teamleider (standaard: de eerste)")
     p.set_defaults(func=cmd_meldingen)
 
-    p = sub.add_parser("admin", help="open the team lead's window: opening hours, exceptions, calendar, "
-                       "appointments")
+    p = sub.add_parser("admin", help="het venster van de teamleider: openingstijden, uitzonderingen, kalender, "
+                       "afspraken, categorieën")
     db_arg(p)
-    p.add_argument("--user", default="", metavar="NAME",
-                   help="the account to work as (default: the first team lead, else the first beheerder)")
-    p.add_argument("--location", type=int, default=0, metavar="ID", help="the location (default: the first)")
+    server_arg(p)
+    p.add_argument("--user", default="", metavar="NAAM",
+                   help="werk als deze gebruiker (standaard: de eerste teamleider, anders de eerste beheerder)")
+    p.add_argument("--location", type=int, default=0, metavar="ID", help="de locatie (standaard: de eerste)")
     p.set_defaults(func=cmd_admin)
 
-    p = sub.add_parser("display", help="open the hall screen (wachtrijscherm), full screen")
+    p = sub.add_parser("display", help="het wachtrijscherm in de hal, schermvullend")
     db_arg(p)
+    server_arg(p)
     p.add_argument("--screen", type=int, default=None, metavar="N",
-                   help="the monitor to fill, 0 for the first (default: the display_screen setting)")
-    p.add_argument("--windowed", action="store_true", help="a 1280x720 window instead of full screen (testing)")
+                   help="het beeldscherm, 0 is het eerste (standaard: de instelling display_screen)")
+    p.add_argument("--windowed", action="store_true", help="een venster van 1280x720 in plaats van schermvullend")
     p.set_defaults(func=cmd_display)
 
-    p = sub.add_parser("settings", help="open this computer's settings: the printer for slips and its paper")
+    p = sub.add_parser("settings", help="de instellingen van deze computer: de printer voor bonnen en het papier")
     p.set_defaults(func=cmd_settings)
 
-    p = sub.add_parser("screenshot", help="render every window on seeded data to PNG files (offscreen)")
+    p = sub.add_parser("screenshot", help="zes plaatjes (PNG) van balie, kiosk, beheer en wachtrijscherm op "
+                       "demogegevens, zonder beeldscherm")
     db_arg(p)
-    p.add_argument("--out", required=True, help="folder for the PNG files")
+    p.add_argument("--out", required=True, metavar="MAP", help="de map voor de PNG-bestanden")
     p.set_defaults(func=cmd_screenshot)
+
+    p = sub.add_parser("setup", help="de hele inrichting als TOML-bestand: export, of import (helemaal gecontroleerd, "
+                       "alles of niets)")
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("file", nargs="?", default="", metavar="BESTAND", help="import: het TOML-bestand")
+    p.add_argument("--out", default="", metavar="BESTAND", help="export: schrijf naar BESTAND (standaard: het scherm)")
+    p.add_argument("--dry-run", action="store_true", help="import: alleen controleren en proberen, niets opslaan")
+    p.add_argument("--user", default="", metavar="NAAM",
+                   help="werk als deze gebruiker (standaard: de eerste beheerder, anders de eerste teamleider)")
+    db_arg(p)
+    p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("user", help="people: add, set a password, switch off or on, list")
     users = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -540,9 +868,23 @@ def build_parser() -> argparse.ArgumentParser:
         db_arg(q)
         q.add_argument("--as", dest="acting", default="", metavar="NAME",
                        help="the beheerder to act as (default: the first beheerder)")
+    q = devices.add_parser("redeem", help="op de kiosk of het halscherm: de eenmalige code inwisselen voor de eigen "
+                           "sleutel van dit apparaat (centrale database)")
+    q.add_argument("code", metavar="CODE")
+    server_arg(q)
+    q.set_defaults(func=cmd_device_redeem)
     p.set_defaults(func=cmd_device)
 
-    p = sub.add_parser("db", help="database schema: upgrade or show the current revision")
+    p = sub.add_parser("retention", help="bewaartermijnen (AVG): anonimiseren en vernietigen wat aan de beurt is")
+    p.add_argument("action", choices=["run"])
+    p.add_argument("--dry-run", action="store_true", help="alleen tellen wat aan de beurt is; niets veranderen")
+    p.add_argument("--json", action="store_true", help="de aantallen als JSON")
+    p.add_argument("--user", default="", help="gebruikersnaam van de beheerder (standaard: de eerste)")
+    p.add_argument("--pdf-folder", default="", help="de map met bewaarde bonnen (standaard: de instelling van deze computer)")
+    db_arg(p)
+    p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser("db", help="het databaseschema: bijwerken (upgrade) of de revisie tonen (current)")
     p.add_argument("action", choices=["upgrade", "current"])
     db_arg(p)
     p.set_defaults(func=cmd_db)
@@ -571,7 +913,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except CommandProblem as problem:
+        print(f"baliedesk: {problem}", file=sys.stderr)
+        return problem.code
 
 
 if __name__ == "__main__":

@@ -55,9 +55,9 @@ def auth_message(err: BaseException, *, timezone: str = "Europe/Amsterdam") -> s
         return _("Even geduld.") + " " + _wait_text(err.retry_after_s)
     if isinstance(err, e.AccountLocked):
         if err.scope == "address":
-            return _("Er is op deze computer te vaak een fout wachtwoord getypt. Aanmelden kan weer om {time}. "
+            return _("Er is op deze computer te vaak een fout wachtwoord getypt. Inloggen kan weer om {time}. "
                      "Haast? Bel de helpdesk.").format(time=_clock(err.until, timezone))
-        return _("Er is te vaak een fout wachtwoord getypt. Aanmelden met deze naam kan weer om {time}. "
+        return _("Er is te vaak een fout wachtwoord getypt. Inloggen met deze naam kan weer om {time}. "
                  "Haast? Vraag de beheerder om een nieuw wachtwoord.").format(time=_clock(err.until, timezone))
     if isinstance(err, e.WrongPassword):
         text = _("Uw huidige wachtwoord klopt niet.")

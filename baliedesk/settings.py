@@ -3,6 +3,12 @@
 Stored as JSON in the user's config folder. What a municipality configures for
 everyone (services, counters, norms) lives in the database, not here; this is
 what one PC remembers: which database, which counter, which screen.
+
+IT can give every user of a PC the same defaults (the server's address, set by
+``msiexec ... SERVER=https://...``): values under the registry key
+``HKEY_LOCAL_MACHINE\\SOFTWARE\\BalieDesk`` on Windows, ``/etc/baliedesk/settings.json``
+elsewhere (``BALIEDESK_MACHINE_CONFIG`` names another file). A user's own
+setting wins over such a machine default; the user's file never copies them.
 """
 
 from __future__ import annotations
@@ -31,12 +37,16 @@ OPTIONS: dict[str, Option] = {
     o.key: o
     for o in [
         Option("database_url", str, "", "Database URL; empty: the SQLite file in the data folder"),
+        Option("server_url", str, "", "The BalieDesk server's address (central mode), e.g. https://baliedesk.example.nl;"
+               " empty: none. The Windows installer sets it for every user (SERVER=...)"),
         Option("location_id", int, 0, "The location this workstation stands in (0: the first)"),
         Option("counter_id", int, 0, "The counter this PC is, remembered between starts"),
         Option("user_id", int, 0, "The person last signed in here"),
         Option("kiosk_user", str, "kiosk-ingang", "The device account the kiosk issues tickets as"),
         Option("display_user", str, "scherm-hal", "The device account the hall screen reads as"),
         Option("heartbeat_s", int, 30, "How often a counter tells it is still alive"),
+        Option("lock_after_min", int, 10, "Counter: lock after this many minutes without key or mouse (0: never)"),
+        Option("server_ca_file", str, "", "Central mode: the municipality's own CA certificate file; empty: system CAs"),
         Option("language", str, "", "Language of the screens; empty: Dutch"),
         # The hall screen (wachtrijscherm); the location name comes from the database.
         Option("display_screen", int, 0, "Hall screen: the monitor it fills (0: the first); --screen overrides"),
@@ -45,6 +55,8 @@ OPTIONS: dict[str, Option] = {
         Option("display_message", str, "", "Hall screen: the message line at the bottom; empty: a standard welcome"),
         Option("display_recent_calls", int, 6, "Hall screen: how many earlier calls are listed (0 to 10)"),
         Option("display_highlight_s", int, 8, "Hall screen: how long a new call stays highlighted, in seconds"),
+        Option("display_together_s", int, 20,
+               "Hall screen: every call of the last N seconds stays large, side by side (1 to 600)"),
         Option("display_chime", bool, True, "Hall screen: play a chime on every call (where there is audio)"),
         Option("display_speech", bool, False, "Hall screen: also say the number aloud in Dutch (where a voice exists)"),
         # Printed slips (baliedesk.printing): this workstation's printer and paper ...
@@ -73,10 +85,58 @@ def config_path() -> Path:
     return base / "settings.json"
 
 
+#: The registry key (under HKEY_LOCAL_MACHINE) the Windows installer writes machine-wide defaults to.
+MACHINE_REGISTRY_KEY = r"SOFTWARE\BalieDesk"
+
+
+def machine_config_path() -> Path:
+    override = os.environ.get("BALIEDESK_MACHINE_CONFIG")
+    return Path(override) if override else Path("/etc/baliedesk/settings.json")
+
+
+def machine_defaults(*, windows: bool | None = None) -> dict[str, Any]:
+    """Defaults IT set for every user of this computer; only known options, never an error."""
+    values: dict[str, Any] = {}
+    if windows is None:
+        windows = os.name == "nt" and not os.environ.get("BALIEDESK_MACHINE_CONFIG")
+    if windows:
+        values = _registry_values()
+    else:
+        try:
+            raw = json.loads(machine_config_path().read_text(encoding="utf-8"))
+            values = raw if isinstance(raw, dict) else {}
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring unreadable machine settings %s: %s", machine_config_path(), exc)
+    return {key: value for key, value in values.items() if key in OPTIONS and value not in ("", None)}
+
+
+def _registry_values() -> dict[str, Any]:
+    import winreg
+
+    values: dict[str, Any] = {}
+    try:
+        key = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, MACHINE_REGISTRY_KEY, 0,
+                             winreg.KEY_READ | winreg.KEY_WOW64_64KEY)
+    except OSError:  # not set: nothing configured machine-wide
+        return values
+    with key:
+        index = 0
+        while True:
+            try:
+                name, value, _kind = winreg.EnumValue(key, index)
+            except OSError:  # no more values
+                return values
+            values[name] = value
+            index += 1
+
+
 class Settings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_path()
         self._values: dict[str, Any] = {}
+        self._machine = machine_defaults()
         self._stamp = self._file_stamp()
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
@@ -114,7 +174,7 @@ class Settings:
 
     def __getitem__(self, key: str) -> Any:
         option = OPTIONS[key]
-        value = self._values.get(key, option.default)
+        value = self._values.get(key, self._machine.get(key, option.default))
         try:
             return option.type(value)
         except (TypeError, ValueError):
@@ -130,3 +190,34 @@ class Settings:
         tmp.write_text(json.dumps(self._values, indent=2, sort_keys=True), encoding="utf-8")
         tmp.replace(self.path)
         self._stamp = self._file_stamp()
+
+
+# ---------------------------------------------------------------------------
+# a kiosk's or hall screen's own token (central mode)
+# ---------------------------------------------------------------------------
+def device_credentials_path() -> Path:
+    """Beside settings.json; readable by this account only (the token acts as the device)."""
+    return config_path().with_name("device.json")
+
+
+def read_device_credentials() -> dict[str, Any] | None:
+    """{"server", "token", "user_id", "location_id", "role"} after ``device redeem``; None otherwise or when damaged."""
+    try:
+        raw = json.loads(device_credentials_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("token"), str) or not isinstance(raw.get("user_id"), int):
+        return None
+    return raw
+
+
+def write_device_credentials(values: dict[str, Any]) -> Path:
+    """Write the device's token so that only this account can read it (mode 0600 where the OS has modes)."""
+    path = device_credentials_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(path.name + ".tmp")
+    fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(values, f)
+    os.replace(scratch, path)
+    return path

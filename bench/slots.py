@@ -70,9 +70,9 @@ def _pg_schema(url: str) -> tuple[str, str, str]:
 def build(db: Database, now: dt.datetime, start_day: dt.date, days: int) -> tuple[int, int]:
     """The big location; returns (location id, clerk id)."""
     admin = setup.bootstrap(db, "beheer", "Beheerder").id
-    lead = setup.create_user(db, admin, "lead", "Team Lead", Role.TEAM_LEAD).id
-    clerk = setup.create_user(db, admin, "clerk", "Clerk", Role.CLERK).id
     loc = setup.create_location(db, admin, "Gemeente Groot").id
+    lead = setup.create_user(db, admin, "lead", "Team Lead", Role.TEAM_LEAD, location_ids=[loc]).id
+    clerk = setup.create_user(db, admin, "clerk", "Clerk", Role.CLERK, location_ids=[loc]).id
     services = [setup.create_service(db, admin, loc, chr(ord("A") + i), f"Dienst {i + 1}", sort_order=i).id
                 for i in range(SERVICES)]
     for c in range(COUNTERS):

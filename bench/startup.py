@@ -60,13 +60,15 @@ def prepare(folder: Path) -> tuple[str, Path]:
     return url, config
 
 
-def one_run(url: str, config: Path, window: str, probe: str, timeout: float) -> dict:
+def one_run(url: str, config: Path, window: str, probe: str, timeout: float,
+            program: list[str] | None = None) -> dict:
+    """One start of ``program`` (default: ``python -m baliedesk`` from this tree) until its window is ready."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["BALIEDESK_CONFIG_DIR"] = str(config)
     env["BALIEDESK_STARTUP_PROBE"] = probe
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    cmd = [sys.executable, "-m", "baliedesk", window, "--database-url", url]
+    cmd = [*(program or [sys.executable, "-m", "baliedesk"]), window, "--database-url", url]
     t0 = time.time()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     wall = time.time() - t0

@@ -109,7 +109,7 @@ def test_kiosk_stops_before_closing_with_next_opening(backend, hours):
     assert (e.service_code, e.reason) == ("A", "closing")
     assert e.closes_at == dt.datetime(2026, 11, 19, 12, 30, tzinfo=AMS)
     assert e.next_opening == dt.datetime(2026, 11, 19, 13, 30, tzinfo=AMS)
-    assert message_for(e) == ("Het is bijna sluitingstijd. U kunt geen nummer meer nemen. "
+    assert message_for(e) == ("Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen. "
                               "We zijn weer open vandaag om 13.30 uur.")
     assert ticket_count(backend) == before  # nothing written
 

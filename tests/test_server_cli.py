@@ -38,7 +38,7 @@ def _err_line(capsys) -> str:
 
 
 def test_a_schema_not_at_head_is_refused_with_one_dutch_line(database_url, served, capsys):
-    assert cli.main(["server", "--database-url", database_url]) == 2
+    assert cli.main(["server", "--database-url", database_url]) == cli.EXIT_DATABASE
     err = _err_line(capsys)
     assert "python -m baliedesk db upgrade" in err and "schema" in err
     assert "app" not in served  # nothing served, nothing migrated
@@ -83,22 +83,22 @@ def test_url_from_a_file_readable_by_its_owner_only(backend, served, tmp_path, c
     if os.name == "posix":
         served.clear()
         secret.chmod(0o644)
-        assert cli.main(["server", "--database-url-file", str(secret)]) == 2
+        assert cli.main(["server", "--database-url-file", str(secret)]) == cli.EXIT_REFUSED
         assert "chmod 600" in _err_line(capsys) and "app" not in served
 
 
-@pytest.mark.parametrize("argv, words", [
-    ([], "Geen database opgegeven"),
-    (["--database-url", "sqlite:///x", "--database-url-file", "f"], "niet met allebei"),
-    (["--database-url-file", "/nonexistent/baliedesk-url"], "kan niet gelezen worden"),
-    (["--database-url", "nonsense://"], "niet bruikbaar"),
-    (["--database-url", "postgresql://nobody@127.0.0.1:1/none"], "niet bereikbaar"),
-    (["--database-url", "sqlite:///x", "--certfile", "c.pem"], "zowel --certfile als --keyfile"),
+@pytest.mark.parametrize("argv, words, code", [
+    ([], "Geen database opgegeven", cli.EXIT_REFUSED),
+    (["--database-url", "sqlite:///x", "--database-url-file", "f"], "niet met allebei", cli.EXIT_REFUSED),
+    (["--database-url-file", "/nonexistent/baliedesk-url"], "kan niet gelezen worden", cli.EXIT_REFUSED),
+    (["--database-url", "nonsense://"], "niet bruikbaar", cli.EXIT_DATABASE),
+    (["--database-url", "postgresql://nobody@127.0.0.1:1/none"], "niet bereikbaar", cli.EXIT_DATABASE),
+    (["--database-url", "sqlite:///x", "--certfile", "c.pem"], "zowel --certfile als --keyfile", cli.EXIT_REFUSED),
     (["--database-url", "sqlite:///x", "--certfile", "/nonexistent/c.pem", "--keyfile", "/nonexistent/k.pem"],
-     "bestaat niet"),
+     "bestaat niet", cli.EXIT_REFUSED),
 ])
-def test_operator_mistakes_get_one_dutch_line(argv, words, served, capsys):
-    assert cli.main(["server", *argv]) == 2
+def test_operator_mistakes_get_one_dutch_line(argv, words, code, served, capsys):
+    assert cli.main(["server", *argv]) == code
     assert words in _err_line(capsys)
     assert "app" not in served
 

@@ -74,6 +74,14 @@ def test_upgrade_keeps_existing_data(database_url, now, monkeypatch):
         # hours check, whose tables only come with revision 0003.
         with monkeypatch.context() as m:
             m.setattr(queue, "check_kiosk_open", lambda *args, **kwargs: None)
+            # Nor locations per user and an audit log: those tables only come with revision 0007
+            # (whose data step then gives every existing user their locations).
+            from baliedesk.storage.privacy import PrivacyRepository
+
+            m.setattr(PrivacyRepository, "set_user_locations", lambda *args, **kwargs: None)
+            m.setattr(PrivacyRepository, "user_location_ids", lambda *args, **kwargs: [None])
+            m.setattr(PrivacyRepository, "audit", lambda *args, **kwargs: None)
+            m.setattr(PrivacyRepository, "audit_many", lambda *args, **kwargs: None)
             ids = demo.seed(db, now, history=True, passwords=False)  # no credentials table at 0001
         counts = _row_counts(db)
         assert counts["tickets"] > 0 and counts["ticket_events"] > counts["tickets"]

@@ -199,6 +199,10 @@ class RemoteClient(Client):
         return twin
 
     # -- the Client interface ------------------------------------------------
+    @property
+    def signed_in(self) -> bool:
+        return self.token is not None
+
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC) + self._offset
 

@@ -8,7 +8,9 @@
 
 The demo starts ``python -m baliedesk display --windowed`` as a second process
 beside the counter and kiosk windows: exactly how a hall PC works, and it shows
-the change feed carrying calls from one process to another.
+the change feed carrying calls from one process to another. That window goes
+to a second monitor when there is one, else it stays below the counter and
+kiosk (which fill the first monitor) instead of covering them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 
-from baliedesk import i18n
+from baliedesk import i18n, qtdutch
 from baliedesk.display.announce import SilentAnnouncer
 from baliedesk.display.config import HallConfig
 from baliedesk.display.hall import HallScreen
@@ -51,12 +53,17 @@ def make_app(settings: Any = None) -> QApplication:
         app.setOrganizationName("BalieDesk")
     language = settings["language"] if settings is not None else ""
     i18n.install(language or None)
+    qtdutch.install(app)
     return app
 
 
 def open_hall_screen(client: Client, *, screen: int | None = None, windowed: bool = False,
-                     settings: Any = None) -> HallScreen:
-    """Create, place, show and start a hall screen (a QApplication must exist)."""
+                     settings: Any = None, behind: bool = False) -> HallScreen:
+    """Create, place, show and start a hall screen (a QApplication must exist).
+
+    ``behind`` (the demo, whose counter and kiosk fill the first monitor): the window goes
+    to another monitor when there is one, else it stays below the other windows instead
+    of covering them."""
     settings = settings if settings is not None else _settings()
     hall = HallScreen(client, HallConfig.from_settings(settings))
     screens = QGuiApplication.screens()
@@ -65,6 +72,10 @@ def open_hall_screen(client: Client, *, screen: int | None = None, windowed: boo
         log.warning("hall screen: there is no monitor %d (there are %d); using the first", index, len(screens))
         index = 0
     target = screens[index] if screens else None
+    if windowed and behind and len(screens) > 1 and screen is None:
+        target = next(s for s in screens if s is not QGuiApplication.primaryScreen())
+    if windowed and behind and len(screens) <= 1:
+        hall.setWindowFlag(Qt.WindowType.WindowStaysOnBottomHint, True)
     if windowed:
         hall.resize(*WINDOWED)
         if target is not None:
@@ -72,6 +83,8 @@ def open_hall_screen(client: Client, *, screen: int | None = None, windowed: boo
             hall.move(area.x() + max(0, (area.width() - WINDOWED[0]) // 2),
                       area.y() + max(0, (area.height() - WINDOWED[1]) // 2))
         hall.show()
+        if behind:
+            hall.lower()
     else:
         if target is not None:
             hall.setGeometry(target.geometry())
@@ -103,7 +116,8 @@ def run_display(client: Client, *, screen: int | None = None, windowed: bool = F
     """The hall screen's event loop. ``parent_pid``: close when that process (the demo) is gone."""
     settings = _settings()
     app = make_app(settings)
-    hall = open_hall_screen(client, screen=screen, windowed=windowed, settings=settings)
+    # Started by the demo (parent_pid): keep out of the way of the demo's counter and kiosk.
+    hall = open_hall_screen(client, screen=screen, windowed=windowed, settings=settings, behind=bool(parent_pid))
     if parent_pid:
         watch = QTimer(hall)
         watch.timeout.connect(lambda: None if _alive(parent_pid) else app.quit())

@@ -8,6 +8,15 @@ from typing import Any
 from baliedesk.display.palette import DEFAULT_BRAND, normalise
 
 MAX_RECENT_CALLS = 10
+MAX_TOGETHER_S = 600
+
+
+def _get(settings: Any, key: str, default: Any) -> Any:
+    try:
+        value = settings[key]
+    except KeyError:
+        return default
+    return default if value is None else value
 
 
 @dataclass(frozen=True)
@@ -18,7 +27,8 @@ class HallConfig:
     logo: str = ""                     # path to a logo image; "" for none
     message: str = ""                  # the message line; "" for the standard welcome
     recent_calls: int = 6              # earlier calls listed below the newest
-    highlight_s: int = 8               # how long a new call stays highlighted
+    highlight_s: int = 8               # how long a new call stays highlighted (amber)
+    together_s: int = 20               # every call of the last N seconds stays large, side by side
     chime: bool = True
     speech: bool = False
 
@@ -32,6 +42,7 @@ class HallConfig:
             message=settings["display_message"].strip(),
             recent_calls=max(0, min(MAX_RECENT_CALLS, settings["display_recent_calls"])),
             highlight_s=max(1, min(60, settings["display_highlight_s"])),
+            together_s=max(1, min(MAX_TOGETHER_S, _get(settings, "display_together_s", cls.together_s))),
             chime=bool(settings["display_chime"]),
             speech=bool(settings["display_speech"]),
         )

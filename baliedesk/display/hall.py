@@ -53,6 +53,7 @@ from baliedesk.display.model import (
     CallTracker,
     clock_text,
     date_text,
+    floor_message,
     opening_hours_text,
     tile_wait_text,
     waiting_text,
@@ -68,6 +69,10 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 #: How many calls the link reads: enough to catch every call of a burst, far more than are shown.
 FETCH_CALLS = 24
+#: At most this many calls stand large side by side (the newest first, at the left).
+MAX_LARGE = 4
+#: The smallest text a visitor must read, as a fraction of the screen height (1/30 and a little room).
+READABLE = 0.037
 BLINKS = 4           # on/off changes of the amber card when a call is new (well under 3 a second)
 BLINK_MS = 450
 
@@ -89,6 +94,27 @@ def _frame(bg: str, name: str) -> QFrame:
     return f
 
 
+class _CallCard(QFrame):
+    """One large call: the number and, under it, the counter."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self._name = f"card{index}" if index else "card"
+        self.setObjectName(self._name)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.number = FitLabel(size=0.22, bold=True, align=CENTER, fg=pal.CARD_TEXT, bg=pal.CARD)
+        self.counter = FitLabel(size=0.115, bold=True, align=CENTER, fg=pal.CARD_TEXT, bg=pal.CARD)
+        self.lay = QVBoxLayout(self)
+        self.lay.addWidget(self.number, 58)
+        self.lay.addWidget(self.counter, 42)
+        self.set_colors(pal.CARD, pal.CARD_TEXT)
+
+    def set_colors(self, bg: str, fg: str) -> None:
+        self.setStyleSheet(f"QFrame#{self._name} {{ background-color: {bg}; border: none; }}")
+        self.number.set_colors(fg, bg)
+        self.counter.set_colors(fg, bg)
+
+
 class _ServiceTile(QFrame):
     """One service: its letter in its colour, its name, how many wait, the expected wait."""
 
@@ -98,25 +124,30 @@ class _ServiceTile(QFrame):
         self.setStyleSheet(f"QFrame#tile {{ background-color: {pal.PANEL}; border: none; }}")
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         fill, text = pal.readable(service.color or pal.DEFAULT_BRAND)
+        # Every line a visitor reads is at least 1/30 of the screen height (READABLE); the
+        # letter sits beside the name and the two count lines use the tile's whole width.
         self.badge = FitLabel(size=0.075, bold=True, align=CENTER, fg=text, bg=fill)
         self.badge.set_full_text(service.prefix)
-        self.name = FitLabel(size=0.036, bold=True, fg=pal.TEXT, bg=pal.PANEL, lines=2)
+        self.name = FitLabel(size=READABLE, bold=True, fg=pal.TEXT, bg=pal.PANEL, lines=2)
         self.name.set_full_text(service.name)
-        self.waiting = FitLabel(size=0.036, fg=pal.TEXT, bg=pal.PANEL)
-        self.wait = FitLabel(size=0.036, fg=pal.TEXT_MUTED, bg=pal.PANEL)
-        self.row = QHBoxLayout(self)
-        texts = QVBoxLayout()
-        texts.setSpacing(0)
-        texts.addWidget(self.name, 44)
-        texts.addWidget(self.waiting, 30)
-        texts.addWidget(self.wait, 26)
-        self.row.addWidget(self.badge, 16)
-        self.row.addLayout(texts, 84)
+        self.waiting = FitLabel(size=READABLE, fg=pal.TEXT, bg=pal.PANEL)
+        self.wait = FitLabel(size=READABLE, fg=pal.TEXT_MUTED, bg=pal.PANEL)
+        self.row = QGridLayout(self)
+        self.row.addWidget(self.badge, 0, 0)
+        self.row.addWidget(self.name, 0, 1)
+        self.row.addWidget(self.waiting, 1, 0, 1, 2)
+        self.row.addWidget(self.wait, 2, 0, 1, 2)
+        self.row.setColumnStretch(0, 13)
+        self.row.setColumnStretch(1, 87)
+        self.row.setRowStretch(0, 50)
+        self.row.setRowStretch(1, 25)
+        self.row.setRowStretch(2, 25)
 
     def scale(self, h: int) -> None:
-        m = max(2, round(h * 0.012))
-        self.row.setContentsMargins(m, m, m, m)
-        self.row.setSpacing(m)
+        m = max(2, round(h * 0.01))
+        self.row.setContentsMargins(m, m // 2, m, m // 2)
+        self.row.setHorizontalSpacing(m)
+        self.row.setVerticalSpacing(0)
 
     def show_queue(self, q: Any, hours: Any = None, today: dt.date | None = None) -> None:
         """``hours``: the service's ``ServiceHours`` today (None: no schedule)."""
@@ -145,6 +176,8 @@ class HallScreen(QWidget):
         self.pictures = 0  # pictures shown so far (quick reads and full ones)
         self.full_pictures = 0  # of which full queue pictures (with the waiting per service)
         self._current: Announcement | None = None
+        # The calls shown large, newest first, with the moment (screen clock) this screen saw each.
+        self._large: list[tuple[Announcement, dt.datetime]] = []
         self._tz = ZoneInfo("Europe/Amsterdam")
         self._connected = True
         self._problem = ""
@@ -223,16 +256,16 @@ class HallScreen(QWidget):
         left.setSpacing(0)
         self._name = FitLabel(size=0.052, bold=True, fg=on_brand, bg=brand)
         # Today's opening hours; hidden when the location has no schedule.
-        self._hours = FitLabel(size=0.03, fg=on_brand, bg=brand)
+        self._hours = FitLabel(size=READABLE, fg=on_brand, bg=brand)
         self._hours.hide()
-        left.addWidget(self._name, 60)
-        left.addWidget(self._hours, 40)
+        left.addWidget(self._name, 55)
+        left.addWidget(self._hours, 45)
         right = QVBoxLayout()
         right.setSpacing(0)
         self._time = FitLabel(size=0.06, bold=True, align=RIGHT, fg=on_brand, bg=brand)
-        self._date = FitLabel(size=0.028, align=RIGHT, fg=on_brand, bg=brand)
-        right.addWidget(self._time, 62)
-        right.addWidget(self._date, 38)
+        self._date = FitLabel(size=READABLE, align=RIGHT, fg=on_brand, bg=brand)
+        right.addWidget(self._time, 56)
+        right.addWidget(self._date, 44)
         head.addWidget(self._logo, 0)
         head.addLayout(left, 70)
         head.addLayout(right, 30)
@@ -243,15 +276,19 @@ class HallScreen(QWidget):
         now_col = QVBoxLayout()
         self._now_col = now_col
         self._caption = FitLabel(size=0.045, bold=True, fg=pal.TEXT, bg=pal.BACKGROUND)
-        self._card = _frame(pal.CARD, "card")
-        card = QVBoxLayout(self._card)
-        self._card_layout = card
-        self._number = FitLabel(size=0.22, bold=True, align=CENTER, fg=pal.CARD_TEXT, bg=pal.CARD)
-        self._counter = FitLabel(size=0.115, bold=True, align=CENTER, fg=pal.CARD_TEXT, bg=pal.CARD)
-        card.addWidget(self._number, 58)
-        card.addWidget(self._counter, 42)
+        self._cards_row = QHBoxLayout()
+        self._cards = [_CallCard(i) for i in range(MAX_LARGE)]
+        self._card_numbers = FitGroup()  # side by side, the numbers share one size
+        for i, c in enumerate(self._cards):
+            self._cards_row.addWidget(c, 1)
+            self._card_numbers.add(c.number)
+            if i:
+                c.hide()
+        self._card = self._cards[0]
+        self._card_layout = self._card.lay
+        self._number, self._counter = self._card.number, self._card.counter
         now_col.addWidget(self._caption, 11)
-        now_col.addWidget(self._card, 89)
+        now_col.addLayout(self._cards_row, 89)
 
         prev_col = QVBoxLayout()
         self._prev_col = prev_col
@@ -281,7 +318,7 @@ class HallScreen(QWidget):
         body.addLayout(prev_col, 42 if n else 0)
 
         # services: waiting and expected wait
-        self._services_caption = FitLabel(size=0.036, bold=True, fg=pal.TEXT, bg=pal.BACKGROUND)
+        self._services_caption = FitLabel(size=READABLE, bold=True, fg=pal.TEXT, bg=pal.BACKGROUND)
         self._services_caption.set_full_text(_("Wachten per dienst"))
         self._services = QWidget()
         self._services.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -294,10 +331,9 @@ class HallScreen(QWidget):
         # footer: message line, connection notice
         foot = QHBoxLayout()
         self._foot = foot
-        self._message = FitLabel(size=0.036, fg=pal.TEXT, bg=pal.BACKGROUND)
-        self._message.set_full_text(self.config.message or
-                                    _("Welkom. Op dit scherm ziet u wanneer u aan de beurt bent."))
-        self._notice = FitLabel(size=0.03, bold=True, align=CENTER, fg=pal.NOTICE_TEXT, bg=pal.NOTICE)
+        self._message = FitLabel(size=READABLE, fg=pal.TEXT, bg=pal.BACKGROUND)
+        self._message.set_full_text(self._usual_message())
+        self._notice = FitLabel(size=READABLE, bold=True, align=CENTER, fg=pal.NOTICE_TEXT, bg=pal.NOTICE)
         foot.addWidget(self._message, 64)
         foot.addWidget(self._notice, 36)
 
@@ -306,9 +342,9 @@ class HallScreen(QWidget):
         band.addWidget(self._services_caption, 18)
         band.addWidget(self._services, 82)
 
-        root.addWidget(self._header, 12)
-        root.addLayout(body, 55)
-        root.addLayout(band, 26)
+        root.addWidget(self._header, 14)
+        root.addLayout(body, 51)
+        root.addLayout(band, 28)
         root.addLayout(foot, 7)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
@@ -329,14 +365,16 @@ class HallScreen(QWidget):
             lay.setSpacing(m)
         self._now_col.setSpacing(s // 2)
         self._prev_col.setSpacing(s // 2)
-        self._card_layout.setContentsMargins(m, m // 2, m, m // 2)
-        self._card_layout.setSpacing(0)
+        for c in self._cards:
+            c.lay.setContentsMargins(m, m // 2, m, m // 2)
+            c.lay.setSpacing(0)
+        self._cards_row.setSpacing(m)
         self._rows_box.setSpacing(max(2, s // 2))
         for _frame_, _n, _c, row in self._rows:
             row.setContentsMargins(m, 0, m, 0)
             row.setSpacing(m)
         self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setSpacing(s)
+        self._grid.setSpacing(max(2, s // 2))
         for tile in self._tiles.values():
             tile.scale(h)
         if self._logo_pixmap is not None:
@@ -395,10 +433,21 @@ class HallScreen(QWidget):
                 log.exception("hall screen: announcing %s failed", item.number)
             self.announced.emit(item)
         if events:
+            seen = self._clock()
+            for item in events:  # oldest first: the newest ends up in front
+                # One large card per counter: a counter's next call replaces its previous one.
+                self._large = [(a, t) for a, t in self._large
+                               if a.ticket_id != item.ticket_id and a.counter_name != item.counter_name]
+                self._large.insert(0, (item, seen))
             self._current = events[-1]
             self._start_highlight()
         else:
             self._current = self._still_current(recent_calls, held)
+            if self._current is None:
+                self._large = []
+            elif not self._large or self._large[0][0].ticket_id != self._current.ticket_id:
+                self._large = [(self._current, self._clock())]
+        self._expire_large(redraw=False)
         self._recent = tuple(recent_calls)
         self._show_current()
         self._show_previous(self._recent)
@@ -424,23 +473,57 @@ class HallScreen(QWidget):
             return Announcement(c.ticket_id, c.number, c.counter_name, c.called_at, c.recall_count, False)
         return None
 
+    def _expire_large(self, *, redraw: bool = True) -> None:
+        """Calls older than ``together_s`` leave the large cards (the newest always stays)."""
+        if len(self._large) <= 1:
+            return
+        limit = self._clock() - dt.timedelta(seconds=self.config.together_s)
+        kept = [self._large[0]] + [(a, t) for a, t in self._large[1:] if t > limit]
+        kept = kept[:MAX_LARGE]
+        if len(kept) != len(self._large):
+            self._large = kept
+            if redraw:
+                self._show_current()
+                self._show_previous(self._recent)
+
+    def large_calls(self) -> list[Announcement]:
+        """The calls shown large, newest first."""
+        return [a for a, _t in self._large]
+
+    def large_cards(self) -> list[_CallCard]:
+        """The large cards in use (for tests and screenshots), newest first."""
+        return [c for c in self._cards if not c.isHidden()]
+
     def _show_current(self) -> None:
         cur = self._current
         if cur is None:
             self._caption.set_full_text(_("Welkom"))
             self._number.set_full_text(_("Even geduld"))
             self._counter.set_full_text(_("Nog niemand opgeroepen"))
+            for c in self._cards[1:]:
+                c.hide()
             return
         if self._highlighted and cur.recall:
             self._caption.set_full_text(_("Opnieuw opgeroepen"))
         else:
             self._caption.set_full_text(_("Nu aan de beurt"))
-        self._number.set_full_text(display_number(cur.number))
-        self._counter.set_full_text("→ " + cur.counter_name)
+        large = self.large_calls() or [cur]
+        for i, card in enumerate(self._cards):
+            if i < len(large):
+                card.number.set_full_text(display_number(large[i].number))
+                card.counter.set_full_text("→ " + large[i].counter_name)
+                if card.isHidden():
+                    card.show()
+            elif not card.isHidden():
+                card.hide()
+                card.number.set_full_text("")
+                card.counter.set_full_text("")
 
     def _previous(self, calls: Sequence[Any]) -> list[Any]:
-        skip = self._current.ticket_id if self._current is not None else None
-        return [c for c in calls if c.ticket_id != skip][: len(self._rows)]
+        skip = {a.ticket_id for a in self.large_calls()}
+        if self._current is not None:
+            skip.add(self._current.ticket_id)
+        return [c for c in calls if c.ticket_id not in skip][: len(self._rows)]
 
     def _show_previous(self, calls: Sequence[Any]) -> None:
         shown = self._previous(calls)
@@ -482,6 +565,15 @@ class HallScreen(QWidget):
         for q in visible:
             self._tiles[q.service.id].show_queue(q, hours.for_service(q.service.id) if hours else None,
                                                  hours.day if hours else None)
+        # Closing soon or closed: the bottom line says so, in the kiosk's words.
+        self._message.set_full_text(floor_message(hours, visible) or self._usual_message())
+
+    def _usual_message(self) -> str:
+        return self.config.message or _("Welkom. Op dit scherm ziet u wanneer u aan de beurt bent.")
+
+    def message_text(self) -> str:
+        """The bottom line as shown."""
+        return self._message.full_text()
 
     # -- highlight -----------------------------------------------------------
     def _start_highlight(self) -> None:
@@ -515,12 +607,12 @@ class HallScreen(QWidget):
             self._show_current()
 
     def _card_colors(self, bg: str, fg: str) -> None:
-        self._card.setStyleSheet(f"QFrame#card {{ background-color: {bg}; border: none; }}")
-        self._number.set_colors(fg, bg)
-        self._counter.set_colors(fg, bg)
+        """The newest call's card; the others stay white."""
+        self._card.set_colors(bg, fg)
 
     # -- clock, connection ---------------------------------------------------
     def _tick(self) -> None:
+        self._expire_large()
         local = self._clock().astimezone(self._tz)
         self._time.set_full_text(clock_text(local))
         self._date.set_full_text(date_text(local))
@@ -558,6 +650,7 @@ class HallScreen(QWidget):
         calls: list[tuple[int, int]] = []
         if self._current is not None:
             calls.append(self._current.key)
+            calls.extend(a.key for a in self.large_calls() if a.ticket_id != self._current.ticket_id)
         calls.extend((c.ticket_id, c.recall_count) for c in self._previous(self._recent))
         return tuple(calls)
 

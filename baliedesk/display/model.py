@@ -118,7 +118,7 @@ class CallTracker:
 def waiting_text(n: int) -> str:
     if n == 0:
         return _("Niemand wacht")
-    return ngettext("{n} wachtende", "{n} wachtenden", n).format(n=n)
+    return ngettext("{n} persoon wacht", "{n} mensen wachten", n).format(n=n)  # docs/glossary.md
 
 
 def wait_text(waiting: int, counters_open: int, minutes: int | None) -> str:
@@ -133,17 +133,32 @@ def wait_text(waiting: int, counters_open: int, minutes: int | None) -> str:
 def tile_wait_text(q: Any, hours: Any, today: dt.date | None) -> str:
     """A service tile's last line: the expected wait, or, while the kiosk gives no
     number for the service (``hours``: its ``ServiceHours``, None without a
-    schedule), why not: "Weer open om 13.30 uur", "Geen nieuwe nummers meer"
-    (closing soon) or "Nu gesloten". An estimate for a closed service would
-    promise a turn nobody can get."""
-    if hours is not None and not hours.kiosk_open:
-        nxt = hours.next_opening
-        if not hours.open_now and nxt is not None and nxt.date() == today:
-            return _("Weer open om {time}").format(time=hourstext.time_text(nxt))
-        if hours.open_now:
-            return _("Geen nieuwe nummers meer")
-        return _("Nu gesloten")
+    schedule), the floor's words (:mod:`baliedesk.hourstext`): "Geen nieuwe
+    nummers meer" (closing soon), "Wie wacht, wordt nog geholpen" (closed, people
+    still waiting), "Weer open om 13.30 uur" or "Gesloten". An estimate for a
+    closed service would promise a turn nobody can get."""
+    line = hourstext.service_line(hours, q.waiting, today)
+    if line is not None:
+        return line
     return wait_text(q.waiting, q.counters_open, q.estimate_minutes)
+
+
+def floor_message(hours: Any, queues: Sequence[Any]) -> str | None:
+    """The hall's bottom line while no service gives numbers (None: open, the usual line).
+
+    Closing soon: "Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen."
+    Closed: "We zijn gesloten." and, while people still wait, "Wie wacht, wordt nog geholpen."
+    """
+    if hours is None or not getattr(hours, "configured", False):
+        return None
+    state = hourstext.location_state([hours.for_service(q.service.id) for q in queues])
+    if state == hourstext.OPEN:
+        return None
+    if state == hourstext.CLOSING:
+        return _(hourstext.CLOSING_SOON_TEXT)
+    if sum(q.waiting for q in queues) > 0:
+        return _("We zijn gesloten. Wie wacht, wordt nog geholpen.")
+    return _("We zijn gesloten.")
 
 
 def clock_text(local: dt.datetime) -> str:

@@ -291,3 +291,8 @@ def normalise_code(code: object) -> str | None:
 def code_hash(code: str) -> str:
     """What the database keeps of a device code (normalised first)."""
     return hashlib.sha256(("enrol:" + code).encode("ascii")).hexdigest()
+
+
+#: The demo municipality's people log in with this password (it passes the policy). Shown only
+#: on the demo's log-in screen; a real database never has it unless someone chose it.
+DEMO_PASSWORD = "balie-demo-2026"

@@ -26,6 +26,20 @@ class PermissionDenied(DomainError):
 
 
 @dataclass(eq=False)
+class NotYourLocation(PermissionDenied):
+    """The acting person does not work for this location (services.common.require_location)."""
+
+    location_id: int = 0
+
+
+@dataclass(eq=False)
+class NotYourTeam(PermissionDenied):
+    """The melding belongs to a team the acting person does not work in."""
+
+    team: str = ""
+
+
+@dataclass(eq=False)
 class NotFound(DomainError):
     kind: str
     key: object
@@ -320,3 +334,11 @@ class EnrolmentCodeInvalid(DomainError):
     """The device code is unknown, used already, or expired (never says which)."""
 
     retry_after_s: int = 0
+
+@dataclass(eq=False)
+class LegalTermApplies(DomainError):
+    """Erasure refused for one record: a legal term still applies (an open complaint, a melding in behandeling)."""
+
+    record_type: str
+    record_id: int
+    reason: str

@@ -14,6 +14,7 @@ class Role(str, enum.Enum):
     ADMIN = "beheerder"
     KIOSK = "kiosk"
     DISPLAY = "display"
+    PRIVACY_OFFICER = "privacyfunctionaris"  # functionaris gegevensbescherming (FG); fits users.role (20)
 
 
 class Permission(str, enum.Enum):
@@ -29,6 +30,9 @@ class Permission(str, enum.Enum):
     MANAGE_MELDINGEN = "manage_meldingen"  # categories and their terms; complaint term extension and outcome
     MANAGE_USERS = "manage_users"  # add people, roles, deactivate, reset passwords (beheerder only for beheerders)
     MANAGE_DEVICES = "manage_devices"  # enrol and revoke kiosks and hall screens
+    VIEW_AUDIT = "view_audit"  # search and export the audit log (privacy)
+    RESIDENT_RIGHTS = "resident_rights"  # inzage (AVG art. 15) and erasure (art. 17) for a resident
+    MANAGE_RETENTION = "manage_retention"  # retention terms and running retention
 
 
 _STAFF_VIEW = {Permission.VIEW_QUEUE, Permission.VIEW_DISPLAY}
@@ -43,10 +47,22 @@ GRANTS: dict[Role, frozenset[Permission]] = {
          Permission.MANAGE_APPOINTMENTS, Permission.TAKE_MELDING, Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS}
     ),
     Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE,
-                           Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS, Permission.MANAGE_DEVICES}),
+                           Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS, Permission.MANAGE_DEVICES,
+                           Permission.VIEW_AUDIT, Permission.RESIDENT_RIGHTS, Permission.MANAGE_RETENTION}),
     Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE}),
     Role.DISPLAY: frozenset({Permission.VIEW_DISPLAY}),
+    Role.PRIVACY_OFFICER: frozenset({Permission.VIEW_AUDIT, Permission.RESIDENT_RIGHTS}),
 }
+
+#: Public devices: they see no personal data in any result (services redact for them).
+DEVICE_ROLES: frozenset[Role] = frozenset({Role.KIOSK, Role.DISPLAY})
+
+#: Roles that work for every location unless given fewer (see services.common.require_location).
+ALL_LOCATION_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.PRIVACY_OFFICER})
+
+
+def is_device(role: Role | str) -> bool:
+    return str(getattr(role, "value", role)) in {r.value for r in DEVICE_ROLES}
 
 
 def allows(role: Role | str, permission: Permission) -> bool:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
@@ -46,8 +47,15 @@ class Printout:
 
     @property
     def filename(self) -> str:
+        """The file name in the PDF folder: never personal data (a callback slip's title names the caller)."""
+        if self.slip.kind in NAMED_IN_FILE:
+            return f"{NAMED_IN_FILE[self.slip.kind]}-{hashlib.sha256(self.pdf).hexdigest()[:12]}.pdf"
         slug = re.sub(r"[^A-Za-z0-9]+", "-", self.slip.title).strip("-").lower() or self.slip.kind
         return f"{slug}.pdf"
+
+
+#: Slips whose title holds personal data: their file is named by kind and a content hash instead.
+NAMED_IN_FILE = {"callback": "terugbelverzoek"}
 
 
 @dataclass(frozen=True)

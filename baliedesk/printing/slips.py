@@ -117,6 +117,21 @@ def _local(moment: dt.datetime, tz: str | dt.tzinfo | None) -> dt.datetime:
     return moment.astimezone(zone)
 
 
+def category_text(category: str) -> str:
+    """"Verlichting > Lamp defect" (the category path the services give) as a resident reads it:
+    "Verlichting, lamp defect". A part that starts with an abbreviation (WMO) keeps its capitals."""
+    parts = [p.strip() for p in category.split(">") if p.strip()]
+    if len(parts) <= 1:
+        return category.strip()
+
+    def lower_first(text: str) -> str:
+        if len(text) > 1 and text[0].isupper() and text[1].islower():
+            return text[0].lower() + text[1:]
+        return text
+
+    return ", ".join([parts[0], *(lower_first(p) for p in parts[1:])])
+
+
 def full_date(day: dt.date) -> str:
     """``"donderdag 19 november 2026"``."""
     return _("{date} {year}").format(date=date_text(day), year=day.year)
@@ -226,7 +241,7 @@ def melding_slip(m: Any, branding: Branding) -> Slip:
         Text(m.number, size="huge", bold=True, center=True),
         Text(_("Ontvangen op {date}").format(date=full_date(m.received_on)), center=True),
         Rule(),
-        Text(_("Soort: {category}").format(category=m.category)),
+        Text(_("Soort melding: {category}").format(category=category_text(m.category))),
         Text(_("Waar: {place}").format(place=m.location_text)),
         Text(_("Wat: {description}").format(description=m.description)),
         Rule(),

@@ -62,7 +62,18 @@ from baliedesk.domain.permissions import Permission
 from baliedesk.domain.tickets import PriorityClass, TicketAction, TicketState, format_number
 from baliedesk.domain.validation import clean_text
 from baliedesk.services import queue
-from baliedesk.services.common import acting_user, check_now, epoch_ms, get_or_404, local_day, ticket_info
+from baliedesk.services.common import (
+    acting_user,
+    audit,
+    audit_reads,
+    check_now,
+    epoch_ms,
+    for_audience,
+    get_or_404,
+    local_day,
+    require_location,
+    ticket_info,
+)
 from baliedesk.services.dto import IssuedTicket
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.schedule_dto import (
@@ -87,6 +98,10 @@ MAX_DAYS_AHEAD = 366
 MAX_LIST_DAYS = 62
 NOTE_MAX_LENGTH = 200
 _UNSET: Any = object()
+
+
+#: The personal fields of an appointment, as the audit log names them.
+_CONTACT_FIELDS = ("name", "phone", "email", "remarks")
 
 
 def appointments_topic(location_id: int) -> str:
@@ -213,7 +228,8 @@ def appointment_switch(backend: Backend, location_id: int) -> AppointmentSwitch:
 def bookable_services(backend: Backend, user_id: int, location_id: int) -> tuple[ServiceAppointmentInfo, ...]:
     """The services taking appointments here, with slot length and "neem mee" (for the booking screen)."""
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        require_location(uow, user, location_id)
         location = _enabled_location(uow, location_id)
         services = [s for s in uow.directory.services(location.id) if s.active and s.appointments]
         settings = uow.schedules.service_settings([s.id for s in services])
@@ -233,8 +249,9 @@ def configure_service(backend: Backend, user_id: int, service_id: int, *, enable
         validate_max_parallel(max_parallel)
     items = clean_bring_list(bring) if bring is not None else None
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        user = acting_user(uow, user_id, Permission.CONFIGURE)
         service = get_or_404(uow.directory.service(service_id), "service", service_id)
+        require_location(uow, user, service.location_id)
         row = uow.schedules.service_settings_for_update(service.id)
         if enabled is not None:
             service.appointments = bool(enabled)
@@ -270,7 +287,8 @@ def add_block(backend: Backend, user_id: int, location_id: int, start: object, e
     (period,) = validate_periods([(start, end)], weekday=weekday, day=day)
     note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        user = acting_user(uow, user_id, Permission.CONFIGURE)
+        require_location(uow, user, location_id)
         location = get_or_404(uow.directory.location(location_id), "location", location_id)
         if service_id is not None:
             service = uow.directory.service(service_id)
@@ -292,7 +310,8 @@ def add_block(backend: Backend, user_id: int, location_id: int, start: object, e
 
 def remove_block(backend: Backend, user_id: int, location_id: int, block_id: int) -> bool:
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        user = acting_user(uow, user_id, Permission.CONFIGURE)
+        require_location(uow, user, location_id)
         removed = uow.schedules.delete_block(location_id, block_id)
         uow.changed(schedule_topic(location_id))
         uow.commit()
@@ -366,8 +385,9 @@ def available_slots(backend: Backend, user_id: int, service_id: int, now: dt.dat
     """The slots of one service from ``start_day`` (default today), later than ``now``, with places taken."""
     now = check_now(now)
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
         service, location = _enabled_service(uow, service_id)
+        require_location(uow, user, location.id)
         ctx = _context(uow, location)
         start_day = start_day or now.astimezone(ctx.tz).date()
         _check_range(start_day, days)
@@ -388,7 +408,8 @@ def location_slots(backend: Backend, user_id: int, location_id: int, now: dt.dat
     now = check_now(now)
     _check_range(start_day, days)
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        require_location(uow, user, location_id)
         location = _enabled_location(uow, location_id)
         ctx = _context(uow, location)
         last = start_day + dt.timedelta(days=days - 1)
@@ -488,6 +509,7 @@ def book(backend: Backend, user_id: int, service_id: int, start: dt.datetime, no
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
         service, location = _enabled_service(uow, service_id)
+        require_location(uow, user, location.id)
         uow.appointments.lock_location(location.id)
         ctx = _context(uow, location)
         local, end, _capacity = _resolve_slot(ctx, service, start, now)
@@ -498,6 +520,8 @@ def book(backend: Backend, user_id: int, service_id: int, start: dt.datetime, no
             phone=contact.phone, email=contact.email, remarks=contact.remarks, created_at=now,
             created_by=user.id, changed_at=now, changed_by=user.id, moved_count=0,
         )
+        uow.flush()
+        audit(uow, user.id, now, "create", "appointment", a.id, _CONTACT_FIELDS)
         uow.changed(appointments_topic(location.id))
         info = _info(uow, a, ctx, now, service=service, settings=ctx.settings.get(service.id))
         uow.commit()
@@ -514,6 +538,7 @@ def move(backend: Backend, user_id: int, appointment_id: int, start: dt.datetime
         if a is None:
             raise NotFound("appointment", appointment_id)
         service, location = _enabled_service(uow, a.service_id)
+        require_location(uow, user, location.id)
         uow.appointments.lock_location(location.id)
         a = uow.appointments.get(appointment_id, lock=True)
         require_booked(display_code(a.code), a.state)
@@ -524,6 +549,7 @@ def move(backend: Backend, user_id: int, appointment_id: int, start: dt.datetime
             a.slot_start, a.slot_end, a.day = local, end, local.date()
             a.moved_count += 1
             a.changed_at, a.changed_by = now, user.id
+            audit(uow, user.id, now, "update", "appointment", a.id, ("slot_start",))
         uow.flush()
         uow.changed(appointments_topic(location.id))
         info = _info(uow, a, ctx, now, service=service, settings=ctx.settings.get(service.id))
@@ -540,9 +566,11 @@ def cancel(backend: Backend, user_id: int, appointment_id: int, now: dt.datetime
         if a is None:
             raise NotFound("appointment", appointment_id)
         _enabled_service(uow, a.service_id)
+        require_location(uow, user, a.location_id)
         require_booked(display_code(a.code), a.state)
         a.state = AppointmentState.CANCELLED.value
         a.changed_at, a.changed_by = now, user.id
+        audit(uow, user.id, now, "update", "appointment", a.id, ("state",))
         uow.flush()
         location = uow.directory.location(a.location_id)
         uow.changed(appointments_topic(location.id))
@@ -555,13 +583,17 @@ def find(backend: Backend, user_id: int, code: str, now: dt.datetime) -> Appoint
     """Look an appointment up by its code (at the counter or on the phone)."""
     now = check_now(now)
     code = normalise_code(code)
-    with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+    with backend.unit_of_work(write=True) as uow:  # write: the read is on record
+        user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
         a = uow.appointments.by_code(code)
         if a is None:
             raise AppointmentNotFound(display_code(code))
         _enabled_location(uow, a.location_id)
-        return _info(uow, a, uow.directory.location(a.location_id), now)
+        require_location(uow, user, a.location_id)
+        info = _info(uow, a, uow.directory.location(a.location_id), now)
+        audit(uow, user.id, now, "read", "appointment", a.id, _CONTACT_FIELDS)
+        uow.commit()
+        return info
 
 
 # ---------------------------------------------------------------------------
@@ -578,10 +610,11 @@ def check_in(backend: Backend, user_id: int, code: str, now: dt.datetime) -> Che
     now = check_now(now)
     code = normalise_code(code)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.ISSUE_TICKET)
+        user = acting_user(uow, user_id, Permission.ISSUE_TICKET)
         a = uow.appointments.by_code(code, lock=True)
         if a is None:
             raise AppointmentNotFound(display_code(code))
+        require_location(uow, user, a.location_id)
         service = get_or_404(uow.directory.service(a.service_id), "service", a.service_id)
         location = _enabled_location(uow, a.location_id)
         opts = options_of(uow.schedules.calendar(location.id), location.id)
@@ -620,7 +653,7 @@ def check_in(backend: Backend, user_id: int, code: str, now: dt.datetime) -> Che
         uow.changed(appointments_topic(location.id))
         info = _info(uow, a, location, now, service=service, ticket_number=t.number)
         uow.commit()
-        return CheckInResult(info, issued, verdict.value)
+        return for_audience(user, CheckInResult(info, issued, verdict.value))
 
 
 # ---------------------------------------------------------------------------
@@ -644,8 +677,9 @@ def day_overview(backend: Backend, user_id: int, location_id: int, now: dt.datet
 
 def _day_overview(backend: Backend, user_id: int, location_id: int, now: dt.datetime, day: dt.date | None,
                   counter_id: int | None, include_cancelled: bool) -> DayOverview:
-    with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+    with backend.unit_of_work(write=True) as uow:  # write: the read is on record
+        user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        require_location(uow, user, location_id)
         location = _enabled_location(uow, location_id)
         ctx = _context(uow, location)
         day = day or now.astimezone(ctx.tz).date()
@@ -664,6 +698,9 @@ def _day_overview(backend: Backend, user_id: int, location_id: int, now: dt.date
                 continue
             out.append(_info(uow, a, ctx, now, service=services[a.service_id],
                              settings=ctx.settings.get(a.service_id)))
+        shown = [a.id for a in out if a.name or a.phone or a.email or a.remarks]
+        audit_reads(uow, user.id, now, "appointment", shown, _CONTACT_FIELDS, "day_overview")
+        uow.commit()
         return DayOverview(location.id, day, tuple(out))
 
 
@@ -677,7 +714,8 @@ def mark_no_shows(backend: Backend, user_id: int, location_id: int, now: dt.date
     """
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+        require_location(uow, user, location_id)
         location = _enabled_location(uow, location_id)
         opts = options_of(uow.schedules.calendar(location.id), location.id)
         limit = now - dt.timedelta(minutes=opts.checkin_late_minutes)
@@ -694,13 +732,16 @@ def mark_no_shows(backend: Backend, user_id: int, location_id: int, now: dt.date
 def appointment_ics(backend: Backend, user_id: int, appointment_id: int, now: dt.datetime) -> str:
     """The appointment as an iCalendar (.ics) file text, CRLF lines (RFC 5545)."""
     now = check_now(now)
-    with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
+    with backend.unit_of_work(write=True) as uow:  # write: the export is on record
+        user = acting_user(uow, user_id, Permission.MANAGE_APPOINTMENTS)
         a = uow.appointments.get(appointment_id)
         if a is None:
             raise NotFound("appointment", appointment_id)
         _enabled_location(uow, a.location_id)
+        require_location(uow, user, a.location_id)
         info = _info(uow, a, uow.directory.location(a.location_id), now)
+        audit(uow, user.id, now, "export", "appointment", a.id, _CONTACT_FIELDS, {"format": "ics"})
+        uow.commit()
     return ics_text(info, now)
 
 
@@ -711,7 +752,7 @@ def ics_text(info: AppointmentInfo, now: dt.datetime) -> str:
     if info.bring:
         lines.append(_("Neem mee:"))
         lines += [f"- {item}" for item in info.bring]
-    lines.append(_("Meld u bij de zuil met uw afspraakcode."))
+    lines.append(_("Meld u bij de kiosk met uw afspraakcode."))
     return ics.event(
         uid=f"afspraak-{info.code}@baliedesk",
         start=info.start, end=info.end, stamp=now,

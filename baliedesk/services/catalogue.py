@@ -49,7 +49,14 @@ EXPOSED: dict[str, tuple[str, ...]] = {
         "todays_hours", "calendar_view", "schedule_config", "working_days", "set_calendar_options",
         "set_opening_hours", "set_exception", "remove_exception",
     ),
-    "setup": ("list_locations", "list_services", "sign_in_choices"),
+    "setup": ("list_locations", "list_services", "sign_in_choices", "set_user_locations", "user_locations",
+              "set_user_teams"),
+    # The privacy officer and the beheerder: the audit log, a resident's rights, retention terms.
+    "privacy": (
+        "audit_by_user", "audit_by_record", "audit_by_resident", "export_audit", "find_resident", "erase_resident",
+        "retention_terms", "set_retention_term",
+    ),
+    "retention": ("retention_due", "run_retention"),
     "contacts": (
         "visit_contact", "register_contact", "register_visit_contact", "recent_contacts", "write_callback",
         "open_callbacks", "mark_called_back", "register_complaint", "acknowledge_complaint",
@@ -64,6 +71,15 @@ EXPOSED: dict[str, tuple[str, ...]] = {
     # People and devices (the admin window's "Mensen" and "Apparaten"). Signing in,
     # changing one's own password and signing out are the door's own methods
     # (Client.sign_in, change_password, sign_out): they carry a token, not a person.
+    # The municipality, its locations, services and counters (admin tabs, first-run assistant);
+    # ``branding`` gives every slip and screen the location's address, phone, website, logo.
+    "organisation": (
+        "municipality", "municipality_logo", "location_details", "branding", "organisation_view",
+        "update_municipality", "add_location", "update_location", "set_location_active", "set_fair_share_weights",
+        "update_service", "set_service_active", "delete_service", "update_counter", "set_counter_active",
+        "delete_counter",
+    ),
+    "setupfile": ("export_setup",),
     "auth": (
         "add_user", "set_role", "deactivate_user", "activate_user", "reset_password", "list_users",
         "revoke_sessions", "enroll_device", "revoke_device", "list_devices",

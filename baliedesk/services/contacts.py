@@ -21,12 +21,26 @@ from baliedesk.domain.errors import NotFound, RecordClosed, ValidationError, Vis
 from baliedesk.domain.meldingen import ComplaintState
 from baliedesk.domain.permissions import Permission, require
 from baliedesk.domain.validation import clean_name, clean_text
-from baliedesk.services.common import acting_user, check_now, get_or_404, local_day
+from baliedesk.services.common import (
+    acting_user,
+    audit,
+    audit_reads,
+    check_now,
+    get_or_404,
+    local_day,
+    location_scope,
+    require_location,
+)
 from baliedesk.services.melding_dto import CallbackInfo, CallbackSlip, ComplaintInfo, ContactInfo
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.schedules import load_workday_calendar
 
 RECENT_CONTACT_DAYS = 7
+
+
+#: Personal fields as the audit log names them.
+_CALLBACK_FIELDS = ("caller_name", "phone", "question")
+_COMPLAINT_FIELDS = ("name", "phone", "email", "description")
 
 
 def contacts_topic() -> str:
@@ -80,6 +94,7 @@ def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.d
     service_id = _id(service_id, "service")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        require_location(uow, user, location_id)
         location = _location(uow, location_id)
         if service_id is not None:
             service = uow.directory.service(service_id)
@@ -91,6 +106,9 @@ def register_contact(backend: Backend, user_id: int, location_id: int, now: dt.d
         c = uow.contacts.new_contact(location_id=location.id, channel=chan.value, service_id=service_id,
                                      subject=subj, result=res.value, passed_to=to, note=text, ticket_id=None,
                                      created_at=now, created_by=user.id)
+        if text:
+            uow.flush()
+            audit(uow, user.id, now, "create", "contact", c.id, ("note",))
         info = _contact_info(c)
         uow.changed(contacts_topic())
         uow.commit()
@@ -130,6 +148,8 @@ def record_visit_contact(uow: UnitOfWork, user: Any, ticket: Any, now: dt.dateti
                                  result=contact.result.value, passed_to=contact.passed_to, note=contact.note,
                                  ticket_id=ticket.id, created_at=now, created_by=user.id)
     uow.flush()
+    if contact.note:
+        audit(uow, user.id, now, "create", "contact", c.id, ("note",))
     uow.changed(contacts_topic())
     return _contact_info(c)
 
@@ -148,6 +168,7 @@ def register_visit_contact(backend: Backend, user_id: int, ticket_id: int, now: 
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)  # one contact per visit
+        require_location(uow, user, t.location_id)
         info = record_visit_contact(uow, user, t, now, contact)
         uow.commit()
         return info
@@ -155,11 +176,15 @@ def register_visit_contact(backend: Backend, user_id: int, ticket_id: int, now: 
 
 def recent_contacts(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[ContactInfo, ...]:
     now = check_now(now)
-    with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.TAKE_MELDING)
+    with backend.unit_of_work(write=True) as uow:  # write: reads of notes are on record
+        user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        require_location(uow, user, location_id)
         location = _location(uow, location_id)
         since = now - dt.timedelta(days=RECENT_CONTACT_DAYS)
-        return tuple(_contact_info(c) for c in uow.contacts.contacts(location.id, since))
+        out = tuple(_contact_info(c) for c in uow.contacts.contacts(location.id, since))
+        audit_reads(uow, user.id, now, "contact", [c.id for c in out if c.note], ("note",), "recent_contacts")
+        uow.commit()
+        return out
 
 
 # ---------------------------------------------------------------------------
@@ -196,6 +221,7 @@ def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.dat
         raise ValidationError("for_whom", "required")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        require_location(uow, user, location_id)
         location = _location(uow, location_id)
         person = None
         if for_user_id is not None:
@@ -207,6 +233,8 @@ def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.dat
         n = uow.contacts.new_callback(location_id=location.id, caller_name=name, phone=number, question=text,
                                       for_team=team, for_user_id=for_user_id, due_date=due, created_at=now,
                                       created_by=user.id)
+        uow.flush()
+        audit(uow, user.id, now, "create", "callback", n.id, _CALLBACK_FIELDS)
         info = _callback_info(uow, n, calendar, today)
         whom = ", ".join(p for p in (person.display_name if person else None, team) if p)
         slip = CallbackSlip(name, number, text, whom, now, due, location.name)
@@ -218,10 +246,16 @@ def write_callback(backend: Backend, user_id: int, location_id: int, now: dt.dat
 def open_callbacks(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[CallbackInfo, ...]:
     """The callback notes not yet done, the earliest due date first."""
     now = check_now(now)
-    with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.TAKE_MELDING)
+    with backend.unit_of_work(write=True) as uow:  # write: the read is on record
+        user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        require_location(uow, user, location_id)
         calendar, today = _calendar(uow, _location(uow, location_id), now)
-        return tuple(_callback_info(uow, n, calendar, today) for n in uow.contacts.open_callbacks())
+        scope = location_scope(uow, user)
+        out = tuple(_callback_info(uow, n, calendar, today) for n in uow.contacts.open_callbacks()
+                    if scope is None or n.location_id in scope)
+        audit_reads(uow, user.id, now, "callback", [n.id for n in out], _CALLBACK_FIELDS, "open_callbacks")
+        uow.commit()
+        return out
 
 
 def mark_called_back(backend: Backend, user_id: int, note_id: int, now: dt.datetime, *, reached: bool,
@@ -234,9 +268,11 @@ def mark_called_back(backend: Backend, user_id: int, note_id: int, now: dt.datet
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         n = get_or_404(uow.contacts.callback(note_id, lock=True), "callback", note_id)
+        require_location(uow, user, n.location_id)
         if n.done_at is not None:
             raise RecordClosed("callback", n.caller_name, "done")
         n.done_at, n.done_by, n.reached, n.outcome = now, user.id, reached, text
+        audit(uow, user.id, now, "update", "callback", n.id, ("reached", "outcome"))
         uow.flush()
         calendar, today = _calendar(uow, _location(uow, n.location_id), now)
         info = _callback_info(uow, n, calendar, today)
@@ -273,6 +309,7 @@ def register_complaint(backend: Backend, user_id: int, location_id: int, now: dt
         raise ValidationError("received_on", "invalid")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        require_location(uow, user, location_id)
         location = _location(uow, location_id)
         calendar, today = _calendar(uow, location, now)
         day = received_on or today
@@ -285,6 +322,8 @@ def register_complaint(backend: Backend, user_id: int, location_id: int, now: dt
             received_on=day, due_date=rules.complaint_due(calendar, day), acknowledged_at=None, extended=False,
             extension_reason=None, outcome=None, handled_at=None, handled_by=None, created_at=now,
             created_by=user.id)
+        uow.flush()
+        audit(uow, user.id, now, "create", "complaint", c.id, _COMPLAINT_FIELDS)
         info = _complaint_info(c, calendar, today)
         uow.changed(contacts_topic())
         uow.commit()
@@ -297,8 +336,10 @@ def _complaint_action(backend: Backend, user_id: int, complaint_id: int, now: dt
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, permission)
         c = get_or_404(uow.contacts.complaint(complaint_id, lock=True), "complaint", complaint_id)
+        require_location(uow, user, c.location_id)
         calendar, today = _calendar(uow, _location(uow, c.location_id), now)
         apply(c, user, calendar, now)
+        audit(uow, user.id, now, "update", "complaint", c.id, (), {"state": c.state})
         uow.flush()
         info = _complaint_info(c, calendar, today)
         uow.changed(contacts_topic())
@@ -345,7 +386,13 @@ def close_complaint(backend: Backend, user_id: int, complaint_id: int, now: dt.d
 def complaints(backend: Backend, user_id: int, location_id: int, now: dt.datetime, *,
                open_only: bool = True) -> tuple[ComplaintInfo, ...]:
     now = check_now(now)
-    with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.TAKE_MELDING)
+    with backend.unit_of_work(write=True) as uow:  # write: the read is on record
+        user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        require_location(uow, user, location_id)
         calendar, today = _calendar(uow, _location(uow, location_id), now)
-        return tuple(_complaint_info(c, calendar, today) for c in uow.contacts.complaints(open_only=open_only))
+        scope = location_scope(uow, user)
+        out = tuple(_complaint_info(c, calendar, today) for c in uow.contacts.complaints(open_only=open_only)
+                    if scope is None or c.location_id in scope)
+        audit_reads(uow, user.id, now, "complaint", [c.id for c in out], _COMPLAINT_FIELDS, "complaints")
+        uow.commit()
+        return out

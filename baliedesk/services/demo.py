@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from baliedesk.domain.auth import DEMO_PASSWORD  # re-exported: the command line and tests take it from here
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import Outcome
 from baliedesk.services import auth, queue, schedules, setup
@@ -38,7 +39,6 @@ STAFF = [
 
 #: Every demo person signs in with this password. It passes the password policy
 #: (no bypass), and the demo's sign-in screen may show it: only in demo mode.
-DEMO_PASSWORD = "balie-demo-2026"
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,20 @@ class DemoIds:
 
 def is_seeded(backend: Backend) -> bool:
     return bool(setup.list_locations(backend))
+
+
+def seed_state(backend: Backend) -> str:
+    """``"empty"`` (nobody and nothing yet: the demo may seed), ``"demo"`` (the demo
+    municipality, seeded before), or ``"other"``: a real municipality's data, which the
+    demo never touches."""
+    locations = setup.list_locations(backend)
+    users = {u.username: u for u in setup.sign_in_choices(backend)}
+    if not locations and not users:
+        return "empty"
+    admin = users.get(STAFF[0][0])
+    if locations and locations[0].name == MUNICIPALITY and admin is not None and admin.role == Role.ADMIN.value:
+        return "demo"
+    return "other"
 
 
 def demo_ids(backend: Backend) -> DemoIds:
@@ -136,8 +150,12 @@ def open_today_if_closed(backend: Backend, now: dt.datetime) -> schedules.Except
     exception, or None when something is open (for example Thursday evening,
     when only A and B are) or the location has no opening hours at all.
     """
+    if seed_state(backend) != "demo":
+        return None  # never a real municipality's database
     location = setup.list_locations(backend)[0]
-    admin = next(u for u in setup.sign_in_choices(backend, [Role.ADMIN]))
+    admin = next((u for u in setup.sign_in_choices(backend, [Role.ADMIN]) if u.username == STAFF[0][0]), None)
+    if admin is None:
+        return None
     hours = schedules.todays_hours(backend, admin.id, location.id, now)
     if not hours.configured or any(s.kiosk_open for s in hours.services):
         return None

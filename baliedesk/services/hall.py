@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from baliedesk.domain.permissions import Permission
 from baliedesk.domain.tickets import display_number
-from baliedesk.services.common import acting_user, check_now, get_or_404, local_day, location_info
+from baliedesk.services.common import acting_user, check_now, get_or_404, local_day, location_info, require_location
 from baliedesk.services.dto import CallInfo, LocationInfo
 from baliedesk.services.ports import Backend
 
@@ -32,7 +32,7 @@ class HallCalls:
 def hall_calls(backend: Backend, user_id: int, location_id: int, now: dt.datetime, limit: int = 24) -> HallCalls:
     now = check_now(now)
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.VIEW_DISPLAY)
+        require_location(uow, acting_user(uow, user_id, Permission.VIEW_DISPLAY), location_id)
         location = get_or_404(uow.directory.location(location_id), "location", location_id)
         day = local_day(now, location.timezone)
         counters = {c.id: c for c in uow.directory.counters(location.id)}

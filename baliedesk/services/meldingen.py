@@ -20,10 +20,21 @@ from typing import Any
 
 from baliedesk.domain import meldingen as rules
 from baliedesk.domain.calendar import WorkdayCalendar
-from baliedesk.domain.errors import NotFound, ValidationError
+from baliedesk.domain.errors import NotFound, NotYourTeam, ValidationError
 from baliedesk.domain.meldingen import MeldingState
 from baliedesk.domain.permissions import Permission
-from baliedesk.services.common import acting_user, check_now, get_or_404, local_day
+from baliedesk.domain.photometa import strip_metadata
+from baliedesk.services.common import (
+    acting_user,
+    audit,
+    audit_reads,
+    check_now,
+    get_or_404,
+    local_day,
+    location_scope,
+    require_location,
+    require_melding,
+)
 from baliedesk.services.melding_dto import (
     CategoryInfo,
     DuplicateCandidate,
@@ -43,6 +54,27 @@ DEFAULT_CATEGORIES = Path(__file__).resolve().parents[2] / "resources" / "catego
 WORK_LIST_MAX = 500
 #: Rows per page of the work list: a screen shows about 25; filters narrow it down further.
 WORK_LIST_PAGE = 100
+
+
+#: The fields of a melding that may hold personal data, as the audit log names them.
+_PERSONAL = ("reporter_name", "reporter_phone", "reporter_email", "description", "street", "house_number",
+             "postcode", "location_text")
+
+
+def _given(m: Any) -> tuple[str, ...]:
+    """The personal fields ``m`` holds a value in (names only)."""
+    return tuple(f for f in _PERSONAL if getattr(m, f, None) not in (None, ""))
+
+
+def _without_metadata(pictures: Iterable[tuple[str, str, bytes]]) -> tuple[tuple[str, str, bytes], ...]:
+    """The photos without their Exif data (GPS position, camera): stored as they are shown, no more."""
+    out = []
+    for name, kind, data in pictures:
+        try:
+            out.append((name, kind, strip_metadata(data, kind)))
+        except ValueError:
+            raise ValidationError("photo", "not_an_image") from None
+    return tuple(out)
 
 
 def meldingen_topic() -> str:
@@ -271,11 +303,12 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
     reporter = rules.clean_reporter(reporter_name, reporter_phone, reporter_email, wants_feedback)
     chan = rules.parse_channel(channel)
     urg = rules.parse_urgency(urgency)
-    pictures = rules.clean_photos(photos)
+    pictures = _without_metadata(rules.clean_photos(photos))
     if not isinstance(category_id, int) or isinstance(category_id, bool):
         raise ValidationError("category", "not_chosen")
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        require_location(uow, user, location_id)
         location = _location(uow, location_id)
         category = uow.meldingen.category(category_id)
         if category is None or not category.active:
@@ -310,6 +343,7 @@ def take_melding(backend: Backend, user_id: int, location_id: int, now: dt.datet
                                       to_state=m.state, note=f"Dubbele melding: zie {main.number}")
             expected = main.due_date
         uow.flush()
+        audit(uow, user.id, now, "create", "melding", m.id, _given(m))
         detail = _detail(uow, m, calendar, today)
         slip = _slip(m, category, location, expected)
         uow.changed(meldingen_topic())
@@ -339,13 +373,15 @@ def possible_duplicates(backend: Backend, user_id: int, now: dt.datetime, *, cat
     if key is None and area is None:
         return ()
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.TAKE_MELDING)
+        scope = location_scope(uow, acting_user(uow, user_id, Permission.TAKE_MELDING))
         rows = uow.meldingen.duplicates(category_id=category_id, street_key=key, postcode_area=area,
                                         since=rules.duplicate_since(now), until=now, exclude_id=exclude_id,
                                         limit=rules.DUPLICATES_MAX)
         cats = _categories(uow) if rows else {}
         out = []
         for m in rows:
+            if scope is not None and m.location_id not in scope:
+                continue
             c = cats.get(m.category_id)
             out.append(DuplicateCandidate(
                 m.id, m.number, f"{c.main} > {c.sub}" if c else "?", _place(m).text(), m.state, m.created_at,
@@ -362,6 +398,8 @@ def link_melding(backend: Backend, user_id: int, melding_id: int, to_id: int, no
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         m = get_or_404(uow.meldingen.get(melding_id, lock=True), "melding", melding_id)
         main = _root(uow, to_id)
+        require_melding(uow, user, m)
+        require_melding(uow, user, main)
         if main.id == m.id:
             raise ValidationError("link", "self")
         target = rules.check_transition(m.number, m.state, MeldingState.GEANNULEERD)
@@ -372,6 +410,7 @@ def link_melding(backend: Backend, user_id: int, melding_id: int, to_id: int, no
                                   to_state=target.value,
                                   note=f"Dubbele melding: zie {main.number}" + (f". {extra}" if extra else ""))
         m.state, m.changed_at, m.closed_at = target.value, now, now
+        audit(uow, user.id, now, "update", "melding", m.id, ("state", "linked_to_id"), {"state": target.value})
         uow.flush()
         detail = _detail(uow, m, calendar, today)
         uow.changed(meldingen_topic())
@@ -398,6 +437,7 @@ def change_status(backend: Backend, user_id: int, melding_id: int, target: str, 
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         m = get_or_404(uow.meldingen.get(melding_id, lock=True), "melding", melding_id)
+        require_melding(uow, user, m)
         rules.check_transition(m.number, m.state, to)
         location = _location(uow, m.location_id)
         calendar, today = _clock(uow, location, now)
@@ -409,6 +449,8 @@ def change_status(backend: Backend, user_id: int, melding_id: int, target: str, 
         elif to is MeldingState.HEROPEND:
             m.closed_at = None
             m.due_date = rules.melding_due(calendar, today, m.term_days)
+        audit(uow, user.id, now, "update", "melding", m.id, ("state", "note") if text else ("state",),
+              {"state": to.value})
         uow.flush()
         detail = _detail(uow, m, calendar, today)
         uow.changed(meldingen_topic())
@@ -435,38 +477,55 @@ def work_list(backend: Backend, user_id: int, location_id: int, now: dt.datetime
         raise ValidationError("limit", "out_of_range", WORK_LIST_MAX)
     if team is not None and not isinstance(team, str):
         raise ValidationError("team", "invalid")
-    with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.TAKE_MELDING)
+    with backend.unit_of_work(write=bool(text)) as uow:  # write: a search is on record
+        user = acting_user(uow, user_id, Permission.TAKE_MELDING)
+        require_location(uow, user, location_id)
+        scope = location_scope(uow, user)
+        my_teams = uow.privacy.user_teams(user.id) or None
+        if team and my_teams is not None and team not in my_teams:
+            raise NotYourTeam(user.role, "team", team)
         location = _location(uow, location_id)
         calendar, today = _clock(uow, location, now)
         number = rules.parse_melding_number(text) if text else None
         if number is not None:
             found = uow.meldingen.by_number(number)
-            rows = [found] if found is not None else []
+            rows = [found] if found is not None and (scope is None or found.location_id in scope) and (
+                my_teams is None or found.team in my_teams) else []
         else:
             rows = uow.meldingen.work_list(states=states, category_id=category_id, team=team or None,
                                            overdue_on=today if overdue else None, channel=chan, search=text,
-                                           limit=limit + 1)
+                                           limit=limit + 1, location_ids=None if scope is None else sorted(scope),
+                                           teams=my_teams)
         cats = _categories(uow)
         left: dict[dt.date, int] = {}
-        return WorkList(today, tuple(_summary(m, cats, calendar, today, left) for m in rows[:limit]),
-                        len(rows) > limit)
+        result = WorkList(today, tuple(_summary(m, cats, calendar, today, left) for m in rows[:limit]),
+                          len(rows) > limit)
+        if text:
+            audit_reads(uow, user.id, now, "melding", [m.id for m in result.rows],
+                        ("description", "place_text"), "search")
+            uow.commit()
+        return result
 
 
 def melding_detail(backend: Backend, user_id: int, melding_id: int, now: dt.datetime) -> MeldingDetail:
     now = check_now(now)
-    with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.TAKE_MELDING)
+    with backend.unit_of_work(write=True) as uow:  # write: the read is on record
+        user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         m = get_or_404(uow.meldingen.get(melding_id), "melding", melding_id)
+        require_melding(uow, user, m)
         calendar, today = _clock(uow, _location(uow, m.location_id), now)
-        return _detail(uow, m, calendar, today)
+        detail = _detail(uow, m, calendar, today)
+        audit(uow, user.id, now, "read", "melding", m.id, _given(m))
+        uow.commit()
+        return detail
 
 
 def melding_slip(backend: Backend, user_id: int, melding_id: int) -> MeldingSlip:
     """The confirmation slip again (to print a copy)."""
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.TAKE_MELDING)
+        user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         m = get_or_404(uow.meldingen.get(melding_id), "melding", melding_id)
+        require_melding(uow, user, m)
         main = _root(uow, m.id)
         category = get_or_404(uow.meldingen.category(m.category_id), "category", m.category_id)
         return _slip(m, category, _location(uow, m.location_id), main.due_date)
@@ -475,8 +534,10 @@ def melding_slip(backend: Backend, user_id: int, melding_id: int) -> MeldingSlip
 def photo_data(backend: Backend, user_id: int, photo_id: int) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of one photo."""
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.TAKE_MELDING)
+        user = acting_user(uow, user_id, Permission.TAKE_MELDING)
         p = uow.meldingen.photo(photo_id)
         if p is None:
             raise NotFound("photo", photo_id)
+        m = get_or_404(uow.meldingen.get(p.melding_id), "melding", p.melding_id)
+        require_melding(uow, user, m)
         return p.filename, p.content_type, bytes(p.data)

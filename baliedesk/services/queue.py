@@ -39,13 +39,16 @@ from baliedesk.domain.timeline import durations, is_gone
 from baliedesk.domain.validation import clean_text
 from baliedesk.services.common import (
     acting_user,
+    audit,
     check_actor,
     check_now,
     counter_info,
     epoch_ms,
+    for_audience,
     get_or_404,
     local_day,
     location_info,
+    require_location,
     service_info,
     ticket_info,
     ticket_info_from,
@@ -167,8 +170,9 @@ def issue_ticket(backend: Backend, user_id: int, service_id: int, now: dt.dateti
     """A visitor takes a ticket for a service. Numbers are unique per location, service and day."""
     now = check_now(now)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.ISSUE_TICKET)
+        user = acting_user(uow, user_id, Permission.ISSUE_TICKET)
         service = get_or_404(uow.directory.service(service_id), "service", service_id)
+        require_location(uow, user, service.location_id)
         if not service.active or not service.walk_in:
             raise ServiceNotOffered(service.prefix)
         location = get_or_404(uow.directory.location(service.location_id), "location", service.location_id)
@@ -238,6 +242,7 @@ def sign_in(backend: Backend, user_id: int, counter_id: int, now: dt.datetime,
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.SERVE)
         counter = get_or_404(uow.directory.counter(counter_id, lock=True), "counter", counter_id)
+        require_location(uow, user, counter.location_id)  # serving at a counter is scoped here, at sign-in
         location = uow.directory.location(counter.location_id)
         other = counter.signed_in_user_id
         if other not in (None, user.id) and not is_gone(counter.last_seen_at, now, location.counter_gone_after_s):
@@ -369,6 +374,8 @@ def _act(backend: Backend, user_id: int, counter_id: int, ticket_id: int, now: d
             t.counter_id = None
         counter.last_seen_at = now
         _record(uow, t, action, old, now, user.id, counter.id, data)
+        if data and data.get("note"):  # a clerk's note on a visit is personal data: on record
+            audit(uow, user.id, now, "update", "ticket", t.id, ("note",))
         if after is not None:
             after(uow, user, t, now)
         info = ticket_info(t, {t.service_id: uow.directory.service(t.service_id)}, {counter.id: counter})
@@ -468,6 +475,8 @@ def transfer(backend: Backend, user_id: int, counter_id: int, ticket_id: int, no
             "from_service_id": from_service, "to_service_id": t.service_id,
             "to_counter_id": to_counter_id, "priority": priority, "note": note,
         })
+        if note:
+            audit(uow, user.id, now, "update", "ticket", t.id, ("note",))
         info = ticket_info_from(uow, t)
         uow.commit()
         return info
@@ -480,9 +489,12 @@ def cancel(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, not
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.CANCEL_TICKET)
         t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)
+        require_location(uow, user, t.location_id)
         old = _transition(t, TicketAction.CANCEL)
         t.finished_at = now
         _record(uow, t, TicketAction.CANCEL, old, now, user.id, None, {"note": note})
+        if note:
+            audit(uow, user.id, now, "update", "ticket", t.id, ("note",))
         info = ticket_info_from(uow, t)
         uow.commit()
         return info
@@ -498,6 +510,7 @@ def release(backend: Backend, user_id: int, ticket_id: int, now: dt.datetime, *,
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.RELEASE_TICKET)
         t = get_or_404(uow.tickets.get(ticket_id, lock=True), "ticket", ticket_id)
+        require_location(uow, user, t.location_id)
         counter = uow.directory.counter(t.counter_id) if t.counter_id else None
         location = uow.directory.location(t.location_id)
         if counter is not None and not force and TicketState(t.state).is_held:
@@ -528,6 +541,7 @@ def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.dat
         user = uow.directory.user(user_id)
         perm = Permission.VIEW_DISPLAY if user is not None and user.role == "display" else Permission.VIEW_QUEUE
         acting_user(uow, user_id, perm)
+        require_location(uow, user, location_id)
         location = get_or_404(uow.directory.location(location_id), "location", location_id)
         day = local_day(now, location.timezone)
         now_ms = epoch_ms(now)
@@ -571,7 +585,7 @@ def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.dat
             for t in uow.tickets.recent_calls(location.id, day, recent_calls)
             if t.counter_id in counters
         )
-        return QueueSnapshot(
+        return for_audience(user, QueueSnapshot(
             at=now,
             location=location_info(location),
             services=tuple(service_queues),
@@ -580,14 +594,20 @@ def queue_snapshot(backend: Backend, user_id: int, location_id: int, now: dt.dat
             counters=tuple(counter_info(c, by_counter.get(c.id, []), users, now, location.counter_gone_after_s)
                            for c in counters_rows),
             recent_calls=calls,
-        )
+        ))
 
 
 def ticket_history(backend: Backend, user_id: int, ticket_id: int) -> TicketHistory:
-    """Replay a ticket: every state change with time, counter and person."""
-    with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.VIEW_QUEUE)
+    """Replay a ticket: every state change with time, counter and person.
+
+    A kiosk or hall screen gets it without the clerk's note and the names of
+    staff. A person who gets a note back is on record in the audit log (same
+    transaction; the time is the server's: this function takes no clock).
+    """
+    with backend.unit_of_work(write=True) as uow:
+        user = acting_user(uow, user_id, Permission.VIEW_QUEUE)
         t = get_or_404(uow.tickets.get(ticket_id), "ticket", ticket_id)
+        require_location(uow, user, t.location_id)
         events = uow.tickets.events(ticket_id)
         services = {s.id: s for s in uow.directory.services(t.location_id)}
         counters = {c.id: c for c in uow.directory.counters(t.location_id)}
@@ -603,7 +623,12 @@ def ticket_history(backend: Backend, user_id: int, ticket_id: int) -> TicketHist
             for e in events
         )
         d = durations(events)
-        return TicketHistory(ticket_info(t, services, counters), infos, d.first_wait_s, d.total_wait_s, d.handling_s)
+        history = for_audience(user, TicketHistory(ticket_info(t, services, counters), infos, d.first_wait_s,
+                                                   d.total_wait_s, d.handling_s))
+        if history.ticket.note or any((e.data or {}).get("note") for e in history.events):
+            audit(uow, user.id, dt.datetime.now(dt.UTC), "read", "ticket", t.id, ("note",))
+            uow.commit()
+        return history
 
 
 def counters_at(backend: Backend, user_id: int, location_id: int, now: dt.datetime) -> tuple[CounterInfo, ...]:

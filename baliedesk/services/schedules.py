@@ -29,7 +29,7 @@ from baliedesk.domain.calendar import (
 from baliedesk.domain.errors import NotFound, ServiceClosed, ValidationError
 from baliedesk.domain.permissions import Permission
 from baliedesk.domain.validation import clean_text
-from baliedesk.services.common import acting_user, check_now, get_or_404
+from baliedesk.services.common import acting_user, check_now, get_or_404, require_location
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.schedule_dto import (
     BlockInfo,
@@ -150,10 +150,10 @@ def check_kiosk_open(uow: UnitOfWork, location: Any, service: Any, now: dt.datet
 # ---------------------------------------------------------------------------
 # reading: today's hours, the four-week view, the configuration
 # ---------------------------------------------------------------------------
-def _read_permission(uow: UnitOfWork, user_id: int) -> None:
+def _read_permission(uow: UnitOfWork, user_id: int, location_id: int) -> None:
     user = uow.directory.user(user_id)
     perm = Permission.VIEW_DISPLAY if user is not None and user.role == "display" else Permission.VIEW_QUEUE
-    acting_user(uow, user_id, perm)
+    require_location(uow, acting_user(uow, user_id, perm), location_id)
 
 
 def _open_periods(schedule: Schedule, day: dt.date, service_id: int | None) -> tuple[OpenPeriodInfo, ...]:
@@ -168,7 +168,7 @@ def todays_hours(backend: Backend, user_id: int, location_id: int, now: dt.datet
     """
     now = check_now(now)
     with backend.unit_of_work() as uow:
-        _read_permission(uow, user_id)
+        _read_permission(uow, user_id, location_id)
         location = get_or_404(uow.directory.location(location_id), "location", location_id)
         schedule, options = load_schedule(uow, location)
         if schedule is None:
@@ -218,7 +218,7 @@ def calendar_view(backend: Backend, user_id: int, location_id: int, start: dt.da
     if not 1 <= days <= MAX_VIEW_DAYS:
         raise ValidationError("days", "out_of_range", MAX_VIEW_DAYS)
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        require_location(uow, acting_user(uow, user_id, Permission.CONFIGURE), location_id)
         location = get_or_404(uow.directory.location(location_id), "location", location_id)
         schedule, options = load_schedule(uow, location)
         rows = uow.schedules.exceptions(location.id)
@@ -241,7 +241,7 @@ def calendar_view(backend: Backend, user_id: int, location_id: int, start: dt.da
 def schedule_config(backend: Backend, user_id: int, location_id: int) -> ScheduleConfig:
     """Everything the admin window edits, in one read."""
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        require_location(uow, acting_user(uow, user_id, Permission.CONFIGURE), location_id)
         location = get_or_404(uow.directory.location(location_id), "location", location_id)
         options = options_of(uow.schedules.calendar(location.id), location.id)
         location_hours: dict[int, list[tuple[int, int]]] = {}
@@ -285,7 +285,7 @@ def working_days(backend: Backend, location_id: int) -> WorkdayCalendar:
 # writing (team lead / beheerder)
 # ---------------------------------------------------------------------------
 def _location_for_config(uow: UnitOfWork, user_id: int, location_id: int) -> Any:
-    acting_user(uow, user_id, Permission.CONFIGURE)
+    require_location(uow, acting_user(uow, user_id, Permission.CONFIGURE), location_id)
     return get_or_404(uow.directory.location(location_id), "location", location_id)
 
 

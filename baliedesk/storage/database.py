@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.storage.auth import AuthRepository
 from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
+from baliedesk.storage.organisation import OrganisationRepository
+from baliedesk.storage.privacy import PrivacyRepository
 from baliedesk.storage.repositories import DirectoryRepository, TicketRepository
 from baliedesk.storage.schedules import AppointmentRepository, ScheduleRepository
 
@@ -199,6 +201,8 @@ class SqlUnitOfWork:
         self.meldingen = MeldingRepository(handle)
         self.contacts = ContactRepository(handle)
         self.auth = AuthRepository(handle)
+        self.organisation = OrganisationRepository(handle)
+        self.privacy = PrivacyRepository(handle)
         return self
 
     @property
@@ -271,6 +275,23 @@ class SqlUnitOfWork:
             raise StorageUnavailable(str(exc.orig if isinstance(exc, DBAPIError) else exc)[:300]) from exc
 
 
+def describe_url(url: str) -> str:
+    """"PostgreSQL baliedesk op db.example:5433" or "SQLite /path/file.db": the kind of
+    database, its name and host, but never the user name or the password (window titles
+    are seen over a clerk's shoulder; logs are read by others)."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - only for a title
+        return "database"
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite {parsed.database or ':memory:'}"
+    host = parsed.host or "localhost"
+    if parsed.port:
+        host = f"{host}:{parsed.port}"
+    kind = "PostgreSQL" if parsed.get_backend_name() == "postgresql" else parsed.get_backend_name()
+    return f"{kind} {parsed.database or ''} op {host}".replace("  ", " ")
+
+
 class Database:
     """What the application holds: an engine, units of work, migrations, a change feed."""
 
@@ -301,8 +322,8 @@ class Database:
         return open_feed(self.url, **kwargs)
 
     def describe(self) -> str:
-        """The URL without a password, for the window title and logs."""
-        return make_url(self.url).render_as_string(hide_password=True)
+        """Which database, for the window title and logs: never a user name or password."""
+        return describe_url(self.url)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -116,8 +116,11 @@ class MeldingRepository:
 
     def work_list(self, *, states: Sequence[str] | None = None, category_id: int | None = None,
                   team: str | None = None, overdue_on: dt.date | None = None, channel: str | None = None,
-                  search: str | None = None, limit: int = 200) -> list[Any]:
+                  search: str | None = None, limit: int = 200,
+                  location_ids: Sequence[int] | None = None, teams: Sequence[str] | None = None) -> list[Any]:
         """Meldingen matching every given filter. ``states`` None: the open ones, by due date.
+
+        ``location_ids``, ``teams``: only meldingen of these locations and teams (None: all).
 
         ``overdue_on``: open meldingen whose due date lies before that day.
         Plain rows (attribute access by column name), not ORM objects: the list
@@ -141,6 +144,10 @@ class MeldingRepository:
             stmt = stmt.where(Melding.category_id == category_id)
         if channel is not None:
             stmt = stmt.where(Melding.channel == channel)
+        if location_ids is not None:
+            stmt = stmt.where(Melding.location_id.in_(list(location_ids)))
+        if teams is not None:
+            stmt = stmt.where(Melding.team.in_(list(teams)))
         if search:
             pattern = like_pattern(search)
             stmt = stmt.where(or_(*(col.ilike(pattern, escape="\\") for col in (

@@ -56,6 +56,7 @@ class Base(DeclarativeBase):
 
 class Location(Base):
     __tablename__ = "locations"
+    __mapper_args__ = {"eager_defaults": False}  # the deferred details below are not read back on INSERT
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -64,6 +65,16 @@ class Location(Base):
     no_show_after_recalls: Mapped[int] = mapped_column(Integer, default=2)
     counter_gone_after_s: Mapped[int] = mapped_column(Integer, default=120)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The location's own details (migration 0010), printed on slips and shown on screens.
+    # Deferred (one SELECT for the group when first read): the queue's reads of a location
+    # never need them, and code that knows only the older columns keeps working.
+    street: Mapped[str] = mapped_column(String(120), server_default="", deferred=True, deferred_group="details")
+    house_number: Mapped[str] = mapped_column(String(16), server_default="", deferred=True, deferred_group="details")
+    postcode: Mapped[str] = mapped_column(String(8), server_default="", deferred=True, deferred_group="details")
+    place: Mapped[str] = mapped_column(String(80), server_default="", deferred=True, deferred_group="details")
+    phone: Mapped[str] = mapped_column(String(32), server_default="", deferred=True, deferred_group="details")
+    website: Mapped[str] = mapped_column(String(200), server_default="", deferred=True, deferred_group="details")
+    tracking_base_url: Mapped[str] = mapped_column(String(200), server_default="", deferred=True, deferred_group="details")
 
 
 class Service(Base):
@@ -304,6 +315,7 @@ class Appointment(Base):
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     ticket_id: Mapped[int | None] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), ForeignKey("tickets.id"), nullable=True)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # retention (migration 0007)
 
 
 # ---------------------------------------------------------------------------
@@ -391,6 +403,8 @@ class Melding(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     linked_to_id: Mapped[int | None] = mapped_column(_BIGID, ForeignKey("meldingen.id"), nullable=True)
     photo_count: Mapped[int] = mapped_column(Integer, default=0)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # retention (migration 0007)
+    destroyed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # a tombstone from then on
 
 
 class MeldingPhoto(Base):
@@ -459,6 +473,7 @@ class CallbackNote(Base):
     done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     reached: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # retention (migration 0007)
 
 
 class Complaint(Base):
@@ -488,3 +503,4 @@ class Complaint(Base):
     handled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column()
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # retention (migration 0007)

@@ -67,44 +67,17 @@ def _settings(kind: str = "workstation"):
     return Settings()
 
 
-def demo_identity(client: Client) -> tuple[int, int, int]:
-    """(user_id, counter_id, location_id) of the demo clerk at the demo counter. Worker thread."""
-    from baliedesk.domain.permissions import Role
+def demo_sign_in(client: Client, counter_id: int | None = None) -> tuple[Client, int, int]:
+    """The demo clerk logs in with the demo password (as a person would): (her client,
+    counter id, location id), at ``counter_id`` or else the demo counter. Worker thread."""
+    from baliedesk.domain.auth import DEMO_PASSWORD
 
-    location = client.setup.list_locations()[0]
-    user = next(u for u in client.setup.sign_in_choices([Role.CLERK]) if u.username == DEMO_USER)
-    counters = client.as_user(user.id).queue.counters_at(location.id)
-    counter = next((c for c in counters if c.name == DEMO_COUNTER), counters[-1])
-    return user.id, counter.id, location.id
-
-
-def admin_identity(client, username: str | None = None, location_id: int | None = None) -> tuple[int, int]:
-    """(user_id, location_id) for the admin window, asked through ``client`` (nobody signed in yet). Worker thread.
-
-    ``username``: that account (it must be allowed to configure); otherwise the
-    first team lead, else the first beheerder. ``location_id``: else the first location.
-    """
-    from baliedesk.domain.permissions import Permission, Role, allows
-
-    locations = client.setup.list_locations()
-    if not locations:
-        raise LookupError("there is no location yet: run 'python -m baliedesk demo --seed-only' or set one up")
-    location = next((x for x in locations if x.id == location_id), None) if location_id else locations[0]
-    if location is None:
-        raise LookupError(f"there is no active location {location_id}")
-    roles = [r for r in Role if allows(r, Permission.CONFIGURE)]
-    users = client.setup.sign_in_choices(roles)
-    if username:
-        user = next((u for u in users if u.username == username), None)
-        if user is None:
-            raise LookupError(f"{username!r} is not an active account that may change opening hours")
-    else:
-        order = {Role.TEAM_LEAD: 0, Role.ADMIN: 1}
-        ranked = sorted(users, key=lambda u: (order.get(Role(u.role), 2), u.id))
-        if not ranked:
-            raise LookupError("there is no team lead or beheerder account")
-        user = ranked[0]
-    return user.id, location.id
+    signed = client.sign_in(DEMO_USER, DEMO_PASSWORD).client
+    location = signed.setup.list_locations()[0]
+    counters = signed.queue.counters_at(location.id)
+    counter = next((c for c in counters if c.id == counter_id), None) or next(
+        (c for c in counters if c.name == DEMO_COUNTER), counters[-1])
+    return signed, counter.id, location.id
 
 
 def _counter_class():
@@ -113,14 +86,15 @@ def _counter_class():
     return CounterWindow
 
 
-def make_counter(client: Client, settings, identity: tuple[int, int, int] | None):
-    """The counter window on this workstation's door; with ``identity`` (user, counter,
-    location) it signs in by itself (the demo, the screenshots, a remembered sign-in)."""
+def make_counter(client: Client, settings, signed: tuple[Client, int, int] | None = None, *,
+                 demo_password: str | None = None):
+    """The counter window on this workstation's door (it asks who logs in); with ``signed``
+    (a person's client, counter id, location id) it takes that counter at once."""
     cls = _counter_class()
-    if identity is None:
-        return cls(client, settings)
-    user_id, counter_id, location_id = identity
-    return cls(client.as_user(user_id), settings, counter_id=counter_id, location_id=location_id)
+    if signed is None:
+        return cls(client, settings, demo_password=demo_password)
+    person, counter_id, location_id = signed
+    return cls(person, settings, counter_id=counter_id, location_id=location_id, demo_password=demo_password)
 
 
 def _demo_geometry(app: QApplication, which: str) -> tuple[int, int, int, int]:
@@ -239,13 +213,6 @@ def _install_probe(window: QWidget, app: QApplication, *, wait_loaded: bool) -> 
         QTimer.singleShot(0, probe.post)
 
 
-def _remembered_identity(settings) -> tuple[int, int, int] | None:
-    user_id, counter_id = settings["user_id"], settings["counter_id"]
-    if user_id and counter_id:
-        return user_id, counter_id, settings["location_id"] or None
-    return None
-
-
 # ---------------------------------------------------------------------------
 # run_windows
 # ---------------------------------------------------------------------------
@@ -270,9 +237,13 @@ def run_windows(client: Client, kinds: Sequence[str], demo: bool = False) -> int
         kiosk = KioskWindow(client, settings)
         windows.append(kiosk)
 
-    def open_counter(identity: tuple[int, int, int] | None) -> None:
+    demo_password = None
+    if demo:
+        from baliedesk.domain.auth import DEMO_PASSWORD as demo_password
+
+    def open_counter(signed: tuple[Client, int, int] | None) -> None:
         nonlocal counter
-        counter = make_counter(client, settings, identity)
+        counter = make_counter(client, settings, signed, demo_password=demo_password)
         counter.setWindowTitle(f"{counter.windowTitle() or APP_NAME} – {client.describe()}")
         windows.append(counter)
         if probe:
@@ -284,17 +255,18 @@ def run_windows(client: Client, kinds: Sequence[str], demo: bool = False) -> int
         counter.activateWindow()
 
     if "counter" in kinds:
-        if demo:
+        if demo or probe_mode == "signed-in":
+            # The demo (and the start-up benchmark) log the demo clerk in with the demo
+            # password, as a person would; on a real database that password does not work.
             from baliedesk.ui.common.messages import message_for
             from baliedesk.ui.common.tasks import run_task
 
             def failed(err: BaseException) -> None:
-                log.error("demo sign-in lookup failed: %s", message_for(err))
+                log.error("demo log-in failed: %s", message_for(err))
                 open_counter(None)
 
-            run_task(lambda: demo_identity(client), open_counter, failed)
-        elif probe_mode == "signed-in":
-            open_counter(_remembered_identity(settings))
+            remembered = settings["counter_id"] or None
+            run_task(lambda: demo_sign_in(client, remembered), open_counter, failed)
         else:
             open_counter(None)
 
@@ -315,105 +287,127 @@ def run_windows(client: Client, kinds: Sequence[str], demo: bool = False) -> int
 
 
 # ---------------------------------------------------------------------------
-# run_admin
+# windows that open after logging in: meldingen and admin
 # ---------------------------------------------------------------------------
-def run_admin(db, username: str | None = None, location_id: int | None = None) -> int:
-    """The team lead's admin window (opening hours, exceptions, calendar, choices) on ``db``."""
-    from baliedesk.client import LocalClient
-    from baliedesk.ui.admin.window import AdminWindow
+#: Who logs in by themselves in the start-up probe (the demo database's accounts).
+PROBE_USERS = {"meldingen": "anne", "admin": "fatima"}
+
+
+def _choose_location(client: Client, permission: Any, location_id: int | None) -> int:
+    """The location a window opens on for the logged-in person (worker thread).
+
+    Raises PermissionDenied when the person's role does not allow ``permission``,
+    NotFound for a location that is not there, LookupError when there is none.
+    """
+    from baliedesk.domain.errors import NotFound, PermissionDenied
+    from baliedesk.domain.permissions import allows
+
+    me = next((u for u in client.setup.sign_in_choices() if u.id == client.user_id), None)
+    if me is None or not allows(me.role, permission):
+        raise PermissionDenied(me.role if me else "?", permission.value)
+    locations = client.setup.list_locations()
+    if not locations:
+        raise LookupError("no location")
+    if location_id:
+        if not any(loc.id == location_id for loc in locations):
+            raise NotFound("location", location_id)
+        return location_id
+    return locations[0].id
+
+
+def run_after_sign_in(door: Client, kind: str, make_window: Callable[[Client, int], QWidget], *,
+                      permission: Any, username: str | None = None, location_id: int | None = None,
+                      title: str = "") -> int:
+    """A window that opens once a person has logged in (meldingen, admin).
+
+    The log-in form comes first (``username`` filled in); a person whose role may
+    not use the window is told so there and stays on the form.
+    """
+    from baliedesk.i18n import _
+    from baliedesk.ui.common.messages import message_for
+    from baliedesk.ui.common.signin import SignInForm
     from baliedesk.ui.common.tasks import run_task
 
-    client = LocalClient(db)  # closed (the database disposed) by _finish
     settings = _settings()
     app = make_app(settings)
     windows: list[QWidget] = []
-    status = {"code": 0}
+    probe_mode = os.environ.get(PROBE_ENV, "").strip()
+    form = SignInForm(door, title=title or _("Inloggen"))
+    form.setWindowTitle(f"{APP_NAME} – {title or _('Inloggen')}")
+    form.resize(720, 520)
+    form.reset(username or "")
+    windows.append(form)
 
-    def opened(ids: tuple[int, int]) -> None:
-        user_id, loc = ids
-        window = AdminWindow(client.as_user(user_id), loc)
+    def opened(result: tuple[Client, int]) -> None:
+        client, location = result
+        window = make_window(client, location)
         window.setWindowTitle(f"{window.windowTitle()} – {client.describe()}")
         windows.append(window)
-        window.resize(*ADMIN_SHOT)
         window.show()
         window.raise_()
         window.activateWindow()
-        if os.environ.get(PROBE_ENV, "").strip() not in ("", "0"):
+        form.hide()
+        if probe_mode not in ("", "0"):
             _install_probe(window, app, wait_loaded=True)
 
-    def failed(err: BaseException) -> None:
-        from baliedesk.ui.common.messages import message_for
+    def refused(client: Client, err: BaseException) -> None:
+        run_task(client.sign_out)  # the session of someone who may not use this window ends at once
+        form.set_busy(False)
+        form.error.setText(message_for(err) if not isinstance(err, LookupError) else
+                           _("Er is nog geen locatie ingesteld. Vraag het uw beheerder."))
 
-        text = str(err) if isinstance(err, LookupError) else message_for(err)
-        log.error("cannot open the admin window: %s", text)
-        print(f"baliedesk admin: {text}", file=sys.stderr)
-        status["code"] = 2
-        app.exit(2)
+    def signed_in(client: Client) -> None:
+        form.set_busy(True)
+        run_task(lambda: (client, _choose_location(client, permission, location_id)), opened,
+                 lambda err: refused(client, err))
 
-    run_task(lambda: admin_identity(client, username, location_id), opened, failed)
-    try:
-        code = app.exec()
-        return code or status["code"]
-    finally:
-        _finish(windows, client)
+    form.signed_in.connect(signed_in)
+    form.show()
+    if probe_mode not in ("", "0"):
+        # The start-up probe logs in by itself with the demo password (a demo database only).
+        from baliedesk.domain.auth import DEMO_PASSWORD
 
-
-# ---------------------------------------------------------------------------
-# starting the window (``python -m baliedesk meldingen``)
-# ---------------------------------------------------------------------------
-def meldingen_identity(client: Any, username: str | None = None) -> tuple[int, int]:
-    """(user_id, location_id): the named user, else the first clerk, KCC or team lead. Worker thread.
-
-    ``client``: the workstation's client, nobody signed in yet (the look-up acts as no one).
-    """
-    from baliedesk.domain.permissions import Permission, allows
-
-    users = [u for u in client.setup.sign_in_choices() if allows(u.role, Permission.TAKE_MELDING)]
-    if username:
-        users = [u for u in users if u.username == username]
-    locations = client.setup.list_locations()
-    if not users or not locations:
-        raise LookupError(f"no user {username!r} who may take meldingen, or no location")
-    return users[0].id, locations[0].id
-
-
-def run_meldingen(db: Any, username: str | None = None) -> int:
-    """Open the meldingen window on ``db`` and run the event loop.
-
-    The window is given a client (``LocalClient(db)``, signed in as the person
-    found by :func:`meldingen_identity`), never the database itself.
-    """
-    from baliedesk.client import LocalClient
-
-    app = make_app()
-    workstation = LocalClient(db)  # nobody signed in yet; owns ``db`` (closing it disposes the database)
-    box: dict[str, Any] = {}
-
-    def opened(ids: tuple[int, int]) -> None:
-        from baliedesk.ui.meldingen.window import MeldingenWindow
-        from baliedesk.settings import Settings
-
-        client = workstation.as_user(ids[0])
-        window = MeldingenWindow(client, ids[1], settings=Settings())
-        window.setWindowTitle(f"{window.windowTitle()} – {client.describe()}")
-        window.resize(1280, 800)
-        window.show()
-        box["window"] = window
-
-    def failed(err: BaseException) -> None:
-        log.error("%s: %s", APP_NAME, err)
-        app.exit(2)
-
-    from baliedesk.ui.common.tasks import run_task
-
-    run_task(lambda: meldingen_identity(workstation, username), opened, failed)
+        form.username.setText(username or PROBE_USERS.get(kind, ""))
+        form.password.setText(DEMO_PASSWORD)
+        form.submit()
     try:
         return app.exec()
     finally:
-        from baliedesk.ui.common.tasks import runner
+        form.close_form()
+        _finish(windows, door)
 
-        runner().wait(5000)
-        workstation.close()
+
+def run_admin(door: Client, username: str | None = None, location_id: int | None = None) -> int:
+    """The team lead's admin window (opening hours, exceptions, calendar, choices), after logging in."""
+    from baliedesk.domain.permissions import Permission
+    from baliedesk.i18n import _
+
+    def make(client: Client, location: int) -> QWidget:
+        from baliedesk.ui.admin.window import AdminWindow
+
+        window = AdminWindow(client, location)
+        window.resize(*ADMIN_SHOT)
+        return window
+
+    return run_after_sign_in(door, "admin", make, permission=Permission.CONFIGURE, username=username,
+                             location_id=location_id, title=_("Inloggen: beheer"))
+
+
+def run_meldingen(door: Client, username: str | None = None) -> int:
+    """The meldingen window (intake, work list, contacts, callback notes, complaints), after logging in."""
+    from baliedesk.domain.permissions import Permission
+    from baliedesk.i18n import _
+
+    def make(client: Client, location: int) -> QWidget:
+        from baliedesk.settings import Settings
+        from baliedesk.ui.meldingen.window import MeldingenWindow
+
+        window = MeldingenWindow(client, location, settings=Settings())
+        window.resize(1280, 800)
+        return window
+
+    return run_after_sign_in(door, "meldingen", make, permission=Permission.TAKE_MELDING, username=username,
+                             title=_("Inloggen: meldingen"))
 
 
 # ---------------------------------------------------------------------------
@@ -478,7 +472,7 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
     try:
         box: dict[str, Any] = {}
         client = LocalClient(db, owns_backend=False)
-        run_task(lambda: demo_identity(client), lambda r: box.setdefault("id", r),
+        run_task(lambda: demo_sign_in(client), lambda r: box.setdefault("id", r),
                  lambda e: box.setdefault("error", e))
         if not wait_for(lambda: bool(box)):
             raise RuntimeError("timed out looking up the demo clerk")
@@ -520,18 +514,22 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
         box = {}
         admin_client = LocalClient(db, clock=lambda: ADMIN_SHOT_CLOCK, owns_backend=False)
 
-        def prepare() -> tuple[int, int]:
+        def prepare() -> tuple[Client, int]:
+            from baliedesk.domain.permissions import Permission
+            from baliedesk.domain.auth import DEMO_PASSWORD
+
             if before_admin is not None:
                 before_admin()
-            return admin_identity(admin_client)
+            lead = admin_client.sign_in(PROBE_USERS["admin"], DEMO_PASSWORD).client
+            return lead, _choose_location(lead, Permission.CONFIGURE, None)
 
         run_task(prepare, lambda r: box.setdefault("id", r), lambda e: box.setdefault("error", e))
         if not wait_for(lambda: bool(box)):
-            raise RuntimeError("timed out looking up the team lead")
+            raise RuntimeError("timed out logging in the team lead")
         if "error" in box:
             raise box["error"]
-        admin_user, admin_location = box["id"]
-        admin = AdminWindow(admin_client.as_user(admin_user), admin_location)
+        lead, admin_location = box["id"]
+        admin = AdminWindow(lead, admin_location)
         windows.append(admin)
         admin_loaded = {"done": False}
         admin.loaded.connect(lambda *a: admin_loaded.update(done=True))

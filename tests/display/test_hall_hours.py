@@ -109,13 +109,45 @@ def test_closed_services_show_no_wait_but_when_they_open(qtbot, make_hall, backe
     """Thursday evening only A and B are open: C and M say they are closed, not a wait nobody can get."""
     demo.seed_hours(backend, seeded, clock())
     hall = make_hall()  # 18:00
-    qtbot.waitUntil(lambda: _tile_texts(hall, seeded).get("C") == "Nu gesloten", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _tile_texts(hall, seeded).get("C") == "Gesloten", timeout=WAIT_MS)
     texts = _tile_texts(hall, seeded)
-    assert texts["M"] == "Nu gesloten"
+    assert texts["M"] == "Gesloten"
     assert texts["A"] == texts["B"] == "Nu geen balie open"  # open, but nobody signed in yet
     # The lunch break: everything opens again at 13.30, and the screen says so.
     clock.t = dt.datetime(2026, 11, 19, 11, 45, tzinfo=dt.UTC)  # 12:45 in Amsterdam
     qtbot.waitUntil(lambda: set(_tile_texts(hall, seeded).values()) == {"Weer open om 13.30 uur"}, timeout=WAIT_MS)
     # Ten minutes before closing the kiosk gives no new numbers.
     clock.t = dt.datetime(2026, 11, 19, 11, 25, tzinfo=dt.UTC)  # 12:25
-    qtbot.waitUntil(lambda: set(_tile_texts(hall, seeded).values()) == {"Geen nieuwe nummers meer"}, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: set(_tile_texts(hall, seeded).values()) == {"Geen nieuwe nummers"}, timeout=WAIT_MS)
+
+
+def test_one_set_of_words_for_open_closing_soon_and_closed(qtbot, make_hall, backend, seeded, clock):
+    """Closing soon: no new numbers, whoever waits is still helped. After closing, a service
+    with people waiting never says "gesloten" next to "4 mensen wachten"."""
+    from baliedesk import hourstext
+    from baliedesk.services import queue
+
+    demo.seed_hours(backend, seeded, clock())
+    kiosk_user, a = seeded.users["kiosk-ingang"], seeded.services["A"]
+    for _ in range(4):
+        queue.issue_ticket(backend, kiosk_user, a, clock())  # 18:00, open
+    hall = make_hall()
+    welcome = "Welkom. Op dit scherm ziet u wanneer u aan de beurt bent."
+    qtbot.waitUntil(lambda: hall._tiles and hall._tiles[a].waiting.full_text() == "4 mensen wachten", timeout=WAIT_MS)
+    assert hall.message_text() == welcome
+    # 19:25: within the kiosk's stop time.
+    clock.t = THURSDAY_18H + dt.timedelta(hours=1, minutes=25)
+    qtbot.waitUntil(lambda: hall.message_text() == hourstext.CLOSING_SOON_TEXT, timeout=WAIT_MS)
+    assert _tile_texts(hall, seeded)["A"] == "Geen nieuwe nummers"
+    # 19:31: closed, four people still waiting for A.
+    clock.t = THURSDAY_18H + dt.timedelta(hours=1, minutes=31)
+    qtbot.waitUntil(lambda: _tile_texts(hall, seeded)["A"] == "worden nog geholpen", timeout=WAIT_MS)
+    assert hall._tiles[a].waiting.full_text() == "4 mensen wachten"
+    assert _tile_texts(hall, seeded)["B"] == "Gesloten"  # nobody waits there
+    assert hall.message_text() == "We zijn gesloten. Wie wacht, wordt nog geholpen."
+    # The state lines are read like "ongeveer 20 minuten": at least 1/30 of the screen height.
+    qtbot.waitUntil(lambda: hall._tiles[a].wait.font().pixelSize() >= hall.height() / 30, timeout=WAIT_MS)
+    for tile in hall._tiles.values():
+        assert tile.wait.font().pixelSize() >= hall.height() / 30, tile.wait.full_text()
+    shown = " ".join(lab.full_text() for lab in hall.labels())
+    assert "Nu gesloten" not in shown.replace("Nu gesloten. Weer open", "")

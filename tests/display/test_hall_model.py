@@ -63,8 +63,8 @@ def test_spoken_text():
 
 def test_texts():
     assert waiting_text(0) == "Niemand wacht"
-    assert waiting_text(1) == "1 wachtende"
-    assert waiting_text(5) == "5 wachtenden"
+    assert waiting_text(1) == "1 persoon wacht"
+    assert waiting_text(5) == "5 mensen wachten"
     assert wait_text(3, 0, None) == "Nu geen balie open"
     assert wait_text(0, 1, 1) == "Bijna direct aan de beurt"
     assert wait_text(4, 2, 1) == "ongeveer 1 minuut"

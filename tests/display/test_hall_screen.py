@@ -410,3 +410,100 @@ def test_no_personal_data_on_the_screen(qtbot, make_hall, desk):
         assert name not in shown
         assert username not in words
         assert not {w for w in name.lower().split() if len(w) > 3} & words, name
+
+
+# ---------------------------------------------------------------------------
+# issue 15: calls made close together all stay large; every line readable at 1/30
+# ---------------------------------------------------------------------------
+@pytest.fixture
+def second_desk(backend, seeded, clock):
+    """Jeroen at Balie 3 for every service."""
+    jeroen = seeded.users["jeroen"]
+    counter = seeded.counters["Balie 3"]
+    queue.sign_in(backend, jeroen, counter, clock(), service_ids=list(seeded.services.values()))
+    return lambda: queue.call_next(backend, jeroen, counter, clock())
+
+
+def _large(hall: HallScreen) -> list[tuple[str, str]]:
+    return [(card.number.full_text(), card.counter.full_text()) for card in hall.large_cards()]
+
+
+def test_a_call_a_second_earlier_stays_large_beside_the_new_one(qtbot, make_hall, desk, second_desk):
+    hall, announcer, _db = make_hall(HallConfig(highlight_s=2, together_s=600))
+    first = desk.call()
+    qtbot.waitUntil(lambda: shows(hall, first.number), timeout=WAIT_MS)
+    second = second_desk()
+    qtbot.waitUntil(lambda: shows(hall, second.number), timeout=WAIT_MS)
+    large = _large(hall)
+    assert large == [(second.display_number, "→ Balie 3"), (first.display_number, "→ Balie 1")]
+    # Not demoted to the small list, and both big: side by side, each far larger than a list row.
+    listed = [n.full_text() for _f, n, _c, _r in hall._rows if n.full_text()]
+    assert first.display_number not in listed
+    h = hall.height()
+    for card in hall.large_cards():
+        assert card.number.font().pixelSize() >= h * 0.1
+        assert card.isVisible()
+    cards = hall.large_cards()
+    assert cards[0].geometry().top() == cards[1].geometry().top()  # side by side
+    assert announcer.numbers() == [(first.number, False), (second.number, False)]
+
+
+def test_after_the_together_time_only_the_newest_stays_large(qtbot, make_hall, desk, second_desk):
+    hall, _announcer, _db = make_hall(HallConfig(highlight_s=1, together_s=1))
+    first = desk.call()
+    qtbot.waitUntil(lambda: shows(hall, first.number), timeout=WAIT_MS)
+    second = second_desk()
+    qtbot.waitUntil(lambda: len(_large(hall)) == 1 and _large(hall)[0][0] == second.display_number,
+                    timeout=WAIT_MS)
+    listed = [n.full_text() for _f, n, _c, _r in hall._rows if n.full_text()]
+    assert listed[0] == first.display_number
+
+
+def test_together_time_comes_from_the_settings():
+    values = {"display_user": "", "location_id": 0, "display_color": "", "display_logo": "",
+              "display_message": "", "display_recent_calls": 6, "display_highlight_s": 8, "display_chime": True,
+              "display_speech": False, "display_together_s": 45}
+    assert HallConfig.from_settings(values).together_s == 45
+    assert HallConfig.from_settings({**values, "display_together_s": 100000}).together_s == 600
+    assert HallConfig().together_s == 20
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_line_a_visitor_reads_is_at_least_a_thirtieth(qtbot, make_hall, backend, seeded, desk, clock, size):
+    from baliedesk.services import demo
+
+    demo.seed_hours(backend, seeded, clock())
+    desk.call()
+    hall, _announcer, _db = make_hall(size=size)
+    qtbot.waitUntil(lambda: hall.size().height() == size[1] and hall.hours_text() != "", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not _clipped(hall) and "Paspoort en ID-kaart" in
+                    {lab.full_text() for lab in _visible_text_labels(hall)}, timeout=WAIT_MS)
+    h = size[1]
+    small = {lab.full_text(): lab.font().pixelSize() for lab in _visible_text_labels(hall)
+             if lab.font().pixelSize() < h / 30}
+    assert small == {}, f"smaller than {h / 30:.1f} px: {small}"
+    texts = {lab.full_text() for lab in _visible_text_labels(hall)}
+    assert "Paspoort en ID-kaart" in texts and hall.hours_text() in texts
+    assert not [t for t in texts if "…" in t]
+
+
+def test_the_demos_hall_window_stays_behind_the_counter_and_kiosk(qtbot, backend, seeded, clock, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from baliedesk.display.app import open_hall_screen
+    from baliedesk.settings import Settings
+
+    settings = Settings(tmp_path / "settings.json")  # the defaults
+    db = Database(backend.url)
+    hall = open_hall_screen(LocalClient(db, clock=clock), windowed=True, settings=settings, behind=True)
+    qtbot.addWidget(hall)
+    try:
+        if len(QGuiApplication.screens()) > 1:
+            assert hall.screen() is not QGuiApplication.primaryScreen()
+        else:
+            assert hall.windowFlags() & Qt.WindowType.WindowStaysOnBottomHint
+        assert not hall.isFullScreen()
+    finally:
+        hall.shutdown()
+        db.dispose()

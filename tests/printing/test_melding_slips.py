@@ -46,3 +46,17 @@ def test_golden(name, golden):
     first = GOLDEN_CASES[name]()
     assert first == GOLDEN_CASES[name]()  # deterministic
     golden(name, first)
+
+
+def test_the_category_reads_as_words_not_a_path(pdf_text):
+    import dataclasses
+
+    from baliedesk.printing.slips import category_text
+
+    assert category_text("Verlichting > Lamp defect") == "Verlichting, lamp defect"
+    assert category_text("Zorg > WMO-aanvraag") == "Zorg, WMO-aanvraag"
+    assert category_text("Afval") == "Afval"
+    m = dataclasses.replace(samples.melding(), category="Verlichting > Lamp defect")
+    text = pdf_text(pdf.render(melding_slip(m, samples.branding())))
+    assert "Soort melding: Verlichting, lamp defect" in text
+    assert ">" not in text.replace("->", "")

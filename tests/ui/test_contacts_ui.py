@@ -80,7 +80,7 @@ def test_passed_on_needs_whom_said_at_the_field_and_text_kept(qtbot, make_client
         "doorgezet", "Team Belastingen", None)
     assert w.errors["passed_to"].isHidden() and w.first_line.isChecked()
     qtbot.waitUntil(lambda: w.table.rowCount() == 1, timeout=10_000)
-    assert w.table.item(0, 3).text() == "Doorgezet naar Team Belastingen"
+    assert w.table.item(0, 3).text() == "Doorgestuurd naar Team Belastingen"
     assert w.table.item(0, 1).text() == "E-mail"
 
 

@@ -20,6 +20,7 @@ from baliedesk.domain.tickets import NOTE_MAX_LENGTH, Outcome, PriorityClass, Ti
 from baliedesk.domain.tickets import TicketState as S
 from baliedesk.domain.validation import clean_text
 from baliedesk.services import queue
+from baliedesk.services.demo import DEMO_PASSWORD
 from baliedesk.settings import Settings
 from baliedesk.ui.counter.window import CounterWindow
 from baliedesk.ui.counter.dialogs import FinishDialog, RequeueDialog, TransferDialog
@@ -154,19 +155,29 @@ def enabled(w: CounterWindow) -> dict[str, bool]:
 # ---------------------------------------------------------------------------
 # signing in
 # ---------------------------------------------------------------------------
-@pytest.mark.local_only("the sign-in panel picks a person and acts as them (door.as_user): a server client refuses "
-                        "that by design; sign-in with a password replaces it")
-def test_sign_in_panel_signs_in_with_chosen_services_and_remembers(qtbot, backend, seeded, windows, tmp_path):
-    w = windows(backend, seeded)
-    assert w.stack.currentWidget() is w.sign_in_panel
-    panel = w.sign_in_panel
-    assert not panel.sign_in_button.isEnabled()
-    names = [panel.user_combo.itemText(i) for i in range(panel.user_combo.count())]
-    assert "Anne de Vries" in names and "Fatima El Amrani" in names
-    assert "Kiosk ingang" not in names and "Beheerder" not in names  # cannot serve
+def log_in(qtbot, w, username: str, password: str) -> None:
+    form = w.signin_form if w.stack.currentWidget() is w.signin_form else w.lock_page
+    form.username.setText(username) if not form.username.isReadOnly() else None
+    form.password.setText(password)
+    qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not form._busy, timeout=15_000)
+    assert w.wait_until_idle()
 
-    panel.user_combo.setCurrentIndex(panel.user_combo.findData(seeded.users["anne"]))
-    panel.user_combo.activated.emit(panel.user_combo.currentIndex())
+
+def test_logging_in_then_choosing_a_counter_and_services_and_remembers(qtbot, backend, seeded, windows, tmp_path):
+    w = windows(backend, seeded)
+    assert w.stack.currentWidget() is w.signin_form
+    assert not w.signin_form.demo_hint.isVisible()  # the demo's password only in the demo
+    # a wrong password: a Dutch message, the name stays, the password goes
+    log_in(qtbot, w, "anne", "dit is niet haar wachtwoord")
+    assert w.stack.currentWidget() is w.signin_form
+    assert w.signin_form.error_text().startswith("De gebruikersnaam of het wachtwoord klopt niet.")
+    assert w.signin_form.username.text() == "anne" and w.signin_form.password.text() == ""
+
+    log_in(qtbot, w, "anne", DEMO_PASSWORD)
+    panel = w.sign_in_panel
+    wait_until(lambda: panel.person_label.text() == "Anne de Vries", timeout=5000)
+    assert w.stack.currentWidget() is panel and panel.user_id() == seeded.users["anne"]
     wait_until(lambda: panel.counter_combo.findData(seeded.counters["Balie 2"]) >= 0, timeout=5000)
     panel.counter_combo.setCurrentIndex(panel.counter_combo.findData(seeded.counters["Balie 2"]))
     # The counter's configured services (C, M) are preselected; the clerk adds B.
@@ -185,8 +196,73 @@ def test_sign_in_panel_signs_in_with_chosen_services_and_remembers(qtbot, backen
     assert (stored["user_id"], stored["counter_id"]) == (seeded.users["anne"], seeded.counters["Balie 2"])
 
 
-@pytest.mark.local_only("after the refused sign-in the window falls back to its sign-in list, which acts as the "
-                        "picked person (door.as_user): a server client refuses that by design")
+def test_a_temporary_password_is_changed_in_the_same_form(qtbot, backend, seeded, windows, now):
+    from baliedesk.services import auth
+
+    new = auth.add_user(backend, seeded.users["beheer"], "piet", "Piet Paal", "baliemedewerker", now)
+    w = windows(backend, seeded)
+    log_in(qtbot, w, "piet", new.temporary_password)
+    form = w.signin_form
+    assert form.new_password.isVisible() and not form.password.isVisible()
+    form.new_password.setText("een lange zin als wachtwoord")
+    form.repeat_password.setText("een andere lange zin")
+    qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+    assert "niet gelijk" in form.error_text() and w.stack.currentWidget() is form
+    form.repeat_password.setText("een lange zin als wachtwoord")
+    qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: w.sign_in_panel.person_label.text() == "Piet Paal", timeout=15_000)
+    assert w.stack.currentWidget() is w.sign_in_panel
+    # the new password works, the temporary one no more
+    assert auth.sign_in(backend, "piet", "een lange zin als wachtwoord", now).user.username == "piet"
+
+
+def test_ctrl_l_locks_and_only_the_same_password_unlocks(qtbot, backend, seeded, windows, now):
+    issue(backend, seeded, "A", now - 3 * MIN)
+    w = windows(backend, seeded)
+    log_in(qtbot, w, "anne", DEMO_PASSWORD)
+    panel = w.sign_in_panel
+    wait_until(lambda: panel.counter_combo.findData(seeded.counters["Balie 1"]) >= 0, timeout=5000)
+    panel.counter_combo.setCurrentIndex(panel.counter_combo.findData(seeded.counters["Balie 1"]))
+    qtbot.mouseClick(panel.sign_in_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: w.stack.currentWidget() is w.work, timeout=5000)
+    press(qtbot, w, Qt.Key.Key_F1)
+    assert w.current is not None
+    press(qtbot, w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert w.is_locked() and w.lock_page.username.text() == "anne" and w.lock_page.username.isReadOnly()
+    press(qtbot, w, Qt.Key.Key_F2)  # the visitor's keys do nothing while locked
+    assert w.is_locked()
+    log_in(qtbot, w, "anne", "fout fout fout fout")
+    assert w.is_locked() and "klopt niet" in w.lock_page.error_text()
+    # someone else cannot take over while Anne still has a visitor
+    qtbot.mouseClick(w.lock_page.other_button, Qt.MouseButton.LeftButton)
+    assert w.is_locked() and "nog nummer A 001" in w.lock_page.error_text()
+    log_in(qtbot, w, "anne", DEMO_PASSWORD)
+    wait_until(lambda: w.stack.currentWidget() is w.work, timeout=5000)
+    assert w.current is not None and w.current.display_number == "A 001"
+
+
+def test_the_counter_locks_by_itself_after_a_while_without_input(qtbot, backend, seeded, windows):
+    w = windows(backend, seeded, "anne", "Balie 1")
+    w._lock_after_ms = 300  # the setting is in minutes; the test does not wait that long
+    w._restart_idle()
+    wait_until(w.is_locked, timeout=5000)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(username=st.text(max_size=80), password=st.text(max_size=300))
+def test_any_typed_name_and_password_gives_a_dutch_message_and_keeps_the_name(qtbot, backend, seeded, windows,
+                                                                           username, password):
+    w = windows(backend, seeded)
+    form = w.signin_form
+    form.username.setText(username)
+    form.password.setText(password)
+    qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not form._busy, timeout=15_000)
+    assert w.stack.currentWidget() is form
+    assert form.error_text() and "Traceback" not in form.error_text()
+    assert form.username.text() == username[:64]
+
+
 def test_counter_in_use_by_a_colleague_is_refused_in_dutch(qtbot, backend, seeded, windows, clock):
     queue.sign_in(backend, seeded.users["jeroen"], seeded.counters["Balie 1"], clock())
     w = windows(backend, seeded, "anne", "Balie 1")
@@ -628,10 +704,11 @@ def test_sign_out_only_without_a_visitor(qtbot, backend, seeded, windows, now):
     submit(qtbot, w, dialog)
     qtbot.mouseClick(w.header.sign_out_button, Qt.MouseButton.LeftButton)
     assert w.wait_until_idle()
-    assert w.session is None and w.stack.currentWidget() is w.sign_in_panel
+    assert w.session is None and w.stack.currentWidget() is w.signin_form
     counters = queue.counters_at(backend, seeded.users["fatima"], seeded.location_id, now)
     assert next(c for c in counters if c.id == seeded.counters["Balie 1"]).signed_in_user_id is None
-    assert w.sign_in_panel.user_id() == seeded.users["anne"]  # ready to sign in again
+    assert w.signin_form.username.text() == "anne"  # her name stays; the password is asked again
+    assert w.client is None
 
 
 def test_heartbeat_keeps_the_counter_alive(qtbot, backend, seeded, windows, now, clock):

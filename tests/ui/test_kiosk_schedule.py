@@ -60,7 +60,7 @@ def test_evening_only_the_evening_services_take_tickets(qtbot, kiosk_door, backe
     s = hours.services
     assert closed_ids(w) == {s["C"], s["M"]}
     c = w.buttons()[s["C"]]
-    assert c.status.text() == "Nu gesloten. We zijn weer open morgen om 9.00 uur."
+    assert c.status.text() == "Gesloten. We zijn weer open morgen om 9.00 uur."
     assert c.closed and w.buttons()[s["A"]].isEnabled()
     assert "wacht" in w.buttons()[s["A"]].status.text()  # the open ones still show the queue
     assert w.message_text() == ""
@@ -70,9 +70,11 @@ def test_within_the_stop_time_everything_is_closed_and_said_once(qtbot, kiosk_do
     w = kiosk(qtbot, kiosk_door, SettableClock(19, 25))
     assert closed_ids(w) == set(hours.services.values())
     a = w.buttons()[hours.services["A"]]
-    assert a.status.text() == ("Bijna sluitingstijd. U kunt geen nummer meer nemen. "
-                               "We zijn weer open morgen om 9.00 uur.")
-    assert w.message_text() == "We zijn nu gesloten. U kunt geen nummer nemen. We zijn weer open morgen om 9.00 uur."
+    # Said once: the title and the line under it; the buttons only say "no new numbers".
+    assert a.status.text() == "Geen nieuwe nummers"
+    assert (w.title.text(), w.subtitle.text()) == (
+        "Geen nieuwe nummers meer", "Wie wacht, wordt nog geholpen. We zijn weer open morgen om 9.00 uur.")
+    assert w.message_text() == ""
 
 
 def test_without_a_schedule_every_button_works(qtbot, kiosk_door, backend, seeded):
@@ -89,7 +91,7 @@ def test_the_new_minute_closes_a_button_and_a_racing_press_is_explained(qtbot, k
     clock.set(19, 20)
     with qtbot.waitSignal(w.error_shown, timeout=WAIT_MS) as blocker:
         w.press(hours.services["A"])
-    assert blocker.args[0] == ("Het is bijna sluitingstijd. U kunt geen nummer meer nemen. "
+    assert blocker.args[0] == ("Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen. "
                                "We zijn weer open morgen om 9.00 uur.")
     assert not w.on_ticket_page()
     qtbot.waitUntil(lambda: not a.isEnabled(), timeout=WAIT_MS)
@@ -102,7 +104,8 @@ def test_the_clock_alone_opens_a_service(qtbot, kiosk_door, backend, hours):
     w = kiosk(qtbot, kiosk_door, clock)
     a = w.buttons()[hours.services["A"]]
     assert not a.isEnabled()
-    assert a.status.text() == "Nu gesloten. We zijn weer open vandaag om 17.00 uur."
+    assert a.status.text() == "Gesloten"
+    assert w.subtitle.text() == "We zijn weer open vandaag om 17.00 uur."
     clock.set(17, 0)  # no database change: only the minute timer reads again
     qtbot.waitUntil(a.isEnabled, timeout=WAIT_MS)
     assert closed_ids(w) == {hours.services["C"], hours.services["M"]}

@@ -114,10 +114,44 @@ def test_admin_command_opens_the_team_leads_window(tmp_path):
     proc = run_cli("admin", "--database-url", url, env=env)
     assert proc.returncode == 0, proc.stderr
     assert [p["probe"] for p in probe_lines(proc.stdout)] == ["ready"]
-    # A clerk may not change opening hours: a clear refusal, no window.
-    proc = run_cli("admin", "--database-url", url, "--user", "anne", env=env)
-    assert proc.returncode == 2
-    assert "'anne' is not an active account that may change opening hours" in proc.stderr
+
+
+
+def test_admin_window_comes_after_logging_in_and_refuses_a_clerk(qtbot, backend, seeded, monkeypatch):
+    """The log-in form first; a clerk is told in Dutch that this is not for her and stays there."""
+    from PySide6.QtWidgets import QApplication
+
+    from baliedesk.client import LocalClient
+    from baliedesk.services.demo import DEMO_PASSWORD
+    from baliedesk.ui import launch
+    from baliedesk.ui.admin.window import AdminWindow
+    from baliedesk.ui.common.signin import SignInForm
+
+    shown: dict = {}
+
+    def fake_exec(self=None):
+        form = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInForm) and w.isVisible())
+        shown["form"] = form
+        form.username.setText("anne")
+        form.password.setText(DEMO_PASSWORD)
+        form.submit()
+        qtbot.waitUntil(lambda: "Dit mag u niet doen" in form.error_text(), timeout=20_000)
+        shown["refused"] = form.error_text()
+        form.username.setText("fatima")
+        form.password.setText(DEMO_PASSWORD)
+        form.submit()
+        qtbot.waitUntil(lambda: any(isinstance(w, AdminWindow) and w.isVisible()
+                                    for w in QApplication.topLevelWidgets()), timeout=20_000)
+        shown["admin"] = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AdminWindow))
+        return 0
+
+    monkeypatch.setattr(type(QApplication.instance()), "exec", fake_exec)
+    monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(backend.url.split("///")[-1]) + "-cfg")
+    code = launch.run_admin(LocalClient(backend, owns_backend=False))
+    assert code == 0
+    assert "baliemedewerker" in shown["refused"]
+    assert shown["admin"].client.user_id == seeded.users["fatima"]
+    shown["admin"].close()
 
 
 def test_kiosk_command_starts_and_answers_input(tmp_path):

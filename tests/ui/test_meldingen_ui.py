@@ -375,14 +375,3 @@ def test_the_window_acts_as_the_person_its_client_is_signed_in_as(qtbot, backend
     assert blocker.args[0].history[-1].user_name == names[fatima] != names[seeded.users["anne"]]
 
 
-@pytest.mark.local_only("looks people up and acts as them through as_user: a server client refuses that by design")
-def test_meldingen_identity_asks_a_client_nobody_is_signed_in_to(make_client, seeded):
-    """``python -m baliedesk meldingen --user NAME``: the person is looked up through the workstation's client."""
-    from baliedesk.ui.launch import meldingen_identity
-
-    workstation = make_client(None)
-    assert meldingen_identity(workstation, "fatima") == (seeded.users["fatima"], seeded.location_id)
-    assert meldingen_identity(workstation)[1] == seeded.location_id
-    with pytest.raises(LookupError):
-        meldingen_identity(workstation, "niemand")
-    assert workstation.as_user(seeded.users["fatima"]).user_id == seeded.users["fatima"]

@@ -8,6 +8,9 @@ from sqlalchemy import Engine
 from baliedesk.storage.database import make_engine
 from baliedesk.storage import models_auth  # noqa: F401 - its tables belong to Base.metadata
 from baliedesk.storage.models import Base
+from baliedesk.storage import models_setup  # noqa: F401 - its tables belong to the metadata
+
+import baliedesk.storage.models_privacy  # noqa: E402,F401 - its tables in Base.metadata
 
 config = context.config
 target_metadata = Base.metadata

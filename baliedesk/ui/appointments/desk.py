@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -51,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from baliedesk import hourstext
-from baliedesk.domain.appointments import CODE_LENGTH, NAME_MAX_LENGTH
+from baliedesk.domain.appointments import CODE_ALPHABET, CODE_LENGTH, NAME_MAX_LENGTH
 from baliedesk.domain.errors import AppointmentTooLate
 from baliedesk.i18n import _, ngettext
 from baliedesk.printing.config import branding_from
@@ -71,6 +72,8 @@ STATUS_NAMES = {
     "cancelled": "afgezegd",
 }
 SLOT_DAYS = 1  # the booking list shows one day at a time
+#: The kiosk's on-screen keyboard: keys per row.
+KEYS_PER_ROW = 7
 #: The appointment confirmation exists on a receipt printer's roll and on A5.
 CONFIRMATION_PAPERS = ("80mm", "A5")
 #: The day overview is read again this often; reading it records no-shows (services.appointments.day_overview).
@@ -105,7 +108,7 @@ def confirmation_text(a: AppointmentInfo) -> str:
     ]
     if a.bring:
         lines.append(_("Neem mee: {items}").format(items=", ".join(a.bring)))
-    lines.append(_("Meld u vanaf {time} bij de zuil met uw afspraakcode.").format(
+    lines.append(_("Meld u vanaf {time} bij de kiosk met uw afspraakcode.").format(
         time=hourstext.time_text(a.checkin_from)))
     return "\n".join(lines)
 
@@ -520,7 +523,8 @@ class CheckInPanel(_Base):
         self._walk_in_service: int | None = None
         self._busy = False
         lay = QVBoxLayout(self)
-        title = QLabel(_("Heeft u een afspraak? Typ uw afspraakcode."))
+        lay.setSpacing(12)
+        title = QLabel(_("Heeft u een afspraak? Tik uw afspraakcode."))
         title.setFont(theme.font(theme.SIZE_LARGE, bold=True))
         title.setWordWrap(True)
         lay.addWidget(title)
@@ -528,11 +532,40 @@ class CheckInPanel(_Base):
         self.code.setMaxLength(CODE_LENGTH + 3)
         self.code.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         self.code.setMinimumHeight(theme.TOUCH_MIN)
-        self.code.setPlaceholderText("K7P-3QX")
-        self.code.returnPressed.connect(self.check_in)
+        # An instruction, not an example code: an example looks like a code already filled in.
+        self.code.setPlaceholderText(_("Tik hier de {n} tekens van uw code").format(n=CODE_LENGTH))
+        self.code.textEdited.connect(self._tidy)
+        self.code.returnPressed.connect(self.check_in)  # also what a USB barcode scanner sends
         lay.addWidget(self.code)
+        self.scanner_hint = QLabel(_("Heeft u de bevestiging bij u? Houd de code onder de scanner. "
+                                     "Dan hoeft u niets te tikken."))
+        self.scanner_hint.setFont(theme.font(theme.SIZE_LARGE))
+        self.scanner_hint.setWordWrap(True)
+        self.scanner_hint.setProperty("role", "muted")
+        lay.addWidget(self.scanner_hint)
+        # The on-screen keyboard: only the characters a code can have (no 0/O, 1/I, 5/S ...).
+        keyboard = QGridLayout()
+        keyboard.setSpacing(8)
+        self._keys: dict[str, QPushButton] = {}
+        ordered = sorted(CODE_ALPHABET, key=lambda ch: (ch.isdigit(), ch))
+        for i, ch in enumerate(ordered):
+            key = self._key(ch, f"key_{ch}")
+            key.clicked.connect(lambda _checked=False, c=ch: self.type_key(c))
+            keyboard.addWidget(key, i // KEYS_PER_ROW, i % KEYS_PER_ROW)
+            self._keys[ch] = key
+        row = len(ordered) // KEYS_PER_ROW
+        col = len(ordered) % KEYS_PER_ROW
+        self.backspace_button = self._key(_("Wis één"), "keyBackspace")
+        self.backspace_button.clicked.connect(self.code.backspace)
+        self.clear_button = self._key(_("Wis alles"), "keyClear")
+        self.clear_button.clicked.connect(self.code.clear)
+        keyboard.addWidget(self.backspace_button, row, col, 1, 2)
+        keyboard.addWidget(self.clear_button, row, col + 2, 1, 2)
+        lay.addLayout(keyboard)
         self.check_in_button = QPushButton(_("Aanmelden"))
+        self.check_in_button.setObjectName("checkInButton")
         self.check_in_button.setProperty("role", "primary")
+        self.check_in_button.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         self.check_in_button.setMinimumHeight(theme.TOUCH_MIN)
         self.check_in_button.clicked.connect(self.check_in)
         lay.addWidget(self.check_in_button)
@@ -545,10 +578,38 @@ class CheckInPanel(_Base):
         self.walk_in_button.hide()
         lay.addWidget(self.walk_in_button)
         lay.addStretch(1)
+        # The application's style sheet gives buttons a small min-height, which wins over
+        # setMinimumHeight: the kiosk's touch minimum goes into this panel's own sheet.
+        self.setStyleSheet(f"QPushButton {{ min-height: {theme.TOUCH_MIN}px; min-width: {theme.TOUCH_MIN}px; }}")
         self.setVisible(False)
-        self._run(lambda: client.appointments.appointment_switch(location_id), self._on_switch, self.result)
+        self._run(lambda: client.appointments.appointment_switch(location_id), self.apply_switch, self.result)
 
-    def _on_switch(self, switch: AppointmentSwitch) -> None:
+    def _key(self, text: str, name: str) -> QPushButton:
+        key = QPushButton(text)
+        key.setObjectName(name)
+        key.setFont(theme.font(theme.SIZE_TITLE, bold=True))
+        key.setMinimumSize(theme.TOUCH_MIN, theme.TOUCH_MIN)
+        key.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the code field keeps the focus (and the scanner's keys)
+        return key
+
+    def keys(self) -> dict[str, QPushButton]:
+        """The on-screen keyboard's character keys."""
+        return dict(self._keys)
+
+    def type_key(self, ch: str) -> None:
+        self.code.insert(ch)
+        self._tidy(self.code.text())
+
+    def _tidy(self, text: str) -> None:
+        """Upper case, only the code's characters, the dash after three: "k7p3" -> "K7P-3"."""
+        chars = [c for c in text.upper() if c in CODE_ALPHABET][:CODE_LENGTH]
+        tidy = "".join(chars[:3]) + ("-" + "".join(chars[3:]) if len(chars) > 3 else "")
+        if tidy != text:
+            self.code.setText(tidy)
+            self.code.setCursorPosition(len(tidy))
+
+    def apply_switch(self, switch: AppointmentSwitch) -> None:
+        """The location's appointment switch (read at start and, at the kiosk, with every picture)."""
         self.switch = switch
         self.setVisible(self.available)
         self.availability.emit(self.available)

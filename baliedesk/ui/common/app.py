@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from baliedesk import i18n
+from baliedesk import i18n, qtdutch
 from baliedesk.ui.common import theme
 
 APP_NAME = "BalieDesk"
@@ -28,5 +28,6 @@ def make_app(settings: Any = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    qtdutch.install(app)  # Qt's own dialogs (file, calendar, buttons) in Dutch
     theme.apply(app)
     return app

@@ -14,6 +14,8 @@ from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _
 from baliedesk.i18n_auth import auth_message
+from baliedesk.privacy_text import privacy_message
+from baliedesk.setup_text import error_text as setup_error_text
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ ROLE_NAMES = {
     Role.ADMIN.value: "beheerder",
     Role.KIOSK.value: "kiosk",
     Role.DISPLAY.value: "scherm in de hal",
+    Role.PRIVACY_OFFICER.value: "functionaris gegevensbescherming",
 }
 
 STATE_NAMES = {
@@ -79,9 +82,10 @@ def validation_message(err: e.ValidationError) -> str:
 
 def message_for(err: BaseException) -> str:
     """The sentence to show for ``err``."""
-    signing_in = auth_message(err)  # sign-in, sessions, people and devices
-    if signing_in is not None:
-        return signing_in
+    for special in (auth_message, privacy_message, setup_error_text):  # sign-in; privacy; set-up and admin
+        text = special(err)
+        if text is not None:
+            return text
     if isinstance(err, e.ValidationError):
         return validation_message(err)
     if isinstance(err, e.StorageUnavailable):
@@ -227,7 +231,7 @@ def _calendar_message(err: BaseException) -> str | None:
     if isinstance(err, e.ServiceClosed):
         again = next_opening_text(err.next_opening, err.today)
         if err.reason == "closing":
-            return _("Het is bijna sluitingstijd. U kunt geen nummer meer nemen. {again}").format(again=again)
+            return _("Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen. {again}").format(again=again)
         return _("Deze dienst is nu gesloten. {again}").format(again=again)
     return _appointment_message(err)
 
@@ -357,7 +361,7 @@ FIELD_NAMES.update({
     "photo": "De foto",
     "search": "De zoektekst",
     "subject": "Het onderwerp",
-    "passed_to": "Het vak 'Doorgezet naar'",
+    "passed_to": "Het vak 'Doorgestuurd naar'",
     "caller_name": "De naam van de beller",
     "question": "De vraag",
     "for_team": "Voor welk team",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from baliedesk import colors
 
@@ -24,13 +25,14 @@ from baliedesk import colors
 # Calm, institutional: dark blue text on white and very light grey panels.
 BACKGROUND = "#FFFFFF"     # windows
 PANEL = "#F3F5F8"          # side panels, cards
-PANEL_BORDER = "#C9D1DC"   # borders of cards and inputs (not for text)
+PANEL_BORDER = "#C9D1DC"   # borders of cards (decoration only; not for inputs, not for text)
+INPUT_BORDER = "#737D8C"   # borders of inputs and buttons (4.2:1 on white, 3.8:1 on PANEL: WCAG 1.4.11)
 TEXT = "#1A1F2B"           # body text           (16.4:1 on white, 15.1:1 on PANEL)
 TEXT_MUTED = "#4A5565"     # secondary text       (7.5:1 on white, 6.9:1 on PANEL)
 PRIMARY = "#0B4F8A"        # header bar, primary buttons (8.4:1 white text on it)
 PRIMARY_DARK = "#083A66"   # pressed primary
 ON_PRIMARY = "#FFFFFF"
-FOCUS = "#E8A317"          # focus ring (a frame, not text)
+FOCUS = "#B35C00"          # focus ring, dark amber (4.7:1 on white, 4.3:1 on PANEL: WCAG 1.4.11)
 SUCCESS = "#1B6B3A"        # "gelukt" text / bars  (6.6:1 on white)
 SUCCESS_BG = "#E6F2EA"
 WARNING = "#8A5300"        # "let op" text         (5.8:1 on white)
@@ -55,6 +57,13 @@ SIZE_TICKET = 120     # the ticket number on the kiosk confirmation
 
 RADIUS = 8            # px, rounded corners of cards and buttons
 TOUCH_MIN = 64        # px, the smallest touch target on the kiosk
+
+#: The arrows of drop-downs and spin boxes (a style sheet that styles the box must draw them itself).
+ICONS = Path(__file__).resolve().parent / "icons"
+
+
+def _icon(name: str) -> str:
+    return (ICONS / name).as_posix()
 
 
 # -- contrast (the arithmetic is baliedesk.colors, shared with the hall screen) ---
@@ -142,7 +151,7 @@ QLabel[role="success"] {{ color: {SUCCESS}; background: {SUCCESS_BG}; border: 1p
 QFrame[role="panel"] {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: {RADIUS}px; }}
 QFrame[role="header"] {{ background: {PRIMARY}; }}
 QFrame[role="header"] QLabel {{ color: {ON_PRIMARY}; }}
-QPushButton {{ color: {TEXT}; background: {PANEL}; border: 1px solid {PANEL_BORDER};
+QPushButton {{ color: {TEXT}; background: {PANEL}; border: 1px solid {INPUT_BORDER};
     border-radius: {RADIUS}px; padding: 8px 16px; min-height: 24px; }}
 QPushButton:hover {{ background: {lighter(PRIMARY, 0.9)}; }}
 QPushButton:pressed {{ background: {lighter(PRIMARY, 0.75)}; }}
@@ -154,10 +163,32 @@ QPushButton[role="primary"]:hover {{ background: {PRIMARY_DARK}; }}
 QPushButton[role="primary"]:pressed {{ background: {PRIMARY_DARK}; }}
 QPushButton[role="primary"]:disabled {{ color: {DISABLED_TEXT}; background: {DISABLED_BG};
     border: 1px solid {PANEL_BORDER}; }}
-QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QSpinBox {{ background: {BACKGROUND};
-    border: 1px solid {PANEL_BORDER}; border-radius: 4px; padding: 4px 6px; }}
-QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QSpinBox:focus {{
+QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox {{ background: {BACKGROUND};
+    color: {TEXT}; border: 1px solid {INPUT_BORDER}; border-radius: 4px; padding: 4px 6px; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{
     border: 2px solid {FOCUS}; }}
+QComboBox {{ padding-right: 28px; selection-background-color: {PRIMARY}; selection-color: {ON_PRIMARY}; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 24px;
+    border: none; border-left: 1px solid {INPUT_BORDER}; }}
+QComboBox::down-arrow {{ image: url("{_icon('arrow-down.svg')}"); width: 12px; height: 8px; }}
+QComboBox::down-arrow:disabled {{ image: url("{_icon('arrow-down-disabled.svg')}"); }}
+QComboBox QAbstractItemView {{ background: {BACKGROUND}; color: {TEXT}; border: 1px solid {INPUT_BORDER};
+    outline: 0; selection-background-color: {PRIMARY}; selection-color: {ON_PRIMARY}; }}
+QComboBox QAbstractItemView::item {{ min-height: 24px; padding: 2px 6px; color: {TEXT};
+    background: {BACKGROUND}; }}
+QComboBox QAbstractItemView::item:selected {{ background: {PRIMARY}; color: {ON_PRIMARY}; }}
+QAbstractSpinBox {{ padding-right: 26px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: border; width: 24px;
+    background: {PANEL}; border: none; border-left: 1px solid {INPUT_BORDER}; }}
+QAbstractSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 4px; }}
+QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; border-bottom-right-radius: 4px; }}
+QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{ background: {lighter(PRIMARY, 0.85)}; }}
+QAbstractSpinBox::up-arrow {{ image: url("{_icon('arrow-up.svg')}"); width: 12px; height: 8px; }}
+QAbstractSpinBox::down-arrow {{ image: url("{_icon('arrow-down.svg')}"); width: 12px; height: 8px; }}
+QAbstractSpinBox::up-arrow:disabled, QAbstractSpinBox::up-arrow:off {{
+    image: url("{_icon('arrow-up-disabled.svg')}"); }}
+QAbstractSpinBox::down-arrow:disabled, QAbstractSpinBox::down-arrow:off {{
+    image: url("{_icon('arrow-down-disabled.svg')}"); }}
 QListView, QTreeView, QTableView {{ background: {BACKGROUND}; border: 1px solid {PANEL_BORDER};
     alternate-background-color: {PANEL}; selection-background-color: {PRIMARY};
     selection-color: {ON_PRIMARY}; }}

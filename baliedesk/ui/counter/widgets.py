@@ -710,10 +710,9 @@ class ServicesPanel(QFrame):
 # sign-in
 # ---------------------------------------------------------------------------
 class SignInPanel(QWidget):
-    """Choose your name, your counter and your services."""
+    """After logging in: choose your counter and the services you do there."""
 
     location_chosen = Signal(int)
-    user_chosen = Signal(int)
     sign_in_requested = Signal(int, int, list)  # user id, counter id, service ids
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -726,19 +725,21 @@ class SignInPanel(QWidget):
         title = QLabel(_("Aanmelden bij de balie"), card)
         title.setProperty("role", "title")
         title.setFont(theme.font(theme.SIZE_TITLE, bold=True))
-        intro = QLabel(_("Kies uw naam, uw balie en de diensten die u doet."), card)
+        intro = QLabel(_("Kies uw balie en de diensten die u doet."), card)
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
         self.location_combo = QComboBox(card)
         self.location_combo.setObjectName("locationCombo")
-        self.user_combo = QComboBox(card)
-        self.user_combo.setObjectName("userCombo")
+        self.person_label = QLabel("", card)
+        self.person_label.setObjectName("personLabel")
+        self.person_label.setFont(theme.font(theme.SIZE_LARGE - 2, bold=True))
+        self._person: UserInfo | None = None
         self.counter_combo = QComboBox(card)
         self.counter_combo.setObjectName("counterCombo")
-        for combo in (self.location_combo, self.user_combo, self.counter_combo):
+        for combo in (self.location_combo, self.counter_combo):
             combo.setMinimumHeight(40)
             combo.setFont(theme.font(theme.SIZE_LARGE - 2))
-        self.counter_combo.setPlaceholderText(_("Kies eerst uw naam"))
+        self.counter_combo.setPlaceholderText(_("Kies uw balie"))
         self.location_label = QLabel(_("Locatie"), card)
         user_label = QLabel(_("Uw naam"), card)
         counter_label = QLabel(_("Balie"), card)
@@ -749,7 +750,7 @@ class SignInPanel(QWidget):
         form.setVerticalSpacing(12)
         form.setHorizontalSpacing(16)
         for row, (label, field) in enumerate(((self.location_label, self.location_combo),
-                                              (user_label, self.user_combo), (counter_label, self.counter_combo))):
+                                              (user_label, self.person_label), (counter_label, self.counter_combo))):
             label.setBuddy(field)
             label.setFont(theme.font(theme.SIZE_LARGE - 2))
             form.addWidget(label, row, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -799,7 +800,6 @@ class SignInPanel(QWidget):
 
         self._counters: dict[int, CounterInfo] = {}
         self.location_combo.activated.connect(lambda _i: self._emit_location())
-        self.user_combo.activated.connect(lambda _i: self._emit_user())
         self.counter_combo.currentIndexChanged.connect(lambda _i: self._counter_changed())
         self.set_locations([], None)
         self._update_enabled()
@@ -817,15 +817,10 @@ class SignInPanel(QWidget):
         self.location_combo.setVisible(many)
         self.location_label.setVisible(many)
 
-    def set_users(self, users: Sequence[UserInfo], selected: int | None) -> None:
-        self.user_combo.blockSignals(True)
-        self.user_combo.clear()
-        self.user_combo.addItem(_("Kies uw naam …"), None)
-        for u in users:
-            self.user_combo.addItem(u.display_name, u.id)
-        idx = self.user_combo.findData(selected) if selected else -1
-        self.user_combo.setCurrentIndex(max(0, idx))
-        self.user_combo.blockSignals(False)
+    def set_person(self, user: UserInfo | None) -> None:
+        """The person who logged in (the panel chooses a counter for them)."""
+        self._person = user
+        self.person_label.setText(user.display_name if user is not None else "")
         self._update_enabled()
 
     def set_services(self, services: Sequence[ServiceInfo]) -> None:
@@ -862,7 +857,7 @@ class SignInPanel(QWidget):
         return self.location_combo.currentData()
 
     def user_id(self) -> int | None:
-        return self.user_combo.currentData()
+        return self._person.id if self._person is not None else None
 
     def counter_id(self) -> int | None:
         return self.counter_combo.currentData()
@@ -881,13 +876,6 @@ class SignInPanel(QWidget):
     def _emit_location(self) -> None:
         if self.location_id() is not None:
             self.location_chosen.emit(self.location_id())
-
-    def _emit_user(self) -> None:
-        self.counter_combo.clear()
-        self._counters = {}
-        if self.user_id() is not None:
-            self.user_chosen.emit(self.user_id())
-        self._update_enabled()
 
     def _counter_changed(self) -> None:
         c = self._counters.get(self.counter_id())

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QPainter, QPixmap, QPolygonF, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -66,6 +66,7 @@ from baliedesk.ui.counter.widgets import (
 )
 from baliedesk.ui.common.feedwatcher import FeedWatcher
 from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.common.signin import SignInForm
 from baliedesk.ui.common.tasks import run_task, runner
 
 log = logging.getLogger(__name__)
@@ -117,13 +118,16 @@ class CounterWindow(QMainWindow):
     snapshot_shown = Signal()
 
     def __init__(self, client: Client, settings: Settings, counter_id: int | None = None,
-                 location_id: int | None = None, *, watch_feed: bool = True) -> None:
-        """``client`` signed in with ``counter_id``: the window signs in at that counter
-        at once; otherwise it shows the sign-in panel (this workstation's door)."""
+                 location_id: int | None = None, *, watch_feed: bool = True,
+                 demo_password: str | None = None) -> None:
+        """``client``: this workstation's door. Nobody logged in to it: the window asks for a
+        user name and password first. A client bound to a person: it chooses a counter for
+        them, or takes ``counter_id`` at once. ``demo_password``: shown on the form (demo only)."""
         super().__init__()
-        #: This workstation's door; ``self.client`` is the signed-in person's (None before sign-in).
+        #: This workstation's door; ``self.client`` is the logged-in person's (None before).
         self.door = client
         self.client: Client | None = None
+        self._demo_password = demo_password
         self.settings = settings
         self.location_id = location_id or settings["location_id"] or None
         self.session: CounterSession | None = None
@@ -171,10 +175,25 @@ class CounterWindow(QMainWindow):
             self.feed.connection_changed.connect(self._on_connection)
             self.feed.start()
 
-        if client.user_id is not None and counter_id:
-            self._sign_in(client.user_id, counter_id, None)
+        self._idle_timer = QTimer(self, singleShot=True)
+        self._idle_timer.timeout.connect(self.lock)
+        try:
+            lock_min = int(settings["lock_after_min"])
+        except (KeyError, TypeError, ValueError, OverflowError):
+            lock_min = 10
+        self._lock_after_ms = max(0, min(lock_min, 24 * 60)) * 60_000
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+        if client.user_id is not None:
+            self.client = client
+            if counter_id:
+                self._sign_in(client.user_id, counter_id, None)
+            else:
+                self._load_counter_choices()
         else:
-            self._load_sign_in_choices(preselect_user=settings["user_id"] or None)
+            self.show_sign_in_form()
 
     # ------------------------------------------------------------------
     # building
@@ -198,9 +217,14 @@ class CounterWindow(QMainWindow):
         self.workstation_window: QWidget | None = None
         self.stack = QStackedWidget(root)
 
+        self.signin_form = SignInForm(self.door, demo_password=self._demo_password, parent=self.stack)
+        self.signin_form.signed_in.connect(self._on_signed_in)
+        self.lock_page = SignInForm(self.door, parent=self.stack)
+        self.lock_page.setObjectName("lockPage")
+        self.lock_page.signed_in.connect(self._on_signed_in)
+        self.lock_page.other_person.connect(self._other_person)
         self.sign_in_panel = SignInPanel(self.stack)
         self.sign_in_panel.location_chosen.connect(self._location_chosen)
-        self.sign_in_panel.user_chosen.connect(self._load_counters_for)
         self.sign_in_panel.sign_in_requested.connect(self._sign_in)
 
         self.work = QWidget(self.stack)
@@ -241,6 +265,8 @@ class CounterWindow(QMainWindow):
         work_layout.addLayout(left, 4)
         work_layout.addWidget(self.right_tabs, 5)
 
+        self.stack.addWidget(self.signin_form)
+        self.stack.addWidget(self.lock_page)
         self.stack.addWidget(self.sign_in_panel)
         self.stack.addWidget(self.work)
         lay = QVBoxLayout(root)
@@ -270,7 +296,7 @@ class CounterWindow(QMainWindow):
             TicketAction.TRANSFER: v.transfer_button,
             TicketAction.FINISH: v.finish_button,
         }
-        self.stack.setCurrentWidget(self.sign_in_panel)
+        self.stack.setCurrentWidget(self.signin_form)
         self._update_actions()
 
     def open_workstation_settings(self) -> QWidget:
@@ -305,6 +331,10 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             ("F6", v.transfer_button), ("Ctrl+Return", v.finish_button), ("Ctrl+Enter", v.finish_button),
         ]
         self._shortcut_objects = []
+        lock = QShortcut(QKeySequence("Ctrl+L"), self)
+        lock.setContext(Qt.ShortcutContext.WindowShortcut)
+        lock.activated.connect(self.lock)
+        self._shortcut_objects.append(lock)
         for keys, button in pairs:
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -369,33 +399,63 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
     # ------------------------------------------------------------------
     # sign-in
     # ------------------------------------------------------------------
-    def _load_sign_in_choices(self, preselect_user: int | None = None) -> None:
+    def show_sign_in_form(self, username: str = "") -> None:
+        """Nobody is logged in here: the form for a user name and password."""
+        self.client = None
+        self.session = None
+        self.stack.setCurrentWidget(self.signin_form)
+        self.header.set_signed_in(None, None)
+        self.setWindowTitle(_("BalieDesk — balie"))
+        self.signin_form.reset(username)
+        self._mark_loaded()
+
+    def _on_signed_in(self, client: Client) -> None:
+        """Logged in (or unlocked): choose the counter, or go on where the lock stopped."""
+        locked = self.stack.currentWidget() is self.lock_page
+        previous = self.client
+        self.client = client
+        if locked and self.session is not None:
+            if previous is not None and previous is not client:
+                self._run(previous.sign_out)  # the session from before the lock ends
+            self.stack.setCurrentWidget(self.work)
+            self._open_appointment_desk(self.session)  # the desk acts as the new session too
+            self.request_snapshot()
+            self.visitor.next_button.setFocus()
+            return
+        self._load_counter_choices()
+
+    def _load_counter_choices(self) -> None:
+        """The person is logged in: the panel to choose a counter and services."""
         self.stack.setCurrentWidget(self.sign_in_panel)
         self.header.set_signed_in(None, None)
         self.sign_in_panel.set_busy(True, _("Gegevens laden …"))
         wanted_location = self.location_id
-        door = self.door
+        client = self.client
+        assert client is not None
 
         def load():
-            locations = door.setup.list_locations()
+            locations = client.setup.list_locations()
             loc = next((x for x in locations if x.id == wanted_location), locations[0] if locations else None)
-            users = door.setup.sign_in_choices(SERVING_ROLES)
-            services = door.setup.list_services(loc.id) if loc else ()
-            return locations, loc, users, services
+            me = next((u for u in client.setup.sign_in_choices() if u.id == client.user_id), None)
+            services = client.setup.list_services(loc.id) if loc else ()
+            return locations, loc, me, services
 
         def done(result) -> None:
-            locations, loc, users, services = result
+            locations, loc, me, services = result
             self.sign_in_panel.set_busy(False)
             self.location_id = loc.id if loc else None
             self.timezone = loc.timezone if loc else None
             self._tick()
             self.sign_in_panel.set_locations(locations, self.location_id)
-            self.sign_in_panel.set_users(users, preselect_user)
+            self.sign_in_panel.set_person(me)
             self.sign_in_panel.set_services(services)
             if loc is None:
                 self.show_info(_("Er is nog geen locatie ingesteld. Vraag het uw beheerder."), "warning")
-            if self.sign_in_panel.user_id() is not None:
-                self._load_counters_for(self.sign_in_panel.user_id())
+            if me is not None and not allows(me.role, Permission.SERVE):
+                self.show_info(_("Met uw account kunt u geen bezoekers helpen aan een balie. "
+                                 "Gebruik het venster voor uw eigen werk."), "warning")
+            if loc is not None:
+                self._load_counters()
             else:
                 self._mark_loaded()
 
@@ -408,33 +468,37 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
 
     def _location_chosen(self, location_id: int) -> None:
         self.location_id = location_id
-        door = self.door
-        self._run(lambda: door.setup.list_services(location_id), self.sign_in_panel.set_services)
-        if self.sign_in_panel.user_id() is not None:
-            self._load_counters_for(self.sign_in_panel.user_id())
-
-    def _load_counters_for(self, user_id: int) -> None:
-        if self.location_id is None:
+        client = self.client
+        if client is None:
             return
-        chooser, location_id = self.door.as_user(user_id), self.location_id
+        self._run(lambda: client.setup.list_services(location_id), self.sign_in_panel.set_services)
+        self._load_counters()
+
+    def _load_counters(self) -> None:
+        client, location_id = self.client, self.location_id
+        if client is None or location_id is None:
+            return
         preselect = self._wanted_counter or self.settings["counter_id"] or None
 
         def done(counters) -> None:
-            self.sign_in_panel.set_counters(counters, preselect, user_id)
+            self.sign_in_panel.set_counters(counters, preselect, client.user_id)
             self._mark_loaded()
 
         def failed(exc: BaseException) -> None:
             self.show_error(exc)
             self._mark_loaded()
 
-        self._run(lambda: chooser.queue.counters_at(location_id), done, failed)
+        self._run(lambda: client.queue.counters_at(location_id), done, failed)
 
     def _sign_in(self, user_id: int, counter_id: int, service_ids: list[int] | None) -> None:
-        client = self.door if self.door.user_id == user_id else self.door.as_user(user_id)
+        """Take ``counter_id`` as the logged-in person (``user_id`` is theirs)."""
+        client = self.client
+        if client is None or client.user_id != user_id:
+            self.show_sign_in_form()
+            return
         self.sign_in_panel.set_busy(True, _("Aanmelden …"))
 
         def done(session: CounterSession) -> None:
-            self.client = client
             self.sign_in_panel.set_busy(False)
             self.message_bar.clear()
             self._start_session(session)
@@ -442,8 +506,8 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         def failed(exc: BaseException) -> None:
             self.sign_in_panel.set_busy(False)
             self.show_error(exc)
-            if self.stack.currentWidget() is not self.sign_in_panel or not self.sign_in_panel.user_combo.count():
-                self._load_sign_in_choices(preselect_user=user_id)
+            if self.stack.currentWidget() is not self.sign_in_panel or self.sign_in_panel.user_id() is None:
+                self._load_counter_choices()
 
         self._run(lambda: client.queue.sign_in(counter_id, service_ids), done, failed)
 
@@ -459,6 +523,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self._remember(session)
         self._open_appointment_desk(session)
         self._heartbeat_timer.start()
+        self._restart_idle()
         if session.current is not None:
             self.show_info(_("U had nog nummer {number}. U kunt verder met deze bezoeker.").format(
                 number=session.current.display_number))
@@ -483,17 +548,56 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             return
         client, s = self.client, self.session
 
+        def leave() -> None:
+            client.queue.sign_out(s.counter.id)
+            client.sign_out()  # the session ends too: the next person logs in with their own
+
         def done(_result) -> None:
             self._heartbeat_timer.stop()
-            self.session = None
-            self.client = None
+            self._idle_timer.stop()
             self._set_current(None)
             self.snapshot = None
             self._close_appointment_desk()
+            self.show_sign_in_form(s.user.username)
             self.show_info(_("U bent afgemeld bij {counter}.").format(counter=s.counter.display_name), "success")
-            self._load_sign_in_choices(preselect_user=s.user.id)
 
-        self._run(lambda: client.queue.sign_out(s.counter.id), done)
+        self._run(leave, done)
+
+    # -- locking -------------------------------------------------------------
+    def lock(self) -> None:
+        """Ctrl+L, or no key or mouse for a while: only the same person's password opens it again."""
+        if self.session is None or self.client is None or self._closed or self.stack.currentWidget() is not self.work:
+            return
+        if self._dialog is not None:  # a dialog with typed text stays; the lock waits for it
+            self._restart_idle()
+            return
+        self._idle_timer.stop()
+        self._close_appointment_desk()  # its typed text would show behind the lock otherwise
+        self.lock_page.unlock_for(self.session.user.username, self.session.user.display_name)
+        self.stack.setCurrentWidget(self.lock_page)
+        self.header.set_signed_in(self.session.counter.display_name, _("vergrendeld"))
+
+    def is_locked(self) -> bool:
+        return self.stack.currentWidget() is self.lock_page
+
+    def _other_person(self) -> None:
+        """The lock screen's "Iemand anders": this person leaves the counter first (not with a visitor)."""
+        if self.current is not None:
+            self.lock_page.error.setText(_("{name} heeft nog nummer {number}. Die moet eerst ontgrendelen en "
+                                           "het nummer afronden.").format(name=self.session.user.display_name,
+                                                                          number=self.current.display_number))
+            return
+        self._sign_out()
+
+    def _restart_idle(self) -> None:
+        if self._lock_after_ms and self.session is not None and not self._closed:
+            self._idle_timer.start(self._lock_after_ms)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel) \
+                and self._idle_timer.isActive():
+            self._restart_idle()
+        return False
 
     def _heartbeat(self) -> None:
         if self.session is None or self._heartbeat_inflight:
@@ -654,7 +758,7 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             text = _("U bent niet meer aangemeld bij {counter}. Meld u opnieuw aan.").format(
                 counter=counter.display_name)
         self.show_info(text, "warning")
-        self._load_sign_in_choices(preselect_user=user.id if user else None)
+        self._load_counter_choices()
         self._mark_loaded()
 
     def _mark_loaded(self) -> None:
@@ -713,8 +817,9 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
         self.header.set_connected(connected)
         if connected and was is False:
             self.request_snapshot()
-            if self.session is None and self.sign_in_panel.user_combo.count() == 0:
-                self._load_sign_in_choices(preselect_user=self.settings["user_id"] or None)
+            if (self.session is None and self.client is not None
+                    and self.stack.currentWidget() is self.sign_in_panel and self.sign_in_panel.user_id() is None):
+                self._load_counter_choices()
             if self.message_bar.kind == "error":
                 self.message_bar.clear()
 
@@ -1023,6 +1128,12 @@ QComboBox::down-arrow {{ image: url("{arrow}"); width: 16px; height: 10px; }}
             self._dialog.reject()
         self._tick_timer.stop()
         self._heartbeat_timer.stop()
+        self._idle_timer.stop()
+        self.signin_form.close_form()
+        self.lock_page.close_form()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         if self.appointment_desk is not None:
             self.appointment_desk.close()
         if self.feed is not None:

@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 )
 
 from baliedesk import hourstext
-from baliedesk.domain.errors import StorageUnavailable
+from baliedesk.domain.errors import ServiceClosed, StorageUnavailable
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _, ngettext
@@ -63,7 +63,7 @@ from baliedesk.printing.config import printer_from
 from baliedesk.printing.jobs import Printout, deliver, prepare_ticket, printing_configured
 from baliedesk.client import Client
 from baliedesk.services.dto import IssuedTicket, QueueSnapshot, ServiceQueue
-from baliedesk.services.schedule_dto import ServiceHours, TodaysHours
+from baliedesk.services.schedule_dto import AppointmentSwitch, ServiceHours, TodaysHours
 from baliedesk.ui.common import theme
 from baliedesk.ui.appointments.desk import CheckInPanel
 from baliedesk.ui.common.feedwatcher import FeedWatcher
@@ -84,6 +84,7 @@ ERROR_SHOWN_MS = 8_000
 CHECK_IN_IDLE_MS = 60_000
 #: The kiosk is laid out for this size; text scales with the real window (720p .. 4K).
 DESIGN_SIZE = (1280, 1024)
+PORTRAIT_DESIGN_SIZE = (900, 1280)
 MIN_TEXT_PT = 13.0
 
 
@@ -121,6 +122,11 @@ def kiosk_message(err: BaseException) -> str:
                  "Lukt het niet? Meld u dan bij de balie.")
     if isinstance(err, KioskNotConfigured):
         return _("Deze kiosk werkt nu niet. Meld u bij de balie.")
+    if isinstance(err, ServiceClosed):  # a press that raced the clock: the floor's own words
+        again = hourstext.next_opening_text(err.next_opening, err.today)
+        if err.reason == "closing":
+            return f"{_(hourstext.CLOSING_SOON_TEXT)} {again}"
+        return _("Gesloten. {again}").format(again=again)
     return message_for(err)
 
 
@@ -153,12 +159,39 @@ def estimate_text(issued: IssuedTicket) -> str:
                     "Verwachte wachttijd: ongeveer {n} minuten.", m).format(n=m)
 
 
-def closed_text(hours: ServiceHours, today: dt.date | None) -> str:
-    """Why a service button is greyed out, and when it opens again (B1)."""
+def closed_text(hours: ServiceHours, today: dt.date | None, floor: str = hourstext.OPEN) -> str:
+    """Why a service button is greyed out (B1), in the hall screen's words.
+
+    While other services still give numbers (``floor`` OPEN) the button says it all:
+    "Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen." or "Gesloten. We zijn
+    weer open morgen om 9.00 uur." When no service gives numbers, the title says
+    that and the buttons only say "Geen nieuwe nummers" or "Gesloten".
+    """
+    state = hourstext.service_state(hours)
+    if floor != hourstext.OPEN:
+        return _(hourstext.NO_NEW_NUMBERS) if state == hourstext.CLOSING else _(hourstext.CLOSED_WORD)
+    if state == hourstext.CLOSING:
+        return _(hourstext.CLOSING_SOON_TEXT)
     again = hourstext.next_opening_text(hours.next_opening, today)
-    if hours.open_now:
-        return _("Bijna sluitingstijd. U kunt geen nummer meer nemen. {again}").format(again=again)
-    return _("Nu gesloten. {again}").format(again=again)
+    return _("Gesloten. {again}").format(again=again)
+
+
+def floor_title(floor: str, hours: TodaysHours | None, waiting: int) -> tuple[str, str]:
+    """The start screen's title and the line under it for the floor's state."""
+    if floor == hourstext.OPEN or hours is None:
+        return _("Kies waarvoor u komt"), _("Tik op een knop. U krijgt dan een nummer.")
+    again = hourstext.next_opening_text(hours.next_opening, hours.day)
+    if floor == hourstext.CLOSING:
+        return _("Geen nieuwe nummers meer"), _("{helped}. {again}").format(helped=_(hourstext.STILL_HELPED),
+                                                                          again=again)
+    if waiting > 0:
+        return _("We zijn gesloten"), _("{helped}. {again}").format(helped=_(hourstext.STILL_HELPED), again=again)
+    return _("We zijn gesloten"), again
+
+
+def appointment_text(start: dt.datetime) -> str:
+    """"afspraak 12.30 uur": beside the service on the confirmation."""
+    return _("afspraak {time}").format(time=hourstext.time_text(start))
 
 
 def _label(text: str = "", *, size: float = theme.SIZE_BODY, bold: bool = False, role: str | None = None,
@@ -220,12 +253,14 @@ class ServiceButton(QPushButton):
         self.closed: bool | None = None
         self.update_from(sq)
 
-    def update_from(self, sq: ServiceQueue, hours: ServiceHours | None = None, today: dt.date | None = None) -> None:
-        """``hours``: this service's hours today (None: no schedule, always open)."""
+    def update_from(self, sq: ServiceQueue, hours: ServiceHours | None = None, today: dt.date | None = None,
+                    floor: str = hourstext.OPEN) -> None:
+        """``hours``: this service's hours today (None: no schedule, always open);
+        ``floor``: the whole kiosk's state (hourstext.OPEN, CLOSING or CLOSED)."""
         closed = hours is not None and not hours.kiosk_open
         self.name.setText(sq.service.name)
         if closed:
-            self.status.setText(closed_text(hours, today))
+            self.status.setText(closed_text(hours, today, floor))
         else:
             self.status.setText(f"{waiting_text(sq.waiting)}  ·  {wait_text(sq)}")
         self.setAccessibleName(f"{sq.service.prefix} {sq.service.name}. {self.status.text()}")
@@ -287,6 +322,7 @@ class KioskWindow(QWidget):
         self._has_loaded = False
         self._snapshot: QueueSnapshot | None = None
         self._hours: TodaysHours | None = None
+        self.floor = hourstext.OPEN  # the start screen's state: open, closing soon, closed
         self.check_in: CheckInPanel | None = None
         self.last_slip: LastSlip | None = None
         self._ticket_since = 0.0
@@ -462,7 +498,10 @@ class KioskWindow(QWidget):
 
     # -- scaling -----------------------------------------------------------
     def scale_for(self, width: int, height: int) -> float:
-        return max(0.75, min(3.0, width / DESIGN_SIZE[0], height / DESIGN_SIZE[1]))
+        """Landscape against 1280x1024; portrait (a tall kiosk column) against 900x1280, so a
+        1080x1920 kiosk reads larger than a 1280x1024 one instead of smaller."""
+        design_w, design_h = DESIGN_SIZE if width >= height else PORTRAIT_DESIGN_SIZE
+        return max(0.75, min(3.0, width / design_w, height / design_h))
 
     def rescale(self) -> None:
         """Text sizes follow the window, so a 720p and a 4K kiosk both read well."""
@@ -500,10 +539,13 @@ class KioskWindow(QWidget):
         self._read_minute = _minute(self.now())
         want_location, username = self._want_location, self._kiosk_username
 
-        def work() -> tuple[_Identity, QueueSnapshot, TodaysHours]:
+        def work() -> tuple[_Identity, QueueSnapshot, TodaysHours, AppointmentSwitch]:
             ident = identity or _resolve(door, want_location, username)
             hours = ident.client.schedules.todays_hours(ident.location_id)
-            return ident, ident.client.queue.queue_snapshot(ident.location_id, recent_calls=0), hours
+            # Read with every picture: "afspraken aan" (a schedule change wakes the feed)
+            # reaches a running kiosk without a restart.
+            switch = ident.client.appointments.appointment_switch(ident.location_id)
+            return ident, ident.client.queue.queue_snapshot(ident.location_id, recent_calls=0), hours, switch
 
         run_task(work, self._on_snapshot, self._on_refresh_error)
 
@@ -512,14 +554,16 @@ class KioskWindow(QWidget):
         if self._refresh_again and not self._closed:
             self.refresh()
 
-    def _on_snapshot(self, result: tuple[_Identity, QueueSnapshot, TodaysHours]) -> None:
+    def _on_snapshot(self, result: tuple[_Identity, QueueSnapshot, TodaysHours, AppointmentSwitch]) -> None:
         if self._closed:
             return
-        ident, snap, hours = result
+        ident, snap, hours, switch = result
         self._identity = ident
         self._snapshot = snap
         self._hours = hours
         self._ensure_check_in(ident)
+        if self.check_in is not None:
+            self.check_in.apply_switch(switch)
         self._retry_timer.stop()
         if not self._issuing:  # keep "Uw nummer wordt gemaakt" while a press is under way
             self.hide_notice()
@@ -555,6 +599,9 @@ class KioskWindow(QWidget):
         def of(sq: ServiceQueue) -> ServiceHours | None:
             return hours.for_service(sq.service.id) if hours is not None else None
 
+        # One state for the whole start screen, in the hall screen's words (hourstext).
+        floor = hourstext.location_state([of(sq) for sq in offered]) if offered else hourstext.OPEN
+        self.floor = floor
         ids = [sq.service.id for sq in offered]
         if ids != list(self._buttons):
             for b in self._buttons.values():
@@ -564,20 +611,20 @@ class KioskWindow(QWidget):
             columns = 1 if len(offered) <= 4 else 2
             for i, sq in enumerate(offered):
                 b = ServiceButton(sq)
-                b.update_from(sq, of(sq), today)
+                b.update_from(sq, of(sq), today, floor)
                 b.clicked.connect(lambda _checked=False, sid=sq.service.id: self.press(sid))
                 self.grid.addWidget(b, i // columns, i % columns)
                 self._buttons[sq.service.id] = b
             self.rescale()
         else:
             for sq in offered:
-                self._buttons[sq.service.id].update_from(sq, of(sq), today)
+                self._buttons[sq.service.id].update_from(sq, of(sq), today, floor)
+        title, subtitle = floor_title(floor, hours, sum(sq.waiting for sq in offered))
+        self.title.setText(title)
+        self.subtitle.setText(subtitle)
         self._update_empty_state()
         if not offered:
             self.show_notice(_("U kunt hier nu geen nummer nemen. Meld u bij de balie."))
-        elif hours is not None and all(b.closed for b in self._buttons.values()) and not self._issuing:
-            self.show_notice(_("We zijn nu gesloten. U kunt geen nummer nemen. {again}").format(
-                again=hourstext.next_opening_text(hours.next_opening, today)))
 
     def now(self) -> dt.datetime:
         """The services' clock, through the client."""
@@ -596,7 +643,7 @@ class KioskWindow(QWidget):
             return
         panel = CheckInPanel(ident.client, ident.location_id, parent=self.check_in_page)
         panel.availability.connect(self._on_appointments)
-        panel.checked_in.connect(lambda result: self._on_checked_in(result.issued))
+        panel.checked_in.connect(lambda result: self._on_checked_in(result.issued, result.appointment.start))
         panel.walk_in_issued.connect(self._on_checked_in)
         panel.code.textChanged.connect(lambda _text: self._restart_check_in_timer())
         self.check_in_body.addWidget(panel, 1)
@@ -624,12 +671,13 @@ class KioskWindow(QWidget):
         if self.on_check_in_page():
             self._check_in_timer.start()
 
-    def _on_checked_in(self, issued: IssuedTicket) -> None:
-        """Checked in (or a walk-in ticket after being too late): the same confirmation as a press."""
+    def _on_checked_in(self, issued: IssuedTicket, appointment_start: dt.datetime | None = None) -> None:
+        """Checked in (or a walk-in ticket after being too late): the same confirmation as a
+        press, with the appointment's time for an appointment holder."""
         if self._closed:
             return
         self._check_in_timer.stop()
-        self.show_ticket(issued)
+        self.show_ticket(issued, appointment_start)
         self._print_ticket(issued)
         self.refresh()
 
@@ -770,14 +818,19 @@ class KioskWindow(QWidget):
         self.refresh()
 
     # -- the confirmation --------------------------------------------------
-    def show_ticket(self, issued: IssuedTicket) -> None:
+    def show_ticket(self, issued: IssuedTicket, appointment_start: dt.datetime | None = None) -> None:
+        """``appointment_start``: the appointment's time (local) after a check-in."""
         t = issued.ticket
         colors = theme.service_colors(self._color_of(t.service_id))
         self.number.setText(t.display_number or display_number(t.number))
         self.number.setStyleSheet(
             f"QLabel#ticketNumber {{ color: {colors.text}; background: {colors.fill};"
             f" border-radius: {theme.RADIUS * 2}px; padding: 8px 48px; }}")
-        self.service_name.setText(t.service_name)
+        if appointment_start is not None:
+            # An appointment holder sees their time: "Paspoort en ID-kaart · afspraak 12.30 uur".
+            self.service_name.setText(f"{t.service_name} · {appointment_text(appointment_start)}")
+        else:
+            self.service_name.setText(t.service_name)
         self.ahead.setText(people_ahead_text(issued.estimate.people_ahead))
         self.estimate.setText(estimate_text(issued))
         self.ticket_municipality.setText(issued.location_name)

@@ -78,7 +78,7 @@ class CategoriesPanel(_Panel):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
-        self.load_button = QPushButton(_("Lijst laden uit bestand (TOML of CSV)"))
+        self.load_button = QPushButton(_("Lijst laden uit een bestand"))
         self.load_button.clicked.connect(self.choose_file)
         form.addRow(self.load_button)
         right = QWidget()

@@ -54,7 +54,7 @@ from baliedesk.ui.meldingen.widgets import CHANNEL_NAMES, _error_label, _line, _
 
 #: The channels in the order of their Alt+digit keys (the KCC's most used first).
 CONTACT_CHANNELS = ("telefoon", "balie", "email", "website", "social_media", "app", "post")
-RESULT_NAMES = {"eerstelijn": "Zelf beantwoord", "doorgezet": "Doorgezet"}
+RESULT_NAMES = {"eerstelijn": "Zelf beantwoord", "doorgezet": "Doorgestuurd"}
 
 
 class ContactPanel(_Panel):
@@ -117,7 +117,7 @@ class ContactPanel(_Panel):
         self.result_group = QButtonGroup(self)
         self.first_line = QRadioButton(_("&Zelf beantwoord (eerstelijn)"))
         self.first_line.setObjectName("contactFirstLine")
-        self.passed_on = QRadioButton(_("&Doorgezet naar:"))
+        self.passed_on = QRadioButton(_("&Doorgestuurd naar:"))
         self.passed_on.setObjectName("contactPassedOn")
         for radio in (self.first_line, self.passed_on):
             radio.setMinimumHeight(30)
@@ -230,7 +230,7 @@ class ContactPanel(_Panel):
         self.table.clearSelection()
         self.table.setRowCount(len(today))
         for r, c in enumerate(today):
-            outcome = _("Doorgezet naar {whom}").format(whom=c.passed_to) if c.result == "doorgezet" \
+            outcome = _("Doorgestuurd naar {whom}").format(whom=c.passed_to) if c.result == "doorgezet" \
                 else _("Zelf beantwoord")
             channel = _(CHANNEL_NAMES.get(c.channel, c.channel))
             if c.ticket_id is not None:

@@ -148,7 +148,7 @@ class WorkListPanel(_Panel):
         self.note.setObjectName("statusNote")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(80)
-        self.note.setPlaceholderText(_("Korte notitie. Nodig bij doorzetten, annuleren en heropenen."))
+        self.note.setPlaceholderText(_("Korte notitie. Nodig bij doorsturen, stopzetten en heropenen."))
         self.change_button = QPushButton(_("Status wijzigen"))
         self.change_button.setObjectName("changeStatus")
         self.change_button.setProperty("role", "primary")
