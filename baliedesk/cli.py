@@ -9,6 +9,7 @@
     python -m baliedesk screenshot --out DIR six PNGs of the windows, offscreen
     python -m baliedesk setup export|import  the whole configuration as a TOML file
     python -m baliedesk db upgrade|current   the schema of the configured database
+    python -m baliedesk server [--database-url-file F] [--host H --port P --certfile F --keyfile F]
     python -m baliedesk user add|passwd|disable|enable|list ...   people and their passwords
     python -m baliedesk device enroll|list|revoke|redeem ...      kiosks and hall screens
     python -m baliedesk retention run [--dry-run] [--json]        retention terms (AVG): what is due
@@ -353,6 +354,113 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
         print(path)
     return 0
 
+
+#: The server's database URL from the environment: never in the process list.
+SERVER_URL_ENV = "BALIEDESK_DATABASE_URL"
+
+
+class ServerSetupError(Exception):
+    """Why the server does not start: one Dutch line for the operator, and the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _server_database_url(args: argparse.Namespace) -> str:
+    """The database URL from ``--database-url-file``, ``--database-url`` or ``BALIEDESK_DATABASE_URL``."""
+    import os
+
+    from_env = os.environ.pop(SERVER_URL_ENV, "").strip()  # not handed on to anything this process starts
+    if args.database_url and args.database_url_file:
+        raise ServerSetupError("Geef de database op met --database-url of met --database-url-file, niet met allebei.")
+    if args.database_url_file:
+        path = Path(args.database_url_file)
+        try:
+            mode = path.stat().st_mode
+            if os.name == "posix" and mode & 0o077:
+                raise ServerSetupError(
+                    f"Het bestand {path} is ook door anderen te lezen. Maak het alleen leesbaar voor de "
+                    f"eigenaar (chmod 600 {path}) en start de server opnieuw.")
+            lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        except OSError as exc:
+            raise ServerSetupError(f"Het bestand {path} kan niet gelezen worden ({exc.strerror or exc}).") from exc
+        url = next((line for line in lines if line and not line.startswith("#")), "")
+        if not url:
+            raise ServerSetupError(f"Het bestand {path} bevat geen database-adres.")
+        return url
+    if args.database_url:
+        from sqlalchemy.engine import make_url
+
+        try:
+            has_password = make_url(args.database_url).password is not None
+        except Exception:  # noqa: BLE001 - judged below, with a Dutch line
+            has_password = False
+        if has_password:
+            log.warning("Let op: het wachtwoord in --database-url is te zien in de proceslijst. Gebruik liever "
+                        "--database-url-file BESTAND of de omgevingsvariabele %s.", SERVER_URL_ENV)
+        return args.database_url
+    if from_env:
+        return from_env
+    raise ServerSetupError(f"Geen database opgegeven. Gebruik --database-url-file BESTAND of de "
+                           f"omgevingsvariabele {SERVER_URL_ENV}.")
+
+
+def build_server(args: argparse.Namespace):
+    """The server's database and application, checked; raises ServerSetupError (Dutch) when it cannot start.
+
+    The server never migrates: a schema that is not at head is the operator's
+    to upgrade (``python -m baliedesk db upgrade``), once, not by every server process.
+    """
+    from baliedesk.server.app import create_app
+    from baliedesk.storage.database import Database
+    from baliedesk.storage.migrations_runner import current_revision, head_revision
+
+    if bool(args.certfile) != bool(args.keyfile):
+        raise ServerSetupError("Geef voor HTTPS zowel --certfile als --keyfile op.")
+    for option, name in (("--certfile", args.certfile), ("--keyfile", args.keyfile)):
+        if name and not Path(name).is_file():
+            raise ServerSetupError(f"Het bestand bij {option} bestaat niet: {name}.")
+    url = _server_database_url(args)
+    try:
+        db = Database(url)
+    except Exception as exc:  # noqa: BLE001 - an unusable URL, worded for the operator
+        raise ServerSetupError(f"Het database-adres is niet bruikbaar ({type(exc).__name__}).",
+                               EXIT_DATABASE) from exc
+    try:
+        current = current_revision(db.engine)
+    except Exception as exc:  # noqa: BLE001 - the database is away or refuses us
+        db.dispose()
+        raise ServerSetupError(f"De database is niet bereikbaar: {db.describe()} ({type(exc).__name__}).",
+                               EXIT_DATABASE) from exc
+    head = head_revision()
+    if current != head:
+        db.dispose()
+        raise ServerSetupError(
+            f"Het schema van de database is niet bijgewerkt (nu {current or 'leeg'}, nodig {head}): voer eerst "
+            f"'python -m baliedesk db upgrade' uit en start de server daarna opnieuw.", EXIT_DATABASE)
+    return db, create_app(db)  # tokens are the sign-in sessions and device tokens, stored as hashes
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from baliedesk.server.run import serve
+
+    try:
+        db, app = build_server(args)
+    except ServerSetupError as exc:
+        print(f"baliedesk server: {exc}", file=sys.stderr)
+        return exc.code
+    scheme = "https" if args.certfile else "http"
+    if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("Let op: de server luistert zonder HTTPS op %s. Gebruik --certfile en --keyfile, of zet hem "
+                    "achter een reverse proxy met HTTPS.", args.host)
+    log.info("BalieDesk-server op %s://%s:%d, database %s", scheme, args.host, args.port, db.describe())
+    try:
+        serve(app, host=args.host, port=args.port, certfile=args.certfile or None, keyfile=args.keyfile or None,
+              log_level="info" if args.verbose else "warning")
+    finally:
+        db.dispose()
+    return 0
 
 # ---------------------------------------------------------------------------
 # user and device: accounts from the command line (messages in Dutch: an operator reads them)
@@ -833,6 +941,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["upgrade", "current"])
     db_arg(p)
     p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("server", help="the BalieDesk server (central mode): the only holder of the database "
+                       "credentials; workstations connect to it")
+    p.add_argument("--database-url", default="", help="postgresql://user@host/db (better: --database-url-file or "
+                   f"the environment variable {SERVER_URL_ENV}, so no password shows in the process list)")
+    p.add_argument("--database-url-file", default="", metavar="FILE",
+                   help="a file readable by its owner only (chmod 600) holding the database URL")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8443, help="port to listen on (default 8443)")
+    p.add_argument("--certfile", default="", metavar="FILE", help="TLS certificate (PEM, with its chain): serve HTTPS")
+    p.add_argument("--keyfile", default="", metavar="FILE", help="TLS private key (PEM) of --certfile")
+    p.set_defaults(func=cmd_server)
     return parser
 
 

@@ -188,3 +188,82 @@ def latency_worker(url: str, index: int, seeded: Any, clock: Any, barrier: Any, 
             pass
     finally:
         results.put(out)
+
+
+def server_latency_worker(url: str, server_url: str, token: str, kiosk_token: str, index: int, seeded: Any,
+                          clock: Any, barrier: Any, calls: int, results: Any, deadline_s: float) -> None:
+    """Time "volgende" through the server (a RemoteClient, as a workstation) and in-process on the same
+    database, in rounds (everyone calls at the same instant), then serve whoever is still waiting.
+
+    The remote calls carry no user and no time: the server takes both from the
+    token and its own clock. Every ticket this worker claimed is sent back, so
+    the parent can check that no two workers got the same visitor.
+    """
+    out: dict[str, Any] = {"index": index, "remote_s": [], "inproc_s": [], "claimed": [], "empty": 0,
+                           "errors": 0, "error_samples": []}
+    try:
+        from baliedesk.client.remote import RemoteClient
+        from baliedesk.domain.tickets import Outcome
+        from baliedesk.services import queue
+        from baliedesk.storage.database import Database
+
+        db = Database(url)
+        me = seeded.workstations[index]
+        services = seeded.service_ids
+        remote = RemoteClient(server_url, token=token, user_id=me.user_id)
+        kiosk = RemoteClient(server_url, token=kiosk_token, user_id=seeded.kiosk_user_id, http=remote._http)
+        kiosk._owns_http = False
+        remote.queue.sign_in(me.counter_id, services)
+
+        def claimed(info: Any, finish: Any, i: int) -> None:
+            if info is None:
+                out["empty"] += 1
+                return
+            out["claimed"].append(info.id)
+            finish(info.id)
+            kiosk.queue.issue_ticket(services[(index + i) % len(services)])  # keep the queue's length
+
+        def remote_finish(ticket_id: int) -> None:
+            remote.queue.finish(me.counter_id, ticket_id, Outcome.HELPED)
+
+        def local_finish(ticket_id: int) -> None:
+            queue.finish(db, me.user_id, me.counter_id, ticket_id, clock.now(), Outcome.HELPED)
+
+        for i in range(5):  # warm up both paths (connections, statement caches)
+            claimed(remote.queue.call_next(me.counter_id), remote_finish, i)
+            claimed(queue.call_next(db, me.user_id, me.counter_id, clock.now()), local_finish, i)
+        barrier.wait(timeout=deadline_s)
+        for i in range(calls):
+            barrier.wait(timeout=deadline_s)
+            t0 = time.perf_counter()
+            info = remote.queue.call_next(me.counter_id)
+            out["remote_s"].append(time.perf_counter() - t0)
+            barrier.wait(timeout=deadline_s)  # nobody's untimed work overlaps anybody's timed call
+            claimed(info, remote_finish, i)
+        for i in range(calls):
+            barrier.wait(timeout=deadline_s)
+            t0 = time.perf_counter()
+            info = queue.call_next(db, me.user_id, me.counter_id, clock.now())
+            out["inproc_s"].append(time.perf_counter() - t0)
+            barrier.wait(timeout=deadline_s)
+            claimed(info, local_finish, i)
+        barrier.wait(timeout=deadline_s)
+        while True:  # everyone still waiting is served, through the server, all workers at once
+            info = remote.queue.call_next(me.counter_id)
+            if info is None:
+                break
+            out["claimed"].append(info.id)
+            remote_finish(info.id)
+        remote.queue.sign_out(me.counter_id)
+        kiosk.close()
+        remote.close()
+        db.dispose()
+    except Exception as exc:  # noqa: BLE001
+        out["errors"] += 1
+        out["error_samples"].append(_short(exc) + "\n" + traceback.format_exc()[-1500:])
+        try:
+            barrier.abort()
+        except Exception:  # noqa: BLE001
+            pass
+    finally:
+        results.put(out)

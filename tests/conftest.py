@@ -223,11 +223,49 @@ def pg_backend():
         drop_pg_schema(schema)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "remote: a window test run through a BalieDesk server (make_client, remote "
+                            "mode; PostgreSQL only)")
+    config.addinivalue_line("markers", "local_only(reason): a window test that runs in-process only (no remote "
+                            "variant of make_client), with the reason")
+
+
+#: Window test modules whose remote variants run by default: one or more per kind of window (counter,
+#: kiosk and its printing, hall screen, meldingen). ``BALIEDESK_TEST_REMOTE=all`` runs the remote variant
+#: of every test that uses make_client (about 140 more tests; several minutes on 2 cores).
+REMOTE_BY_DEFAULT = frozenset({
+    "tests/ui/test_counter.py", "tests/ui/test_kiosk.py", "tests/printing/test_kiosk_printing.py",
+    "tests/display/test_hall_screen.py", "tests/ui/test_meldingen_ui.py",
+})
+
+
+def _remote_everywhere() -> bool:
+    return os.environ.get("BALIEDESK_TEST_REMOTE", "").strip().lower() == "all"
+
+
+def _deselected_combination(item: pytest.Item) -> bool:
+    """Remote mode runs on PostgreSQL only (central mode is PostgreSQL), not for local-only tests, and
+    by default only in the modules of REMOTE_BY_DEFAULT."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if params.get("client_mode") != "remote":
+        return False
+    if params.get("database_url") != "postgresql" or item.get_closest_marker("local_only") is not None:
+        return True
+    if _remote_everywhere():
+        return False
+    module = item.nodeid.split("::", 1)[0].replace("\\", "/")
+    return module not in REMOTE_BY_DEFAULT
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "pg_backend" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("postgres"):
             item.add_marker(pytest.mark.postgres)
+    dropped = [item for item in items if _deselected_combination(item)]
+    if dropped:
+        items[:] = [item for item in items if not _deselected_combination(item)]
+        config.hook.pytest_deselected(items=dropped)
 
 
 @pytest.fixture
@@ -242,3 +280,76 @@ def seeded(backend, now):
     from baliedesk.services import demo
 
     return demo.seed(backend, now, history=False)
+
+
+# ---------------------------------------------------------------------------
+# the windows' door: in-process, or through a BalieDesk server
+# ---------------------------------------------------------------------------
+@pytest.fixture(params=["local", pytest.param("remote", marks=pytest.mark.remote)])
+def client_mode(request: pytest.FixtureRequest) -> str:
+    """How a window test reaches the services: "local" (LocalClient) or "remote" (a TestServer).
+
+    The combinations run are sqlite-local, postgresql-local and postgresql-remote
+    (remote: by default in the modules of REMOTE_BY_DEFAULT; BALIEDESK_TEST_REMOTE=all for every one).
+    """
+    return request.param
+
+
+@pytest.fixture
+def make_client(backend, client_mode):
+    """The windows' door for a test: ``make_client(user_id, clock=lambda: now)``.
+
+    ``user_id`` None: a workstation nobody is signed in to yet (the counter's
+    sign-in panel; local mode only, since a server knows nobody without a
+    token). Windows are given this instead of the backend; they never see a
+    user id or a clock of their own. ``backend=``: another backend than the
+    test's (a wrapper that can make the database unreachable, say).
+
+    Remote mode: one server on a loopback port per test and backend (started at
+    the first call with that backend), with a token for ``user_id``. ``clock``
+    becomes the server's clock (the one the services use); the clients follow
+    it by the server's answers. The last clock given wins: give every client
+    of a test the same clock.
+    """
+    from baliedesk.client import LocalClient
+
+    if client_mode == "local":
+        def make(user_id: int | None = None, *, clock=None, backend=backend) -> LocalClient:
+            return LocalClient(backend, user_id=user_id, clock=clock, owns_backend=False)
+
+        yield make
+        return
+
+    from tests.server_support import TestServer
+
+    clocks: list = [lambda: dt.datetime.now(dt.UTC)]
+    servers: dict[int, TestServer] = {}  # one per backend object (a hall PC's own connections, say)
+
+    def make_remote(user_id: int | None = None, *, clock=None, backend=backend):
+        if clock is not None:
+            clocks.append(clock)
+        server = servers.get(id(backend))
+        if server is None:
+            server = servers[id(backend)] = TestServer(backend, clock=lambda: clocks[-1]()).start()
+        client = server.client(user_id)
+        client.sync_clock()
+        return client
+
+    make_remote.servers = servers  # type: ignore[attr-defined]
+    try:
+        yield make_remote
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+@pytest.fixture
+def kiosk_door(make_client, seeded):
+    """``kiosk_door(clock)``: a client bound to the demo's kiosk device account (both modes)."""
+    return lambda clock=None: make_client(seeded.users["kiosk-ingang"], clock=clock)
+
+
+@pytest.fixture
+def display_door(make_client, seeded):
+    """``display_door(clock)``: a client bound to the demo's hall screen account (both modes)."""
+    return lambda clock=None: make_client(seeded.users["scherm-hal"], clock=clock)

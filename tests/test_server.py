@@ -152,6 +152,32 @@ def test_changes_reach_a_feed_connected_to_the_server(server, seeded):
         feed.close()
 
 
+def test_str_enums_cross_the_wire_as_themselves():
+    """A ``str`` enum (ContactResult) inside a DTO must come back as the enum, not as bare text:
+    the services call ``.value`` on it (the counter's finish with a visit contact)."""
+    from baliedesk.domain.meldingen import ContactResult
+    from baliedesk.services import contacts, wire
+
+    sent = contacts.visit_contact(result="doorgezet", passed_to="Team Wonen")
+    data = json.loads(json.dumps(wire.encode(sent)))
+    back = wire.decode(data)
+    assert back == sent and type(back.result) is ContactResult
+    assert type(wire.decode(json.loads(json.dumps(wire.encode(ContactResult.FIRST_LINE))))) is ContactResult
+
+
+def test_finish_with_a_visit_contact_through_the_server(server, seeded):
+    from baliedesk.domain.tickets import Outcome
+
+    kiosk = server.client(seeded.users["kiosk-ingang"])
+    clerk = server.client(seeded.users["anne"])
+    ticket = kiosk.queue.issue_ticket(seeded.services["A"]).ticket
+    clerk.queue.sign_in(seeded.counters["Balie 1"])
+    clerk.queue.call_next(seeded.counters["Balie 1"])
+    contact = clerk.contacts.visit_contact(result="eerstelijn")
+    done = clerk.queue.finish(seeded.counters["Balie 1"], ticket.id, Outcome.HELPED, "klaar", contact=contact)
+    assert done.state == "finished"
+
+
 def test_sign_in_through_the_server_and_out_again(server, backend, seeded):
     from baliedesk.domain.errors import SessionRevoked, SignInFailed
     from baliedesk.services.demo import DEMO_PASSWORD
@@ -190,3 +216,25 @@ def test_a_temporary_password_must_be_changed_first(server, backend, seeded, now
     piet = signed.client.change_password(new.temporary_password, "een lange zin als wachtwoord")
     assert not piet.must_change_password
     assert [loc.id for loc in piet.setup.list_locations()] == [seeded.location_id]
+
+
+def test_a_local_time_keeps_its_time_zone_across_the_wire():
+    """A service may return a moment in the location's zone (the kiosk's "open again at 9.00"):
+    the window reads its hour, so it must come back in that zone, not in UTC."""
+    from zoneinfo import ZoneInfo
+
+    from baliedesk.services import wire
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    for moment in (dt.datetime(2026, 11, 20, 9, 0, tzinfo=ams), dt.datetime(2026, 7, 1, 23, 30, tzinfo=ams),
+                   dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC),
+                   dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))):
+        back = wire.decode(json.loads(json.dumps(wire.encode(moment))))
+        assert back == moment and back.hour == moment.hour and back.utcoffset() == moment.utcoffset()
+        assert back.tzinfo == moment.tzinfo or str(back.tzinfo) == str(moment.tzinfo)
+    # after a day's arithmetic across the change to winter time, the zone still counts
+    spring = wire.decode(wire.encode(dt.datetime(2026, 10, 24, 9, 0, tzinfo=ams)))
+    assert (spring + dt.timedelta(days=1)).utcoffset() == dt.timedelta(hours=1)
+    for hostile in ("../../etc/passwd", "/etc/localtime", "Nowhere/Atlantis", 5, ""):
+        with pytest.raises(wire.WireError):
+            wire.decode({"$dt": "2026-11-20T09:00:00+01:00", "tz": hostile})

@@ -21,6 +21,7 @@ import logging
 import ssl
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -34,6 +35,35 @@ log = logging.getLogger(__name__)
 
 TIME_HEADER = "X-BalieDesk-Time"
 DEFAULT_TIMEOUT_S = 10.0
+
+
+@dataclass(eq=False)
+class ServerNotTrusted(StorageUnavailable):
+    """The server's certificate could not be verified (unknown CA, wrong name, expired): nothing was sent.
+
+    A kind of :class:`StorageUnavailable` (the windows say the connection is
+    away and keep what was typed); the workstation never talks to a server it
+    cannot verify.
+    """
+
+
+#: Dutch wording for the windows (to be wired into ui/common/messages.py): what the clerk reads.
+SERVER_NOT_TRUSTED_TEXT = ("De server is niet te vertrouwen: zijn certificaat klopt niet. Er is niets "
+                           "verstuurd. Waarschuw de beheerder.")
+
+
+def certificate_problem(exc: BaseException) -> str | None:
+    """Why TLS verification failed, when ``exc`` (or what caused it) is a certificate error."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current.verify_message or str(current)
+        if "CERTIFICATE_VERIFY_FAILED" in str(current):
+            return "certificate verify failed"
+        current = current.__cause__ or current.__context__
+    return None
 
 
 class RemoteClient(Client):
@@ -82,6 +112,9 @@ class RemoteClient(Client):
         except httpx.TimeoutException as exc:
             raise StorageUnavailable(f"server did not answer in time ({what})") from exc
         except httpx.TransportError as exc:
+            problem = certificate_problem(exc)
+            if problem is not None:
+                raise ServerNotTrusted(f"server certificate not trusted ({what}): {problem}") from exc
             raise StorageUnavailable(f"server unreachable ({what}): {type(exc).__name__}") from exc
         self._note_time(response)
         return self._result(response, what)
@@ -115,6 +148,18 @@ class RemoteClient(Client):
             raise StorageUnavailable(f"server answered {response.status_code} ({what})")
         reason = data.get("reason") if isinstance(data, dict) else response.text[:200]
         raise RuntimeError(f"server answered {response.status_code} to {what}: {reason}")
+
+    def sync_clock(self) -> dt.datetime:
+        """Ask the server its time now (``/api/health``, no token): before a window shows any clock."""
+        try:
+            response = self._http.get("/api/health")
+        except httpx.TransportError as exc:
+            problem = certificate_problem(exc)
+            if problem is not None:
+                raise ServerNotTrusted(f"server certificate not trusted (health): {problem}") from exc
+            raise StorageUnavailable(f"server unreachable (health): {type(exc).__name__}") from exc
+        self._note_time(response)
+        return self.now()
 
     # -- signing in -----------------------------------------------------------
     def sign_in(self, username: str, password: str) -> SignedIn:
@@ -209,6 +254,8 @@ class RemoteFeed:
         self._changed = threading.Event()
         self._stop = threading.Event()
         self._connected = False
+        #: Why the last connection failed on TLS (the server's certificate was not trusted), else None.
+        self.certificate_problem: str | None = None
         self._ws: Any = None
         self._thread = threading.Thread(target=self._run, name="baliedesk-remote-feed", daemon=True)
         self._thread.start()
@@ -253,6 +300,7 @@ class RemoteFeed:
                         kind = message.get("type")
                         if kind == "hello":
                             self._connected = bool(message.get("connected", True))
+                            self.certificate_problem = None
                             self._changed.set()  # (re)connected: catch up
                         elif kind == "connection":
                             self._connected = bool(message.get("connected"))
@@ -260,6 +308,10 @@ class RemoteFeed:
                         elif kind == "changed":
                             self._changed.set()
             except Exception as exc:  # noqa: BLE001 - reconnect whatever happened
+                problem = certificate_problem(exc)
+                if problem is not None and problem != self.certificate_problem:
+                    log.warning("remote feed: the server's certificate is not trusted (%s)", problem)
+                self.certificate_problem = problem
                 if not self._stop.is_set():
                     log.info("remote feed: %s; reconnecting", type(exc).__name__)
             finally:

@@ -12,7 +12,7 @@ data says so.
 
 Tags: ``{"$t": name, "f": {...}}`` a dataclass or named tuple; ``{"$e": name,
 "v": value}`` an enum member; ``{"$x": name, "f": {...}}`` an error;
-``{"$dt": iso}`` an aware datetime; ``{"$d": iso}`` a date; ``{"$tm": iso}`` a
+``{"$dt": iso}`` an aware datetime (``{"$dt": iso, "tz": name}`` in a named zone, which it keeps); ``{"$d": iso}`` a date; ``{"$tm": iso}`` a
 time of day; ``{"$td": seconds}`` a duration; ``{"$b": base64}`` bytes;
 ``{"$tu": [...]}`` a tuple; ``{"$fs": [...]}`` a (frozen)set; ``{"$m": [[k, v],
 ...]}`` a dict. Plain lists, strings, numbers, booleans and None stay as they are.
@@ -27,6 +27,7 @@ import enum
 import importlib
 import math
 import pkgutil
+import zoneinfo
 from functools import cache
 from typing import Any
 
@@ -85,10 +86,10 @@ def _lookup(name: Any) -> type:
 # ---------------------------------------------------------------------------
 def encode(value: Any) -> Any:
     """``value`` as JSON-ready data (see the module docstring); TypeError for what may not cross."""
+    if isinstance(value, enum.Enum):  # before bool/int/str: IntEnum and str enums are enums here
+        return {"$e": _registered(type(value)), "v": value.value}
     if value is None or isinstance(value, (bool, str)):
         return value
-    if isinstance(value, enum.Enum):  # before int/str: IntEnum and str enums are enums here
-        return {"$e": _registered(type(value)), "v": value.value}
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -96,6 +97,9 @@ def encode(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise TypeError("naive datetimes do not cross the wire")
+        zone = getattr(value.tzinfo, "key", None)  # a ZoneInfo: the location's zone, kept by name
+        if isinstance(zone, str) and zone != "UTC":
+            return {"$dt": value.isoformat(), "tz": zone}
         return {"$dt": value.isoformat()}
     if isinstance(value, dt.date):
         return {"$d": value.isoformat()}
@@ -164,11 +168,13 @@ def decode(data: Any, _depth: int = 0) -> Any:
 
 def _decode_tagged(data: dict[str, Any], depth: int) -> Any:
     keys = set(data)
-    if keys == {"$dt"}:
+    if keys in ({"$dt"}, {"$dt", "tz"}):
         moment = dt.datetime.fromisoformat(data["$dt"])
         if moment.tzinfo is None:
             raise WireError("naive datetime")
-        return moment.astimezone(dt.UTC)
+        if "tz" in data:
+            return moment.astimezone(_zone(data["tz"]))
+        return moment.astimezone(dt.UTC) if moment.utcoffset() == dt.timedelta(0) else moment
     if keys == {"$d"}:
         return dt.date.fromisoformat(data["$d"])
     if keys == {"$tm"}:
@@ -211,6 +217,18 @@ def _decode_tagged(data: dict[str, Any], depth: int) -> Any:
             return error
         return cls(**values)
     raise WireError("unknown tag")
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _zone(name: Any) -> zoneinfo.ZoneInfo:
+    """A time zone by its IANA name; only names the system knows (never a path)."""
+    if not isinstance(name, str) or name not in _zones():
+        raise WireError("unknown time zone")
+    return zoneinfo.ZoneInfo(name)
 
 
 def _list(value: Any) -> list[Any]:

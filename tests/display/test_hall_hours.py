@@ -12,7 +12,6 @@ import datetime as dt
 
 import pytest
 
-from baliedesk.client import LocalClient
 from baliedesk.display.announce import SilentAnnouncer
 from baliedesk.display.config import HallConfig
 from baliedesk.display.hall import HallScreen
@@ -40,12 +39,13 @@ def clock() -> SettableClock:
 
 
 @pytest.fixture
-def make_hall(qtbot, backend, clock):
+def make_hall(qtbot, backend, seeded, clock, make_client):
     made = []
 
     def make() -> HallScreen:
         db = Database(backend.url)  # the hall PC's own connections and change feed
-        hall = HallScreen(LocalClient(db, clock=clock), HallConfig(), announcer=SilentAnnouncer())
+        hall = HallScreen(make_client(seeded.users["scherm-hal"], clock=clock, backend=db), HallConfig(),
+                          announcer=SilentAnnouncer())
         qtbot.addWidget(hall)
         made.append((hall, db))
         hall.resize(1280, 720)

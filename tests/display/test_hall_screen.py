@@ -107,14 +107,17 @@ def desk(backend, seeded, clock):
 
 
 @pytest.fixture
-def make_hall(qtbot, backend, clock):
+def make_hall(qtbot, backend, seeded, clock, make_client):
+    """Factory: a hall screen bound to the display account (both modes: in-process on its own
+    connections, or through a server); ``flaky``: its database can be switched off."""
     made: list[tuple[HallScreen, object]] = []
 
     def make(config: HallConfig | None = None, *, size=(1280, 720), flaky: bool = False):
         db = Database(backend.url)
         display_backend = FlakyBackend(db) if flaky else db
         announcer = RecordingAnnouncer()
-        hall = HallScreen(LocalClient(display_backend, clock=clock), config or HallConfig(highlight_s=2),
+        client = make_client(seeded.users["scherm-hal"], clock=clock, backend=display_backend)
+        hall = HallScreen(client, config or HallConfig(highlight_s=2),
                           announcer=announcer)
         qtbot.addWidget(hall)
         made.append((hall, display_backend))
@@ -214,6 +217,8 @@ def test_a_burst_of_calls_is_announced_completely_and_in_order(qtbot, make_hall,
 # ---------------------------------------------------------------------------
 # the database goes away
 # ---------------------------------------------------------------------------
+@pytest.mark.local_only("cuts the storage change feed inside the hall screen; through a server the hall's feed is "
+                        "the server's WebSocket, whose reconnect tests/test_server*.py cover")
 def test_reconnects_after_an_outage_without_losing_a_call(qtbot, make_hall, backend, desk):
     hall, announcer, _db = make_hall()
     before = desk.call()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from baliedesk.client import LocalClient
 from baliedesk.services import queue
 from baliedesk.ui.kiosk.window import KioskWindow
+from tests.doors import client_for
 from baliedesk.ui.common.tasks import runner
 
 
@@ -19,7 +19,7 @@ def _drain_tasks():
 
 def kiosk(qtbot, backend, now, **printer):
     settings = {"location_id": 0, "kiosk_user": "kiosk-ingang", **printer}
-    w = KioskWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), settings, watch=False)
+    w = KioskWindow(client_for(backend, lambda: now), settings, watch=False)
     qtbot.addWidget(w)
     w.resize(1280, 1024)
     w.show()
@@ -27,9 +27,9 @@ def kiosk(qtbot, backend, now, **printer):
     return w
 
 
-def test_kiosk_prints_the_slip_after_issuing(qtbot, backend, seeded, now, tmp_path, pdf_text):
+def test_kiosk_prints_the_slip_after_issuing(qtbot, kiosk_door, backend, seeded, now, tmp_path, pdf_text):
     folder = tmp_path / "bonnen"
-    w = kiosk(qtbot, backend, now, printer_type="pdf_folder", printer_pdf_folder=str(folder))
+    w = kiosk(qtbot, kiosk_door, now, printer_type="pdf_folder", printer_pdf_folder=str(folder))
     with qtbot.waitSignal(w.slip_printed, timeout=10_000) as printed:
         w.buttons()[seeded.services["A"]].click()
     delivery = printed.args[0]
@@ -38,8 +38,8 @@ def test_kiosk_prints_the_slip_after_issuing(qtbot, backend, seeded, now, tmp_pa
     assert w.remember.text() == "Onthoud uw nummer goed."
 
 
-def test_failed_print_shows_the_number_and_keeps_the_ticket(qtbot, backend, seeded, now, tmp_path):
-    w = kiosk(qtbot, backend, now, printer_type="escpos_file", printer_escpos_target=str(tmp_path / "no" / "lp0"))
+def test_failed_print_shows_the_number_and_keeps_the_ticket(qtbot, kiosk_door, backend, seeded, now, tmp_path):
+    w = kiosk(qtbot, kiosk_door, now, printer_type="escpos_file", printer_escpos_target=str(tmp_path / "no" / "lp0"))
     with qtbot.waitSignal(w.print_failed, timeout=10_000) as failed:
         w.buttons()[seeded.services["A"]].click()
     assert failed.args[0] == "Het bonnetje kon niet worden geprint. Onthoud uw nummer: A 001."
@@ -49,8 +49,8 @@ def test_failed_print_shows_the_number_and_keeps_the_ticket(qtbot, backend, seed
     assert [t.ticket.number for t in snap.waiting] == ["A001"]
 
 
-def test_without_a_printer_nothing_is_printed(qtbot, backend, seeded, now):
-    w = kiosk(qtbot, backend, now)
+def test_without_a_printer_nothing_is_printed(qtbot, kiosk_door, backend, seeded, now):
+    w = kiosk(qtbot, kiosk_door, now)
     printed = []
     w.slip_printed.connect(printed.append)
     w.print_failed.connect(printed.append)

@@ -22,17 +22,4 @@ def hours(backend, seeded, now):
     return seeded
 
 
-@pytest.fixture
-def make_client(backend):
-    """The windows' door for a test: ``make_client(user_id, clock=lambda: now)``.
-
-    ``user_id`` None: a workstation nobody is signed in to yet (the counter's
-    sign-in panel). Windows are given this instead of the backend; they never
-    see a user id or a clock of their own.
-    """
-    from baliedesk.client import LocalClient
-
-    def make(user_id: int | None = None, *, clock=None) -> LocalClient:
-        return LocalClient(backend, user_id=user_id, clock=clock, owns_backend=False)
-
-    return make
+# make_client (local and remote mode) lives in tests/conftest.py: the hall screen and printing tests use it too.

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from baliedesk.client import LocalClient
 from baliedesk.domain.errors import CounterInUse, NoCounterServices, StorageUnavailable, ValidationError
 from baliedesk.domain.tickets import NOTE_MAX_LENGTH, Outcome, PriorityClass, TicketAction, allowed_actions
 from baliedesk.domain.tickets import TicketState as S
@@ -87,15 +86,18 @@ def clock(now):
 
 
 @pytest.fixture
-def windows(qtbot, tmp_path, clock):
-    """Factory: ``windows(user, counter_name=None, backend=...)`` opens a counter window and waits for it."""
+def windows(qtbot, tmp_path, clock, make_client):
+    """Factory: ``windows(backend, ids, user, counter_name=None)`` opens a counter window and waits for it.
+
+    The window is given a client signed in as ``user`` (both modes); ``user`` None
+    opens the sign-in panel, which acts as the person picked (local mode only).
+    """
     opened: list[CounterWindow] = []
 
     def make(backend, ids, user: str | None = None, counter: str | None = None, *, settings_file="s.json",
              wait=True) -> CounterWindow:
         settings = Settings(tmp_path / settings_file)
-        w = CounterWindow(LocalClient(backend, user_id=ids.users[user] if user else None, clock=clock,
-                                      owns_backend=False),
+        w = CounterWindow(make_client(ids.users[user] if user else None, clock=clock, backend=backend),
                           settings, counter_id=ids.counters[counter] if counter else None)
         qtbot.addWidget(w)
         opened.append(w)
@@ -525,6 +527,8 @@ def test_ticket_issued_elsewhere_appears_by_itself(qtbot, backend, seeded, windo
         other.dispose()
 
 
+@pytest.mark.local_only("moves the window's clock without any call; a remote client's clock follows the server's "
+                        "by its answers, so only in-process can a test move it alone")
 def test_waiting_times_tick_locally_without_reading_the_database(qtbot, backend, seeded, windows, now, clock,
                                                                  monkeypatch):
     issue(backend, seeded, "A", now - dt.timedelta(seconds=58))

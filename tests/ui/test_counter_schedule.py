@@ -11,7 +11,6 @@ import datetime as dt
 
 import pytest
 
-from baliedesk.client import LocalClient
 from baliedesk.services import appointments as ap
 from baliedesk.services import demo, schedules
 from baliedesk.settings import Settings
@@ -34,11 +33,11 @@ def clock(now):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, clock):
+def window(qtbot, tmp_path, clock, make_client):
     opened = []
 
     def make(backend, ids, user="anne", counter="Balie 1") -> CounterWindow:
-        w = CounterWindow(LocalClient(backend, user_id=ids.users[user], clock=clock, owns_backend=False),
+        w = CounterWindow(make_client(ids.users[user], clock=clock, backend=backend),
                           Settings(tmp_path / "s.json"), counter_id=ids.counters[counter])
         qtbot.addWidget(w)
         opened.append(w)

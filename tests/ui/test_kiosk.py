@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from baliedesk.client import LocalClient
 from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.services import queue
 from baliedesk.ui.kiosk import window as kiosk_module
 from baliedesk.ui.kiosk.window import KioskWindow
+from tests.doors import client_for
 from baliedesk.ui.common.tasks import runner
 
 
@@ -52,7 +52,7 @@ def dead_database():
 
 
 def make_kiosk(qtbot, backend, now, **kwargs) -> KioskWindow:
-    w = KioskWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), FakeSettings(), **kwargs)
+    w = KioskWindow(client_for(backend, lambda: now), FakeSettings(), **kwargs)
     qtbot.addWidget(w)
     w.resize(1280, 1024)
     w.show()
@@ -70,8 +70,8 @@ def waiting_for(backend, seeded, prefix: str, now) -> int:
     return next(sq.waiting for sq in snap.services if sq.service.prefix == prefix)
 
 
-def test_start_screen_shows_every_walk_in_service(qtbot, backend, seeded, now):
-    w = loaded_kiosk(qtbot, backend, now)
+def test_start_screen_shows_every_walk_in_service(qtbot, kiosk_door, backend, seeded, now):
+    w = loaded_kiosk(qtbot, kiosk_door, now)
     assert w.title.text() == "Kies waarvoor u komt"
     assert w.start_municipality.text() == "Gemeente Loppersum"
     names = [b.name.text() for b in w.buttons().values()]
@@ -83,10 +83,10 @@ def test_start_screen_shows_every_walk_in_service(qtbot, backend, seeded, now):
         assert b.status.text() == "Er wacht nu niemand  ·  Er is nu geen balie open"
 
 
-def test_press_issues_the_next_number_and_shows_it(qtbot, backend, seeded, now):
+def test_press_issues_the_next_number_and_shows_it(qtbot, kiosk_door, backend, seeded, now):
     queue.sign_in(backend, seeded.users["anne"], seeded.counters["Balie 3"], now)
     queue.issue_ticket(backend, seeded.users["kiosk-ingang"], seeded.services["A"], now)  # A001
-    w = loaded_kiosk(qtbot, backend, now)
+    w = loaded_kiosk(qtbot, kiosk_door, now)
     a = w.buttons()[seeded.services["A"]]
     assert a.status.text().startswith("Er wacht nu 1 persoon")
 
@@ -104,8 +104,8 @@ def test_press_issues_the_next_number_and_shows_it(qtbot, backend, seeded, now):
     assert waiting_for(backend, seeded, "A", now) == 2
 
 
-def test_no_open_counter_says_so_instead_of_a_number(qtbot, backend, seeded, now):
-    w = loaded_kiosk(qtbot, backend, now)
+def test_no_open_counter_says_so_instead_of_a_number(qtbot, kiosk_door, backend, seeded, now):
+    w = loaded_kiosk(qtbot, kiosk_door, now)
     with qtbot.waitSignal(w.ticket_shown, timeout=10_000):
         w.buttons()[seeded.services["B"]].click()
     assert w.number.text() == "B 001"
@@ -114,8 +114,8 @@ def test_no_open_counter_says_so_instead_of_a_number(qtbot, backend, seeded, now
     assert not re.search(r"\d", w.estimate.text())
 
 
-def test_a_double_tap_issues_one_ticket(qtbot, backend, seeded, now, monkeypatch):
-    w = loaded_kiosk(qtbot, backend, now)
+def test_a_double_tap_issues_one_ticket(qtbot, kiosk_door, backend, seeded, now, monkeypatch):
+    w = loaded_kiosk(qtbot, kiosk_door, now)
     button = w.buttons()[seeded.services["C"]]
     with qtbot.waitSignal(w.ticket_shown, timeout=10_000):
         button.click()
@@ -132,8 +132,8 @@ def test_a_double_tap_issues_one_ticket(qtbot, backend, seeded, now, monkeypatch
     assert waiting_for(backend, seeded, "M", now) == 0
 
 
-def test_confirmation_returns_to_start_by_itself_and_on_touch(qtbot, backend, seeded, now, monkeypatch):
-    w = loaded_kiosk(qtbot, backend, now, return_after_ms=200)
+def test_confirmation_returns_to_start_by_itself_and_on_touch(qtbot, kiosk_door, backend, seeded, now, monkeypatch):
+    w = loaded_kiosk(qtbot, kiosk_door, now, return_after_ms=200)
     with qtbot.waitSignal(w.ticket_shown, timeout=10_000):
         w.buttons()[seeded.services["A"]].click()
     qtbot.waitUntil(lambda: not w.on_ticket_page(), timeout=5_000)
@@ -148,10 +148,10 @@ def test_confirmation_returns_to_start_by_itself_and_on_touch(qtbot, backend, se
     assert waiting_for(backend, seeded, "A", now) == 2
 
 
-def test_counts_follow_tickets_issued_elsewhere(qtbot, backend, seeded, now):
+def test_counts_follow_tickets_issued_elsewhere(qtbot, kiosk_door, backend, seeded, now):
     from baliedesk.storage.database import Database
 
-    w = loaded_kiosk(qtbot, backend, now)
+    w = loaded_kiosk(qtbot, kiosk_door, now)
     other = Database(backend.url)  # another workstation: its own connections
     try:
         queue.issue_ticket(other, seeded.users["kiosk-ingang"], seeded.services["M"], now)
@@ -200,12 +200,12 @@ def test_kiosk_recovers_when_the_database_comes_back(qtbot, backend, seeded, now
     assert w.number.text() == "A 001"
 
 
-def test_closed_service_is_explained_and_disappears(qtbot, backend, seeded, now):
+def test_closed_service_is_explained_and_disappears(qtbot, kiosk_door, backend, seeded, now):
     from sqlalchemy import update
 
     from baliedesk.storage.models import Service
 
-    w = loaded_kiosk(qtbot, backend, now, watch=False)
+    w = loaded_kiosk(qtbot, kiosk_door, now, watch=False)
     with backend.session() as s:
         s.execute(update(Service).where(Service.id == seeded.services["B"]).values(walk_in=False))
         s.commit()

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from baliedesk.client import LocalClient
 from baliedesk.services import queue
 from baliedesk.ui.kiosk.window import KioskWindow
+from tests.doors import client_for
 from baliedesk.ui.common.tasks import runner
 
 
@@ -38,7 +38,7 @@ class Printer:
 
 def open_kiosk(qtbot, backend, now, settings, size: tuple[int, int] | None = None, **kwargs) -> KioskWindow:
     """A kiosk window on ``settings``, shown, with its four service buttons there."""
-    w = KioskWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), settings, watch=False, **kwargs)
+    w = KioskWindow(client_for(backend, lambda: now), settings, watch=False, **kwargs)
     qtbot.addWidget(w)
     if size is not None:
         w.resize(*size)
@@ -77,8 +77,8 @@ def printer(tmp_path) -> Printer:
     return p
 
 
-def test_reprint_on_the_confirmation_prints_the_same_ticket(qtbot, backend, seeded, now, printer):
-    w = kiosk(qtbot, backend, now, printer)
+def test_reprint_on_the_confirmation_prints_the_same_ticket(qtbot, kiosk_door, backend, seeded, now, printer):
+    w = kiosk(qtbot, kiosk_door, now, printer)
     text = take_ticket_that_fails_to_print(qtbot, w, seeded)
     assert text == "Het bonnetje kon niet worden geprint. Onthoud uw nummer: A 001."
     assert w.on_ticket_page() and w.reprint_button.isVisible() and w.reprint_button.text() == "Opnieuw printen"
@@ -98,8 +98,8 @@ def test_reprint_on_the_confirmation_prints_the_same_ticket(qtbot, backend, seed
     assert waiting_numbers(backend, seeded, now) == ["A001"], "no new ticket"
 
 
-def test_reprint_that_fails_again_keeps_the_button(qtbot, backend, seeded, now, printer):
-    w = kiosk(qtbot, backend, now, printer)
+def test_reprint_that_fails_again_keeps_the_button(qtbot, kiosk_door, backend, seeded, now, printer):
+    w = kiosk(qtbot, kiosk_door, now, printer)
     take_ticket_that_fails_to_print(qtbot, w, seeded)
     with qtbot.waitSignal(w.print_failed, timeout=10_000) as failed:
         qtbot.mouseClick(w.reprint_button, Qt.MouseButton.LeftButton)
@@ -108,8 +108,8 @@ def test_reprint_that_fails_again_keeps_the_button(qtbot, backend, seeded, now, 
     assert waiting_numbers(backend, seeded, now) == ["A001"]
 
 
-def test_host_reprints_the_last_slip_from_the_start_screen(qtbot, backend, seeded, now, printer):
-    w = kiosk(qtbot, backend, now, printer, return_after_ms=200)
+def test_host_reprints_the_last_slip_from_the_start_screen(qtbot, kiosk_door, backend, seeded, now, printer):
+    w = kiosk(qtbot, kiosk_door, now, printer, return_after_ms=200)
     take_ticket_that_fails_to_print(qtbot, w, seeded)
     qtbot.waitUntil(lambda: not w.on_ticket_page(), timeout=5000)  # the visitor went on
     assert w.last_reprint_button.isVisible()
@@ -122,9 +122,9 @@ def test_host_reprints_the_last_slip_from_the_start_screen(qtbot, backend, seede
     assert waiting_numbers(backend, seeded, now) == ["A001"]
 
 
-def test_ctrl_shift_p_reprints_the_last_slip(qtbot, backend, seeded, now, printer):
+def test_ctrl_shift_p_reprints_the_last_slip(qtbot, kiosk_door, backend, seeded, now, printer):
     printer.fix()
-    w = kiosk(qtbot, backend, now, printer)
+    w = kiosk(qtbot, kiosk_door, now, printer)
     with qtbot.waitSignal(w.slip_printed, timeout=10_000):
         w.buttons()[seeded.services["A"]].click()
     first = printer.printed()
@@ -137,8 +137,8 @@ def test_ctrl_shift_p_reprints_the_last_slip(qtbot, backend, seeded, now, printe
     assert waiting_numbers(backend, seeded, now) == ["A001"]
 
 
-def test_a_new_ticket_that_prints_replaces_the_failed_one(qtbot, backend, seeded, now, printer):
-    w = kiosk(qtbot, backend, now, printer, return_after_ms=200)
+def test_a_new_ticket_that_prints_replaces_the_failed_one(qtbot, kiosk_door, backend, seeded, now, printer):
+    w = kiosk(qtbot, kiosk_door, now, printer, return_after_ms=200)
     take_ticket_that_fails_to_print(qtbot, w, seeded)
     qtbot.waitUntil(lambda: not w.on_ticket_page(), timeout=5000)
     assert w.last_reprint_button.isVisible()
@@ -150,20 +150,20 @@ def test_a_new_ticket_that_prints_replaces_the_failed_one(qtbot, backend, seeded
     assert not w.reprint_button.isVisible()
 
 
-def test_nothing_to_reprint_without_a_printer(qtbot, backend, seeded, now):
-    w = open_kiosk(qtbot, backend, now, {"location_id": 0, "kiosk_user": "kiosk-ingang"})
+def test_nothing_to_reprint_without_a_printer(qtbot, kiosk_door, backend, seeded, now):
+    w = open_kiosk(qtbot, kiosk_door, now, {"location_id": 0, "kiosk_user": "kiosk-ingang"})
     take_ticket(qtbot, w, seeded)
     assert w.last_slip is None and not w.reprint()
     assert not w.reprint_button.isVisible() and not w.last_reprint_button.isVisible()
 
 
-def test_a_printer_chosen_in_the_settings_window_is_used_without_a_restart(qtbot, backend, seeded, now, tmp_path):
+def test_a_printer_chosen_in_the_settings_window_is_used_without_a_restart(qtbot, kiosk_door, backend, seeded, now, tmp_path):
     from baliedesk.settings import Settings
 
     path = tmp_path / "kiosk.json"
     Settings(path).save()
     kiosk_settings = Settings(path)
-    w = open_kiosk(qtbot, backend, now, kiosk_settings)
+    w = open_kiosk(qtbot, kiosk_door, now, kiosk_settings)
     take_ticket(qtbot, w, seeded)
     assert w.last_slip is None  # no printer yet: nothing printed
 

@@ -8,13 +8,15 @@ closing. The tests move a hand-set clock; nothing sleeps.
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 from zoneinfo import ZoneInfo
 
 
-from baliedesk.client import LocalClient
 from baliedesk.services import appointments as ap
 from baliedesk.services import schedules
 from baliedesk.ui.kiosk.window import KioskWindow
+from tests.doors import client_for
 
 AMS = ZoneInfo("Europe/Amsterdam")
 THURSDAY = dt.date(2026, 11, 19)
@@ -41,7 +43,7 @@ class SettableClock:
 
 
 def kiosk(qtbot, backend, clock, *, watch: bool = False) -> KioskWindow:
-    w = KioskWindow(LocalClient(backend, clock=clock, owns_backend=False), FakeSettings(), watch=watch)
+    w = KioskWindow(client_for(backend, clock), FakeSettings(), watch=watch)
     qtbot.addWidget(w)
     w.resize(1280, 1024)
     w.show()
@@ -53,8 +55,8 @@ def closed_ids(w: KioskWindow) -> set[int]:
     return {sid for sid, b in w.buttons().items() if not b.isEnabled()}
 
 
-def test_evening_only_the_evening_services_take_tickets(qtbot, backend, hours):
-    w = kiosk(qtbot, backend, SettableClock(18, 0))
+def test_evening_only_the_evening_services_take_tickets(qtbot, kiosk_door, backend, hours):
+    w = kiosk(qtbot, kiosk_door, SettableClock(18, 0))
     s = hours.services
     assert closed_ids(w) == {s["C"], s["M"]}
     c = w.buttons()[s["C"]]
@@ -64,8 +66,8 @@ def test_evening_only_the_evening_services_take_tickets(qtbot, backend, hours):
     assert w.message_text() == ""
 
 
-def test_within_the_stop_time_everything_is_closed_and_said_once(qtbot, backend, hours):
-    w = kiosk(qtbot, backend, SettableClock(19, 25))
+def test_within_the_stop_time_everything_is_closed_and_said_once(qtbot, kiosk_door, backend, hours):
+    w = kiosk(qtbot, kiosk_door, SettableClock(19, 25))
     assert closed_ids(w) == set(hours.services.values())
     a = w.buttons()[hours.services["A"]]
     # Said once: the title and the line under it; the buttons only say "no new numbers".
@@ -75,14 +77,14 @@ def test_within_the_stop_time_everything_is_closed_and_said_once(qtbot, backend,
     assert w.message_text() == ""
 
 
-def test_without_a_schedule_every_button_works(qtbot, backend, seeded):
-    w = kiosk(qtbot, backend, SettableClock(23, 0))
+def test_without_a_schedule_every_button_works(qtbot, kiosk_door, backend, seeded):
+    w = kiosk(qtbot, kiosk_door, SettableClock(23, 0))
     assert closed_ids(w) == set()
 
 
-def test_the_new_minute_closes_a_button_and_a_racing_press_is_explained(qtbot, backend, hours):
+def test_the_new_minute_closes_a_button_and_a_racing_press_is_explained(qtbot, kiosk_door, backend, hours):
     clock = SettableClock(19, 19)
-    w = kiosk(qtbot, backend, clock)
+    w = kiosk(qtbot, kiosk_door, clock)
     a = w.buttons()[hours.services["A"]]
     assert a.isEnabled()
     # The stop time begins at 19:20; the visitor presses before the kiosk has looked at the clock.
@@ -95,9 +97,11 @@ def test_the_new_minute_closes_a_button_and_a_racing_press_is_explained(qtbot, b
     qtbot.waitUntil(lambda: not a.isEnabled(), timeout=WAIT_MS)
 
 
-def test_the_clock_alone_opens_a_service(qtbot, backend, hours):
+@pytest.mark.local_only("moves the kiosk's clock without any call; a remote client's clock follows the server's "
+                        "by its answers (real seconds in between), so only in-process can a test move it alone")
+def test_the_clock_alone_opens_a_service(qtbot, kiosk_door, backend, hours):
     clock = SettableClock(16, 58)  # between the afternoon and the evening
-    w = kiosk(qtbot, backend, clock)
+    w = kiosk(qtbot, kiosk_door, clock)
     a = w.buttons()[hours.services["A"]]
     assert not a.isEnabled()
     assert a.status.text() == "Gesloten"
@@ -107,29 +111,29 @@ def test_the_clock_alone_opens_a_service(qtbot, backend, hours):
     assert closed_ids(w) == {hours.services["C"], hours.services["M"]}
 
 
-def test_a_schedule_change_reaches_the_kiosk(qtbot, backend, hours):
-    w = kiosk(qtbot, backend, SettableClock(18, 0), watch=True)
+def test_a_schedule_change_reaches_the_kiosk(qtbot, kiosk_door, backend, hours):
+    w = kiosk(qtbot, kiosk_door, SettableClock(18, 0), watch=True)
     c = hours.services["C"]
     assert c in closed_ids(w)
     schedules.set_opening_hours(backend, hours.users["fatima"], hours.location_id, {}, service_id=c)
     qtbot.waitUntil(lambda: c not in closed_ids(w), timeout=WAIT_MS)
 
 
-def test_no_appointment_button_when_appointments_are_off(qtbot, backend, hours):
-    w = kiosk(qtbot, backend, SettableClock(10, 0))
+def test_no_appointment_button_when_appointments_are_off(qtbot, kiosk_door, backend, hours):
+    w = kiosk(qtbot, kiosk_door, SettableClock(10, 0))
     qtbot.waitUntil(lambda: w.check_in is not None and w.check_in.switch is not None, timeout=WAIT_MS)
     assert w.appointment_button.isHidden()
     w.show_check_in()
     assert not w.on_check_in_page()
 
 
-def test_check_in_with_the_code_from_the_start_screen(qtbot, backend, hours, now):
+def test_check_in_with_the_code_from_the_start_screen(qtbot, kiosk_door, backend, hours, now):
     lead = hours.users["fatima"]
     schedules.set_calendar_options(backend, lead, hours.location_id, now, appointments_enabled=True)
     ap.configure_service(backend, lead, hours.services["A"], enabled=True, duration_minutes=15)
     booked = ap.book(backend, hours.users["anne"], hours.services["A"],
                      dt.datetime(2026, 11, 19, 10, 0, tzinfo=AMS), now, name="Jan Jansen", phone="0612345678")
-    w = kiosk(qtbot, backend, SettableClock(9, 55))
+    w = kiosk(qtbot, kiosk_door, SettableClock(9, 55))
     qtbot.waitUntil(lambda: not w.appointment_button.isHidden(), timeout=WAIT_MS)
     assert w.appointment_button.text() == "Ik heb een afspraak"
     w.appointment_button.click()

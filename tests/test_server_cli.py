@@ -1,0 +1,138 @@
+"""``python -m baliedesk server``: where the database URL comes from, the schema check, the sign-in sessions."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from baliedesk import cli
+from baliedesk.server import run as server_run
+from baliedesk.server.run import ServerThread
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """Stand in for uvicorn: remember what the command would serve instead of serving it."""
+    seen: dict = {}
+
+    def fake_serve(app, **kwargs):
+        seen["app"] = app
+        seen.update(kwargs)
+
+    monkeypatch.setattr(server_run, "serve", fake_serve)
+    monkeypatch.delenv(cli.SERVER_URL_ENV, raising=False)
+    return seen
+
+
+def _err_line(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err, err
+    return err
+
+
+def test_a_schema_not_at_head_is_refused_with_one_dutch_line(database_url, served, capsys):
+    assert cli.main(["server", "--database-url", database_url]) == cli.EXIT_DATABASE
+    err = _err_line(capsys)
+    assert "python -m baliedesk db upgrade" in err and "schema" in err
+    assert "app" not in served  # nothing served, nothing migrated
+    from baliedesk.storage.database import Database
+    from baliedesk.storage.migrations_runner import current_revision
+
+    db = Database(database_url)
+    try:
+        assert current_revision(db.engine) is None
+    finally:
+        db.dispose()
+
+
+def test_url_from_the_environment_and_only_real_sessions_get_in(backend, served, monkeypatch, seeded):
+    from baliedesk.client.remote import RemoteClient
+    from baliedesk.services.demo import DEMO_PASSWORD
+
+    monkeypatch.setenv(cli.SERVER_URL_ENV, backend.url)
+    assert cli.main(["server", "--port", "9999"]) == 0
+    assert cli.SERVER_URL_ENV not in os.environ  # not handed on to child processes
+    assert served["port"] == 9999 and served["certfile"] is None
+    with ServerThread(served["app"]) as url:
+        assert httpx.get(url + "/api/health").json()["status"] == "ok"
+        for token in ("x", "anything-at-all", "0" * 40):  # no test token table here: made-up tokens are refused
+            r = httpx.post(url + "/api/setup/list_locations", json={},
+                           headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 401
+        door = RemoteClient(url)
+        try:
+            anne = door.sign_in("anne", DEMO_PASSWORD).client
+            assert [loc.id for loc in anne.setup.list_locations()] == [seeded.location_id]
+        finally:
+            door.close()
+
+
+def test_url_from_a_file_readable_by_its_owner_only(backend, served, tmp_path, capsys):
+    secret = tmp_path / "database-url"
+    secret.write_text(f"# BalieDesk\n{backend.url}\n", encoding="utf-8")
+    secret.chmod(0o600)
+    assert cli.main(["server", "--database-url-file", str(secret)]) == 0
+    assert served["app"].state.backend.url == backend.url
+    if os.name == "posix":
+        served.clear()
+        secret.chmod(0o644)
+        assert cli.main(["server", "--database-url-file", str(secret)]) == cli.EXIT_REFUSED
+        assert "chmod 600" in _err_line(capsys) and "app" not in served
+
+
+@pytest.mark.parametrize("argv, words, code", [
+    ([], "Geen database opgegeven", cli.EXIT_REFUSED),
+    (["--database-url", "sqlite:///x", "--database-url-file", "f"], "niet met allebei", cli.EXIT_REFUSED),
+    (["--database-url-file", "/nonexistent/baliedesk-url"], "kan niet gelezen worden", cli.EXIT_REFUSED),
+    (["--database-url", "nonsense://"], "niet bruikbaar", cli.EXIT_DATABASE),
+    (["--database-url", "postgresql://nobody@127.0.0.1:1/none"], "niet bereikbaar", cli.EXIT_DATABASE),
+    (["--database-url", "sqlite:///x", "--certfile", "c.pem"], "zowel --certfile als --keyfile", cli.EXIT_REFUSED),
+    (["--database-url", "sqlite:///x", "--certfile", "/nonexistent/c.pem", "--keyfile", "/nonexistent/k.pem"],
+     "bestaat niet", cli.EXIT_REFUSED),
+])
+def test_operator_mistakes_get_one_dutch_line(argv, words, code, served, capsys):
+    assert cli.main(["server", *argv]) == code
+    assert words in _err_line(capsys)
+    assert "app" not in served
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_the_command_serves_and_keeps_the_url_out_of_the_process_list(backend):
+    port = _free_port()
+    env = dict(os.environ, **{cli.SERVER_URL_ENV: backend.url}, PYTHONPATH=str(Path(__file__).parents[1]))
+    proc = subprocess.Popen([sys.executable, "-m", "baliedesk", "server", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        assert health.json()["status"] == "ok"
+        r = httpx.post(f"http://127.0.0.1:{port}/api/setup/list_locations", json={},
+                       headers={"Authorization": "Bearer guess"})
+        assert r.status_code == 401
+        cmdline = Path(f"/proc/{proc.pid}/cmdline")
+        if cmdline.exists():
+            assert backend.url.encode() not in cmdline.read_bytes()
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=15)
+    assert "BalieDesk-server op http://127.0.0.1" in out
+    assert "Traceback" not in out
