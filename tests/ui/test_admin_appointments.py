@@ -102,10 +102,11 @@ def test_drafts_are_kept_per_service(qtbot, make_client, hours, now):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=400))
 def test_any_neem_mee_text_is_checked_without_crashing(qtbot, make_client, backend, hours, now, text):
-    w = getattr(test_any_neem_mee_text_is_checked_without_crashing, "_window", None)
-    if w is None or w.client.backend is not backend:
-        w = loaded(qtbot, make_client, hours, now)
-        test_any_neem_mee_text_is_checked_without_crashing._window = w  # type: ignore[attr-defined]
+    cached = getattr(test_any_neem_mee_text_is_checked_without_crashing, "_window", None)
+    if cached is None or cached[0] is not backend:  # one window per database (and mode)
+        cached = (backend, loaded(qtbot, make_client, hours, now))
+        test_any_neem_mee_text_is_checked_without_crashing._window = cached  # type: ignore[attr-defined]
+    w = cached[1]
     p = w.appointment_panel
     p.bring.setPlainText(text)
     shown = p.bring.toPlainText()  # Qt's own form of the text (a lone \r becomes a line break)
