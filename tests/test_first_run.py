@@ -70,3 +70,21 @@ def test_a_weak_password_or_another_beheerder_saves_nothing(backend, now):
     assert not setup.list_locations(backend)
     with backend.unit_of_work() as uow:
         assert uow.directory.count_users() == 0
+
+
+def test_the_first_run_works_through_the_server_on_an_empty_database_only(backend, now):
+    """Central mode: the assistant on a workstation sets up the server's empty database."""
+    from tests.server_support import TestServer
+
+    server = TestServer(backend, clock=lambda: now).start()
+    try:
+        door = server.client(None)  # nobody can log in yet: there is nobody
+        assert door.setup.list_locations() == ()
+        report = door.setupfile.first_run(TEXT, admin_username="eerste", admin_password=PASSWORD)
+        assert report.first_admin == "eerste"
+        beheerder = door.sign_in("eerste", PASSWORD).client
+        assert [loc.name for loc in beheerder.setup.list_locations()] == ["Proefdorp"]
+        with pytest.raises(ValidationError):  # set up now: the public save is refused
+            door.setupfile.first_run(TEXT, admin_username="eerste", admin_password=PASSWORD)
+    finally:
+        server.stop()

@@ -14,7 +14,8 @@ from baliedesk.domain.errors import NotSignedInHere, PermissionDenied, Validatio
 from baliedesk.services import catalogue, meldingen
 from tests.server_support import TestServer
 
-PUBLIC = {"/api/health", "/api/openapi.json", "/volg/{code}", "/api/auth/sign-in", "/api/auth/device"}
+PUBLIC = {"/api/health", "/api/openapi.json", "/volg/{code}", "/api/auth/sign-in", "/api/auth/device",
+          "/api/setup/list_locations", "/api/setupfile/first_run"}
 #: Routes that act on the caller's own session (besides one per catalogue operation).
 OWN_SESSION = {"/api/auth/change-password", "/api/auth/sign-out", "/api/auth/me"}
 
@@ -62,7 +63,8 @@ def test_every_route_refuses_a_request_without_a_valid_token(server, seeded):
     """The route walk: no route can be forgotten (openapi.json lists them all)."""
     spec = httpx.get(server.url + "/api/openapi.json").json()
     paths = set(spec["paths"])
-    expected = {f"/api/{op.module}/{op.function}" for op in catalogue.operations().values() if op.needs_backend}
+    expected = {f"/api/{op.module}/{op.function}" for op in catalogue.operations().values()
+                if op.needs_backend and not op.public}
     expected |= OWN_SESSION
     assert expected <= paths and paths - expected == PUBLIC - {"/api/openapi.json"}
     kiosk_token = server.tokens.issue(seeded.users["kiosk-ingang"], "device")
@@ -112,9 +114,16 @@ def test_bad_bodies_get_4xx_without_a_traceback(server, seeded):
 
 def test_nobody_signed_in_is_told_so(server, seeded):
     door = server.client(None)
-    assert door.setup.list_locations if door else None
     with pytest.raises(NotSignedInHere):
-        door.setup.list_locations()
+        door.setup.list_services(seeded.location_id)
+    # only the public operations answer without a token: the locations' names, and the
+    # first-run assistant's save, which the service refuses on a database that is set up
+    assert [loc.id for loc in door.setup.list_locations()] == [seeded.location_id]
+    from baliedesk.domain.errors import ValidationError as Invalid
+
+    with pytest.raises(Invalid) as err:
+        door.setupfile.first_run("", admin_username="x", admin_password="een lange zin als wachtwoord")
+    assert (err.value.field, err.value.code) == ("database", "already_set_up")
 
 
 def test_tracking_page_shows_status_and_no_personal_data(server, backend, seeded, now):

@@ -202,7 +202,8 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
                   redoc_url=None, lifespan=lifespan)
     app.state.backend = backend
     app.state.hub = hub
-    app.state.public_paths = {"/api/health", "/api/openapi.json", "/volg/{code}"}
+    app.state.public_paths = {"/api/health", "/api/openapi.json", "/volg/{code}"} | {
+        f"/api/{op.module}/{op.function}" for op in operations().values() if op.public}
 
     @app.middleware("http")
     async def server_time(request: Request, call_next):
@@ -243,12 +244,15 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
     def endpoint_for(op: Operation):
         async def endpoint(request: Request) -> Response:
             now = now_of()
-            try:
-                principal = await run_in_threadpool(principal_of, request.headers.get("authorization"), now)
-            except SessionInvalid as exc:
-                return _error(401, reason=exc.reason)
-            except e.DomainError as exc:  # the sign-in method's own typed errors (expired, revoked ...)
-                return _error(401, exc)
+            if op.public:
+                principal = Principal(0, "nobody")  # acts as no one (see catalogue.PUBLIC)
+            else:
+                try:
+                    principal = await run_in_threadpool(principal_of, request.headers.get("authorization"), now)
+                except SessionInvalid as exc:
+                    return _error(401, reason=exc.reason)
+                except e.DomainError as exc:  # the sign-in method's own typed errors (expired, revoked ...)
+                    return _error(401, exc)
             try:
                 body = await read_json(request)
                 arguments = op.bind((), {k: wire.decode(v) for k, v in body.items()})
@@ -279,7 +283,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
         app.add_api_route(
             f"/api/{op.module}/{op.function}", endpoint_for(op), methods=["POST"], name=op.name,
             summary=(op.func.__doc__ or op.name).strip().splitlines()[0],
-            openapi_extra={"security": bearer, "requestBody": {"content": {"application/json": {"schema": {
+            openapi_extra={"security": [] if op.public else bearer, "requestBody": {"content": {"application/json": {"schema": {
                 "type": "object", "properties": properties, "required": required,
                 "additionalProperties": False}}}}},
         )

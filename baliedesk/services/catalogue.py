@@ -93,6 +93,12 @@ EXPOSED: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Operations the server answers without a token: the list of locations (their names are
+#: public: they stand on the town hall) and the first-run assistant's one save, which the
+#: service itself refuses as soon as the database holds a person or a location.
+PUBLIC: frozenset[str] = frozenset({"setup.list_locations", "setupfile.first_run"})
+
+
 @dataclass(frozen=True)
 class Operation:
     """One exposed service function and what its caller passes."""
@@ -103,6 +109,10 @@ class Operation:
     needs_backend: bool
     acts: bool  # takes the acting person's ``user_id``
     clock: bool  # takes ``now``
+
+    @property
+    def public(self) -> bool:
+        return self.name in PUBLIC
 
     @property
     def module(self) -> str:
