@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -80,6 +79,17 @@ RETENTION_NAMES = {
 }
 KIND_NAMES = {"melding": _("Melding"), "appointment": _("Afspraak"), "callback": _("Terugbelverzoek"),
               "complaint": _("Klacht")}
+#: The audit log's field names in plain Dutch (names only: the log never holds values).
+FIELD_NAMES = {
+    "reporter_name": _("naam melder"), "reporter_phone": _("telefoon melder"),
+    "reporter_email": _("e-mail melder"), "description": _("omschrijving"), "street": _("straat"),
+    "house_number": _("huisnummer"), "house_addition": _("toevoeging"), "postcode": _("postcode"),
+    "place": _("plaats"), "name": _("naam"), "phone": _("telefoon"), "email": _("e-mail"),
+    "remarks": _("opmerking"), "caller_name": _("naam beller"), "question": _("vraag"), "outcome": _("uitkomst"),
+    "note": _("notitie"), "all": _("alles"), "personal": _("persoonsgegevens"), "photos": _("foto's"),
+    "subject": _("onderwerp"), "reason": _("reden"), "months": _("maanden"), "enabled": _("aan/uit"),
+    "state": _("status"), "name+postcode": _("naam en postcode"),
+}
 AUDIT_COLUMNS = (_("Wanneer"), _("Wie"), _("Werkplek"), _("Actie"), _("Record"), _("Velden"))
 RESIDENT_COLUMNS = (_("Soort"), _("Kenmerk"), _("Status"), _("Naam"), _("Telefoon"), _("E-mail"), _("Verder"))
 
@@ -106,6 +116,14 @@ def _heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setFont(theme.font(theme.SIZE_LARGE, bold=True))
     return label
+
+
+def fields_text(fields: tuple[str, ...]) -> str:
+    return ", ".join(FIELD_NAMES.get(f, f) for f in fields)
+
+
+def count_text(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def record_text(record_type: str, record_id: int | None) -> str:
@@ -266,7 +284,7 @@ class PrivacyWindow(QWidget):
         lay.addLayout(row)
         period = QHBoxLayout()
         self.use_period = QCheckBox(_("Alleen in de periode"))
-        today = dt.datetime.now(self.tz).date()
+        today = self.client.now().astimezone(self.tz).date()
         self.since_edit, self.until_edit = QDateEdit(), QDateEdit()
         for e, d in ((self.since_edit, today - dt.timedelta(days=30)), (self.until_edit, today)):
             e.setCalendarPopup(True)
@@ -362,8 +380,10 @@ class PrivacyWindow(QWidget):
         for e in reversed(entries):  # newest first
             rows.append((e.at.astimezone(self.tz).strftime("%d-%m-%Y %H:%M:%S"), e.user_name or "-",
                          e.workstation or "-", ACTION_NAMES.get(e.action, e.action),
-                         record_text(e.record_type, e.record_id), ", ".join(e.fields)))
+                         record_text(e.record_type, e.record_id), fields_text(e.fields)))
         _fill(self.audit_table, rows)
+        for r, row in enumerate(rows):
+            self.audit_table.item(r, 5).setToolTip(row[5])
         self.audit_count.setText(_("{n} regels gevonden.").format(n=len(entries)) if entries
                                  else _("Niets gevonden."))
         self.audit_shown.emit(len(entries))
@@ -456,12 +476,13 @@ class PrivacyWindow(QWidget):
         self.find_button.setEnabled(True)
         self._failed(err)
 
-    def _show_resident(self, result: tuple[dict[str, str], Any]) -> None:
+    def _show_resident(self, result: tuple[dict[str, str], Any], *, after_erasure: bool = False) -> None:
         self.find_button.setEnabled(True)
-        self.notice.hide()
+        if not after_erasure:
+            self.notice.hide()
+            self.erase_result.setText("")
         self.resident_query, data = result
         self.resident = data
-        self.erase_result.setText("")
         rows: list[tuple[str, ...]] = []
         for m in data.meldingen:
             rows.append((KIND_NAMES["melding"], m.number, m.state, m.reporter_name or "-", m.reporter_phone or "-",
@@ -481,9 +502,11 @@ class PrivacyWindow(QWidget):
         if data.empty:
             self.resident_summary.setText(_("We bewaren niets over deze inwoner."))
         else:
-            self.resident_summary.setText(_("Gevonden: {m} meldingen, {a} afspraken, {n} terugbelverzoeken, "
-                                            "{k} klachten.").format(m=len(data.meldingen), a=len(data.appointments),
-                                                                    n=len(data.callbacks), k=len(data.complaints)))
+            self.resident_summary.setText(_("Gevonden: {found}.").format(found=", ".join((
+                count_text(len(data.meldingen), _("melding"), _("meldingen")),
+                count_text(len(data.appointments), _("afspraak"), _("afspraken")),
+                count_text(len(data.callbacks), _("terugbelverzoek"), _("terugbelverzoeken")),
+                count_text(len(data.complaints), _("klacht"), _("klachten"))))))
         self.pdf_button.setEnabled(True)
         self.json_button.setEnabled(True)
         self.erase_button.setEnabled(not data.empty)
@@ -534,7 +557,7 @@ class PrivacyWindow(QWidget):
         self._failed(err)
 
     def _erased(self, result: Any) -> None:
-        lines = [_("Gewist: {n} dossiers.").format(n=len(result.erased))]
+        lines = [_("Gewist: {n}.").format(n=count_text(len(result.erased), _("dossier"), _("dossiers")))]
         if result.kept:
             lines.append(_("Nog bewaard, omdat er een wettelijke termijn loopt:"))
             for kind, rid, why in result.kept:
@@ -543,6 +566,9 @@ class PrivacyWindow(QWidget):
         self.erase_result.setText("\n".join(lines))
         self._ok(_("De gegevens zijn gewist. De reden staat in het logboek."))
         self.erased.emit(result)
+        query = dict(self.resident_query)  # show what is still stored now
+        run_task(lambda: (query, self.client.privacy.find_resident(**query)),
+                 lambda found: self._show_resident(found, after_erasure=True), self._failed)
 
     # -- Bewaartermijnen (beheerder) -------------------------------------------
     def _retention_tab(self) -> QWidget:
@@ -557,6 +583,7 @@ class PrivacyWindow(QWidget):
             label = QLabel(head)
             label.setFont(theme.font(bold=True))
             self.terms_grid.addWidget(label, 0, c)
+        self.terms_grid.setColumnStretch(5, 1)
         lay.addLayout(self.terms_grid)
         self.term_rows: dict[str, tuple[QSpinBox, QCheckBox, QPushButton]] = {}
         run_row = QHBoxLayout()
@@ -580,7 +607,7 @@ class PrivacyWindow(QWidget):
 
         for r, t in enumerate(terms, start=1):
             if t.kind not in self.term_rows:
-                months, on, save = QSpinBox(), QCheckBox(), QPushButton(_("Opslaan"))
+                months, on, save = QSpinBox(), QCheckBox(_("aan")), QPushButton(_("Opslaan"))
                 months.setRange(1, MAX_MONTHS)
                 months.setSuffix(_(" mnd"))
                 save.clicked.connect(lambda _c=False, k=t.kind: self.save_term(k))
@@ -635,7 +662,8 @@ class PrivacyWindow(QWidget):
 
     def _ran(self, run: Any) -> None:
         self.run_button.setEnabled(True)
-        self.run_result.setText(_("Klaar. Gedaan ({n} in totaal):").format(n=run.total) + "\n" + self.counts_text(run))
+        self.run_result.setText(_("Klaar. Gedaan ({n} in totaal):").format(n=run.total) + "\n"
+                                + self.counts_text(run))
         self._ok(_("De bewaartermijnen zijn uitgevoerd. Dit staat in het logboek."))
         self.retention_done.emit(run)
 
