@@ -88,7 +88,7 @@ FIELD_NAMES = {
     "remarks": _("opmerking"), "caller_name": _("naam beller"), "question": _("vraag"), "outcome": _("uitkomst"),
     "note": _("notitie"), "all": _("alles"), "personal": _("persoonsgegevens"), "photos": _("foto's"),
     "subject": _("onderwerp"), "reason": _("reden"), "months": _("maanden"), "enabled": _("aan/uit"),
-    "state": _("status"), "name+postcode": _("naam en postcode"),
+    "state": _("status"), "name+postcode": _("naam en postcode"), "reached": _("bereikt"),
 }
 AUDIT_COLUMNS = (_("Wanneer"), _("Wie"), _("Werkplek"), _("Actie"), _("Record"), _("Velden"))
 RESIDENT_COLUMNS = (_("Soort"), _("Kenmerk"), _("Status"), _("Naam"), _("Telefoon"), _("E-mail"), _("Verder"))
