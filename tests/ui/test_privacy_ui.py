@@ -252,3 +252,34 @@ def test_over_baliedesk(qtbot, world, make_client, monkeypatch):
     w = open_window(qtbot, make_client, world.fg, world.ids.location_id, lambda: world.now)
     w.about_button.click()
     assert isinstance(w.about, AboutDialog) and "BalieDesk versie" in w.about.text.text()
+
+
+def test_the_window_works_through_the_server(qtbot, world, backend):
+    """Central mode: the same window on a RemoteClient (the DTOs cross the wire; JSON is made locally)."""
+    from tests.server_support import TestServer
+
+    from baliedesk.ui.privacy.window import PrivacyWindow
+
+    later = world.now + dt.timedelta(days=1)
+    server = TestServer(backend, clock=lambda: later).start()
+    try:
+        w = PrivacyWindow(server.client(world.fg), world.ids.location_id)
+        qtbot.addWidget(w)
+        with qtbot.waitSignal(w.loaded, timeout=20_000):
+            pass
+        w.person.setCurrentIndex(w.person.findData(world.clerk))
+        with qtbot.waitSignal(w.audit_shown, timeout=20_000) as sig:
+            w.search_audit()
+        assert sig.args[0] > 0 and w.audit_table.item(0, 1).text() == "Anne de Vries"
+        w.res_email.setText("piet@example.nl")
+        with qtbot.waitSignal(w.resident_shown, timeout=20_000):
+            w.find_resident()
+        assert json.loads(w.resident_json())["meldingen"][0]["number"] == world.melding.summary.number
+        w.ask_erasure = lambda: "Verzoek per brief"
+        with qtbot.waitSignal(w.erased, timeout=20_000) as sig:
+            w.ask_erase()
+        assert sig.args[0].kept[0][2] == "melding_open"
+        with pytest.raises(PermissionDenied):
+            server.client(world.fg).retention.run_retention()
+    finally:
+        server.stop()
