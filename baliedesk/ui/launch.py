@@ -4,6 +4,8 @@
 
 * :func:`run_windows` for ``demo``, ``counter`` and ``kiosk``;
 * :func:`run_admin` for ``admin`` (the team lead's opening hours and appointments);
+* :func:`run_dashboard`, :func:`run_meldingen` and :func:`run_privacy` (audit log, inzage, retention terms)
+  for ``dashboard``, ``meldingen`` and ``privacy``, each after logging in;
 * :func:`take_screenshots` for ``screenshot``.
 
 Start-up is kept short: Qt and the window modules are imported here, not by
