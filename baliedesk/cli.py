@@ -14,6 +14,7 @@
     python -m baliedesk device enroll|list|revoke|redeem ...      kiosks and hall screens
     python -m baliedesk retention run [--dry-run] [--json]        retention terms (AVG): what is due
     python -m baliedesk dashboard [--user NAME] [--location ID]   the service norms dashboard (after logging in)
+    python -m baliedesk privacy [--user NAME]   audit log, inzage and erasure, retention terms (after logging in)
     python -m baliedesk report --quarter 2026Q3 --location ID --out FILE.pdf   the quarterly service norms report
 
 Messages an operator reads are Dutch; a database that cannot be opened is one
@@ -248,7 +249,14 @@ def _door(args: argparse.Namespace, *, device: bool = False):
         return RemoteClient(url, ca_file=ca_file)
     from baliedesk.client import LocalClient
 
-    return LocalClient(_database(args))
+    db = _database(args)
+    if not device:
+        # One PC on its own database: retention runs at the first start of the day (a daemon
+        # thread; the window never waits for it; it does nothing when it already ran today).
+        from baliedesk.server.housekeeping import start_daily_retention
+
+        start_daily_retention(db)
+    return LocalClient(db)
 
 
 def cmd_display(args: argparse.Namespace) -> int:
@@ -282,6 +290,13 @@ def cmd_admin(args: argparse.Namespace) -> int:
     from baliedesk.ui.launch import run_admin
 
     return run_admin(door, args.user or None, args.location or None)
+
+
+def cmd_privacy(args: argparse.Namespace) -> int:
+    door = _door(args)
+    from baliedesk.ui.launch import run_privacy
+
+    return run_privacy(door, args.user or None)
 
 
 def cmd_device_redeem(args: argparse.Namespace) -> int:
@@ -843,6 +858,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="werk als deze gebruiker (standaard: de eerste teamleider, anders de eerste beheerder)")
     p.add_argument("--location", type=int, default=0, metavar="ID", help="de locatie (standaard: de eerste)")
     p.set_defaults(func=cmd_admin)
+
+    p = sub.add_parser("privacy", help="het privacyvenster: logboek, inzage en wissen, bewaartermijnen "
+                       "(functionaris gegevensbescherming en beheerder)")
+    db_arg(p)
+    server_arg(p)
+    p.add_argument("--user", default="", metavar="NAAM", help="gebruikersnaam (ingevuld op het inlogscherm)")
+    p.set_defaults(func=cmd_privacy)
 
     p = sub.add_parser("display", help="het wachtrijscherm in de hal, schermvullend")
     db_arg(p)

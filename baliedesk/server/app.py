@@ -189,19 +189,25 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
     now_of: Clock = clock or _utc_now
     resolver = resolver or session_resolver(backend)
     hub = FeedHub(backend, poll_s=feed_poll_s)
+    from baliedesk.server.housekeeping import Housekeeping
+
+    housekeeping = Housekeeping(backend, now_of)  # retention daily, old sign-in records purged (hourly)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         hub.start(asyncio.get_running_loop())
+        housekeeping.start()
         try:
             yield
         finally:
             await run_in_threadpool(hub.stop)
+            await run_in_threadpool(housekeeping.stop)
 
     app = FastAPI(title="BalieDesk", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None, lifespan=lifespan)
     app.state.backend = backend
     app.state.hub = hub
+    app.state.housekeeping = housekeeping
     app.state.public_paths = {"/api/health", "/api/openapi.json", "/volg/{code}"} | {
         f"/api/{op.module}/{op.function}" for op in operations().values() if op.public}
 

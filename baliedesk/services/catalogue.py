@@ -55,7 +55,7 @@ EXPOSED: dict[str, tuple[str, ...]] = {
     # The privacy officer and the beheerder: the audit log, a resident's rights, retention terms.
     "privacy": (
         "audit_by_user", "audit_by_record", "audit_by_resident", "export_audit", "find_resident", "erase_resident",
-        "retention_terms", "set_retention_term",
+        "retention_terms", "set_retention_term", "resident_json",  # resident_json: pure, runs where called
     ),
     "retention": ("retention_due", "run_retention"),
     "contacts": (

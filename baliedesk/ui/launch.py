@@ -4,6 +4,8 @@
 
 * :func:`run_windows` for ``demo``, ``counter`` and ``kiosk``;
 * :func:`run_admin` for ``admin`` (the team lead's opening hours and appointments);
+* :func:`run_dashboard`, :func:`run_meldingen` and :func:`run_privacy` (audit log, inzage, retention terms)
+  for ``dashboard``, ``meldingen`` and ``privacy``, each after logging in;
 * :func:`take_screenshots` for ``screenshot``.
 
 Start-up is kept short: Qt and the window modules are imported here, not by
@@ -290,7 +292,7 @@ def run_windows(client: Client, kinds: Sequence[str], demo: bool = False) -> int
 # windows that open after logging in: meldingen and admin
 # ---------------------------------------------------------------------------
 #: Who logs in by themselves in the start-up probe (the demo database's accounts).
-PROBE_USERS = {"meldingen": "anne", "admin": "fatima", "dashboard": "fatima"}
+PROBE_USERS = {"meldingen": "anne", "admin": "fatima", "dashboard": "fatima", "privacy": "beheer"}
 
 
 def _choose_location(client: Client, permission: Any, location_id: int | None) -> Any:
@@ -432,6 +434,23 @@ def run_dashboard(door: Client, username: str | None = None, location_id: int | 
 
     return run_after_sign_in(door, "dashboard", make, permission=Permission.VIEW_REPORTS, username=username,
                              location_id=location_id, title=_("Inloggen: servicenormen"))
+
+
+def run_privacy(door: Client, username: str | None = None) -> int:
+    """The privacy window (audit log, inzage and erasure, retention terms), after logging in
+    (the privacy officer or a beheerder)."""
+    from baliedesk.domain.permissions import Permission
+    from baliedesk.i18n import _
+
+    def make(client: Client, location: Any) -> QWidget:
+        from baliedesk.ui.privacy.window import PrivacyWindow
+
+        window = PrivacyWindow(client, location.id, timezone=location.timezone)
+        window.resize(1280, 820)
+        return window
+
+    return run_after_sign_in(door, "privacy", make, permission=Permission.VIEW_AUDIT, username=username,
+                             title=_("Inloggen: privacy"))
 
 
 def run_meldingen(door: Client, username: str | None = None) -> int:
