@@ -75,6 +75,7 @@ def open_database(url: str, source: str, *, create_folder: bool = False, upgrade
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+    from baliedesk.domain.errors import DatabaseCorrupt, DatabaseUnavailable, SchemaTooNew, StorageFault
     from baliedesk.storage.database import Database
 
     where = f" (uit {source})" if source not in ("demo", "standaard") else ""
@@ -119,6 +120,19 @@ def open_database(url: str, source: str, *, create_folder: bool = False, upgrade
         else:
             problem = (f"De database {shown} is niet bereikbaar{where}: {first}. "
                        "Staat de server aan en klopt het adres?")
+    except StorageFault as exc:  # the storage's own checks before anything is written
+        from baliedesk.domain.error_texts import robust_error_text
+
+        if isinstance(exc, DatabaseCorrupt):
+            problem = (f"Het bestand {parsed.database} is geen BalieDesk-database of is beschadigd{where}. "
+                       "Er is niets veranderd. Bel de beheerder.")
+        elif isinstance(exc, SchemaTooNew):
+            problem = (f"De database {shown} hoort bij een nieuwere versie van BalieDesk{where}. "
+                       "Installeer die versie; er is niets veranderd.")
+        elif isinstance(exc, DatabaseUnavailable):
+            problem = (f"De database {shown} is niet bereikbaar{where}. Staat de server aan en klopt het adres?")
+        else:
+            problem = f"{shown}{where}: {robust_error_text(exc) or type(exc).__name__}"
     except Exception as exc:  # noqa: BLE001 - Alembic: a schema this version does not know
         if "Can't locate revision" not in str(exc):
             raise
