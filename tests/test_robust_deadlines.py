@@ -188,3 +188,18 @@ def test_a_kiosk_ticket_that_took_too_long_is_not_issued(backend, seeded, now, s
     assert queue.queue_snapshot(backend, anne, seeded.location_id, now).waiting == ()  # nothing issued
     slow_clock["gap"] = 0.5  # in time: issued, and the number was not used up by the refused one
     assert queue.issue_ticket(backend, kiosk, seeded.services["A"], now).ticket.number == "A001"
+
+
+def test_disposing_a_database_ends_its_watchdog_thread(pg_backend):
+    """One watchdog thread per engine; it must end with the engine (a test run makes hundreds)."""
+    import threading
+
+    from baliedesk.storage.database import Database
+
+    db = Database(pg_backend.url)
+    with db.unit_of_work() as uow:
+        uow.directory.locations()  # a checkout arms the watchdog: its thread starts
+    name = db.engine.baliedesk_watchdog._name
+    assert any(t.name == name for t in threading.enumerate())
+    db.dispose()
+    assert not any(t.name == name and t.is_alive() for t in threading.enumerate())

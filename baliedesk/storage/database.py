@@ -244,7 +244,19 @@ class _Watchdog:
         self._seq = itertools.count()
         self._name = name
         self._thread: threading.Thread | None = None
+        self._stopped = False
         self.suspended = 0
+
+    def stop(self) -> None:
+        """End the thread (the engine is disposed); a later checkout starts it again."""
+        with self._cond:
+            self._stopped = True
+            self._armed.clear()
+            self._heap.clear()
+            thread, self._thread = self._thread, None
+            self._cond.notify_all()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(2)
 
     def arm(self, record: Any, dbapi_conn: Any, seconds: float) -> None:
         if self.suspended:
@@ -258,6 +270,7 @@ class _Watchdog:
             self._armed[key] = (deadline, dbapi_conn)
             heapq.heappush(self._heap, (deadline, key))
             if self._thread is None:
+                self._stopped = False
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
             elif self._heap[0][1] == key:
@@ -281,6 +294,8 @@ class _Watchdog:
         while True:
             with self._cond:
                 while not self._heap or self._heap[0][1] not in self._armed:
+                    if self._stopped:
+                        return
                     if self._heap:
                         heapq.heappop(self._heap)  # disarmed meanwhile
                         continue
@@ -599,3 +614,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        watchdog = getattr(self.engine, "baliedesk_watchdog", None)
+        if watchdog is not None:
+            watchdog.stop()  # its thread ends with the engine (tests make hundreds of engines)
