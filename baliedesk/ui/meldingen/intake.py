@@ -35,7 +35,7 @@ from baliedesk.client import Client
 from baliedesk.domain import meldingen as rules
 from baliedesk.domain.errors import ValidationError
 from baliedesk.i18n import _
-from baliedesk.printing.config import branding_from
+from baliedesk.printing.config import BrandingOnce
 from baliedesk.printing.slips import melding_slip
 from baliedesk.services.melding_dto import CategoryInfo, DuplicateCandidate, IntakeResult
 from baliedesk.ui.common import theme
@@ -79,6 +79,8 @@ class IntakeForm(_Panel):
                  settings: Any = None) -> None:
         super().__init__(client, location_id, parent)
         self.settings = settings if settings is not None else {}
+        # the location's details for the slip: read once, on the print bar's worker thread
+        self.slip_branding = BrandingOnce(client.organisation.branding, location_id, self.settings)
         self.photos: list[tuple[str, bytes]] = []
         self.duplicates: tuple[DuplicateCandidate, ...] = ()
         self.link_to: DuplicateCandidate | None = None
@@ -467,8 +469,8 @@ class IntakeForm(_Panel):
             number=slip.number, code=slip.tracking_code, date=hourstext.date_text(slip.expected_date))
         self.clear()
         show_notice(self.message, text, error=False)
-        branding = branding_from(self.settings)
-        self.print_bar.set_source(lambda: melding_slip(slip, branding))
+        branding = self.slip_branding
+        self.print_bar.set_source(lambda: melding_slip(slip, branding()))
         self.print_bar.show()
         self.saved.emit(result)
 

@@ -32,7 +32,7 @@ from baliedesk import hourstext
 from baliedesk.client import Client
 from baliedesk.domain import meldingen as rules
 from baliedesk.i18n import _
-from baliedesk.printing.config import branding_from
+from baliedesk.printing.config import BrandingOnce
 from baliedesk.printing.slips import callback_slip
 from baliedesk.services.melding_dto import CallbackInfo, ComplaintInfo
 from baliedesk.ui.common import theme
@@ -52,6 +52,7 @@ class CallbackPanel(_Panel):
                  settings: Any = None) -> None:
         super().__init__(client, location_id, parent)
         self.settings = settings if settings is not None else {}
+        self.slip_branding = BrandingOnce(client.organisation.branding, location_id, self.settings)
         self.tz = ZoneInfo("Europe/Amsterdam")
         self.notes: tuple[CallbackInfo, ...] = ()
         self._build()
@@ -159,8 +160,8 @@ class CallbackPanel(_Panel):
             self.question.clear()
             show_notice(self.form_message, _("Opgeslagen. We bellen uiterlijk {date} terug.").format(
                 date=hourstext.date_text(slip.expected_date)), error=False)
-            branding, tz = branding_from(self.settings), self.tz
-            self.print_bar.set_source(lambda: callback_slip(slip, branding, tz=tz))
+            branding, tz = self.slip_branding, self.tz
+            self.print_bar.set_source(lambda: callback_slip(slip, branding(), tz=tz))
             self.print_bar.show()
             self.written.emit(result)
             self.reload()

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from baliedesk.client import Client
 from baliedesk.domain import meldingen as rules
 from baliedesk.i18n import _
-from baliedesk.printing.config import branding_from
+from baliedesk.printing.config import BrandingOnce
 from baliedesk.printing.slips import melding_slip
 from baliedesk.services.melding_dto import CategoryInfo, MeldingDetail, WorkList
 from baliedesk.ui.common import theme
@@ -67,6 +67,7 @@ class WorkListPanel(_Panel):
                  settings: Any = None) -> None:
         super().__init__(client, location_id, parent)
         self.settings = settings if settings is not None else {}
+        self.slip_branding = BrandingOnce(client.organisation.branding, location_id, self.settings)
         self.work: WorkList | None = None
         self.detail: MeldingDetail | None = None
         self.tz = ZoneInfo("Europe/Amsterdam")
@@ -255,10 +256,10 @@ class WorkListPanel(_Panel):
     def show_detail(self, d: MeldingDetail) -> None:
         if self.detail is None or self.detail.summary.id != d.summary.id:
             door, melding_id = self.client.meldingen, d.summary.id
-            branding = branding_from(self.settings)
+            branding = self.slip_branding
             # one read on the print bar's worker thread: the slip as the service makes it
             self.print_bar.set_source(
-                lambda: melding_slip(door.melding_slip(melding_id), branding))
+                lambda: melding_slip(door.melding_slip(melding_id), branding()))
         self.detail = d
         s = d.summary
         lines = [f"{s.number} · {s.category_label} · {state_text(s.state)}", s.place_text, s.description]
