@@ -201,10 +201,14 @@ class ComplaintsPanel(_Panel):
 
     def _build(self) -> None:
         root = QHBoxLayout(self)
+        left = QVBoxLayout()
         form = QFormLayout()
         title = QLabel(_("Nieuwe klacht"))
         title.setFont(theme.font(theme.SIZE_BODY, bold=True))
-        form.addRow(title)
+        self.form_title = title
+        left.addWidget(title)  # the heading, and the form right under it (not centred in the height)
+        left.addLayout(form)
+        left.addStretch(1)
         self.name = _line("complaint_name", rules.NAME_MAX_LENGTH)
         self.email = _line("complaint_email", 254)
         self.phone = _line("complaint_phone", 20)
@@ -223,7 +227,7 @@ class ComplaintsPanel(_Panel):
         self.register_button.setProperty("role", "primary")
         self.register_button.clicked.connect(self.register)
         form.addRow(self.register_button)
-        root.addLayout(form, 2)
+        root.addLayout(left, 2)
 
         right = QVBoxLayout()
         title = QLabel(_("Open klachten (termijn: zes weken)"))
@@ -274,7 +278,11 @@ class ComplaintsPanel(_Panel):
         names = {"ingediend": _("ontvangen"), "bevestigd": _("ontvangst bevestigd"), "afgehandeld": _("afgehandeld")}
         self.table.setRowCount(len(items))
         for r, k in enumerate(items):
-            due = hourstext.date_text(k.due_date) + (" " + _("(verlengd)") if k.extended else "")
+            due = _("{date} {year}").format(date=hourstext.date_text(k.due_date), year=k.due_date.year)
+            if k.extended:
+                due += " " + _("(verlengd)")
+            if k.overdue:
+                due += " · " + _("te laat")
             for c, value in enumerate((k.number, k.name, k.subject, names.get(k.state, k.state), due)):
                 item = QTableWidgetItem(value)
                 if k.overdue:
@@ -294,7 +302,8 @@ class ComplaintsPanel(_Panel):
                 w.clear()
             self.description.clear()
             show_notice(self.form_message, _("Klacht {number} is opgeslagen. Afhandelen uiterlijk {date}.").format(
-                number=k.number, date=hourstext.date_text(k.due_date)), error=False)
+                number=k.number, date=_("{date} {year}").format(date=hourstext.date_text(k.due_date),
+                                                                 year=k.due_date.year)), error=False)
             self.reload()
 
         self._run(lambda: self.client.contacts.register_complaint(self.location_id, **fields),
