@@ -87,3 +87,90 @@ def test_an_overdue_complaint_says_te_laat_and_the_form_sits_under_its_heading(q
     gap = w.name.mapTo(w, w.name.rect().topLeft()).y() - heading.mapTo(w, heading.rect().bottomLeft()).y()
     assert 0 <= gap < 40, gap
     assert heading.mapTo(w, heading.rect().topLeft()).y() < 40
+
+
+# ---------------------------------------------------------------------------
+# intake: address look-up, the next melding, duplicates with distance and age
+# ---------------------------------------------------------------------------
+def _intake(qtbot, make_client, seeded, now, lookup=None, settings=None):
+    from baliedesk.ui.meldingen import intake as intake_module
+
+    w = _add(qtbot, IntakeForm(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id,
+                               settings=settings if settings is not None else {}, address_lookup=lookup))
+    qtbot.waitUntil(lambda: w.category.count() > 1, timeout=10_000)
+    assert intake_module.ADDRESS_DELAY_MS >= 0
+    return w
+
+
+def _bag(tmp_path):
+    from baliedesk.addresses import CsvLookup, import_csv
+
+    src = tmp_path / "bag.csv"
+    src.write_text("postcode,huisnummer,straat,woonplaats,lat,lon\n9919AB,12,Hoofdstraat,Loppersum,53.3331,6.7460\n")
+    import_csv(src, tmp_path / "adressen.csv")
+    return CsvLookup(tmp_path / "adressen.csv")
+
+
+def test_postcode_and_number_fill_in_street_and_place(qtbot, make_client, seeded, now, tmp_path):
+    w = _intake(qtbot, make_client, seeded, now, lookup=_bag(tmp_path))
+    qtbot.keyClicks(w.postcode, "9919ab")
+    qtbot.keyClicks(w.house_number, "12")
+    qtbot.waitUntil(lambda: w.street.text() == "Hoofdstraat", timeout=10_000)
+    assert w.place.text() == "Loppersum"
+    assert w.latitude.text() == "53,3331" and w.longitude.text() == "6,746"
+    # an address the list does not know: said softly, and typing goes on
+    w.street.clear(); w.place.clear(); w.latitude.clear(); w.longitude.clear()
+    w.house_number.clear()
+    qtbot.keyClicks(w.house_number, "99")
+    qtbot.waitUntil(lambda: "niet gevonden" in w.address_hint.text(), timeout=10_000)
+    qtbot.keyClicks(w.street, "Zelf getypt")
+    assert w.street.text() == "Zelf getypt" and w.street.isEnabled()
+
+
+def test_a_failing_lookup_lets_the_clerk_type_on(qtbot, make_client, seeded, now, tmp_path):
+    from baliedesk.addresses import CsvLookup
+
+    w = _intake(qtbot, make_client, seeded, now, lookup=CsvLookup(tmp_path / "missing.csv"))
+    qtbot.keyClicks(w.postcode, "9919AB")
+    qtbot.keyClicks(w.house_number, "12")
+    qtbot.waitUntil(lambda: w.address_hint.isVisible() or not w.address_hint.isHidden(), timeout=10_000)
+    assert "zelf" in w.address_hint.text()
+    qtbot.keyClicks(w.street, "Hoofdstraat")
+    assert w.street.text() == "Hoofdstraat"
+
+
+def test_the_next_melding_starts_clean_and_printen_never_means_the_previous(qtbot, make_client, seeded, now):
+    w = _intake(qtbot, make_client, seeded, now)
+    w.category.setCurrentIndex(1)
+    w.description.setPlainText("Lamp brandt niet")
+    w.location_text.setText("bij de school")
+    with qtbot.waitSignal(w.saved, timeout=10_000):
+        w.save()
+    assert not w.message.isHidden() and not w.print_bar.isHidden()
+    qtbot.keyClicks(w.location_text, "b")  # the next melding starts
+    assert w.message.isHidden() and w.print_bar.isHidden()
+    assert not w.print_bar.print_button.isEnabled()
+
+
+def test_duplicates_show_distance_and_age(qtbot, make_client, backend, seeded, now):
+    anne = seeded.users["anne"]
+    cat = meldingen.list_categories(backend, anne)[0]
+    meldingen.take_melding(backend, anne, seeded.location_id, now - dt.timedelta(days=3), category_id=cat.id,
+                           description="Lamp kapot", channel="balie", street="Hoofdstraat", house_number="12",
+                           postcode="9919AB", place="Loppersum", latitude="53.3331", longitude="6.7460")
+    meldingen.take_melding(backend, anne, seeded.location_id, now - dt.timedelta(hours=2), category_id=cat.id,
+                           description="Ook kapot", channel="balie", street="Hoofdstraat", house_number="40",
+                           postcode="9919AB", place="Loppersum")
+    w = _intake(qtbot, make_client, seeded, now)
+    w.category.setCurrentIndex(w.category.findData(cat.id))
+    w.latitude.setText("53,3340")
+    w.longitude.setText("6,7460")
+    w.street.setText("Hoofdstraat")
+    with qtbot.waitSignal(w.duplicates_shown, timeout=10_000):
+        w.look_for_duplicates()
+    qtbot.waitUntil(lambda: w.dup_list.count() == 2 and "m" in w.dup_list.item(1).text(), timeout=10_000)
+    texts = [w.dup_list.item(i).text() for i in range(w.dup_list.count())]
+    near = next(t for t in texts if "Lamp kapot" in t)
+    assert "100 m" in near and "3 dagen geleden" in near
+    other = next(t for t in texts if "Ook kapot" in t)
+    assert "zelfde straat" in other and "vandaag" in other
