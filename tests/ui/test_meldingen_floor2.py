@@ -174,3 +174,27 @@ def test_duplicates_show_distance_and_age(qtbot, make_client, backend, seeded, n
     assert "100 m" in near and "3 dagen geleden" in near
     other = next(t for t in texts if "Ook kapot" in t)
     assert "zelfde straat" in other and "vandaag" in other
+
+
+def test_the_intake_slip_carries_the_locations_details(qtbot, make_client, backend, seeded, now, monkeypatch):
+    from baliedesk.services import organisation as org
+    from baliedesk.ui.common import printbar
+
+    org.update_location(backend, seeded.users["beheer"], seeded.location_id, phone="0596 - 123 456",
+                        street="Stationsweg", house_number="1", postcode="9919AH", place="Loppersum",
+                        tracking_base_url="https://meldingen.eemsdelta.nl")
+    monkeypatch.setattr(printbar, "print_with_dialog", lambda *a, **k: True)
+    w = _intake(qtbot, make_client, seeded, now, settings={"slip_phone": "0000 000000"})
+    w.category.setCurrentIndex(1)
+    w.description.setPlainText("Lamp brandt niet")
+    w.location_text.setText("bij de school")
+    with qtbot.waitSignal(w.saved, timeout=10_000) as saved:
+        w.save()
+    with qtbot.waitSignal(w.print_bar.printed, timeout=10_000) as printed:
+        w.print_bar.print_slip()
+    slip = printed.args[0].slip
+    assert "0596 - 123 456" in slip.text() and "Stationsweg 1, 9919 AH Loppersum" in slip.text()
+    assert "0000 000000" not in slip.text()
+    code = saved.args[0].slip.tracking_code.replace("-", "")
+    qr = [b for b in slip.blocks if type(b).__name__ == "Qr"]
+    assert qr and qr[0].data == f"https://meldingen.eemsdelta.nl/volg/{code}"
