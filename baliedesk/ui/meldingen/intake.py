@@ -387,6 +387,8 @@ class IntakeForm(_Panel):
                 self.address_hint.show()
                 return
             self.address_hint.hide()
+            if addresses.normal_postcode(self.postcode.text()) == found.postcode:
+                self.postcode.setText(found.postcode)  # "9919ab" as written: "9919 AB"
             values = {"street": found.street, "place": found.place}
             if found.latitude is not None and found.longitude is not None:
                 values.update(latitude=_comma(found.latitude), longitude=_comma(found.longitude))
