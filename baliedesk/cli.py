@@ -741,6 +741,22 @@ RETENTION_LABELS = {
 }
 
 
+def cmd_addresses(args: argparse.Namespace) -> int:
+    """``addresses import FILE.csv``: check the whole file, then keep it for the intake's look-up."""
+    from baliedesk import addresses
+
+    try:
+        n = addresses.import_csv(Path(args.file))
+    except addresses.CsvProblem as exc:
+        print(f"Niet geladen. Regel {exc.line}: {exc.text}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Niet geladen. Het bestand kan niet worden gelezen: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"{n} adressen geladen. De meldingen-intake vult nu straat en plaats in bij postcode en huisnummer.")
+    return 0
+
+
 def cmd_retention(args: argparse.Namespace) -> int:
     """Do (or with --dry-run: list) what the retention terms say is due; also the saved PDF slips."""
     import json
@@ -972,6 +988,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf-folder", default="", help="de map met bewaarde bonnen (standaard: de instelling van deze computer)")
     db_arg(p)
     p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser("addresses", help="de adressen van de gemeente (BAG, CSV) laden: postcode + huisnummer "
+                                         "vullen straat en plaats in bij een melding")
+    p.add_argument("action", choices=["import"])
+    p.add_argument("file", help="CSV met de kolommen postcode, huisnummer, straat, woonplaats (en lat, lon)")
+    p.set_defaults(func=cmd_addresses)
 
     p = sub.add_parser("db", help="het databaseschema: bijwerken (upgrade) of de revisie tonen (current)")
     p.add_argument("action", choices=["upgrade", "current"])

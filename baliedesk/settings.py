@@ -70,6 +70,10 @@ OPTIONS: dict[str, Option] = {
                " serial device or file path"),
         Option("printer_pdf_folder", str, "", "Slips: folder that pdf_folder printing saves into; empty: Documents"),
         # ... and the municipality's branding on every slip.
+        Option("address_lookup", str, "auto", "Meldingen: postcode + house number fill in street and place: auto (the "
+               "imported CSV when there is one) | csv (python -m baliedesk addresses import) | pdok | none"),
+        Option("address_pdok_url", str, "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
+               "Meldingen: the PDOK Locatieserver's address (address_lookup = pdok)"),
         Option("slip_municipality", str, "", "Slips: the municipality's name at the top; empty: the location's name"),
         Option("slip_logo", str, "", "Slips: path to a PNG or JPEG logo; empty: display_logo when that is one, else none"),
         Option("slip_color", str, "#0B4F8A", "Slips: the municipality's colour (#RRGGBB) for lines and headings"),

@@ -38,6 +38,7 @@ class Branding:
     phone: str = ""
     website: str = ""
     tracking_url: str = ""  # "{code}" replaced by the melding's tracking code
+    logo_data: bytes | None = None  # the logo from the database (PNG/JPEG); wins over ``logo``
 
     def name(self, location_name: str) -> str:
         return self.municipality or location_name
@@ -70,7 +71,68 @@ class PrinterConfig:
         return self.target
 
 
-def branding_from(settings: Any) -> Branding:
+def branding_from(settings: Any, details: Any = None) -> Branding:
+    """What the slips print: the location's details from the database (``details``: the
+    ``services.organisation_dto.Branding`` a window read once through
+    ``client.organisation.branding(location_id)``). This PC's ``slip_*`` settings are only a
+    fallback: for the contact details (address, phone, website, tracking page) when the database
+    has none of them, for the logo when the database has no printable one. Without ``details``:
+    the settings alone."""
+    fallback = _branding_from_settings(settings)
+    if details is None:
+        return fallback
+    logo_data = details.logo if details.logo and details.logo_type in PRINTABLE_LOGO_TYPES else None
+    contact = (details.address, details.phone, details.website, tracking_template(details))
+    if not any(contact):  # a database without the location's details: this PC's settings
+        contact = (fallback.address, fallback.phone, fallback.website, fallback.tracking_url)
+    address, phone, website, tracking_url = contact
+    return Branding(
+        municipality=details.municipality or fallback.municipality,
+        logo="" if logo_data else fallback.logo,
+        color=details.color or fallback.color,
+        address=address, phone=phone, website=website, tracking_url=tracking_url,
+        logo_data=logo_data,
+    )
+
+
+#: Logo types reportlab and a receipt printer can print (an SVG logo is for the screens only).
+PRINTABLE_LOGO_TYPES = ("image/png", "image/jpeg")
+
+
+def tracking_template(details: Any) -> str:
+    """The tracking page's address with "{code}" where the melding's code goes. A base address
+    without "{code}" gets the server's own path ``/volg/{code}`` (``https://x.nl`` ->
+    ``https://x.nl/volg/{code}``; ``https://x.nl/volg/`` -> ``https://x.nl/volg/{code}``)."""
+    template = details.tracking_link("{code}")
+    if not template or "{code}" in template:
+        return template
+    base = template.rstrip("/")
+    return f"{base}/{{code}}" if base.endswith("/volg") else f"{base}/volg/{{code}}"
+
+
+class BrandingOnce:
+    """The branding for one location, read once (``read``: ``client.organisation.branding``)
+    and merged with the settings. Call it on a worker thread (a print bar's source does): when
+    the database cannot be read, the slip is made with the settings alone and the next call tries again."""
+
+    def __init__(self, read: Any, location_id: int, settings: Any) -> None:
+        self._read, self._location_id, self._settings = read, location_id, settings
+        self._branding: Branding | None = None
+
+    def __call__(self) -> Branding:
+        if self._branding is None:
+            try:
+                details = self._read(self._location_id)
+            except Exception:  # noqa: BLE001 - a slip without the database's details beats no slip
+                import logging
+
+                logging.getLogger(__name__).warning("slip branding from the settings only", exc_info=True)
+                return branding_from(self._settings)
+            self._branding = branding_from(self._settings, details)
+        return self._branding
+
+
+def _branding_from_settings(settings: Any) -> Branding:
     logo = setting(settings, "slip_logo") or ""
     if not logo:
         display_logo = setting(settings, "display_logo") or ""

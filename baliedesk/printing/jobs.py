@@ -26,7 +26,7 @@ from baliedesk.i18n import _
 # pdf (reportlab) and receipt (python-escpos) are imported where a slip is made or
 # sent: they take a third of a second to load, which a window should not pay at start.
 from baliedesk.printing import spool
-from baliedesk.printing.config import PrinterConfig, branding_from, printer_from
+from baliedesk.printing.config import Branding, BrandingOnce, PrinterConfig, branding_from, printer_from
 from baliedesk.printing.errors import PrinterUnavailable, PrintingNotConfigured
 from baliedesk.printing.slips import Slip, appointment_slip, printer_test_slip, ticket_slip
 from baliedesk.services.dto import IssuedTicket
@@ -125,12 +125,26 @@ def printing_configured(settings: Any) -> bool:
     return printer_from(settings).configured
 
 
-def ticket_printout(issued: IssuedTicket, settings: Any, hours: TodaysHours | None = None) -> Printout:
-    return build(ticket_slip(issued, branding_from(settings), hours=hours), printer_from(settings).paper)
+def ticket_printout(issued: IssuedTicket, settings: Any, hours: TodaysHours | None = None,
+                    branding: Branding | None = None) -> Printout:
+    """``branding``: from :func:`~baliedesk.printing.config.branding_from` with the database's
+    details (the window read them once); None: this PC's settings alone."""
+    return build(ticket_slip(issued, branding or branding_from(settings), hours=hours), printer_from(settings).paper)
 
 
-def appointment_printout(info: AppointmentInfo, settings: Any, paper: str | None = None) -> Printout:
-    return build(appointment_slip(info, branding_from(settings)), paper or printer_from(settings).paper)
+def appointment_printout(info: AppointmentInfo, settings: Any, paper: str | None = None,
+                         branding: Branding | None = None) -> Printout:
+    return build(appointment_slip(info, branding or branding_from(settings)), paper or printer_from(settings).paper)
+
+
+#: Reads a location's branding (the window passes ``client.organisation.branding``).
+BrandingReader = Callable[[int], Any]
+
+
+def _branding_or_settings(read_branding: BrandingReader | None, location_id: int, settings: Any) -> Branding:
+    if read_branding is None:
+        return branding_from(settings)
+    return BrandingOnce(read_branding, location_id, settings)()
 
 
 #: Reads a location's hours of today (the window passes ``client.schedules.todays_hours``).
@@ -148,25 +162,33 @@ def _hours_or_none(read_hours: HoursReader | None, location_id: int) -> TodaysHo
         return None
 
 
-def prepare_ticket(issued: IssuedTicket, settings: Any, read_hours: HoursReader | None = None) -> Printout:
-    """The ticket slip with today's hours (worker thread); kept by the kiosk to print it again."""
+def prepare_ticket(issued: IssuedTicket, settings: Any, read_hours: HoursReader | None = None,
+                   read_branding: BrandingReader | None = None, *, branding: Branding | None = None) -> Printout:
+    """The ticket slip with today's hours (worker thread); kept by the kiosk to print it again.
+    ``branding`` (read once by the window) or ``read_branding`` (``client.organisation.branding``):
+    the location's details from the database; neither: this PC's settings."""
     hours = _hours_or_none(read_hours, issued.ticket.location_id)
-    return ticket_printout(issued, settings, hours)
+    if branding is None:
+        branding = _branding_or_settings(read_branding, issued.ticket.location_id, settings)
+    return ticket_printout(issued, settings, hours, branding)
 
 
-def print_ticket(issued: IssuedTicket, settings: Any, read_hours: HoursReader | None = None) -> Delivery:
+def print_ticket(issued: IssuedTicket, settings: Any, read_hours: HoursReader | None = None,
+                 read_branding: BrandingReader | None = None, *, branding: Branding | None = None) -> Delivery:
     """The kiosk's call after a ticket was issued (worker thread). Raises PrinterUnavailable."""
     config = printer_from(settings)
     if not config.configured:
         raise PrintingNotConfigured("no printer chosen on this workstation")
-    return deliver(prepare_ticket(issued, settings, read_hours), config)
+    return deliver(prepare_ticket(issued, settings, read_hours, read_branding, branding=branding), config)
 
 
-def printer_test_printout(config: PrinterConfig, settings: Any, now: dt.datetime) -> Printout:
+def printer_test_printout(config: PrinterConfig, settings: Any, now: dt.datetime,
+                          branding: Branding | None = None) -> Printout:
     """The workstation settings' "Testbon printen": a short slip naming the printer and paper."""
     paper = "80mm" if config.type.startswith("escpos_") else config.paper
     printer = config.label or _default_printer_label(config)
-    return build(printer_test_slip(branding_from(settings), printer=printer, paper=paper, moment=now), paper)
+    return build(printer_test_slip(branding or branding_from(settings), printer=printer, paper=paper, moment=now),
+                 paper)
 
 
 def _default_printer_label(config: PrinterConfig) -> str:

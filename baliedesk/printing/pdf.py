@@ -83,6 +83,32 @@ _logo_lock = threading.Lock()
 _logos: dict[tuple[str, float], ImageReader | None] = {}
 
 
+def _logo_of(branding) -> ImageReader | None:
+    """The database's logo (bytes) when there is one, else the settings' file."""
+    if branding.logo_data:
+        return _logo_bytes(branding.logo_data)
+    return _logo(branding.logo)
+
+
+_logo_blobs: dict[bytes, ImageReader | None] = {}
+
+
+def _logo_bytes(data: bytes) -> ImageReader | None:
+    import hashlib
+
+    key = hashlib.sha256(data).digest()
+    with _logo_lock:
+        if key not in _logo_blobs:
+            try:
+                reader = ImageReader(io.BytesIO(data))
+                reader.getSize()
+            except Exception as exc:  # noqa: BLE001 - a bad logo must not stop a ticket
+                log.warning("slip logo from the database unreadable: %s", exc)
+                reader = None
+            _logo_blobs[key] = reader
+        return _logo_blobs[key]
+
+
 def _logo(path: str) -> ImageReader | None:
     """The logo, read once per file version; None (and a log line) when unusable."""
     if not path:
@@ -196,7 +222,7 @@ def _layout(slip: Slip, paper: Paper) -> list[_Op]:
     ops: list[_Op] = []
 
     # header: logo and the municipality's name
-    logo = _logo(slip.branding.logo)
+    logo = _logo_of(slip.branding)
     if logo is not None:
         iw, ih = logo.getSize()
         h = paper.logo_h

@@ -104,6 +104,8 @@ def footer_lines(branding: Branding) -> list[str]:
         lines.append(branding.address)
     if branding.phone:
         lines.append(_("Telefoon: {phone}").format(phone=branding.phone))
+    if branding.website:
+        lines.append(_("Website: {website}").format(website=branding.website))
     return lines
 
 
@@ -256,8 +258,21 @@ def melding_slip(m: Any, branding: Branding) -> Slip:
         blocks += [Qr(link, _("Scan de code. Dan ziet u hoe het met uw melding gaat.")),
                    Text(link, size="small", center=True)]
     else:
-        blocks.append(Notice(_("Wilt u weten hoe het gaat? Bel ons en noem uw volgcode.")))
+        blocks.append(Notice(follow_text(branding)))
     return Slip("melding", _("Melding {number}").format(number=m.number), m.location_name, tuple(blocks), branding)
+
+
+def follow_text(branding: Branding) -> str:
+    """How a resident without the tracking page hears how it goes: only ways that are configured."""
+    if branding.phone and branding.website:
+        how = _("Bel {phone} of kijk op {website}.").format(phone=branding.phone, website=branding.website)
+    elif branding.phone:
+        how = _("Bel {phone}.").format(phone=branding.phone)
+    elif branding.website:
+        how = _("Kijk op {website}.").format(website=branding.website)
+    else:
+        how = _("Vraag het aan de balie.")
+    return _("Wilt u weten hoe het gaat? {how} Noem dan uw volgcode.").format(how=how)
 
 
 def callback_slip(c: Any, branding: Branding, *, tz: str | dt.tzinfo | None = None) -> Slip:

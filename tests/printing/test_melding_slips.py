@@ -24,7 +24,8 @@ def test_melding_slip_words(pdf_text, paper):
 
 def test_melding_slip_without_tracking_site_says_to_call(pdf_text):
     text = pdf_text(pdf.render(melding_slip(samples.melding(), Branding(phone="14 0596"))))
-    assert "Bel ons en noem uw volgcode." in text and "K7P3-QX4A" in text
+    assert "Bel 14 0596. Noem dan uw volgcode." in text and "K7P3-QX4A" in text
+    assert "Bel ons" not in text  # issue 15: always the number itself
 
 
 def test_callback_receipt_words(pdf_text):

@@ -118,6 +118,7 @@ class AppointmentSettingsPanel(QWidget):
         self.services: dict[int, Any] = {}
         self._drafts: dict[int, _Draft] = {}
         self._service_id: int | None = None
+        self._service_confirmation: tuple[int, str] | None = None  # shown once more after the reload
         self._blocks: list[BlockInfo] = []
         self._counter_names: dict[int, str] = {}
         self._build()
@@ -299,7 +300,11 @@ class AppointmentSettingsPanel(QWidget):
         self.bring.setPlainText(draft.bring)
         for w in (self.enabled, self.duration, self.parallel, self.bring):
             w.blockSignals(False)
-        self.service_message.hide()
+        if self._service_confirmation and self._service_confirmation[0] == service_id:
+            show_notice(self.service_message, self._service_confirmation[1], error=False)  # stays after the reload
+        else:
+            self.service_message.hide()
+        self._service_confirmation = None
         self.check_service()
 
     def _on_service_changed(self) -> None:
@@ -369,10 +374,11 @@ class AppointmentSettingsPanel(QWidget):
         def done(info: ServiceAppointmentInfo) -> None:
             self._drafts.pop(service_id, None)
             name = self.services[service_id].name if service_id in self.services else ""
-            text = _("De afspraken voor {service} zijn opgeslagen.").format(service=name)
+            text = _("Opgeslagen. De afspraken voor {service} zijn aangepast.").format(service=name)
             if dropped:
                 text += " " + _("Lege regels in 'Neem mee' zijn weggelaten.")
             show_notice(self.service_message, text, error=False)
+            self._service_confirmation = (service_id, text)
             self.saved.emit("service")
             self._reload()
 

@@ -32,6 +32,7 @@ worded by :mod:`baliedesk.ui.common.messages`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,13 +43,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -87,6 +88,39 @@ LOCATION = 0  # the "voor" choice meaning the whole location
 WEEKS_SHOWN = 4
 
 
+_TYPED_DATE = re.compile(r"^\s*(\d{1,2})\s*[-/. ]\s*(\d{1,2})\s*[-/. ]\s*(\d{4})\s*$")
+
+
+def parse_typed_date(text: str) -> dt.date | None:
+    """``"24-12-2026"``, ``"24/12/2026"``, ``"24.12.2026"`` or ``"24 12 2026"`` (day first, as written in
+    the Netherlands) -> the date; None when it is no real date."""
+    m = _TYPED_DATE.match(text)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+class DateField(QLineEdit):
+    """A date to type (dd-mm-jjjj): what the clerk types is what is used. ``date()`` gives an
+    invalid QDate while the text is no date, so the form says so instead of using another day."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(_("dd-mm-jjjj, bijvoorbeeld 24-12-2026"))
+        self.setMaxLength(12)
+
+    def setDate(self, day: QDate) -> None:  # noqa: N802 - the QDateEdit name
+        self.setText(day.toString("dd-MM-yyyy"))
+        _mark(self, False)
+
+    def date(self) -> QDate:
+        day = parse_typed_date(self.text())
+        return QDate(day.year, day.month, day.day) if day else QDate()
+
+
 def _mark(edit: QLineEdit, bad: bool) -> None:
     edit.setProperty("invalid", bad)
     edit.setStyleSheet(f"border: 2px solid {theme.ERROR};" if bad else "")
@@ -112,6 +146,7 @@ class AdminWindow(QWidget):
         self._drafts: dict[int, list[str]] = {}  # target (0 = location, else service id) -> 7 texts typed
         self._target = LOCATION
         self._busy = False
+        self._hours_confirmation = ""  # "Opgeslagen. ..." after a save, until the clerk types on
         self._closed = False
         self.role = ""
         self.tz = ZoneInfo("Europe/Amsterdam")  # until the location is read
@@ -227,9 +262,8 @@ class AdminWindow(QWidget):
         self.exception_table.itemSelectionChanged.connect(self._on_exception_selected)
         lay.addWidget(self.exception_table, 1)
         form = QFormLayout()
-        self.exception_date = QDateEdit()
-        self.exception_date.setCalendarPopup(True)
-        self.exception_date.setDisplayFormat("dd-MM-yyyy")
+        self.exception_date = DateField()
+        self.exception_date.setObjectName("exception_date")
         today = self._today()
         self.exception_date.setDate(QDate(today.year, today.month, today.day))
         form.addRow(_("Datum"), self.exception_date)
@@ -237,7 +271,7 @@ class AdminWindow(QWidget):
         self.exception_target.addItem(_("De hele locatie"), LOCATION)
         form.addRow(_("Voor"), self.exception_target)
         self.exception_hours = QLineEdit()
-        self.exception_hours.setPlaceholderText(_("leeg: de hele dag dicht"))
+        self.exception_hours.setPlaceholderText(_("leeg: de hele dag gesloten"))
         form.addRow(_("Tijden"), self.exception_hours)
         self.exception_note = QLineEdit()
         self.exception_note.setMaxLength(EXCEPTION_NOTE_MAX_LENGTH)
@@ -247,7 +281,7 @@ class AdminWindow(QWidget):
         self.exception_message = notice_label()
         lay.addWidget(self.exception_message)
         buttons = QHBoxLayout()
-        bridge = QPushButton(_("Vrijdag na Hemelvaart dicht"))
+        bridge = QPushButton(_("Vrijdag na Hemelvaart gesloten"))
         bridge.clicked.connect(self.fill_bridge_day)
         buttons.addWidget(bridge)
         buttons.addStretch(1)
@@ -282,7 +316,7 @@ class AdminWindow(QWidget):
         self.calendar.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.calendar.setWordWrap(True)
         lay.addWidget(self.calendar, 1)
-        legend = QLabel(_("Wit: gewone tijden. Blauw: andere tijden. Geel: feestdag. Grijs: dicht."))
+        legend = QLabel(_("Wit: gewone tijden. Blauw: andere tijden. Geel: feestdag. Grijs: gesloten."))
         legend.setWordWrap(True)
         lay.addWidget(legend)
         return tab
@@ -290,12 +324,12 @@ class AdminWindow(QWidget):
     def _options_tab(self) -> QWidget:
         tab = QWidget()
         form = QFormLayout(tab)
-        self.good_friday = QCheckBox(_("Dicht op Goede Vrijdag"))
+        self.good_friday = QCheckBox(_("Gesloten op Goede Vrijdag"))
         form.addRow(self.good_friday)
         self.liberation = QComboBox()
         for value, label in LIBERATION_CHOICES:
             self.liberation.addItem(_(label), value)
-        form.addRow(_("Dicht op Bevrijdingsdag (5 mei)"), self.liberation)
+        form.addRow(_("Gesloten op Bevrijdingsdag (5 mei)"), self.liberation)
         self.kiosk_stop = QSpinBox()
         self.kiosk_stop.setRange(0, OPTION_LIMITS["kiosk_stop_minutes"])
         self.kiosk_stop.setSuffix(_(" minuten"))
@@ -309,7 +343,7 @@ class AdminWindow(QWidget):
         self.checkin_late = QSpinBox()
         self.checkin_late.setRange(0, OPTION_LIMITS["checkin_late_minutes"])
         self.checkin_late.setSuffix(_(" minuten"))
-        form.addRow(_("Te laat na ... na de begintijd"), self.checkin_late)
+        form.addRow(_("Aanmelden kan tot ... na de begintijd"), self.checkin_late)
         self.options_message = notice_label()
         form.addRow(self.options_message)
         self.save_options_button = QPushButton(_("Keuzes opslaan"))
@@ -410,10 +444,12 @@ class AdminWindow(QWidget):
         self.check_hours()
 
     def _on_target_changed(self) -> None:
+        self._hours_confirmation = ""
         self._drafts[self._target] = [e.text() for e in self.day_edits]  # keep what was typed
         self._show_target()
 
     def _on_day_edited(self, _weekday: int) -> None:
+        self._hours_confirmation = ""
         self._drafts[self._target] = [e.text() for e in self.day_edits]
         self.check_hours()
 
@@ -436,7 +472,10 @@ class AdminWindow(QWidget):
             show_notice(self.hours_message, message_for(problem), error=True)
             self.save_hours_button.setEnabled(False)
             return None
-        self.hours_message.hide()
+        if self._hours_confirmation:  # the save just made stays confirmed until the clerk types on
+            show_notice(self.hours_message, self._hours_confirmation, error=False)
+        else:
+            self.hours_message.hide()
         self.save_hours_button.setEnabled(not self._busy)
         return pattern
 
@@ -453,7 +492,11 @@ class AdminWindow(QWidget):
         def done(_result: Any) -> None:
             self._busy = False
             self._drafts.pop(target, None)
-            show_notice(self.hours_message, _("De openingstijden zijn opgeslagen."), error=False)
+            self._hours_confirmation = (
+                _("Opgeslagen. De openingstijden van de hele locatie zijn aangepast.") if service_id is None else
+                _("Opgeslagen. De openingstijden van {service} zijn aangepast.").format(
+                    service=self._target_name(service_id)))
+            show_notice(self.hours_message, self._hours_confirmation, error=False)
             self.saved.emit("hours")
             self.reload()
 
@@ -486,7 +529,7 @@ class AdminWindow(QWidget):
         self._exception_rows = rows
         for r, e in enumerate(rows):
             values = [hourstext.date_text(e.day) + f" {e.day.year}", self._target_name(e.service_id),
-                      _("dicht") if e.closed else hourstext.periods_text(e.periods), e.note]
+                      _("gesloten") if e.closed else hourstext.periods_text(e.periods), e.note]
             for c, value in enumerate(values):
                 self.exception_table.setItem(r, c, QTableWidgetItem(value))
 
@@ -500,10 +543,34 @@ class AdminWindow(QWidget):
         self.exception_hours.setText(periods_input_text(e.periods))
         self.exception_note.setText(e.note)
 
-    def _exception_form(self) -> tuple[dt.date, int | None]:
+    def _exception_form(self) -> tuple[dt.date, int | None] | None:
+        """The day and the service as typed; None (and a message beside the date) when the date is no date."""
         q = self.exception_date.date()
+        if not q.isValid():
+            _mark(self.exception_date, True)
+            show_notice(self.exception_message, _("Niet opgeslagen. {text} is geen datum. Schrijf de datum zo: "
+                                                  "24-12-2026.").format(text=self.exception_date.text().strip()
+                                                                        or _("Een lege datum")), error=True)
+            self.exception_date.setFocus()
+            return None
+        _mark(self.exception_date, False)
         target = self.exception_target.currentData() or LOCATION
         return dt.date(q.year(), q.month(), q.day()), (None if target == LOCATION else target)
+
+    def _existing_exception(self, day: dt.date, service_id: int | None) -> Any:
+        if self.config is None:
+            return None
+        return next((e for e in self.config.exceptions if e.day == day and e.service_id == service_id), None)
+
+    def ask(self, title: str, text: str) -> bool:
+        """A yes/no question with Dutch buttons; "Nee" is the default (Enter changes nothing)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        yes = box.addButton(_("Ja"), QMessageBox.ButtonRole.YesRole)
+        no = box.addButton(_("Nee"), QMessageBox.ButtonRole.NoRole)
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+        box.exec()
+        return box.clickedButton() is yes
 
     def fill_bridge_day(self) -> None:
         today = self._today()
@@ -518,7 +585,10 @@ class AdminWindow(QWidget):
         self.exception_note.setText(_("Brugdag na Hemelvaart"))
 
     def save_exception(self) -> None:
-        day, service_id = self._exception_form()
+        form = self._exception_form()
+        if form is None:
+            return
+        day, service_id = form
         try:
             periods = parse_periods(self.exception_hours.text(), day=day)
         except DomainError as err:
@@ -528,10 +598,22 @@ class AdminWindow(QWidget):
         _mark(self.exception_hours, False)
         client, loc, note = self.client, self.location_id, self.exception_note.text()
         pairs = [(p.start, p.end) for p in periods]
+        old = self._existing_exception(day, service_id)
+        if old is not None:
+            what = _("gesloten") if old.closed else hourstext.periods_text(old.periods)
+            text = _("Op {date} is er al een uitzondering voor {target}: {what}{note}. "
+                     "Wilt u die vervangen?").format(
+                date=_("{date} {year}").format(date=hourstext.date_text(day), year=day.year),
+                target=self._target_name(service_id).lower() if service_id is None else self._target_name(service_id),
+                what=what, note=f" ({old.note})" if old.note else "")
+            if not self.ask(_("Uitzondering vervangen?"), text):
+                show_notice(self.exception_message, _("Niet opgeslagen. De uitzondering die er al was, blijft."),
+                            error=False)
+                return
 
         def done(_result: Any) -> None:
-            show_notice(self.exception_message, _("De uitzondering op {date} is opgeslagen.").format(
-                date=hourstext.date_text(day)), error=False)
+            show_notice(self.exception_message, _("Opgeslagen. De uitzondering op {date} {year} staat erin.").format(
+                date=hourstext.date_text(day), year=day.year), error=False)
             self.saved.emit("exception")
             self.reload()
 
@@ -539,7 +621,10 @@ class AdminWindow(QWidget):
                   done, self.exception_message)
 
     def remove_exception(self) -> None:
-        day, service_id = self._exception_form()
+        form = self._exception_form()
+        if form is None:
+            return
+        day, service_id = form
         client, loc = self.client, self.location_id
 
         def done(removed: bool) -> None:
@@ -576,11 +661,11 @@ class AdminWindow(QWidget):
     def day_cell_text(d: CalendarDay) -> str:
         head = f"{SHORT_WEEKDAYS[d.day.weekday()]} {d.day.day} {hourstext.MONTHS[d.day.month - 1][:3]}"
         if d.status == "holiday":
-            body = _("Dicht: {holiday}").format(holiday=hourstext.holiday_name(d.holiday))
+            body = _("Gesloten: {holiday}").format(holiday=hourstext.holiday_name(d.holiday))
         elif d.status == "closed":
-            body = _("Dicht") + (f": {d.note}" if d.note else "")
+            body = _("Gesloten") + (f": {d.note}" if d.note else "")
         elif d.status == "no_hours":
-            body = _("Dicht")
+            body = _("Gesloten")
         else:
             body = hourstext.periods_text(d.periods)
             if d.status == "other_hours":

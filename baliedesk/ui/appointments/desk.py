@@ -55,7 +55,7 @@ from baliedesk import hourstext
 from baliedesk.domain.appointments import CODE_ALPHABET, CODE_LENGTH, NAME_MAX_LENGTH
 from baliedesk.domain.errors import AppointmentTooLate
 from baliedesk.i18n import _, ngettext
-from baliedesk.printing.config import branding_from
+from baliedesk.printing.config import BrandingOnce
 from baliedesk.printing.slips import appointment_slip
 from baliedesk.services.schedule_dto import AppointmentInfo, AppointmentSwitch, SlotInfo
 from baliedesk.ui.common import theme
@@ -160,6 +160,8 @@ class AppointmentDesk(_Base):
         self.counter_id = counter_id
         # The workstation's settings decide the printer and paper of the confirmation (none: Qt's dialog).
         self.workstation_settings = settings if settings is not None else {}
+        # the location's details for the confirmation: read once, on the print bar's worker thread
+        self.slip_branding = BrandingOnce(client.organisation.branding, location_id, self.workstation_settings)
         self.services: dict[int, Any] = {}
         self.settings: dict[int, Any] = {}
         self.slots: list[SlotInfo] = []
@@ -420,8 +422,8 @@ class AppointmentDesk(_Base):
 
     def confirmation_source(self, a: AppointmentInfo) -> Callable[[], Any]:
         """What the print bar prints for ``a``: plain values only (it runs on a worker thread)."""
-        branding = branding_from(self.workstation_settings)
-        return lambda: appointment_slip(a, branding)
+        branding = self.slip_branding
+        return lambda: appointment_slip(a, branding())
 
     def move(self) -> None:
         slot, a = self.chosen_slot(), self.current

@@ -4,22 +4,23 @@ Use it where a clerk gives a visitor something on paper (the appointment
 confirmation, the melding confirmation, the callback receipt)::
 
     from baliedesk.ui.common.printbar import PrintBar
-    from baliedesk.printing.config import branding_from
+    from baliedesk.printing.config import BrandingOnce
     from baliedesk.printing.slips import melding_slip
 
-    # data: a frozen DTO from a service (never a widget: see "threads" below)
-    branding = branding_from(self.settings)
-    self.print_bar = PrintBar(lambda: melding_slip(slip_dto, branding), self.settings,
+    # data: a frozen DTO from a service (never a widget: see "threads" below); the location's
+    # details (phone, website, address, tracking page) read once, on the bar's worker thread
+    branding = BrandingOnce(client.organisation.branding, location_id, self.settings)
+    self.print_bar = PrintBar(lambda: melding_slip(slip_dto, branding()), self.settings,
                               papers=("80mm", "A4"), parent=self)
     layout.addWidget(self.print_bar)
 
     # the appointment confirmation (ui/appointments.py), 80 mm or A5 as the workstation is set:
-    self.print_bar = PrintBar(lambda: appointment_slip(info, branding), self.settings,
+    self.print_bar = PrintBar(lambda: appointment_slip(info, branding()), self.settings,
                               papers=("80mm", "A5", "A4"), parent=self)
     # the callback receipt exists on 80 mm only: papers=("80mm",)
 
     # later, for the next melding (the bar keeps no old PDF):
-    self.print_bar.set_source(lambda: melding_slip(other_dto, branding))
+    self.print_bar.set_source(lambda: melding_slip(other_dto, branding()))
     self.print_bar.set_source(None)   # nothing to print: both buttons greyed out
 
 API

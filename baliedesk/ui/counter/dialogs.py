@@ -38,7 +38,7 @@ OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.HELPED: "Geholpen",
     Outcome.INFORMATION: "Alleen informatie gegeven",
     Outcome.INCOMPLETE: "Papieren niet compleet, komt terug",
-    Outcome.REFERRED: "Doorverwezen naar een andere plek",
+    Outcome.REFERRED: "Verwezen naar een andere plek",
     Outcome.OTHER: "Anders",
 }
 
@@ -203,16 +203,16 @@ class FinishDialog(NoteDialog):
         subject_row.addWidget(self.subject_edit, 1)
         self.fields.addLayout(subject_row)
         self.result_group = QButtonGroup(self)
-        self.first_line = QRadioButton(_("&Zelf afgehandeld (eerstelijn)"), self)
+        self.first_line = QRadioButton(_("&Zelf beantwoord (eerstelijn)"), self)
         self.first_line.setObjectName("resultFirstLine")
-        self.passed_on = QRadioButton(_("&Doorgezet naar:"), self)
+        self.passed_on = QRadioButton(_("&Doorgestuurd naar:"), self)
         self.passed_on.setObjectName("resultPassedOn")
         for radio in (self.first_line, self.passed_on):
             radio.setMinimumHeight(32)
             self.result_group.addButton(radio)
         self.passed_to_edit = QLineEdit(self)
         self.passed_to_edit.setObjectName("passedToEdit")
-        self.passed_to_edit.setAccessibleName(_("Doorgezet naar"))
+        self.passed_to_edit.setAccessibleName(_("Doorgestuurd naar"))
         self.passed_to_edit.setPlaceholderText(_("team of collega, bijvoorbeeld Team Vergunningen"))
         self.passed_to_edit.setMaxLength(SUBJECT_MAX_LENGTH + 50)
         self.passed_to_edit.setText(passed_to)

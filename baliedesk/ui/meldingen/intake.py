@@ -30,12 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from baliedesk import hourstext
+import datetime as dt
+import math
+from zoneinfo import ZoneInfo
+
+from baliedesk import addresses, hourstext
 from baliedesk.client import Client
 from baliedesk.domain import meldingen as rules
 from baliedesk.domain.errors import ValidationError
 from baliedesk.i18n import _
-from baliedesk.printing.config import branding_from
+from baliedesk.printing.config import BrandingOnce
 from baliedesk.printing.slips import melding_slip
 from baliedesk.services.melding_dto import CategoryInfo, DuplicateCandidate, IntakeResult
 from baliedesk.ui.common import theme
@@ -50,6 +54,7 @@ from baliedesk.ui.meldingen.widgets import (
     _combo,
     _error_label,
     _line,
+    _comma,
     _Panel,
     _photo_item,
     _photo_strip,
@@ -57,6 +62,39 @@ from baliedesk.ui.meldingen.widgets import (
 )
 
 DUPLICATE_DELAY_MS = 400
+ADDRESS_DELAY_MS = 300
+_FROM_SETTINGS = object()  # IntakeForm(address_lookup=...): default, the look-up the settings choose
+
+
+def _coordinate(text: str) -> float | None:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Metres between two (latitude, longitude) points (haversine; close enough for a street)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def distance_text(metres: float) -> str:
+    """``"100 m"`` (to 10 m) below a kilometre, else ``"1,2 km"``."""
+    if metres < 1000:
+        return _("{n} m").format(n=int(round(metres / 10.0) * 10))
+    return _("{n} km").format(n=f"{metres / 1000:.1f}".replace(".", ","))
+
+
+def age_text(created: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> str:
+    """``"vandaag"``, ``"gisteren"``, ``"3 dagen geleden"`` (calendar days where the location is)."""
+    days = (now.astimezone(tz).date() - created.astimezone(tz).date()).days
+    if days <= 0:
+        return _("vandaag")
+    if days == 1:
+        return _("gisteren")
+    return _("{n} dagen geleden").format(n=days)
 
 
 class IntakeForm(_Panel):
@@ -76,9 +114,21 @@ class IntakeForm(_Panel):
     }
 
     def __init__(self, client: Client, location_id: int, *, parent: QWidget | None = None,
-                 settings: Any = None) -> None:
+                 settings: Any = None, address_lookup: Any = _FROM_SETTINGS) -> None:
         super().__init__(client, location_id, parent)
         self.settings = settings if settings is not None else {}
+        # postcode + house number -> street and place (baliedesk.addresses; None: no look-up)
+        self.address_lookup: addresses.AddressLookup | None = (
+            addresses.lookup_from(self.settings) if address_lookup is _FROM_SETTINGS else address_lookup)
+        self._address_generation = 0
+        self._filled: dict[str, str] = {}  # what the look-up wrote (replaced by the next look-up, never typing)
+        self._after_save = False  # the notices and slip of the melding just saved are still shown
+        self._addr_timer = QTimer(self)
+        self._addr_timer.setSingleShot(True)
+        self._addr_timer.setInterval(ADDRESS_DELAY_MS)
+        self._addr_timer.timeout.connect(self.look_up_address)
+        # the location's details for the slip: read once, on the print bar's worker thread
+        self.slip_branding = BrandingOnce(client.organisation.branding, location_id, self.settings)
         self.photos: list[tuple[str, bytes]] = []
         self.duplicates: tuple[DuplicateCandidate, ...] = ()
         self.link_to: DuplicateCandidate | None = None
@@ -156,6 +206,15 @@ class IntakeForm(_Panel):
         holder = QWidget()
         holder.setLayout(town)
         add(_("Postcode"), holder, "address")
+        self.address_hint = QLabel("")
+        self.address_hint.setObjectName("addressHint")
+        self.address_hint.setWordWrap(True)
+        self.address_hint.setProperty("role", "muted")
+        self.address_hint.hide()
+        form.addWidget(self.address_hint, row, 1, 1, 3)
+        row += 1
+        for edit in (self.postcode, self.house_number):
+            edit.textEdited.connect(lambda _text: self._addr_timer.start())
         self.location_text = _line("location_text", rules.LOCATION_TEXT_MAX_LENGTH,
                                    _("of beschrijf de plek, bijvoorbeeld: bij het bankje in het park"))
         add(_("Plek"), self.location_text, "location_text")
@@ -173,7 +232,7 @@ class IntakeForm(_Panel):
         holder = QWidget()
         holder.setLayout(coords)
         add(_("Coördinaten"), holder, "coordinates")
-        for edit in (self.street, self.postcode):
+        for edit in (self.street, self.postcode, self.latitude, self.longitude):
             edit.textChanged.connect(self._schedule_duplicates)
 
         self.channel = _combo("channel", CHANNEL_NAMES)
@@ -289,6 +348,64 @@ class IntakeForm(_Panel):
         side.addWidget(self.link_button)
         root.addLayout(side, 2)
 
+        # The next melding starts at the first thing the clerk does in the form after a save.
+        for edit in (self.street, self.house_number, self.house_addition, self.postcode, self.place,
+                     self.location_text, self.latitude, self.longitude, self.reporter_name, self.reporter_phone,
+                     self.reporter_email):
+            edit.textEdited.connect(self._next_started)
+        self.description.textChanged.connect(self._next_started)
+        for combo in (self.category, self.channel, self.urgency):
+            combo.activated.connect(self._next_started)
+        self.feedback.clicked.connect(self._next_started)
+
+    def _next_started(self, *args: object) -> None:
+        """The notices and the slip of the melding just saved go: "Printen…" never means the previous one."""
+        if not self._after_save:
+            return
+        self._after_save = False
+        self.message.hide()
+        self.link_label.hide()
+        self.print_bar.set_source(None)
+        self.print_bar.hide()
+
+    # -- address look-up -----------------------------------------------------
+    def look_up_address(self) -> None:
+        """Postcode + house number complete: fill in street and place (and coordinates) on a worker thread.
+        Typing goes on meanwhile; a look-up that fails only says so."""
+        self._address_generation += 1
+        generation, lookup = self._address_generation, self.address_lookup
+        postcode, number = self.postcode.text(), self.house_number.text()
+        if lookup is None or addresses.normal_postcode(postcode) is None or addresses.normal_number(number) is None:
+            self.address_hint.hide()
+            return
+
+        def done(found: addresses.Address | None) -> None:
+            if generation != self._address_generation:
+                return
+            if found is None:
+                self.address_hint.setText(_("Dit adres is niet gevonden. Typ de straat en plaats zelf."))
+                self.address_hint.show()
+                return
+            self.address_hint.hide()
+            if addresses.normal_postcode(self.postcode.text()) == found.postcode:
+                self.postcode.setText(found.postcode)  # "9919ab" as written: "9919 AB"
+            values = {"street": found.street, "place": found.place}
+            if found.latitude is not None and found.longitude is not None:
+                values.update(latitude=_comma(found.latitude), longitude=_comma(found.longitude))
+            for name, value in values.items():
+                edit = getattr(self, name)
+                if not edit.text().strip() or edit.text() == self._filled.get(name):
+                    edit.setText(value)
+                    self._filled[name] = value
+
+        def failed(err: BaseException) -> None:
+            if generation != self._address_generation:
+                return
+            self.address_hint.setText(_("Adressen opzoeken lukt nu niet. Typ de straat en plaats zelf."))
+            self.address_hint.show()
+
+        self._run(lambda: lookup.find(postcode, number), done, failed)
+
     def refresh(self) -> None:
         """Another workstation changed something: re-read the categories and the duplicate suggestions.
         Nothing typed is touched."""
@@ -374,23 +491,42 @@ class IntakeForm(_Panel):
         self._dup_generation += 1
         generation = self._dup_generation
         category_id, street, postcode = self.category.currentData(), self.street.text(), self.postcode.text()
+        lat, lon = _coordinate(self.latitude.text()), _coordinate(self.longitude.text())
+        here = (lat, lon) if lat is not None and lon is not None else None
+        door = self.client
 
-        def done(found: tuple[DuplicateCandidate, ...]) -> None:
+        def work() -> tuple[tuple[DuplicateCandidate, ...], dict[int, float], dt.datetime]:
+            found = door.meldingen.possible_duplicates(category_id=category_id, street=street, postcode=postcode)
+            distances: dict[int, float] = {}
+            if here is not None:  # the candidates' own coordinates, where they have them
+                for d in found:
+                    detail = door.meldingen.melding_detail(d.id)
+                    if detail.latitude is not None and detail.longitude is not None:
+                        distances[d.id] = distance_m(here, (detail.latitude, detail.longitude))
+            return found, distances, door.now()
+
+        def done(result: tuple[tuple[DuplicateCandidate, ...], dict[int, float], dt.datetime]) -> None:
             if generation != self._dup_generation:
                 return  # the clerk typed on; a newer look-up is under way
-            self.show_duplicates(found)
+            found, distances, now = result
+            self.show_duplicates(found, distances=distances, now=now)
 
-        self._run(lambda: self.client.meldingen.possible_duplicates(category_id=category_id, street=street,
-                                                                    postcode=postcode),
-                  done, lambda e: self.dup_hint.setText(message_for(e)))
+        self._run(work, done, lambda e: self.dup_hint.setText(message_for(e)))
 
-    def show_duplicates(self, found: tuple[DuplicateCandidate, ...]) -> None:
+    def show_duplicates(self, found: tuple[DuplicateCandidate, ...], *, distances: dict[int, float] | None = None,
+                        now: dt.datetime | None = None) -> None:
         self.duplicates = found
         self.dup_list.clear()
+        tz = getattr(self, "tz", None) or ZoneInfo("Europe/Amsterdam")
         for d in found:
-            where = _("zelfde straat") if d.same_street else _("zelfde buurt (postcode)")
-            item = QListWidgetItem(f"{d.number} · {state_text(d.state)} · {where}\n{d.place_text}\n"
-                                   f"{d.description[:120]}")
+            metres = (distances or {}).get(d.id)
+            if metres is not None:
+                where = _("{distance} hiervandaan").format(distance=distance_text(metres))
+            else:
+                where = _("zelfde straat") if d.same_street else _("zelfde buurt (postcode)")
+            age = age_text(d.created_at, now, tz) if now is not None else ""
+            head = " · ".join(x for x in (d.number, state_text(d.state), where, age) if x)
+            item = QListWidgetItem(f"{head}\n{d.place_text}\n{d.description[:120]}")
             item.setData(Qt.ItemDataRole.UserRole, d.id)
             self.dup_list.addItem(item)
         if found:
@@ -467,9 +603,10 @@ class IntakeForm(_Panel):
             number=slip.number, code=slip.tracking_code, date=hourstext.date_text(slip.expected_date))
         self.clear()
         show_notice(self.message, text, error=False)
-        branding = branding_from(self.settings)
-        self.print_bar.set_source(lambda: melding_slip(slip, branding))
+        branding = self.slip_branding
+        self.print_bar.set_source(lambda: melding_slip(slip, branding()))
         self.print_bar.show()
+        self._after_save = True  # until the next melding starts
         self.saved.emit(result)
 
     def clear(self) -> None:
@@ -484,6 +621,8 @@ class IntakeForm(_Panel):
         self.urgency.setCurrentIndex(0)
         self.photos.clear()
         self.photo_list.clear()
+        self._filled.clear()
+        self.address_hint.hide()
         self.errors["photos"].hide()
         self.link_to = None
         self.link_label.hide()

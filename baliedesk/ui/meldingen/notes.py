@@ -32,7 +32,7 @@ from baliedesk import hourstext
 from baliedesk.client import Client
 from baliedesk.domain import meldingen as rules
 from baliedesk.i18n import _
-from baliedesk.printing.config import branding_from
+from baliedesk.printing.config import BrandingOnce
 from baliedesk.printing.slips import callback_slip
 from baliedesk.services.melding_dto import CallbackInfo, ComplaintInfo
 from baliedesk.ui.common import theme
@@ -52,6 +52,7 @@ class CallbackPanel(_Panel):
                  settings: Any = None) -> None:
         super().__init__(client, location_id, parent)
         self.settings = settings if settings is not None else {}
+        self.slip_branding = BrandingOnce(client.organisation.branding, location_id, self.settings)
         self.tz = ZoneInfo("Europe/Amsterdam")
         self.notes: tuple[CallbackInfo, ...] = ()
         self._build()
@@ -159,8 +160,8 @@ class CallbackPanel(_Panel):
             self.question.clear()
             show_notice(self.form_message, _("Opgeslagen. We bellen uiterlijk {date} terug.").format(
                 date=hourstext.date_text(slip.expected_date)), error=False)
-            branding, tz = branding_from(self.settings), self.tz
-            self.print_bar.set_source(lambda: callback_slip(slip, branding, tz=tz))
+            branding, tz = self.slip_branding, self.tz
+            self.print_bar.set_source(lambda: callback_slip(slip, branding(), tz=tz))
             self.print_bar.show()
             self.written.emit(result)
             self.reload()
@@ -200,10 +201,14 @@ class ComplaintsPanel(_Panel):
 
     def _build(self) -> None:
         root = QHBoxLayout(self)
+        left = QVBoxLayout()
         form = QFormLayout()
         title = QLabel(_("Nieuwe klacht"))
         title.setFont(theme.font(theme.SIZE_BODY, bold=True))
-        form.addRow(title)
+        self.form_title = title
+        left.addWidget(title)  # the heading, and the form right under it (not centred in the height)
+        left.addLayout(form)
+        left.addStretch(1)
         self.name = _line("complaint_name", rules.NAME_MAX_LENGTH)
         self.email = _line("complaint_email", 254)
         self.phone = _line("complaint_phone", 20)
@@ -222,7 +227,7 @@ class ComplaintsPanel(_Panel):
         self.register_button.setProperty("role", "primary")
         self.register_button.clicked.connect(self.register)
         form.addRow(self.register_button)
-        root.addLayout(form, 2)
+        root.addLayout(left, 2)
 
         right = QVBoxLayout()
         title = QLabel(_("Open klachten (termijn: zes weken)"))
@@ -273,7 +278,11 @@ class ComplaintsPanel(_Panel):
         names = {"ingediend": _("ontvangen"), "bevestigd": _("ontvangst bevestigd"), "afgehandeld": _("afgehandeld")}
         self.table.setRowCount(len(items))
         for r, k in enumerate(items):
-            due = hourstext.date_text(k.due_date) + (" " + _("(verlengd)") if k.extended else "")
+            due = _("{date} {year}").format(date=hourstext.date_text(k.due_date), year=k.due_date.year)
+            if k.extended:
+                due += " " + _("(verlengd)")
+            if k.overdue:
+                due += " · " + _("te laat")
             for c, value in enumerate((k.number, k.name, k.subject, names.get(k.state, k.state), due)):
                 item = QTableWidgetItem(value)
                 if k.overdue:
@@ -293,7 +302,8 @@ class ComplaintsPanel(_Panel):
                 w.clear()
             self.description.clear()
             show_notice(self.form_message, _("Klacht {number} is opgeslagen. Afhandelen uiterlijk {date}.").format(
-                number=k.number, date=hourstext.date_text(k.due_date)), error=False)
+                number=k.number, date=_("{date} {year}").format(date=hourstext.date_text(k.due_date),
+                                                                 year=k.due_date.year)), error=False)
             self.reload()
 
         self._run(lambda: self.client.contacts.register_complaint(self.location_id, **fields),

@@ -100,6 +100,11 @@ def days_text(days_left: int, overdue: bool) -> str:
 MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
+def urgency_words(urgency: str) -> str:
+    """``"hoog"`` -> "hoog (gevaar)": the urgency as the detail says it."""
+    return _(URGENCY_NAMES.get(urgency, urgency)).lower()
+
+
 def short_date(day: dt.date) -> str:
     """``"3 dec 2026"``: short enough for a column."""
     return f"{day.day} {_(MONTHS_SHORT[day.month - 1])} {day.year}"

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from baliedesk.client import Client
 from baliedesk.domain import meldingen as rules
-from baliedesk.i18n import _
-from baliedesk.printing.config import branding_from
+from baliedesk import hourstext
+from baliedesk.i18n import _, ngettext
+from baliedesk.printing.config import BrandingOnce
 from baliedesk.printing.slips import melding_slip
 from baliedesk.services.melding_dto import CategoryInfo, MeldingDetail, WorkList
 from baliedesk.ui.common import theme
@@ -42,6 +43,7 @@ from baliedesk.ui.common.messages import MELDING_STATE_NAMES, message_for
 from baliedesk.ui.common.notices import notice_label
 from baliedesk.ui.common.printbar import PrintBar
 from baliedesk.ui.meldingen.widgets import (
+    urgency_words,
     CHANNEL_NAMES,
     SLIP_PAPERS,
     THUMB_PX,
@@ -67,6 +69,7 @@ class WorkListPanel(_Panel):
                  settings: Any = None) -> None:
         super().__init__(client, location_id, parent)
         self.settings = settings if settings is not None else {}
+        self.slip_branding = BrandingOnce(client.organisation.branding, location_id, self.settings)
         self.work: WorkList | None = None
         self.detail: MeldingDetail | None = None
         self.tz = ZoneInfo("Europe/Amsterdam")
@@ -235,7 +238,8 @@ class WorkListPanel(_Panel):
                 self.table.selectRow(r)
         self.table.blockSignals(False)
         late = sum(1 for m in work.rows if m.overdue)
-        text = _("{n} meldingen, waarvan {late} te laat.").format(n=len(work.rows), late=late)
+        text = ngettext("{n} melding, waarvan {late} te laat.", "{n} meldingen, waarvan {late} te laat.",
+                        len(work.rows)).format(n=len(work.rows), late=late)
         if work.more:
             text += " " + _("Er zijn er meer. Gebruik de filters om te zoeken.")
         self.count_label.setText(text)
@@ -255,16 +259,24 @@ class WorkListPanel(_Panel):
     def show_detail(self, d: MeldingDetail) -> None:
         if self.detail is None or self.detail.summary.id != d.summary.id:
             door, melding_id = self.client.meldingen, d.summary.id
-            branding = branding_from(self.settings)
+            branding = self.slip_branding
             # one read on the print bar's worker thread: the slip as the service makes it
             self.print_bar.set_source(
-                lambda: melding_slip(door.melding_slip(melding_id), branding))
+                lambda: melding_slip(door.melding_slip(melding_id), branding()))
         self.detail = d
         s = d.summary
         lines = [f"{s.number} · {s.category_label} · {state_text(s.state)}", s.place_text, s.description]
+        lines.append(_("Urgentie: {urgency}").format(urgency=urgency_words(s.urgency)))
+        if s.open:
+            due = _("Uiterlijk klaar: {date} ({days})").format(
+                date=_("{date} {year}").format(date=hourstext.date_text(s.due_date), year=s.due_date.year),
+                days=days_text(s.days_left, s.overdue))
+            lines.append(due)
         if d.reporter_name or d.reporter_phone or d.reporter_email:
             lines.append(_("Melder: {who}").format(who=", ".join(
                 x for x in (d.reporter_name, d.reporter_phone, d.reporter_email) if x)))
+        lines.append(_("Melder wil horen hoe het afloopt.") if d.wants_feedback
+                     else _("Melder hoeft niet te horen hoe het afloopt."))
         if d.linked_to_number:
             lines.append(_("Zelfde als {number}").format(number=d.linked_to_number))
         if d.latitude is not None and d.longitude is not None:
