@@ -197,6 +197,9 @@ def check_call_next_order(backend, now: dt.datetime, max_examples: int) -> None:
     with backend.unit_of_work(write=True) as uow:
         users = [uow.directory.create("user", username=f"clerk{i}", display_name=f"Clerk {i}", role="baliemedewerker",
                                       active=True).id for i in range(N_COUNTERS)]
+        uow.flush()
+        for user_id in users:  # people work for a location (made here below the services, as a seed would)
+            uow.privacy.set_user_locations(user_id, [location_id])
         uow.commit()
     for user_id, counter_id in zip(users, counters, strict=True):
         queue.sign_in(backend, user_id, counter_id, now, services)

@@ -14,7 +14,7 @@ import pytest
 
 import baliedesk.services as services_pkg
 from baliedesk.domain.permissions import GRANTS, Role
-from baliedesk.services import appointments as ap
+from baliedesk.services import appointments as ap, reports
 from baliedesk.services import demo, hall, queue, schedules, setup
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -120,6 +120,8 @@ CALLS = {
                                              queue.ticket_history(b, u, w["finished"].id)),
     "appointments.check_in": lambda b, u, w: ap.check_in(b, u, w["appointment"].code, local(TODAY, 10, 20)),
     "hall.hall_calls": lambda b, u, w: hall.hall_calls(b, u, w["ids"].location_id, local(TODAY, 10, 9)),
+    "reports.record_rating": lambda b, u, w: reports.record_rating(b, u, w["ids"].location_id, None, 8,
+                                                                   "Snel geholpen", local(TODAY, 10, 9)),
     "schedules.todays_hours": lambda b, u, w: schedules.todays_hours(b, u, w["ids"].location_id,
                                                                      local(TODAY, 10, 9)),
 }

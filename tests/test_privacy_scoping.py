@@ -13,7 +13,7 @@ import pytest
 import baliedesk.services as services_pkg
 from baliedesk.domain.errors import NotYourLocation, PermissionDenied
 from baliedesk.services import appointments as ap
-from baliedesk.services import contacts, demo, hall, meldingen, organisation, queue, schedules, setup
+from baliedesk.services import contacts, demo, hall, meldingen, organisation, queue, reports, schedules, setup
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TODAY = dt.date(2026, 11, 19)
@@ -146,11 +146,29 @@ REFUSED = {
     "organisation.set_counter_active": ("lead", lambda b, u, w, now: organisation.set_counter_active(
         b, u, w.counter2, False)),
     "organisation.delete_counter": ("lead", lambda b, u, w, now: organisation.delete_counter(b, u, w.counter2)),
+    "queue.undoable_no_shows": ("clerk", lambda b, u, w, now: queue.undoable_no_shows(b, u, w.loc2, now)),
+    "reports.norm_tiles": ("lead", lambda b, u, w, now: reports.norm_tiles(b, u, w.loc2, TODAY, TODAY, now)),
+    "reports.wait_distribution": ("lead", lambda b, u, w, now: reports.wait_distribution(
+        b, u, w.loc2, TODAY, TODAY, now)),
+    "reports.daily_trend": ("lead", lambda b, u, w, now: reports.daily_trend(b, u, w.loc2, TODAY, TODAY, now)),
+    "reports.week_heatmap": ("lead", lambda b, u, w, now: reports.week_heatmap(b, u, w.loc2, TODAY, TODAY, now)),
+    "reports.live_today": ("lead", lambda b, u, w, now: reports.live_today(b, u, w.loc2, now)),
+    "reports.visits_behind": ("lead", lambda b, u, w, now: reports.visits_behind(
+        b, u, w.loc2, "walk_in_wait", TODAY, TODAY, now)),
+    "reports.quarterly_report": ("lead", lambda b, u, w, now: reports.quarterly_report(b, u, w.loc2, "2026Q4", now)),
+    "reports.norm_targets": ("lead", lambda b, u, w, now: reports.norm_targets(b, u, w.loc2, now)),
+    "reports.set_norm_target": ("lead", lambda b, u, w, now: reports.set_norm_target(
+        b, u, w.loc2, "walk_in_wait", 0.9, now)),
+    "reports.clear_norm_target": ("lead", lambda b, u, w, now: reports.clear_norm_target(
+        b, u, w.loc2, "walk_in_wait", now)),
+    "reports.record_rating": ("kiosk", lambda b, u, w, now: reports.record_rating(
+        b, u, w.loc2, None, 8, "", now)),
 }
 
 # Services that take a location-bound id but are scoped another way (with the reason).
 SCOPED_ELSEWHERE = {
     # At a counter: only at the counter one signed in at, and signing in is scoped (queue.sign_in).
+    "queue.call_ticket", "queue.undo_no_show",
     "queue.set_counter_services", "queue.heartbeat", "queue.sign_out", "queue.counter_session", "queue.call_next",
     "queue.recall", "queue.start_serving", "queue.finish", "queue.no_show", "queue.requeue", "queue.transfer",
     # Photos: through their melding (the photo's melding is checked).
@@ -159,6 +177,8 @@ SCOPED_ELSEWHERE = {
     "meldingen.possible_duplicates",
     # Public, before anyone signs in (no personal data; see test_privacy_devices).
     "setup.list_services", "appointments.appointment_switch", "schedules.working_days",
+    # Not a user action: the norms' visit facts are brought up to date before each scoped read.
+    "reports.refresh_visit_facts",
     # The details every slip and screen of a location shows (no personal data, no user).
     "organisation.branding", "organisation.location_details",
     # Devices: enrolling is for the beheerder (every location; scoped all the same in the service);

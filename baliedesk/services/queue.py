@@ -507,8 +507,9 @@ def undoable_no_shows(backend: Backend, user_id: int, location_id: int, now: dt.
     """Today's no-shows that can still be undone (most recent first): the counter's "Niet gekomen" list."""
     now = check_now(now)
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.SERVE)
+        user = acting_user(uow, user_id, Permission.SERVE)
         location = get_or_404(uow.directory.location(location_id), "location", location_id)
+        require_location(uow, user, location.id)
         services = {s.id: s for s in uow.directory.services(location.id)}
         rows = uow.tickets.no_shows_since(location.id, local_day(now, location.timezone),
                                           now - dt.timedelta(minutes=UNDO_NO_SHOW_MINUTES))

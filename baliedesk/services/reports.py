@@ -22,7 +22,7 @@ from baliedesk.domain.errors import NotFound, ValidationError
 from baliedesk.domain.permissions import Permission
 from baliedesk.domain.tickets import TicketState
 from baliedesk.domain.timeline import is_gone
-from baliedesk.services.common import acting_user, check_now, get_or_404, local_day
+from baliedesk.services.common import acting_user, check_now, get_or_404, local_day, require_location
 from baliedesk.services.ports import Backend, UnitOfWork
 from baliedesk.services.report_dto import (
     DailyPoint,
@@ -101,8 +101,9 @@ def _reading(backend: Backend, user_id: int, location_id: int, now: dt.datetime,
              read: Callable[[UnitOfWork, Any, dt.datetime], Any], *, service_id: int | None = None) -> Any:
     now = check_now(now)
     with backend.unit_of_work() as uow:  # check before building anything
-        acting_user(uow, user_id, Permission.VIEW_REPORTS)
+        actor = acting_user(uow, user_id, Permission.VIEW_REPORTS)
         location = _location(uow, location_id)
+        require_location(uow, actor, location.id)
         _check_service(uow, location, service_id)
     refresh_visit_facts(backend, location_id, now)
     with backend.unit_of_work() as uow:
@@ -359,8 +360,9 @@ def live_today(backend: Backend, user_id: int, location_id: int, now: dt.datetim
     """Waiting now, the longest wait, the counters open and who serves whom, helped today."""
     now = check_now(now)
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.VIEW_REPORTS)
+        actor = acting_user(uow, user_id, Permission.VIEW_REPORTS)
         location = _location(uow, location_id)
+        require_location(uow, actor, location.id)
         day = local_day(now, location.timezone)
         waiting = uow.tickets.waiting(location.id, day)
         now_ms = int(now.timestamp() * 1000)
@@ -495,8 +497,9 @@ def norm_targets(backend: Backend, user_id: int, location_id: int, now: dt.datet
     """The targets in force for the location (or one service), and where each comes from."""
     now = check_now(now)
     with backend.unit_of_work() as uow:
-        acting_user(uow, user_id, Permission.VIEW_REPORTS)
+        actor = acting_user(uow, user_id, Permission.VIEW_REPORTS)
         location = _location(uow, location_id)
+        require_location(uow, actor, location.id)
         _check_service(uow, location, service_id)
         own = {(r.service_id, r.norm) for r in uow.reports.targets(location.id)}
         specs = _specs(uow, location.id, service_id)
@@ -521,6 +524,7 @@ def set_norm_target(backend: Backend, user_id: int, location_id: int, norm: str,
     with backend.unit_of_work(write=True) as uow:
         user = acting_user(uow, user_id, Permission.CONFIGURE)
         location = _location(uow, location_id)
+        require_location(uow, user, location.id)
         _check_service(uow, location, service_id)
         uow.reports.put_target(location.id, service_id, spec.norm.value, spec.target, spec.threshold, now, user.id)
         uow.changed(reports_topic(location.id))
@@ -535,8 +539,9 @@ def clear_norm_target(backend: Backend, user_id: int, location_id: int, norm: st
     now = check_now(now)
     n = N.parse_norm(norm)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.CONFIGURE)
+        actor = acting_user(uow, user_id, Permission.CONFIGURE)
         location = _location(uow, location_id)
+        require_location(uow, actor, location.id)
         _check_service(uow, location, service_id)
         gone = uow.reports.delete_target(location.id, service_id, n.value)
         uow.changed(reports_topic(location.id))
@@ -559,8 +564,9 @@ def record_rating(backend: Backend, user_id: int, location_id: int, service_id: 
     value = N.clean_rating(rating)
     text = N.scrub_comment(comment)
     with backend.unit_of_work(write=True) as uow:
-        acting_user(uow, user_id, Permission.RATE_VISIT)
+        actor = acting_user(uow, user_id, Permission.RATE_VISIT)
         location = _location(uow, location_id)
+        require_location(uow, actor, location.id)
         _check_service(uow, location, service_id)
         local = now.astimezone(ZoneInfo(location.timezone))
         schedule, _options = load_schedule(uow, location)

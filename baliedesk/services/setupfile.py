@@ -491,10 +491,11 @@ def import_setup(backend: Backend, user_id: int | None, text: str, now: dt.datet
             actor = acting_user(uow, user_id, Permission.CONFIGURE)
             if plan.categories:
                 acting_user(uow, actor.id, Permission.MANAGE_MELDINGEN)
-        _apply_people(uow, plan, created, updated)
         _apply_municipality(uow, plan, now, created, updated)
         for loc in plan.locations:
             _apply_location(uow, loc, created, updated, problems)
+        uow.flush()
+        _apply_people(uow, plan, created, updated)  # after the locations: new people work there
         if plan.categories:
             for _place, fields in plan.categories:
                 row = uow.meldingen.category_by_name(fields["main"], fields["sub"])
@@ -520,10 +521,19 @@ def import_setup(backend: Backend, user_id: int | None, text: str, now: dt.datet
 
 
 def _apply_people(uow: UnitOfWork, plan: _Plan, created: Tally[str], updated: Tally[str]) -> None:
+    from baliedesk.domain.permissions import ALL_LOCATION_ROLES
+
     for _place, fields in plan.people:
         row = uow.directory.user_by_name(fields["username"])
         if row is None:
-            uow.directory.create("user", **fields)
+            row = uow.directory.create("user", **fields)
+            uow.flush()
+            # Where they work: a beheerder (and the privacy officer) every location; anyone
+            # else the municipality's locations as the file leaves them (the admin's "Mensen"
+            # narrows it down later).
+            everywhere = Role(fields["role"]) in ALL_LOCATION_ROLES
+            uow.privacy.set_user_locations(row.id, [None] if everywhere else
+                                           [loc.id for loc in uow.directory.locations()])
             created["person"] += 1
         else:
             row.display_name, row.role, row.active = fields["display_name"], fields["role"], fields["active"]
