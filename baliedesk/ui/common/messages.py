@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from baliedesk.domain import errors as e
+from baliedesk.domain.error_texts import field_label as robust_field_label
 from baliedesk.domain.error_texts import robust_error_text, validation_text
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
@@ -65,7 +66,9 @@ STATE_NAMES = {
 
 
 def field_label(field: str) -> str:
-    return _(FIELD_NAMES.get(field, "Dit veld"))
+    if field not in FIELD_NAMES:  # the fields the argument checks name (issue 14)
+        return robust_field_label(field)
+    return _(FIELD_NAMES[field])
 
 
 def validation_message(err: e.ValidationError) -> str:
