@@ -202,3 +202,75 @@ def test_a_read_only_database_is_worded_as_permanent_in_the_window(qtbot, backen
     finally:
         ro.dispose()
     assert contacts.open_callbacks(backend, seeded.users["anne"], seeded.location_id, now) == ()
+
+
+def test_the_kiosk_makes_one_request_id_per_press(qtbot, backend, seeded, now, monkeypatch):
+    """One press, one request id (a retry of that call gets the same ticket back); the next
+    visitor's press is a new one."""
+    from baliedesk.ui.kiosk.window import KioskWindow
+
+    sent: list[str | None] = []
+    real_call = LocalClient._call
+
+    def recording(self, op, arguments):
+        if op.name.endswith("issue_ticket"):
+            sent.append(arguments.get("request_id"))
+        return real_call(self, op, arguments)
+
+    monkeypatch.setattr(LocalClient, "_call", recording)
+    from tests.ui.test_kiosk import FakeSettings
+
+    w = KioskWindow(LocalClient(backend, clock=lambda: now, owns_backend=False), FakeSettings(), watch=False)
+    qtbot.addWidget(w)
+    _KEEP.append(w)
+    w.show()
+    qtbot.waitUntil(lambda: len(w.buttons()) == 4, timeout=10_000)
+    for _ in range(2):
+        with qtbot.waitSignal(w.ticket_shown, timeout=10_000):
+            w.press(seeded.services["C"])
+        w.show_start()
+        qtbot.waitUntil(lambda: not w.issuing, timeout=10_000)
+    assert len(sent) == 2 and all(isinstance(r, str) and len(r) == 32 for r in sent)
+    assert sent[0] != sent[1]
+
+
+def test_booking_is_busy_and_a_retry_makes_one_appointment(qtbot, backend, seeded, now):
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import QDate
+
+    from baliedesk.services import appointments as ap
+    from baliedesk.services import demo, schedules
+    from baliedesk.ui.appointments.desk import AppointmentDesk
+
+    demo.seed_hours(backend, seeded, now)
+    lead = seeded.users["fatima"]
+    schedules.set_calendar_options(backend, lead, seeded.location_id, now, appointments_enabled=True)
+    ap.configure_service(backend, lead, seeded.services["A"], enabled=True, duration_minutes=15)
+    client = client_for(backend, seeded.users["anne"], now)
+    w = AppointmentDesk(client, seeded.location_id)
+    qtbot.addWidget(w)
+    _KEEP.append(w)
+    with qtbot.waitSignal(w.loaded, timeout=10_000):
+        pass
+    day = dt.date(2026, 11, 26)
+    w.day.setDate(QDate(day.year, day.month, day.day))
+    qtbot.waitUntil(lambda: bool(w.slots) and w.slots[0].start.date() == day, timeout=10_000)
+    w.slot_list.setCurrentRow(2)
+    w.name.setText("Jan Jansen")
+    w.phone.setText("06 12345678")
+    client.lose = 1
+    with qtbot.waitSignal(w.error_shown, timeout=10_000):
+        w.book()
+        assert not w.book_button.isEnabled()
+        w.book()  # a double click while the first is under way: nothing
+    assert w.book_button.isEnabled() and w.name.text() == "Jan Jansen"
+    qtbot.waitUntil(lambda: bool(w.slots), timeout=10_000)
+    w.slot_list.setCurrentRow(2)
+    with qtbot.waitSignal(w.booked, timeout=10_000):
+        w.book()  # the retry
+    assert len(client.request_ids) == 2 and client.request_ids[0] == client.request_ids[1]
+    runner().wait(10_000)
+    overview = ap.day_overview(backend, seeded.users["anne"], seeded.location_id, now, day=day)
+    assert len(overview.appointments) == 1
+    assert overview.appointments[0].start.astimezone(ZoneInfo("Europe/Amsterdam")).hour == 9
