@@ -240,10 +240,24 @@ def open_when_ready(door: Door, build: Callable[[Client], Any], *, title: str = 
     screen = WaitingScreen(title, server=bool(getattr(door, "server", False)))
     gate = StartupGate(door, screen, parent=screen)
 
+    before: set[int] = set()
+
+    def others() -> bool:  # a window that ``build`` opened is on screen
+        return any(w is not screen and id(w) not in before and w.isVisible() and w.isWindow()
+                   for w in QApplication.topLevelWidgets())
+
     def ready(client: Client) -> None:
+        before.update(id(w) for w in QApplication.topLevelWidgets() if w.isVisible())
         build(client)
-        screen.close()
-        screen.deleteLater()
+        # Close only once a real window shows (the demo's counter opens after its log-in, on
+        # a worker thread): closing the last window would end the application.
+        if others():
+            screen.close()
+            screen.deleteLater()
+            return
+        poll = QTimer(screen)
+        poll.timeout.connect(lambda: (screen.close(), screen.deleteLater(), poll.stop()) if others() else None)
+        poll.start(50)
 
     gate.ready.connect(ready)
     (show or QWidget.show)(screen)

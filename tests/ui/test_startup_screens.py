@@ -216,3 +216,20 @@ def test_window_commands_open_a_window_instead_of_exiting(started, monkeypatch, 
 
     with pytest.raises(DatabaseUnavailable):
         handed["door"]()
+
+
+def test_the_waiting_screen_stays_until_a_real_window_shows(qapp, qtbot):
+    """A window that opens later (the demo's counter, after its log-in on a worker thread):
+    the waiting screen must not close first, or the application would end with no window."""
+    from shiboken6 import isValid
+
+    built: list = []
+    result = launch.open_when_ready(lambda: "the door", built.append, title="Balie")
+    assert result is not None
+    _gate, screen = result
+    wait_until(lambda: built == ["the door"], 10_000)
+    assert screen.isVisible()  # nothing else shows yet
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    wait_until(lambda: not isValid(screen) or not screen.isVisible(), 10_000)
