@@ -233,3 +233,33 @@ def test_the_waiting_screen_stays_until_a_real_window_shows(qapp, qtbot):
     qtbot.addWidget(window)
     window.show()
     wait_until(lambda: not isValid(screen) or not screen.isVisible(), 10_000)
+
+
+def test_an_unreachable_server_is_told_and_retried(started):
+    """Central mode: the door asks the server's /api/health first; no server, no window yet."""
+    door = cli._door(cli.build_parser().parse_args(["kiosk", "--server", "http://127.0.0.1:1"]), device=True)
+    seen: dict = {}
+
+    def during():
+        wait_until(lambda: start_screen() is not None and "De server is niet bereikbaar" in start_screen().text(),
+                   20_000)
+        gate = gate_of(start_screen())
+        wait_until(lambda: gate.attempts >= 2, 20_000)
+        seen["ok"] = True
+
+    assert started("kiosk", door, during) == 0
+    assert seen["ok"]
+
+
+def test_temporary_and_permanent_faults_read_differently():
+    from baliedesk.domain.errors import DatabaseCorrupt, DatabaseReadOnly, DatabaseUnavailable, ValidationError
+    from baliedesk.ui.common.messages import message_for, validation_message
+
+    temporary = message_for(DatabaseUnavailable("refused"))
+    assert "elke 5 seconden" in temporary
+    for permanent in (DatabaseReadOnly("ro"), DatabaseCorrupt("bad")):
+        text = message_for(permanent)
+        assert "Bel de beheerder" in text and "opnieuw" not in text and text != temporary
+    assert validation_message(ValidationError("request_id", "invalid")) == \
+        "Het kenmerk van het formulier klopt niet. Kijk het na."
+    assert validation_message(ValidationError("team", "required")) == "Het team is nog leeg. Vul dit in."
