@@ -69,14 +69,12 @@ def _database_url(args: argparse.Namespace, *, demo: bool = False) -> tuple[str,
     return f"sqlite:///{default_database_path()}", "standaard", True
 
 
-def open_database(url: str, source: str, *, create_folder: bool = False, upgrade: bool = True):
-    """A :class:`Database` for ``url``, migrated (``upgrade``); else :class:`CommandProblem`
-    with one Dutch line that says what is wrong with the address and where it came from."""
+def _check_address(url: str, source: str, *, create_folder: bool = False, missing_folder_ok: bool = False):
+    """The parsed ``url``, or :class:`CommandProblem` (one Dutch line) for an address that cannot
+    be right: unparsable, another engine, a folder instead of a file, a missing folder
+    (unless ``missing_folder_ok``: a window waits for it, as for a share not mounted yet)."""
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-
-    from baliedesk.domain.errors import DatabaseCorrupt, DatabaseUnavailable, SchemaTooNew, StorageFault
-    from baliedesk.storage.database import Database
+    from sqlalchemy.exc import ArgumentError
 
     where = f" (uit {source})" if source not in ("demo", "standaard") else ""
     try:
@@ -84,7 +82,6 @@ def open_database(url: str, source: str, *, create_folder: bool = False, upgrade
     except (ArgumentError, ValueError):
         raise CommandProblem(f"Het database-adres{where} klopt niet. Voorbeelden: sqlite:///pad/naar/baliedesk.sqlite3 "
                              "of postgresql://baliedesk@server/baliedesk.", EXIT_DATABASE) from None
-    shown = parsed.render_as_string(hide_password=True)
     kind = parsed.get_backend_name()
     if kind not in ("sqlite", "postgresql", "postgres"):
         raise CommandProblem(f"BalieDesk werkt alleen met SQLite en PostgreSQL, niet met '{kind}'{where}.",
@@ -95,9 +92,24 @@ def open_database(url: str, source: str, *, create_folder: bool = False, upgrade
             pass
         elif Path(file).is_dir():
             raise CommandProblem(f"{file} is een map, geen databasebestand{where}.", EXIT_DATABASE)
-        elif not Path(file).parent.is_dir() and not create_folder:
+        elif not Path(file).parent.is_dir() and not create_folder and not missing_folder_ok:
             raise CommandProblem(f"De map {Path(file).parent} bestaat niet{where}. Maak de map eerst, "
                                  "of kies een ander database-adres.", EXIT_DATABASE)
+    return parsed
+
+
+def open_database(url: str, source: str, *, create_folder: bool = False, upgrade: bool = True):
+    """A :class:`Database` for ``url``, migrated (``upgrade``); else :class:`CommandProblem`
+    with one Dutch line that says what is wrong with the address and where it came from."""
+    from sqlalchemy.exc import DBAPIError, NoSuchModuleError
+
+    from baliedesk.domain import errors as e
+    from baliedesk.storage.database import Database
+
+    where = f" (uit {source})" if source not in ("demo", "standaard") else ""
+    parsed = _check_address(url, source, create_folder=create_folder)
+    shown = parsed.render_as_string(hide_password=True)
+    kind = parsed.get_backend_name()
     db = None
     try:
         db = Database(url)
@@ -110,6 +122,20 @@ def open_database(url: str, source: str, *, create_folder: bool = False, upgrade
         return db
     except NoSuchModuleError:
         problem = f"BalieDesk werkt alleen met SQLite en PostgreSQL, niet met '{parsed.drivername}'{where}."
+    except e.DatabaseCorrupt:
+        problem = (f"Het bestand {parsed.database} is geen BalieDesk-database of is beschadigd{where}. "
+                   "Er is niets veranderd. Bel de beheerder.")
+    except e.SchemaTooNew:
+        problem = (f"De database {shown} hoort bij een nieuwere versie van BalieDesk{where}. "
+                   "Installeer die versie; er is niets veranderd.")
+    except e.StorageFault as fault:
+        from baliedesk.domain.error_texts import robust_error_text
+
+        if isinstance(fault, e.StorageUnavailable) and kind != "sqlite":
+            problem = (f"De database {shown} is niet bereikbaar{where}. "
+                       "Staat de server aan en klopt het adres?")
+        else:
+            problem = f"{robust_error_text(fault)} ({shown}{where})"
     except DBAPIError as exc:
         first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
         if kind == "sqlite" and ("not a database" in first or "malformed" in first):
@@ -120,19 +146,6 @@ def open_database(url: str, source: str, *, create_folder: bool = False, upgrade
         else:
             problem = (f"De database {shown} is niet bereikbaar{where}: {first}. "
                        "Staat de server aan en klopt het adres?")
-    except StorageFault as exc:  # the storage's own checks before anything is written
-        from baliedesk.domain.error_texts import robust_error_text
-
-        if isinstance(exc, DatabaseCorrupt):
-            problem = (f"Het bestand {parsed.database} is geen BalieDesk-database of is beschadigd{where}. "
-                       "Er is niets veranderd. Bel de beheerder.")
-        elif isinstance(exc, SchemaTooNew):
-            problem = (f"De database {shown} hoort bij een nieuwere versie van BalieDesk{where}. "
-                       "Installeer die versie; er is niets veranderd.")
-        elif isinstance(exc, DatabaseUnavailable):
-            problem = (f"De database {shown} is niet bereikbaar{where}. Staat de server aan en klopt het adres?")
-        else:
-            problem = f"{shown}{where}: {robust_error_text(exc) or type(exc).__name__}"
     except Exception as exc:  # noqa: BLE001 - Alembic: a schema this version does not know
         if "Can't locate revision" not in str(exc):
             raise
@@ -141,6 +154,46 @@ def open_database(url: str, source: str, *, create_folder: bool = False, upgrade
     if db is not None:
         db.dispose()
     raise CommandProblem(problem, EXIT_DATABASE)
+
+
+def database_opener(url: str, source: str, *, create_folder: bool = False, daily_retention: bool = False):
+    """For a window: a callable that opens ``url`` (checked and migrated) and returns a
+    LocalClient on it, raising the typed storage faults (never a driver's error) so the
+    window's start-up screen can say what is wrong and try again where that helps. The
+    address itself is checked now: one that cannot be right is one Dutch line
+    (:class:`CommandProblem`) before any window."""
+    parsed = _check_address(url, source, create_folder=create_folder, missing_folder_ok=True)
+
+    def open_door():
+        from sqlalchemy.exc import DBAPIError
+
+        from baliedesk.client import LocalClient
+        from baliedesk.domain import errors as e
+        from baliedesk.storage.database import Database
+
+        file = (parsed.database or "") if parsed.get_backend_name() == "sqlite" else ""
+        if file and file != ":memory:" and not file.startswith("file:") and not Path(file).parent.is_dir() \
+                and not create_folder:
+            raise e.DatabaseUnavailable(f"folder {Path(file).parent} is missing", "missing_folder")
+        db = Database(url)
+        try:
+            db.upgrade()
+        except BaseException as exc:
+            db.dispose()
+            if isinstance(exc, DBAPIError):  # not classified by storage: say it is unreachable
+                raise e.DatabaseUnavailable(str(exc.orig)[:300]) from exc
+            if "Can't locate revision" in str(exc):
+                raise e.SchemaTooNew(str(exc)[:100]) from exc
+            raise
+        if daily_retention:
+            # One PC on its own database: retention runs at the first start of the day (a daemon
+            # thread; the window never waits for it; it does nothing when it already ran today).
+            from baliedesk.server.housekeeping import start_daily_retention
+
+            start_daily_retention(db)
+        return LocalClient(db)
+
+    return open_door
 
 
 def _database(args: argparse.Namespace, *, demo: bool = False, upgrade: bool = True):
@@ -245,32 +298,38 @@ def _stop_process(proc) -> None:
 
 
 def _door(args: argparse.Namespace, *, device: bool = False):
-    """This workstation's door to the services: the BalieDesk server when one is set
-    (``--server`` or ``server_url``: central mode, no database address on this PC),
-    else this PC's database. ``device``: a kiosk or hall screen acts with its own token
-    (``device redeem``); a person logs in in the window."""
+    """This workstation's door to the services, as a callable that opens it (see
+    ``ui.launch.open_when_ready``): the BalieDesk server when one is set (``--server`` or
+    ``server_url``: central mode, no database address on this PC; the callable asks the
+    server for its health), else this PC's database (opened and migrated by the callable).
+    The window shows a start-up screen while the callable fails. ``device``: a kiosk or hall
+    screen acts with its own token (``device redeem``); a person logs in in the window."""
     from baliedesk.settings import Settings, read_device_credentials
 
     settings = Settings()
     url = (getattr(args, "server", "") or settings["server_url"]).strip()
     if url:
-        from baliedesk.client.remote import RemoteClient
-
         ca_file = (getattr(args, "ca_file", "") or settings["server_ca_file"]).strip() or None
         creds = read_device_credentials() if device else None
-        if creds is not None and creds.get("server", url).rstrip("/") == url.rstrip("/"):
-            return RemoteClient(url, token=creds["token"], user_id=creds["user_id"], ca_file=ca_file)
-        return RemoteClient(url, ca_file=ca_file)
-    from baliedesk.client import LocalClient
 
-    db = _database(args)
-    if not device:
-        # One PC on its own database: retention runs at the first start of the day (a daemon
-        # thread; the window never waits for it; it does nothing when it already ran today).
-        from baliedesk.server.housekeeping import start_daily_retention
+        def open_server():
+            from baliedesk.client.remote import RemoteClient
 
-        start_daily_retention(db)
-    return LocalClient(db)
+            if creds is not None and creds.get("server", url).rstrip("/") == url.rstrip("/"):
+                client = RemoteClient(url, token=creds["token"], user_id=creds["user_id"], ca_file=ca_file)
+            else:
+                client = RemoteClient(url, ca_file=ca_file)
+            try:
+                client.health()
+            except BaseException:
+                client.close()
+                raise
+            return client
+
+        open_server.server = True  # type: ignore[attr-defined]
+        return open_server
+    db_url, source, create = _database_url(args)
+    return database_opener(db_url, source, create_folder=create, daily_retention=not device)
 
 
 def cmd_display(args: argparse.Namespace) -> int:

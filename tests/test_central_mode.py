@@ -49,9 +49,10 @@ def test_a_kiosk_enrolled_once_issues_tickets_with_its_own_token(server, backend
     try:
         from baliedesk.cli import _door, build_parser
 
-        kiosk = _door(build_parser().parse_args(["kiosk", "--server", server.url]), device=True)
+        open_kiosk = _door(build_parser().parse_args(["kiosk", "--server", server.url]), device=True)
     finally:
         del os.environ["BALIEDESK_CONFIG_DIR"]
+    kiosk = open_kiosk()  # what the kiosk's start-up screen does: the server's health, then the window
     assert isinstance(kiosk, RemoteClient) and kiosk.signed_in
     issued = kiosk.queue.issue_ticket(seeded.services["A"])
     assert issued.ticket.issued_at == now
@@ -72,7 +73,10 @@ def test_a_workstation_with_a_server_address_has_no_database_address(tmp_path, m
     config.mkdir()
     (config / "settings.json").write_text(json.dumps({"server_url": "https://balie.gemeente.example"}))
     monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(config))
-    door = _door(build_parser().parse_args(["counter"]))
+    monkeypatch.setattr(RemoteClient, "health", lambda self: {"status": "ok"})  # no such server here
+    open_door = _door(build_parser().parse_args(["counter"]))
+    assert getattr(open_door, "server", False)  # the start-up screen speaks of the server
+    door = open_door()
     try:
         assert isinstance(door, RemoteClient) and not door.signed_in
         assert door.describe() == "server https://balie.gemeente.example"

@@ -123,8 +123,15 @@ WRONG = {
 }
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c[:2]))
-@pytest.mark.parametrize("kind", sorted(WRONG))
+#: Commands that open a window: for a database that is away, damaged or too new they open it
+#: with the start-up screen (issue 14); only an address that cannot be right is one line.
+WINDOWS = {"counter", "kiosk", "meldingen", "admin", "display", "dashboard"}
+WINDOW_WAITS = {"unreachable", "missing_folder", "not_a_database"}
+
+
+@pytest.mark.parametrize(("command", "kind"), [
+    pytest.param(c, k, id=f"{k}-{'-'.join(c[:2])}") for k in sorted(WRONG) for c in COMMANDS
+    if not (c[0] in WINDOWS and k in WINDOW_WAITS)])
 def test_wrong_address_is_one_dutch_line(folders, tmp_path, capsys, command, kind):
     (tmp_path / "garbage.sqlite3").write_bytes(b"not a database" * 100)
     url, words = WRONG[kind]
@@ -154,7 +161,7 @@ def test_a_database_of_a_newer_version_is_one_dutch_line(folders, tmp_path, caps
     with sqlite3.connect(tmp_path / "newer.sqlite3") as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     capsys.readouterr()
-    for command in (["db", "upgrade"], ["counter"], ["setup", "export"]):
+    for command in (["db", "upgrade"], ["setup", "export"]):  # windows: test_startup_screens.py
         assert cli.main([*command, "--database-url", url]) == cli.EXIT_DATABASE
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "nieuwere versie van BalieDesk" in err[0]

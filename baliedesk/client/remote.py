@@ -161,6 +161,26 @@ class RemoteClient(Client):
         self._note_time(response)
         return self.now()
 
+    def health(self) -> dict[str, Any]:
+        """The server's ``/api/health`` (no token needed): raises StorageUnavailable when the
+        server cannot be reached or answers 502/503/504, as every call does."""
+        try:
+            response = self._http.get("/api/health")
+        except httpx.TimeoutException as exc:
+            raise StorageUnavailable("server did not answer in time (health)") from exc
+        except httpx.TransportError as exc:
+            problem = certificate_problem(exc)
+            if problem is not None:
+                raise ServerNotTrusted(f"server certificate not trusted (health): {problem}") from exc
+            raise StorageUnavailable(f"server unreachable (health): {type(exc).__name__}") from exc
+        if response.status_code in (502, 503, 504):
+            raise StorageUnavailable(f"server answered {response.status_code} (health)")
+        if response.status_code != 200:
+            raise RuntimeError(f"server answered {response.status_code} to health")
+        self._note_time(response)
+        data = response.json()
+        return data if isinstance(data, dict) else {}
+
     # -- signing in -----------------------------------------------------------
     def sign_in(self, username: str, password: str) -> SignedIn:
         result = self._post("/api/auth/sign-in", {"username": username, "password": password}, "sign-in")

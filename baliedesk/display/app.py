@@ -18,22 +18,27 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from baliedesk import i18n, qtdutch
 from baliedesk.display.announce import SilentAnnouncer
 from baliedesk.display.config import HallConfig
 from baliedesk.display.hall import HallScreen
 from baliedesk.client import Client
+from baliedesk.startup_text import RETRY_SECONDS, StartupProblem, connecting_text, startup_problem
 
 log = logging.getLogger(__name__)
 
 SHOT_SIZES = ((1920, 1080), (1280, 720))
+#: Milliseconds between start-up attempts while the fault is temporary (tests make it short).
+RETRY_MS = RETRY_SECONDS * 1000
 WINDOWED = (1280, 720)
 
 
@@ -111,22 +116,163 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def run_display(client: Client, *, screen: int | None = None, windowed: bool = False,
+class HallWaiting(QWidget):
+    """The hall screen's start-up page, readable from across the hall: what is wrong and what
+    to do, in large letters on the hall screen's dark background."""
+
+    def __init__(self, server: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("hallWaiting")
+        self.server = server
+        self.setWindowTitle("BalieDesk – " + i18n._("Wachtkamerscherm"))
+        self.what = QLabel(connecting_text(server))
+        self.what.setObjectName("hallWaitingWhat")
+        self.todo = QLabel(i18n._("Een moment geduld."))
+        self.todo.setObjectName("hallWaitingTodo")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(96, 64, 96, 64)
+        layout.addStretch(1)
+        for label in (self.what, self.todo):
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+            layout.addSpacing(32)
+        layout.addStretch(1)
+        self.setStyleSheet("#hallWaiting { background: #0b2545; }"
+                           "#hallWaitingWhat { color: #ffffff; font-size: 40pt; font-weight: 600; }"
+                           "#hallWaitingTodo { color: #d6e2f0; font-size: 26pt; }")
+        self.setAutoFillBackground(True)
+
+    def show_problem(self, problem: StartupProblem) -> None:
+        self.what.setText(problem.what)
+        self.todo.setText(problem.do)
+
+    def text(self) -> str:
+        return f"{self.what.text()}\n{self.todo.text()}"
+
+
+class _Opened(QObject):
+    done = Signal(object, object)  # (client, error) from the worker thread
+
+
+class HallGate(QObject):
+    """Opens the hall screen's door on a worker thread until it works (the hall screen's own
+    cousin of ``ui.common.waiting.StartupGate``: the layer contract keeps them apart).
+    Temporary faults are retried every RETRY_SECONDS; a permanent one is shown, not retried."""
+
+    ready = Signal(object)
+
+    def __init__(self, opener: Callable[[], Client], screen: HallWaiting, *,
+                 retry_ms: int | None = None) -> None:
+        super().__init__(screen)
+        self.opener, self.screen = opener, screen
+        self.attempts, self.done = 0, False
+        self.relay = _Opened(self)
+        self.relay.done.connect(self._result)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(RETRY_MS if retry_ms is None else retry_ms)
+        self.timer.timeout.connect(self.attempt)
+        self.threads: list[threading.Thread] = []
+
+    def attempt(self) -> None:
+        if self.done:
+            return
+        self.attempts += 1
+        relay = self.relay
+
+        def work() -> None:
+            try:
+                client = self.opener()
+            except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+                relay.done.emit(None, exc)
+                return
+            relay.done.emit(client, None)
+
+        thread = threading.Thread(target=work, name="hall-open", daemon=True)
+        self.threads = [t for t in self.threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def stop(self) -> None:
+        self.done = True
+        self.timer.stop()
+
+    def wait(self, timeout_s: float = 5.0) -> None:
+        for thread in self.threads:
+            thread.join(timeout_s)
+
+    def _result(self, client: Any, err: Any) -> None:
+        if self.done:
+            if client is not None:
+                client.close()
+            return
+        if err is None:
+            self.done = True
+            self.ready.emit(client)
+            return
+        problem = startup_problem(err, server=self.screen.server)
+        log.warning("hall screen start-up: %s (%s: %s)", problem.what, type(err).__name__, err)
+        self.screen.show_problem(problem)
+        if problem.retry:
+            self.timer.start()
+        else:
+            self.done = True
+
+
+def run_display(door: Client | Callable[[], Client], *, screen: int | None = None, windowed: bool = False,
                 parent_pid: int | None = None) -> int:
-    """The hall screen's event loop. ``parent_pid``: close when that process (the demo) is gone."""
+    """The hall screen's event loop. ``parent_pid``: close when that process (the demo) is gone.
+
+    ``door``: the hall screen's client, or a callable that opens it (worker thread; raises the
+    typed storage faults): meanwhile :class:`HallWaiting` says what is wrong, in large letters."""
     settings = _settings()
     app = make_app(settings)
-    # Started by the demo (parent_pid): keep out of the way of the demo's counter and kiosk.
-    hall = open_hall_screen(client, screen=screen, windowed=windowed, settings=settings, behind=bool(parent_pid))
+    halls: list[HallScreen] = []
+    clients: list[Client] = []
+
+    def build(client: Client) -> HallScreen:
+        clients.append(client)
+        # Started by the demo (parent_pid): keep out of the way of the demo's counter and kiosk.
+        hall = open_hall_screen(client, screen=screen, windowed=windowed, settings=settings,
+                                behind=bool(parent_pid))
+        halls.append(hall)
+        return hall
+
+    gate = None
+    if isinstance(door, Client):
+        owner: QWidget = build(door)
+    else:
+        waiting = HallWaiting(server=bool(getattr(door, "server", False)))
+        owner = waiting
+        gate = HallGate(door, waiting)
+
+        def ready(client: Client) -> None:
+            build(client)
+            waiting.close()
+
+        gate.ready.connect(ready)
+        if windowed:
+            waiting.resize(*WINDOWED)
+            waiting.show()
+        else:
+            waiting.setCursor(Qt.CursorShape.BlankCursor)
+            waiting.showFullScreen()
+        QShortcut(QKeySequence("Ctrl+Q"), waiting, activated=waiting.close)
+        gate.attempt()
     if parent_pid:
-        watch = QTimer(hall)
+        watch = QTimer(app)
         watch.timeout.connect(lambda: None if _alive(parent_pid) else app.quit())
         watch.start(2000)
     try:
         return app.exec()
     finally:
-        hall.shutdown()
-        client.close()
+        if gate is not None:
+            gate.stop()
+        for hall in halls:
+            hall.shutdown()
+        for client in clients:
+            client.close()
+        del owner
 
 
 def _wait_for(condition, timeout_ms: int = 20_000) -> bool:

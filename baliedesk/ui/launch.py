@@ -134,12 +134,13 @@ def _stop_watchers(windows: Sequence[QWidget]) -> None:
             pass
 
 
-def _finish(windows: Sequence[QWidget], client: Client) -> None:
+def _finish(windows: Sequence[QWidget], client: Client | None) -> None:
     from baliedesk.ui.common.tasks import runner
 
     _stop_watchers(windows)
     runner().wait(5000)
-    client.close()
+    if client is not None:
+        client.close()
 
 
 # ---------------------------------------------------------------------------
@@ -216,76 +217,148 @@ def _install_probe(window: QWidget, app: QApplication, *, wait_loaded: bool) -> 
 
 
 # ---------------------------------------------------------------------------
+# start-up: the database or server may be away, damaged or too new
+# ---------------------------------------------------------------------------
+#: What the command line hands a window: this workstation's door (a :class:`Client`, used at
+#: once), or a callable that opens it (worker thread; raises the typed storage faults) and
+#: may carry ``server = True`` (a RemoteClient's health check) for the wording.
+Door = Client | Callable[[], Client]
+
+
+def open_when_ready(door: Door, build: Callable[[Client], Any], *, title: str = "",
+                    show: Callable[[QWidget], None] | None = None) -> tuple[Any, Any] | None:
+    """Build the real window(s) with ``build(client)`` once ``door`` opens.
+
+    A :class:`Client`: at once (returns None). A callable: a waiting screen (``show``: how,
+    e.g. full screen for a kiosk) while :class:`~baliedesk.ui.common.waiting.StartupGate`
+    opens it on a worker thread, retrying temporary faults every 5 seconds and stopping at a
+    permanent one; then ``build`` runs and the waiting screen closes. Returns (gate, screen).
+    """
+    if isinstance(door, Client):
+        build(door)
+        return None
+    from baliedesk.ui.common.waiting import StartupGate, WaitingScreen
+
+    screen = WaitingScreen(title, server=bool(getattr(door, "server", False)))
+    gate = StartupGate(door, screen, parent=screen)
+
+    before: set[int] = set()
+
+    def others() -> bool:  # a window that ``build`` opened is on screen
+        return any(w is not screen and id(w) not in before and w.isVisible() and w.isWindow()
+                   for w in QApplication.topLevelWidgets())
+
+    def ready(client: Client) -> None:
+        before.update(id(w) for w in QApplication.topLevelWidgets() if w.isVisible())
+        build(client)
+        # Close only once a real window shows (the demo's counter opens after its log-in, on
+        # a worker thread): closing the last window would end the application.
+        if others():
+            screen.close()
+            screen.deleteLater()
+            return
+        poll = QTimer(screen)
+        poll.timeout.connect(lambda: (screen.close(), screen.deleteLater(), poll.stop()) if others() else None)
+        poll.start(50)
+
+    gate.ready.connect(ready)
+    (show or QWidget.show)(screen)
+    gate.start()
+    return gate, screen
+
+
+def _stop_gate(waiting: tuple[Any, Any] | None) -> None:
+    """No more attempts once the event loop has ended (the gate may be gone with its screen)."""
+    if waiting is None:
+        return
+    try:
+        waiting[0].stop()
+    except RuntimeError:  # deleted with the waiting screen after the real window opened
+        pass
+
+
+# ---------------------------------------------------------------------------
 # run_windows
 # ---------------------------------------------------------------------------
-def run_windows(client: Client, kinds: Sequence[str], demo: bool = False) -> int:
-    """Open the windows named in ``kinds`` ("counter", "kiosk") on ``client`` (this
-    workstation's door, nobody signed in yet) and run the event loop.
+def run_windows(door: Door, kinds: Sequence[str], demo: bool = False) -> int:
+    """Open the windows named in ``kinds`` ("counter", "kiosk") on ``door`` (this
+    workstation's door, nobody signed in yet, or a callable that opens it: see
+    :func:`open_when_ready`) and run the event loop.
 
     ``demo``: the counter window signs in as the demo clerk at the demo counter
     by itself, and both windows share one 1920x1080 screen. Otherwise the
     counter window shows its sign-in panel and a lone kiosk goes full screen.
     """
+    from baliedesk.i18n import _
+
     settings = _settings("demo" if demo else "workstation")
     app = make_app(settings)
     probe_mode = os.environ.get(PROBE_ENV, "").strip()
     probe = probe_mode not in ("", "0")
     windows: list[QWidget] = []
-    kiosk = counter = None
+    opened: list[Client] = []
+    lone_kiosk = "kiosk" in kinds and "counter" not in kinds and not demo
 
-    if "kiosk" in kinds:
-        from baliedesk.ui.kiosk.window import KioskWindow
+    def build(client: Client) -> None:
+        opened.append(client)
+        kiosk = None
+        if "kiosk" in kinds:
+            from baliedesk.ui.kiosk.window import KioskWindow
 
-        kiosk = KioskWindow(client, settings)
-        windows.append(kiosk)
+            kiosk = KioskWindow(client, settings)
+            windows.append(kiosk)
 
-    demo_password = None
-    if demo:
-        from baliedesk.domain.auth import DEMO_PASSWORD as demo_password
-
-    def open_counter(signed: tuple[Client, int, int] | None) -> None:
-        nonlocal counter
-        counter = make_counter(client, settings, signed, demo_password=demo_password)
-        counter.setWindowTitle(f"{counter.windowTitle() or APP_NAME} – {client.describe()}")
-        windows.append(counter)
-        if probe:
-            _install_probe(counter, app, wait_loaded=True)
+        demo_password = None
         if demo:
-            _place(counter, _demo_geometry(app, "counter"))
-        counter.show()
-        counter.raise_()
-        counter.activateWindow()
+            from baliedesk.domain.auth import DEMO_PASSWORD as demo_password
 
-    if "counter" in kinds:
-        if demo or probe_mode == "signed-in":
-            # The demo (and the start-up benchmark) log the demo clerk in with the demo
-            # password, as a person would; on a real database that password does not work.
-            from baliedesk.ui.common.messages import message_for
-            from baliedesk.ui.common.tasks import run_task
+        def open_counter(signed: tuple[Client, int, int] | None) -> None:
+            counter = make_counter(client, settings, signed, demo_password=demo_password)
+            counter.setWindowTitle(f"{counter.windowTitle() or APP_NAME} – {client.describe()}")
+            windows.append(counter)
+            if probe:
+                _install_probe(counter, app, wait_loaded=True)
+            if demo:
+                _place(counter, _demo_geometry(app, "counter"))
+            counter.show()
+            counter.raise_()
+            counter.activateWindow()
 
-            def failed(err: BaseException) -> None:
-                log.error("demo log-in failed: %s", message_for(err))
+        if "counter" in kinds:
+            if demo or probe_mode == "signed-in":
+                # The demo (and the start-up benchmark) log the demo clerk in with the demo
+                # password, as a person would; on a real database that password does not work.
+                from baliedesk.ui.common.messages import message_for
+                from baliedesk.ui.common.tasks import run_task
+
+                def failed(err: BaseException) -> None:
+                    log.error("demo log-in failed: %s", message_for(err))
+                    open_counter(None)
+
+                remembered = settings["counter_id"] or None
+                run_task(lambda: demo_sign_in(client, remembered), open_counter, failed)
+            else:
                 open_counter(None)
 
-            remembered = settings["counter_id"] or None
-            run_task(lambda: demo_sign_in(client, remembered), open_counter, failed)
-        else:
-            open_counter(None)
+        if kiosk is not None:
+            if probe and "counter" not in kinds:
+                _install_probe(kiosk, app, wait_loaded=True)
+            if demo:
+                _place(kiosk, _demo_geometry(app, "kiosk"))
+                kiosk.show()
+            elif lone_kiosk:
+                kiosk.showFullScreen()
+            else:
+                kiosk.show()
 
-    if kiosk is not None:
-        if probe and "counter" not in kinds:
-            _install_probe(kiosk, app, wait_loaded=True)
-        if demo:
-            _place(kiosk, _demo_geometry(app, "kiosk"))
-            kiosk.show()
-        elif "counter" in kinds:
-            kiosk.show()
-        else:
-            kiosk.showFullScreen()
+    title = _("Kiosk") if lone_kiosk else _("Balie")
+    waiting = open_when_ready(door, build, title=title,
+                              show=QWidget.showFullScreen if lone_kiosk else QWidget.show)
     try:
         return app.exec()
     finally:
-        _finish(windows, client)
+        _stop_gate(waiting)
+        _finish(windows, opened[0] if opened else None)
 
 
 # ---------------------------------------------------------------------------
@@ -318,15 +391,16 @@ def _choose_location(client: Client, permission: Any, location_id: int | None) -
     return locations[0]
 
 
-def run_after_sign_in(door: Client, kind: str, make_window: Callable[[Client, Any], QWidget], *,
+def run_after_sign_in(door: Door, kind: str, make_window: Callable[[Client, Any], QWidget], *,
                       permission: Any, username: str | None = None, location_id: int | None = None,
-                      title: str = "", first_run: bool = False) -> int:
+                      title: str = "", first_run: bool | Callable[[], bool] = False) -> int:
     """A window that opens once a person has logged in (meldingen, admin).
 
     The log-in form comes first (``username`` filled in); a person whose role may
     not use the window is told so there and stays on the form. ``first_run``: the
     database is empty, so the first-run assistant comes before the log-in form
-    (:mod:`baliedesk.ui.admin.firstrun`), which then has the new beheerder's name.
+    (:mod:`baliedesk.ui.admin.firstrun`), which then has the new beheerder's name
+    (a callable: asked once the door is open). ``door``: see :func:`open_when_ready`.
     """
     from baliedesk.i18n import _
     from baliedesk.ui.common.messages import message_for
@@ -336,69 +410,86 @@ def run_after_sign_in(door: Client, kind: str, make_window: Callable[[Client, An
     settings = _settings()
     app = make_app(settings)
     windows: list[QWidget] = []
+    doors: list[Client] = []
+    forms: list[Any] = []
     probe_mode = os.environ.get(PROBE_ENV, "").strip()
-    form = SignInForm(door, title=title or _("Inloggen"))
-    form.setWindowTitle(f"{APP_NAME} – {title or _('Inloggen')}")
-    form.resize(720, 520)
-    form.reset(username or "")
-    windows.append(form)
 
-    def opened(result: tuple[Client, int]) -> None:
-        client, location = result
-        window = make_window(client, location)
-        window.setWindowTitle(f"{window.windowTitle()} – {client.describe()}")
-        windows.append(window)
-        window.show()
-        window.raise_()
-        window.activateWindow()
-        form.hide()
-        if probe_mode not in ("", "0"):
-            _install_probe(window, app, wait_loaded=True)
+    def build(door: Client) -> None:
+        doors.append(door)
+        form = SignInForm(door, title=title or _("Inloggen"))
+        forms.append(form)
+        form.setWindowTitle(f"{APP_NAME} – {title or _('Inloggen')}")
+        form.resize(720, 520)
+        form.reset(username or "")
+        windows.append(form)
 
-    def refused(client: Client, err: BaseException) -> None:
-        run_task(client.sign_out)  # the session of someone who may not use this window ends at once
-        form.set_busy(False)
-        form.error.setText(message_for(err) if not isinstance(err, LookupError) else
-                           _("Er is nog geen locatie ingesteld. Vraag het uw beheerder."))
+        def opened(result: tuple[Client, int]) -> None:
+            client, location = result
+            window = make_window(client, location)
+            window.setWindowTitle(f"{window.windowTitle()} – {client.describe()}")
+            windows.append(window)
+            window.show()
+            window.raise_()
+            window.activateWindow()
+            form.hide()
+            if probe_mode not in ("", "0"):
+                _install_probe(window, app, wait_loaded=True)
 
-    def signed_in(client: Client) -> None:
-        form.set_busy(True)
-        run_task(lambda: (client, _choose_location(client, permission, location_id)), opened,
-                 lambda err: refused(client, err))
+        def refused(client: Client, err: BaseException) -> None:
+            run_task(client.sign_out)  # the session of someone who may not use this window ends at once
+            form.set_busy(False)
+            form.error.setText(message_for(err) if not isinstance(err, LookupError) else
+                               _("Er is nog geen locatie ingesteld. Vraag het uw beheerder."))
 
-    form.signed_in.connect(signed_in)
-    if first_run:
-        from baliedesk.ui.admin.firstrun import FirstRunAssistant
+        def signed_in(client: Client) -> None:
+            form.set_busy(True)
+            run_task(lambda: (client, _choose_location(client, permission, location_id)), opened,
+                     lambda err: refused(client, err))
 
-        assistant = FirstRunAssistant(door)
-        assistant.setWindowTitle(f"{APP_NAME} – {_('eerste keer instellen')}")
-        assistant.resize(900, 720)
-        windows.append(assistant)
+        form.signed_in.connect(signed_in)
+        if first_run() if callable(first_run) else first_run:
+            from baliedesk.ui.admin.firstrun import FirstRunAssistant
 
-        def set_up(admin: str) -> None:
-            assistant.hide()
-            form.reset(admin)
+            assistant = FirstRunAssistant(door)
+            assistant.setWindowTitle(f"{APP_NAME} – {_('eerste keer instellen')}")
+            assistant.resize(900, 720)
+            windows.append(assistant)
+
+            def set_up(admin: str) -> None:
+                assistant.hide()
+                form.reset(admin)
+                form.show()
+
+            assistant.finished.connect(set_up)
+            assistant.show()
+        else:
             form.show()
+        if probe_mode not in ("", "0"):
+            # The start-up probe logs in by itself with the demo password (a demo database only).
+            from baliedesk.domain.auth import DEMO_PASSWORD
 
-        assistant.finished.connect(set_up)
-        assistant.show()
-    else:
-        form.show()
-    if probe_mode not in ("", "0"):
-        # The start-up probe logs in by itself with the demo password (a demo database only).
-        from baliedesk.domain.auth import DEMO_PASSWORD
+            form.username.setText(username or PROBE_USERS.get(kind, ""))
+            form.password.setText(DEMO_PASSWORD)
+            form.submit()
 
-        form.username.setText(username or PROBE_USERS.get(kind, ""))
-        form.password.setText(DEMO_PASSWORD)
-        form.submit()
+    waiting = open_when_ready(door, build, title=title or _("Inloggen"))
     try:
         return app.exec()
     finally:
-        form.close_form()
-        _finish(windows, door)
+        _stop_gate(waiting)
+        for form in forms:
+            form.close_form()
+        _finish(windows, doors[0] if doors else None)
 
 
-def run_admin(door: Client, username: str | None = None, location_id: int | None = None) -> int:
+def _is_empty(client: Client) -> bool:
+    try:
+        return not client.setup.list_locations()
+    except Exception:  # noqa: BLE001 - no database or server yet: the log-in form says so in Dutch
+        return False
+
+
+def run_admin(door: Door, username: str | None = None, location_id: int | None = None) -> int:
     """The admin window (opening hours ... municipality, services, counters, people, devices), after
     logging in; on an empty database the first-run assistant comes first."""
     from baliedesk.domain.permissions import Permission
@@ -412,15 +503,27 @@ def run_admin(door: Client, username: str | None = None, location_id: int | None
         return window
 
     # An empty database (no location yet): the first-run assistant, then the log-in form.
-    try:
-        empty = not door.setup.list_locations()
-    except Exception:  # noqa: BLE001 - no database or server yet: the log-in form says so in Dutch
-        empty = False
+    # Asked as soon as the door is open (on the worker thread that opens it).
+    if isinstance(door, Client):
+        empty = _is_empty(door)
+        first_run: bool | Callable[[], bool] = empty
+    else:
+        state = {"empty": False}
+        opener = door
+
+        def door_and_state() -> Client:
+            client = opener()
+            state["empty"] = _is_empty(client)
+            return client
+
+        door_and_state.server = getattr(opener, "server", False)  # type: ignore[attr-defined]
+        door = door_and_state
+        first_run = lambda: state["empty"]  # noqa: E731
     return run_after_sign_in(door, "admin", make, permission=Permission.CONFIGURE, username=username,
-                             location_id=location_id, title=_("Inloggen: beheer"), first_run=empty)
+                             location_id=location_id, title=_("Inloggen: beheer"), first_run=first_run)
 
 
-def run_dashboard(door: Client, username: str | None = None, location_id: int | None = None) -> int:
+def run_dashboard(door: Door, username: str | None = None, location_id: int | None = None) -> int:
     """The team lead's service-norm dashboard, after logging in (team lead or beheerder)."""
     from baliedesk.domain.permissions import Permission
     from baliedesk.i18n import _
@@ -436,7 +539,7 @@ def run_dashboard(door: Client, username: str | None = None, location_id: int | 
                              location_id=location_id, title=_("Inloggen: servicenormen"))
 
 
-def run_privacy(door: Client, username: str | None = None) -> int:
+def run_privacy(door: Door, username: str | None = None) -> int:
     """The privacy window (audit log, inzage and erasure, retention terms), after logging in
     (the privacy officer or a beheerder)."""
     from baliedesk.domain.permissions import Permission
@@ -453,7 +556,7 @@ def run_privacy(door: Client, username: str | None = None) -> int:
                              title=_("Inloggen: privacy"))
 
 
-def run_meldingen(door: Client, username: str | None = None) -> int:
+def run_meldingen(door: Door, username: str | None = None) -> int:
     """The meldingen window (intake, work list, contacts, callback notes, complaints), after logging in."""
     from baliedesk.domain.permissions import Permission
     from baliedesk.i18n import _

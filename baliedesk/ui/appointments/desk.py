@@ -22,6 +22,7 @@ acts and the clock. All database work runs through
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,10 @@ class AppointmentDesk(_Base):
                  parent: QWidget | None = None) -> None:
         super().__init__(client, location_id, parent)
         self.counter_id = counter_id
+        #: The booking form's request id: made when the form opens, the same for a retry,
+        #: renewed after a booking (the service makes one appointment per id).
+        self.book_request_id = uuid.uuid4().hex
+        self._booking = False
         # The workstation's settings decide the printer and paper of the confirmation (none: Qt's dialog).
         self.workstation_settings = settings if settings is not None else {}
         # the location's details for the confirmation: read once, on the print bar's worker thread
@@ -375,6 +380,8 @@ class AppointmentDesk(_Base):
 
     # -- actions -----------------------------------------------------------
     def book(self) -> None:
+        if self._booking:  # a double click: the first press is under way
+            return
         slot = self.chosen_slot()
         if slot is None:
             show_notice(self.book_message, _("Kies eerst een tijd."), error=True)
@@ -384,6 +391,8 @@ class AppointmentDesk(_Base):
         remarks = self.remarks.toPlainText()  # too long: the service says so, nothing is cut off silently
 
         def done(a: AppointmentInfo) -> None:
+            self._booked_or_refused()
+            self.book_request_id = uuid.uuid4().hex  # the next booking is a new appointment
             self.current = a
             show_notice(self.book_message, _("De afspraak is gemaakt."), error=False)
             self.confirmation.setText(confirmation_text(a))
@@ -396,9 +405,16 @@ class AppointmentDesk(_Base):
             self.load_slots()
             self.load_day()
 
+        request_id = self.book_request_id
+        self._booking = True
+        self.book_button.setEnabled(False)
         self._run(lambda: client.appointments.book(slot.service_id, slot.start, name=name, phone=phone,
-                                                   email=email, remarks=remarks), done, self.book_message,
-                  on_error=lambda err: self._after_refusal())
+                                                   email=email, remarks=remarks, request_id=request_id),
+                  done, self.book_message, on_error=lambda err: self._booked_or_refused() or self._after_refusal())
+
+    def _booked_or_refused(self) -> None:
+        self._booking = False
+        self.book_button.setEnabled(True)
 
     def _after_refusal(self) -> bool:
         self.load_slots()  # a slot may just have filled up; what was typed stays
@@ -655,4 +671,6 @@ class CheckInPanel(_Base):
             self.code.clear()
             self.walk_in_issued.emit(issued)
 
-        self._run(lambda: client.queue.issue_ticket(service_id, source="kiosk"), done, self.result)
+        request_id = uuid.uuid4().hex  # one press, one ticket
+        self._run(lambda: client.queue.issue_ticket(service_id, source="kiosk", request_id=request_id),
+                  done, self.result)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 from baliedesk.domain import errors as e
+from baliedesk.domain.error_texts import field_label as robust_field_label
+from baliedesk.domain.error_texts import robust_error_text, validation_text
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
 from baliedesk.i18n import _
@@ -64,7 +66,9 @@ STATE_NAMES = {
 
 
 def field_label(field: str) -> str:
-    return _(FIELD_NAMES.get(field, "Dit veld"))
+    if field not in FIELD_NAMES:  # the fields the argument checks name (issue 14)
+        return robust_field_label(field)
+    return _(FIELD_NAMES[field])
 
 
 def validation_message(err: e.ValidationError) -> str:
@@ -88,6 +92,9 @@ def validation_message(err: e.ValidationError) -> str:
     melding_text = _melding_validation_message(err, label)  # meldingen, callback notes, complaints
     if melding_text is not None:
         return melding_text
+    robust = validation_text(err)  # the fields and codes of the argument checks
+    if robust is not None:
+        return robust
     return _("{field} klopt niet. Kijk het na.").format(field=label)
 
 
@@ -101,6 +108,9 @@ def message_for(err: BaseException) -> str:
         return _("Deze database is al ingericht. Log in als beheerder.")
     if isinstance(err, e.ValidationError):
         return validation_message(err)
+    robust = robust_error_text(err)  # database faults: temporary and permanent worded apart
+    if robust is not None:
+        return robust
     if isinstance(err, e.StorageUnavailable):
         return _("De verbinding met de database is weg. Wat u typte, blijft staan. Probeer het zo nog eens.")
     if isinstance(err, e.InvalidTransition):

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -316,6 +317,7 @@ class KioskWindow(QWidget):
         self._identity: _Identity | None = None
         self._buttons: dict[int, ServiceButton] = {}
         self._issuing = False
+        self.last_request_id: str | None = None  # of the last press (see press)
         self._refreshing = False
         self._refresh_again = False
         self._closed = False
@@ -708,7 +710,11 @@ class KioskWindow(QWidget):
         self._clear_press_error()
         self.show_notice(_("Even geduld. Uw nummer wordt gemaakt."))
         client = self._identity.client
-        run_task(lambda: client.queue.issue_ticket(service_id, source="kiosk"),
+        # One request id per press: should the answer be lost (a timeout) and the call be
+        # repeated, the service hands back the same ticket instead of making a second one.
+        request_id = uuid.uuid4().hex
+        self.last_request_id = request_id
+        run_task(lambda: client.queue.issue_ticket(service_id, source="kiosk", request_id=request_id),
                  self._on_issued, self._on_issue_error)
 
     def _on_issued(self, issued: IssuedTicket) -> None:

@@ -282,11 +282,13 @@ class ContactPanel(_Panel):
         fields = self.values()
         self._busy = True
         self.save_button.setEnabled(False)
-        self._run(lambda: self.client.contacts.register_contact(self.location_id, **fields),
+        request_id = self.request_id()  # the same for a retry after a timeout: never two contacts
+        self._run(lambda: self.client.contacts.register_contact(self.location_id, **fields, request_id=request_id),
                   self._saved, self._refused)
 
     def _saved(self, info: ContactInfo) -> None:
         self._busy = False
+        self.renew_request_id()  # the next contact is a new one
         self.save_button.setEnabled(True)
         for edit in (self.subject, self.passed_to, self.note):
             edit.clear()

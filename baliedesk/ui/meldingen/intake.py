@@ -577,7 +577,8 @@ class IntakeForm(_Panel):
             return
         self._busy = True
         self.save_button.setEnabled(False)
-        self._run(lambda: self.client.meldingen.take_melding(self.location_id, **fields),
+        request_id = self.request_id()  # the same for a retry after a timeout: never two meldingen
+        self._run(lambda: self.client.meldingen.take_melding(self.location_id, **fields, request_id=request_id),
                   self._saved, self._refused)
 
     def _refused(self, err: BaseException) -> None:
@@ -597,6 +598,7 @@ class IntakeForm(_Panel):
 
     def _saved(self, result: IntakeResult) -> None:
         self._busy = False
+        self.renew_request_id()  # the next melding is a new one
         self.save_button.setEnabled(True)
         slip = result.slip
         text = _("Melding {number} is opgeslagen. Volgcode: {code}. We laten het uiterlijk {date} weten.").format(

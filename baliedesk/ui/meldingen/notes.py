@@ -166,9 +166,11 @@ class CallbackPanel(_Panel):
             self.written.emit(result)
             self.reload()
 
-        self._run(lambda: self.client.contacts.write_callback(self.location_id, caller_name=caller, phone=phone,
-                                                              question=question, for_team=team),
-                  done, lambda e: self._fail(self.form_message, e))
+        self._save("callback", self.write_button,
+                   lambda request_id: self.client.contacts.write_callback(
+                       self.location_id, caller_name=caller, phone=phone, question=question, for_team=team,
+                       request_id=request_id),
+                   done, lambda e: self._fail(self.form_message, e))
 
     def mark_done(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -306,8 +308,10 @@ class ComplaintsPanel(_Panel):
                                                                  year=k.due_date.year)), error=False)
             self.reload()
 
-        self._run(lambda: self.client.contacts.register_complaint(self.location_id, **fields),
-                  done, lambda e: self._fail(self.form_message, e))
+        self._save("complaint", self.register_button,
+                   lambda request_id: self.client.contacts.register_complaint(
+                       self.location_id, **fields, request_id=request_id),
+                   done, lambda e: self._fail(self.form_message, e))
 
     def act(self, action: str) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -10,12 +10,22 @@ after the panel closed and wording refusals in Dutch.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QWidget,
+)
 
 from baliedesk.client import Client
 from baliedesk.i18n import _
@@ -129,6 +139,45 @@ class _Panel(QWidget):
         super().__init__(parent)
         self.client, self.location_id = client, location_id
         self._closed = False
+        self._request_ids: dict[str, str] = {}
+        self._saving: set[str] = set()
+
+    def request_id(self, form: str = "save") -> str:
+        """The request id of ``form`` (made once, then the same for every retry of that save;
+        renewed after a successful save). The service returns the first result for a repeated
+        id, so neither a double click nor a retry after a timeout makes two records."""
+        if form not in self._request_ids:
+            self._request_ids[form] = uuid.uuid4().hex
+        return self._request_ids[form]
+
+    def renew_request_id(self, form: str = "save") -> None:
+        """After a successful save: the next save of ``form`` is a new record."""
+        self._request_ids[form] = uuid.uuid4().hex
+
+    def _save(self, form: str, button: QPushButton, work: Callable[[str], Any],
+              on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
+        """Run ``work(request_id)``; ``button`` is busy (disabled) until it answers, and a second
+        press meanwhile does nothing."""
+        if form in self._saving:
+            return
+        self._saving.add(form)
+        button.setEnabled(False)
+        request_id = self.request_id(form)
+
+        def settle() -> None:
+            self._saving.discard(form)
+            button.setEnabled(True)
+
+        def done(result: Any) -> None:
+            settle()
+            self.renew_request_id(form)
+            on_done(result)
+
+        def failed(err: BaseException) -> None:
+            settle()  # the same request id for the retry: a save that did land is not made twice
+            on_error(err)
+
+        self._run(lambda: work(request_id), done, failed)
 
     def _run(self, work: Callable[[], Any], on_done: Callable[[Any], None],
              on_error: Callable[[BaseException], None]) -> None:
