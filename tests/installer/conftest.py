@@ -76,3 +76,11 @@ def linux_build(tmp_path_factory) -> LinuxBuild:
     (deb_next,) = (tree / "installer" / "dist").glob(f"baliedesk_{NEXT_VERSION}_*.deb")
     deb_next = Path(shutil.move(deb_next, packages / deb_next.name))
     return LinuxBuild(tree, tree / "installer" / "dist" / "baliedesk", deb, deb_next, build_s)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``./dev test`` runs two workers), every installer test runs on one
+    worker, so the frozen bundle is built once per run (``--dist loadgroup``)."""
+    for item in items:
+        if "tests/installer/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.xdist_group("installer"))
