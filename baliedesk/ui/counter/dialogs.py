@@ -45,6 +45,18 @@ OUTCOME_LABELS: dict[Outcome, str] = {
 SUBMIT_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
 
+
+def dialog_error_label(parent: QWidget) -> QLabel:
+    """The red line a counter dialog shows a refusal in (hidden until there is one)."""
+    label = QLabel("", parent)
+    label.setObjectName("dialogError")
+    label.setProperty("role", "error")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setFont(theme.font(theme.SIZE_BODY, bold=True))
+    label.hide()
+    return label
+
 class NoteDialog(QDialog):
     """Base: a title, custom fields, a short note with a counter, an error line and
     the two buttons. Ctrl+Enter saves, Esc cancels (not while saving)."""
@@ -61,13 +73,7 @@ class NoteDialog(QDialog):
         heading = QLabel(title, self)
         heading.setFont(theme.font(theme.SIZE_TITLE, bold=True))
         heading.setWordWrap(True)
-        self.error_label = QLabel("", self)
-        self.error_label.setObjectName("dialogError")
-        self.error_label.setProperty("role", "error")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setFont(theme.font(theme.SIZE_BODY, bold=True))
-        self.error_label.hide()
+        self.error_label = dialog_error_label(self)
         self.fields = QVBoxLayout()
         self.fields.setSpacing(8)
         self.note_label = QLabel(note_label or _("Korte notitie (mag leeg blijven)"), self)

@@ -40,6 +40,7 @@ from baliedesk.i18n import _
 from baliedesk.services.dto import IssuedTicket, ServiceInfo, TicketInfo
 from baliedesk.ui.common import theme
 from baliedesk.ui.common.messages import message_for
+from baliedesk.ui.counter.dialogs import dialog_error_label
 from baliedesk.ui.counter.timefmt import local_moment
 
 #: How the counter states are said in the "niet meer wachtend" message.
@@ -59,13 +60,7 @@ class _SmallDialog(QDialog):
         heading = QLabel(title, self)
         heading.setFont(theme.font(theme.SIZE_LARGE, bold=True))
         heading.setWordWrap(True)
-        self.error_label = QLabel("", self)
-        self.error_label.setObjectName("dialogError")
-        self.error_label.setProperty("role", "error")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setFont(theme.font(theme.SIZE_BODY, bold=True))
-        self.error_label.hide()
+        self.error_label = dialog_error_label(self)
         self.fields = QVBoxLayout()
         self.fields.setSpacing(8)
         self.submit_button = QPushButton(submit_text, self)
