@@ -15,7 +15,10 @@ moment; the median of the runs is reported (after one unmeasured warm-up run
 that fills the OS file cache, unless ``--no-warmup``).
 
 Prints {"startup_s", "rss_mb", "runs", "startup_s_runs", "rss_mb_runs", ...}.
-Targets (issue 2): startup_s < 1.5 and rss_mb < 200.
+Targets: startup_s < 2.0 for the signed-in counter (issue 11: "signing in and seeing
+the counter window: under 2 s"; the process logs the demo clerk in with her password,
+one Argon2id verification of ~0.35 s) and rss_mb < 200. The sign-in panel alone
+(``--sign-in-panel``) keeps issue 2's 1.5 s.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-TARGET_STARTUP_S = 1.5
+TARGET_STARTUP_S = 2.0  # signed in (with the password); the sign-in panel alone: 1.5
 TARGET_RSS_MB = 200.0
 
 
@@ -121,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         "qpa": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         "cpus": os.cpu_count(),
         "loadavg_1m_before": None if load_before is None else round(load_before, 2),  # busy machine: slower runs
-        "target_met": statistics.median(startup) < TARGET_STARTUP_S and statistics.median(rss) < TARGET_RSS_MB,
+        "target_s": TARGET_STARTUP_S if probe == "signed-in" else 1.5,
+        "target_met": (statistics.median(startup) < (TARGET_STARTUP_S if probe == "signed-in" else 1.5)
+                       and statistics.median(rss) < TARGET_RSS_MB),
     }
     if args.json:
         print(json.dumps(result))
