@@ -38,6 +38,21 @@ def test_kiosk_prints_the_slip_after_issuing(qtbot, kiosk_door, backend, seeded,
     assert w.remember.text() == "Onthoud uw nummer goed."
 
 
+def test_the_kiosk_slip_carries_the_locations_details_from_the_database(qtbot, kiosk_door, backend, seeded, now,
+                                                                         tmp_path, pdf_text):
+    """Phone and website come from the location's record (admin "Gemeente en locaties"), not the PC."""
+    from baliedesk.services import organisation
+
+    organisation.update_location(backend, seeded.users["beheer"], seeded.location_id, phone="14 0596",
+                                 website="https://www.eemsdelta.nl")
+    folder = tmp_path / "bonnen"
+    w = kiosk(qtbot, kiosk_door, now, printer_type="pdf_folder", printer_pdf_folder=str(folder))
+    with qtbot.waitSignal(w.slip_printed, timeout=10_000) as printed:
+        w.buttons()[seeded.services["A"]].click()
+    text = pdf_text(open(printed.args[0].job, "rb").read())
+    assert "14 0596" in text and "www.eemsdelta.nl" in text
+
+
 def test_failed_print_shows_the_number_and_keeps_the_ticket(qtbot, kiosk_door, backend, seeded, now, tmp_path):
     w = kiosk(qtbot, kiosk_door, now, printer_type="escpos_file", printer_escpos_target=str(tmp_path / "no" / "lp0"))
     with qtbot.waitSignal(w.print_failed, timeout=10_000) as failed:

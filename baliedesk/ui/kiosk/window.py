@@ -747,7 +747,8 @@ class KioskWindow(QWidget):
             if hasattr(settings, "refresh"):
                 settings.refresh()  # e.g. the host chose another printer before "Opnieuw printen"
             if job.printout is None:
-                job.printout = prepare_ticket(job.issued, settings, client.schedules.todays_hours)
+                job.printout = prepare_ticket(job.issued, settings, client.schedules.todays_hours,
+                                              client.organisation.branding)
             return deliver(job.printout, printer_from(settings))
 
         run_task(work, lambda delivery: self._on_printed(job, delivery),
