@@ -196,53 +196,61 @@ def _merge(hists: Any) -> dict[int, int]:
     return out
 
 
-def _figures(uow: UnitOfWork, location: Any, start: dt.date, end: dt.date, service_id: int | None,
+def _figures(uow: UnitOfWork, location: Any, periods: list[tuple[dt.date, dt.date]], service_id: int | None,
              day_part: str | None, specs: dict[N.Norm, N.NormSpec], calendar: WorkdayCalendar, today: dt.date
-             ) -> dict[N.Norm, tuple[float | None, int | None, int]]:
-    """norm -> (realised, met, count)."""
+             ) -> list[dict[N.Norm, tuple[float | None, int | None, int]]]:
+    """Per period: norm -> (realised, met, count). One query per source table for all the periods
+    (the current one and the one before): the counts come back grouped by period."""
     r = uow.reports
-    out: dict[N.Norm, tuple[float | None, int | None, int]] = {}
-    waits = r.wait_counts(location.id, start, end, service_id, day_part, _thresholds(specs))
-    for norm, kind in ((N.Norm.WALK_IN_WAIT, N.VisitKind.WALK_IN), (N.Norm.APPOINTMENT_WAIT, N.VisitKind.APPOINTMENT)):
-        met, n = waits.get(kind.value, (0, 0))
-        out[norm] = (N.share(met, n), met, n)
-    since, until = _bounds(start, end, location.timezone)
+    outs: list[dict[N.Norm, tuple[float | None, int | None, int]]] = [{} for _ in periods]
     tzname = location.timezone
+    spans = [_bounds(a, b, tzname) for a, b in periods]
 
-    met = n = 0
-    for due, done, count in r.callback_groups(location.id, since, until, tzname):
-        ok = N.on_time(due, done, today)
-        if ok is not None:
+    for out, waits in zip(outs, r.wait_counts_periods(location.id, periods, service_id, day_part,
+                                                      _thresholds(specs)), strict=True):
+        for norm, kind in ((N.Norm.WALK_IN_WAIT, N.VisitKind.WALK_IN),
+                           (N.Norm.APPOINTMENT_WAIT, N.VisitKind.APPOINTMENT)):
+            met, n = waits.get(kind.value, (0, 0))
+            out[norm] = (N.share(met, n), met, n)
+
+    for out, groups in zip(outs, r.callback_groups_periods(location.id, spans, tzname), strict=True):
+        met = n = 0
+        for due, done, count in groups:
+            ok = N.on_time(due, done, today)
+            if ok is not None:
+                n += count
+                met += count if ok else 0
+        out[N.Norm.CALLBACK_TERM] = (N.share(met, n), met, n)
+
+    spans_days: dict[tuple[dt.date, dt.date], int] = {}
+    for out, groups in zip(outs, r.melding_groups_periods(location.id, spans, tzname), strict=True):
+        met = n = 0
+        days_total = 0
+        for received, due, closed, count in groups:
             n += count
-            met += count if ok else 0
-    out[N.Norm.CALLBACK_TERM] = (N.share(met, n), met, n)
+            met += count if N.on_time(due, closed, today) else 0
+            days = spans_days.get((received, closed))
+            if days is None:
+                days = spans_days[(received, closed)] = N.handling_working_days(calendar, received, closed)
+            days_total += count * days
+        out[N.Norm.MELDING_TERM] = (N.share(met, n), met, n)
+        out[N.Norm.MELDING_DAYS] = (N.average(days_total, n), None, n)
 
-    met = n = 0
-    days_total = 0
-    spans: dict[tuple[dt.date, dt.date], int] = {}
-    for received, due, closed, count in r.melding_groups(location.id, since, until, tzname):
-        n += count
-        met += count if N.on_time(due, closed, today) else 0
-        days = spans.get((received, closed))
-        if days is None:
-            days = spans[(received, closed)] = N.handling_working_days(calendar, received, closed)
-        days_total += count * days
-    out[N.Norm.MELDING_TERM] = (N.share(met, n), met, n)
-    out[N.Norm.MELDING_DAYS] = (N.average(days_total, n), None, n)
+    for out, groups in zip(outs, r.complaint_groups_periods(location.id, spans, tzname), strict=True):
+        met = n = 0
+        for due, handled, count in groups:
+            n += count
+            met += count if N.on_time(due, handled, today) else 0
+        out[N.Norm.COMPLAINT_TERM] = (N.share(met, n), met, n)
 
-    met = n = 0
-    for due, handled, count in r.complaint_groups(location.id, since, until, tzname):
-        n += count
-        met += count if N.on_time(due, handled, today) else 0
-    out[N.Norm.COMPLAINT_TERM] = (N.share(met, n), met, n)
-
-    met, n = r.contact_counts(location.id, since, until, service_id)
-    out[N.Norm.FIRST_LINE] = (N.share(met, n), met, n)
-    met, n = r.appointment_counts(location.id, start, end, service_id)
-    out[N.Norm.NO_SHOW] = (N.share(met, n), met, n)
-    met, n, _total = r.rating_counts(location.id, start, end, service_id, day_part, N.RATING_GOOD_FROM)
-    out[N.Norm.RATING_GOOD] = (N.share(met, n), met, n)
-    return out
+    for out, (met, n) in zip(outs, r.contact_counts_periods(location.id, spans, service_id), strict=True):
+        out[N.Norm.FIRST_LINE] = (N.share(met, n), met, n)
+    for out, (met, n) in zip(outs, r.appointment_counts_periods(location.id, periods, service_id), strict=True):
+        out[N.Norm.NO_SHOW] = (N.share(met, n), met, n)
+    for out, (met, n, _total) in zip(outs, r.rating_counts_periods(location.id, periods, service_id, day_part,
+                                                                    N.RATING_GOOD_FROM), strict=True):
+        out[N.Norm.RATING_GOOD] = (N.share(met, n), met, n)
+    return outs
 
 
 def norm_tiles(backend: Backend, user_id: int, location_id: int, period_start: dt.date, period_end: dt.date,
@@ -261,8 +269,8 @@ def norm_tiles(backend: Backend, user_id: int, location_id: int, period_start: d
         specs = _specs(uow, location.id, service_id)
         calendar = load_workday_calendar(uow, location)
         today = local_day(moment, location.timezone)
-        cur = _figures(uow, location, start, end, service_id, part, specs, calendar, today)
-        prev = _figures(uow, location, prev_start, prev_end, service_id, part, specs, calendar, today)
+        cur, prev = _figures(uow, location, [(start, end), (prev_start, prev_end)], service_id, part, specs,
+                             calendar, today)
         tiles = []
         for norm in N.Norm:
             spec = specs[norm]

@@ -74,6 +74,22 @@ def _filters(location_id: int, start: dt.date, end: dt.date, service_id: int | N
     return where
 
 
+Period = tuple[Any, Any]
+
+
+def _period_of(col: Any, periods: Sequence[Period], *, half_open: bool) -> Any:
+    """The index of the period ``col`` falls in (NULL: none). Dates: [start, end]; moments: [since, until)."""
+    whens = [(and_(col >= a, col < b) if half_open else and_(col >= a, col <= b), i)
+             for i, (a, b) in enumerate(periods)]
+    return case(*whens, else_=None)
+
+
+def _span(col: Any, periods: Sequence[Period], *, half_open: bool) -> list[Any]:
+    """One range over all the periods (the previous period lies right before the current one)."""
+    lo, hi = min(a for a, _b in periods), max(b for _a, b in periods)
+    return [col >= lo, col < hi if half_open else col <= hi]
+
+
 @lru_cache(maxsize=256)
 def offset_spans(timezone: str, start: dt.datetime, end: dt.datetime) -> tuple[tuple[dt.datetime, int], ...]:
     """[(until, offset in minutes)]: the zone's UTC offset holds up to ``until`` (exclusive); the last span
@@ -191,14 +207,32 @@ class ReportRepository:
     # -- visit facts: counting ---------------------------------------------
     def wait_counts(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
                     day_part: str | None, thresholds_min: dict[str, int]) -> dict[str, tuple[int, int]]:
-        """kind -> (called within its threshold in whole minutes, called): ``norm_wait_s <= 60 * T``
-        is ``wait_min <= T`` (wait_min = the norm wait in minutes rounded up)."""
+        return self.wait_counts_periods(location_id, [(start, end)], service_id, day_part, thresholds_min)[0]
+
+    def wait_counts_periods(self, location_id: int, periods: Sequence[Period], service_id: int | None,
+                            day_part: str | None, thresholds_min: dict[str, int]
+                            ) -> list[dict[str, tuple[int, int]]]:
+        """Per period: kind -> (called within its threshold in whole minutes, called): ``norm_wait_s <=
+        60 * T`` is ``wait_min <= T`` (wait_min = the norm wait in minutes rounded up). One query: the
+        sums per (period, kind, wait_min) are added up here (a few hundred rows)."""
         w = VisitWaitMinutes.__table__.c
-        within = case(*[(and_(w.kind == k, w.wait_min <= t), w.visits) for k, t in thresholds_min.items()], else_=0)
-        stmt = (select(w.kind, func.sum(within), func.sum(w.visits))
-                .where(*_rollup_filters(w, location_id, start, end, service_id, day_part))
-                .group_by(w.kind))
-        return {k: (int(m or 0), int(n or 0)) for k, m, n in self._rows(stmt)}
+        where = [w.location_id == location_id, *_span(w.day, periods, half_open=False)]
+        if service_id is not None:
+            where.append(w.service_id == service_id)
+        if day_part is not None:
+            where.append(w.day_part == day_part)
+        inner = (select(_period_of(w.day, periods, half_open=False).label("p"), w.kind, w.wait_min, w.visits)
+                 .where(*where).subquery())
+        out: list[dict[str, list[int]]] = [{} for _ in periods]
+        for p, kind, minutes, visits in self._rows(
+                select(inner.c.p, inner.c.kind, inner.c.wait_min, func.sum(inner.c.visits))
+                .where(inner.c.p.is_not(None)).group_by(inner.c.p, inner.c.kind, inner.c.wait_min)):
+            acc = out[int(p)].setdefault(kind, [0, 0])
+            n = int(visits or 0)
+            acc[1] += n
+            if kind in thresholds_min and int(minutes) <= thresholds_min[kind]:
+                acc[0] += n
+        return [{k: (m, n) for k, (m, n) in d.items()} for d in out]
 
     def wait_histogram(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
                        day_part: str | None) -> list[tuple[int, str, int, int]]:
@@ -292,15 +326,23 @@ class ReportRepository:
     # -- appointments, contacts, ratings -------------------------------------
     def appointment_counts(self, location_id: int, start: dt.date, end: dt.date,
                            service_id: int | None) -> tuple[int, int]:
-        """(no-shows, appointments that came or did not: checked in or no-show) by the appointment's day."""
+        return self.appointment_counts_periods(location_id, [(start, end)], service_id)[0]
+
+    def appointment_counts_periods(self, location_id: int, periods: Sequence[Period],
+                                   service_id: int | None) -> list[tuple[int, int]]:
+        """Per period: (no-shows, appointments that came or did not: checked in or no-show) by the
+        appointment's day."""
         a = Appointment.__table__.c
-        stmt = (select(func.sum(case((a.state == "no_show", 1), else_=0)), func.count())
-                .where(a.location_id == location_id, a.day >= start, a.day <= end,
-                       a.state.in_(["checked_in", "no_show"])))
+        where = [a.location_id == location_id, *_span(a.day, periods, half_open=False),
+                 a.state.in_(["checked_in", "no_show"])]
         if service_id is not None:
-            stmt = stmt.where(a.service_id == service_id)
-        m, n = self.s.connection().execute(stmt).one()
-        return int(m or 0), int(n)
+            where.append(a.service_id == service_id)
+        inner = select(_period_of(a.day, periods, half_open=False).label("p"), a.state).where(*where).subquery()
+        out = [(0, 0)] * len(periods)
+        for p, m, n in self._rows(select(inner.c.p, func.sum(case((inner.c.state == "no_show", 1), else_=0)),
+                                         func.count()).where(inner.c.p.is_not(None)).group_by(inner.c.p)):
+            out[int(p)] = (int(m or 0), int(n))
+        return out
 
     def no_show_rows(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
                      limit: int = 1000) -> list[Any]:
@@ -315,27 +357,42 @@ class ReportRepository:
 
     def contact_counts(self, location_id: int, since: dt.datetime, until: dt.datetime,
                        service_id: int | None) -> tuple[int, int]:
-        """(answered first-line, all contacts) registered in [since, until)."""
+        return self.contact_counts_periods(location_id, [(since, until)], service_id)[0]
+
+    def contact_counts_periods(self, location_id: int, spans: Sequence[Period],
+                               service_id: int | None) -> list[tuple[int, int]]:
+        """Per span [since, until): (answered first-line, all contacts) registered in it."""
         c = ContactRecord.__table__.c
-        stmt = (select(func.sum(case((c.result == "eerstelijn", 1), else_=0)), func.count())
-                .where(c.location_id == location_id, c.created_at >= since, c.created_at < until))
+        where = [c.location_id == location_id, *_span(c.created_at, spans, half_open=True)]
         if service_id is not None:
-            stmt = stmt.where(c.service_id == service_id)
-        m, n = self.s.connection().execute(stmt).one()
-        return int(m or 0), int(n)
+            where.append(c.service_id == service_id)
+        inner = select(_period_of(c.created_at, spans, half_open=True).label("p"), c.result).where(*where).subquery()
+        out = [(0, 0)] * len(spans)
+        for p, m, n in self._rows(select(inner.c.p, func.sum(case((inner.c.result == "eerstelijn", 1), else_=0)),
+                                         func.count()).where(inner.c.p.is_not(None)).group_by(inner.c.p)):
+            out[int(p)] = (int(m or 0), int(n))
+        return out
 
     def rating_counts(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
                       day_part: str | None, good_from: int) -> tuple[int, int, int]:
-        """(ratings >= good_from, ratings, sum of ratings)."""
+        return self.rating_counts_periods(location_id, [(start, end)], service_id, day_part, good_from)[0]
+
+    def rating_counts_periods(self, location_id: int, periods: Sequence[Period], service_id: int | None,
+                              day_part: str | None, good_from: int) -> list[tuple[int, int, int]]:
+        """Per period: (ratings >= good_from, ratings, sum of ratings)."""
         r = KtoRating.__table__.c
-        stmt = (select(func.sum(case((r.rating >= good_from, 1), else_=0)), func.count(), func.sum(r.rating))
-                .where(r.location_id == location_id, r.day >= start, r.day <= end))
+        where = [r.location_id == location_id, *_span(r.day, periods, half_open=False)]
         if service_id is not None:
-            stmt = stmt.where(r.service_id == service_id)
+            where.append(r.service_id == service_id)
         if day_part is not None:
-            stmt = stmt.where(r.day_part == day_part)
-        m, n, total = self.s.connection().execute(stmt).one()
-        return int(m or 0), int(n), int(total or 0)
+            where.append(r.day_part == day_part)
+        inner = select(_period_of(r.day, periods, half_open=False).label("p"), r.rating).where(*where).subquery()
+        out = [(0, 0, 0)] * len(periods)
+        for p, m, n, total in self._rows(
+                select(inner.c.p, func.sum(case((inner.c.rating >= good_from, 1), else_=0)), func.count(),
+                       func.sum(inner.c.rating)).where(inner.c.p.is_not(None)).group_by(inner.c.p)):
+            out[int(p)] = (int(m or 0), int(n), int(total or 0))
+        return out
 
     def rating_rows(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
                     day_part: str | None, limit: int | None = 1000) -> list[Any]:
@@ -358,25 +415,37 @@ class ReportRepository:
         return int(result.scalar_one())
 
     # -- callbacks, meldingen, complaints: grouped by local dates -------------
-    def _local_groups(self, keys: Sequence[Any], col: Any, where: Sequence[Any], timezone: str,
-                      since: dt.datetime, until: dt.datetime) -> list[tuple[Any, ...]]:
-        """(*keys, local date of ``col`` or None, count), grouped.
+    def _local_groups(self, keys: Sequence[Any], col: Any, period_col: Any, where: Sequence[Any], timezone: str,
+                      spans: Sequence[Period]) -> list[list[tuple[Any, ...]]]:
+        """Per span [since, until) of ``period_col``: (*keys, local date of ``col`` or None, count), grouped.
+        One query for all the spans (the period's index is one more group key).
 
         PostgreSQL converts with the zone itself. SQLite has no zones: it groups by the UTC hour
         (the first 13 characters of the stored text; 16, to the minute, for a zone with an offset
         that is not whole hours), which Python turns into local dates (one conversion per hour).
         """
+        inner = (select(_period_of(period_col, spans, half_open=True).label("p"),
+                        *[k.label(f"k{i}") for i, k in enumerate(keys)], col.label("c"))
+                 .where(*where, *_span(period_col, spans, half_open=True)).subquery())
+        ks = [inner.c[f"k{i}"] for i in range(len(keys))]
+        live = inner.c.p.is_not(None)
+        results: list[list[tuple[Any, ...]]] = [[] for _ in spans]
         if self.s.connection().dialect.name == "postgresql":
-            local = cast(func.timezone(timezone, col), Date)
-            return [tuple(r) for r in self._rows(select(*keys, local, func.count()).where(*where)
-                                                  .group_by(*keys, local))]
-        spans = offset_spans(timezone, since - dt.timedelta(days=2), until + dt.timedelta(days=400))
-        width = 13 if all(minutes % 60 == 0 for _u, minutes in spans) else 16
-        prefix = func.substr(col, 1, width)
+            local = cast(func.timezone(timezone, inner.c.c), Date)
+            for p, *rest in self._rows(select(inner.c.p, *ks, local, func.count()).where(live)
+                                       .group_by(inner.c.p, *ks, local)):
+                results[int(p)].append(tuple(rest))
+            return results
+        since = min(a for a, _b in spans)
+        until = max(b for _a, b in spans)
+        zone_spans = offset_spans(timezone, since - dt.timedelta(days=2), until + dt.timedelta(days=400))
+        width = 13 if all(minutes % 60 == 0 for _u, minutes in zone_spans) else 16
+        prefix = func.substr(inner.c.c, 1, width)
         tz = ZoneInfo(timezone)
         seen: dict[str | None, dt.date | None] = {None: None}
-        out: dict[tuple[Any, ...], int] = {}
-        for *k, text, count in self._rows(select(*keys, prefix, func.count()).where(*where).group_by(*keys, prefix)):
+        out: list[dict[tuple[Any, ...], int]] = [{} for _ in spans]
+        for p, *k, text, count in self._rows(select(inner.c.p, *ks, prefix, func.count()).where(live)
+                                             .group_by(inner.c.p, *ks, prefix)):
             day = seen.get(text, dt.date.min)
             if day is dt.date.min:
                 t = str(text)
@@ -384,31 +453,42 @@ class ReportRepository:
                                      int(t[14:16]) if width == 16 else 0, tzinfo=dt.UTC)
                 day = seen[text] = moment.astimezone(tz).date()
             key = (*k, day)
-            out[key] = out.get(key, 0) + int(count)
-        return [(*k, n) for k, n in out.items()]
+            bucket = out[int(p)]
+            bucket[key] = bucket.get(key, 0) + int(count)
+        return [[(*k, n) for k, n in bucket.items()] for bucket in out]
 
     def callback_groups(self, location_id: int, since: dt.datetime, until: dt.datetime, timezone: str
                         ) -> list[tuple[dt.date, dt.date | None, int]]:
-        """(due_date, local date done or None, count) of the notes written in [since, until)."""
+        return self.callback_groups_periods(location_id, [(since, until)], timezone)[0]  # type: ignore[return-value]
+
+    def callback_groups_periods(self, location_id: int, spans: Sequence[Period], timezone: str
+                                ) -> list[list[tuple[Any, ...]]]:
+        """Per span: (due_date, local date done or None, count) of the notes written in [since, until)."""
         n = CallbackNote.__table__.c
-        return self._local_groups((n.due_date,), n.done_at, (n.location_id == location_id, n.created_at >= since,
-                                                              n.created_at < until), timezone, since, until)
+        return self._local_groups((n.due_date,), n.done_at, n.created_at, (n.location_id == location_id,),
+                                  timezone, spans)
 
     def melding_groups(self, location_id: int, since: dt.datetime, until: dt.datetime, timezone: str
                        ) -> list[tuple[dt.date, dt.date, dt.date, int]]:
-        """(received_on, due_date, local date closed, count) of the meldingen handled in [since, until)."""
+        return self.melding_groups_periods(location_id, [(since, until)], timezone)[0]  # type: ignore[return-value]
+
+    def melding_groups_periods(self, location_id: int, spans: Sequence[Period], timezone: str
+                               ) -> list[list[tuple[Any, ...]]]:
+        """Per span: (received_on, due_date, local date closed, count) of the meldingen handled in it."""
         m = Melding.__table__.c
-        return self._local_groups((m.received_on, m.due_date), m.closed_at,
-                                  (m.location_id == location_id, m.closed_at >= since, m.closed_at < until,
-                                   m.state == "afgehandeld"), timezone, since, until)
+        return self._local_groups((m.received_on, m.due_date), m.closed_at, m.closed_at,
+                                  (m.location_id == location_id, m.state == "afgehandeld"), timezone, spans)
 
     def complaint_groups(self, location_id: int, since: dt.datetime, until: dt.datetime, timezone: str
                          ) -> list[tuple[dt.date, dt.date, int]]:
-        """(due_date, local date handled, count) of the complaints handled in [since, until)."""
+        return self.complaint_groups_periods(location_id, [(since, until)], timezone)[0]  # type: ignore[return-value]
+
+    def complaint_groups_periods(self, location_id: int, spans: Sequence[Period], timezone: str
+                                 ) -> list[list[tuple[Any, ...]]]:
+        """Per span: (due_date, local date handled, count) of the complaints handled in it."""
         k = Complaint.__table__.c
-        return self._local_groups((k.due_date,), k.handled_at,
-                                  (k.location_id == location_id, k.handled_at >= since, k.handled_at < until,
-                                   k.state == "afgehandeld"), timezone, since, until)
+        return self._local_groups((k.due_date,), k.handled_at, k.handled_at,
+                                  (k.location_id == location_id, k.state == "afgehandeld"), timezone, spans)
 
     # -- callbacks, meldingen, complaints: rows (for the drill-down) ----
     def callback_rows(self, location_id: int, since: dt.datetime, until: dt.datetime) -> list[Any]:
