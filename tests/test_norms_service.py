@@ -218,3 +218,26 @@ def test_live_today(backend, now):
     assert live.waiting == 1 and live.longest_wait_s == pytest.approx(150.0)
     assert live.counters_open == 1
     assert live.counters[0].user_name == "Anne de Vries" and live.counters[0].serving == called.number
+
+
+def test_facts_built_in_batches_of_their_own_transactions(backend, week, now, monkeypatch):
+    """The first look at a large year builds the facts in batches, each its own transaction (the
+    database layer cuts a unit of work after its deadline): batches of 2 split Thursday over
+    several transactions, and every figure stays the hand-computed one."""
+    monkeypatch.setattr(R, "_BATCH", 2)
+    commits = []
+    real = backend.unit_of_work
+
+    def counting(*args, **kwargs):
+        if kwargs.get("write"):
+            commits.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backend, "unit_of_work", counting)
+    assert R.refresh_visit_facts(backend, week.location_id, now) == 11  # every final visit (one cancelled)
+    assert len(commits) >= 6  # 11 visits, 2 a batch
+    assert R.refresh_visit_facts(backend, week.location_id, now) == 0
+    test_every_norm_hand_computed(backend, week, now)
+    test_evening_and_daytime_split_on_thursday(backend, week, now)
+    daily = {p.day: p for p in R.daily_trend(backend, week.users["fatima"], week.location_id, MON, SUN, now)}
+    assert (daily[THU].arrivals, daily[THU].called, daily[THU].within_norm) == (10, 9, 5)

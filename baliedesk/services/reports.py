@@ -127,47 +127,50 @@ def refresh_visit_facts(backend: Backend, location_id: int, now: dt.datetime) ->
         if not pending and through is not None and through >= yesterday:
             return 0
     added = 0
-    with backend.unit_of_work(write=True) as uow:
-        uow.reports.lock_facts(location_id)  # another look building at the same moment: wait, then add the rest
-        location = _location(uow, location_id)
-        schedule, _options = load_schedule(uow, location)
-        periods: dict[dt.date, tuple[tuple[int, int], ...]] = {}
-        through = uow.reports.facts_complete_through(location.id)
-        last_id = 0
-        days: set[dt.date] = set()
-        while True:
+    last_id = 0
+    periods: dict[dt.date, tuple[tuple[int, int], ...]] = {}
+    while True:
+        # One transaction per batch: a year of a large municipality (the first look) takes minutes, far
+        # beyond the database layer's deadline for a unit of work, and a single write transaction that
+        # long would keep every counter on SQLite waiting. Each batch is consistent on its own (its facts
+        # and the roll-ups of its days, recounted from all the facts of those days); a look meanwhile sees
+        # the visits built so far. Only the last transaction moves ``complete_through``.
+        with backend.unit_of_work(write=True) as uow:
+            uow.reports.lock_facts(location_id)  # another look building at the same moment: wait, then add the rest
+            location = _location(uow, location_id)
+            through = uow.reports.facts_complete_through(location.id)
             batch = uow.reports.tickets_without_fact(location.id, through, FINAL_STATES, _BATCH, after_id=last_id)
-            if not batch:
-                break
-            last_id = batch[-1].id
-            ids = [t.id for t in batch]
-            events = uow.reports.events_of(ids)
-            slots = uow.reports.slot_starts(ids)
-            rows = []
-            for t in batch:
-                evs = events.get(t.id) or []
-                if not evs:
-                    continue
-                for d in (t.day, t.day + dt.timedelta(days=1)):  # the arrival's local date is the ticket's day
-                    if d not in periods:
-                        periods[d] = tuple((p.start, p.end) for p in schedule.location_day(d).periods) \
-                            if schedule is not None else ()
-                f = N.visit_fact(ticket_id=t.id, location_id=location.id, service_id=t.service_id, state=t.state,
-                                 source=t.source, events=evs, slot_start=slots.get(t.id),
-                                 timezone=location.timezone, periods_on=periods)
-                rows.append(_fact_row(f))
-            added += uow.reports.add_facts(rows)
-            days.update(r["day"] for r in rows)
+            if batch:
+                schedule, _options = load_schedule(uow, location)
+                last_id = batch[-1].id
+                ids = [t.id for t in batch]
+                events = uow.reports.events_of(ids)
+                slots = uow.reports.slot_starts(ids)
+                rows = []
+                for t in batch:
+                    evs = events.get(t.id) or []
+                    if not evs:
+                        continue
+                    for d in (t.day, t.day + dt.timedelta(days=1)):  # the arrival's local date is the ticket's day
+                        if d not in periods:
+                            periods[d] = tuple((p.start, p.end) for p in schedule.location_day(d).periods) \
+                                if schedule is not None else ()
+                    f = N.visit_fact(ticket_id=t.id, location_id=location.id, service_id=t.service_id,
+                                     state=t.state, source=t.source, events=evs, slot_start=slots.get(t.id),
+                                     timezone=location.timezone, periods_on=periods)
+                    rows.append(_fact_row(f))
+                added += uow.reports.add_facts(rows)
+                days = sorted({r["day"] for r in rows})
+                if days:
+                    uow.reports.rebuild_rollups(location.id, days)
             if len(batch) < _BATCH:
-                break
-        if days:
-            uow.reports.rebuild_rollups(location.id, sorted(days))
-        first_open = uow.reports.first_open_day(location.id, through, FINAL_STATES)
-        new_through = yesterday if first_open is None else min(yesterday, first_open - dt.timedelta(days=1))
-        if through is None or new_through > through:
-            uow.reports.set_facts_complete_through(location.id, new_through)
-        uow.commit()
-    return added
+                first_open = uow.reports.first_open_day(location.id, through, FINAL_STATES)
+                new_through = yesterday if first_open is None else min(yesterday, first_open - dt.timedelta(days=1))
+                if through is None or new_through > through:
+                    uow.reports.set_facts_complete_through(location.id, new_through)
+            uow.commit()
+        if len(batch) < _BATCH:
+            return added
 
 
 def _fact_row(f: N.VisitFact) -> dict[str, Any]:
@@ -222,17 +225,13 @@ def _figures(uow: UnitOfWork, location: Any, periods: list[tuple[dt.date, dt.dat
                 met += count if ok else 0
         out[N.Norm.CALLBACK_TERM] = (N.share(met, n), met, n)
 
-    spans_days: dict[tuple[dt.date, dt.date], int] = {}
     for out, groups in zip(outs, r.melding_groups_periods(location.id, spans, tzname), strict=True):
         met = n = 0
-        days_total = 0
-        for received, due, closed, count in groups:
+        for _received, due, closed, count in groups:
             n += count
             met += count if N.on_time(due, closed, today) else 0
-            days = spans_days.get((received, closed))
-            if days is None:
-                days = spans_days[(received, closed)] = N.handling_working_days(calendar, received, closed)
-            days_total += count * days
+        days_total = N.handling_working_days_total(calendar, ((received, closed, count)
+                                                              for received, _due, closed, count in groups))
         out[N.Norm.MELDING_TERM] = (N.share(met, n), met, n)
         out[N.Norm.MELDING_DAYS] = (N.average(days_total, n), None, n)
 
