@@ -78,7 +78,16 @@ Period = tuple[Any, Any]
 
 
 def _period_of(col: Any, periods: Sequence[Period], *, half_open: bool) -> Any:
-    """The index of the period ``col`` falls in (NULL: none). Dates: [start, end]; moments: [since, until)."""
+    """The index of the period ``col`` falls in (NULL: none). Dates: [start, end]; moments: [since, until).
+
+    Periods that follow each other without a gap (the current one and the one before) need one
+    comparison per boundary; the rows are already limited to the whole span by :func:`_span`."""
+    order = sorted(range(len(periods)), key=lambda i: periods[i][0], reverse=True)
+    step = (lambda b: b) if half_open else (lambda b: b + dt.timedelta(days=1))
+    if len(order) == 1:
+        return literal(order[0])
+    if all(step(periods[earlier][1]) == periods[later][0] for later, earlier in zip(order, order[1:], strict=False)):
+        return case(*[(col >= periods[i][0], i) for i in order[:-1]], else_=order[-1])
     whens = [(and_(col >= a, col < b) if half_open else and_(col >= a, col <= b), i)
              for i, (a, b) in enumerate(periods)]
     return case(*whens, else_=None)
@@ -214,24 +223,22 @@ class ReportRepository:
                             ) -> list[dict[str, tuple[int, int]]]:
         """Per period: kind -> (called within its threshold in whole minutes, called): ``norm_wait_s <=
         60 * T`` is ``wait_min <= T`` (wait_min = the norm wait in minutes rounded up). One query: the
-        sums per (period, kind, wait_min) are added up here (a few hundred rows)."""
+        counts come back per (period, kind)."""
         w = VisitWaitMinutes.__table__.c
         where = [w.location_id == location_id, *_span(w.day, periods, half_open=False)]
         if service_id is not None:
             where.append(w.service_id == service_id)
         if day_part is not None:
             where.append(w.day_part == day_part)
-        inner = (select(_period_of(w.day, periods, half_open=False).label("p"), w.kind, w.wait_min, w.visits)
-                 .where(*where).subquery())
+        within = case(*[(and_(w.kind == k, w.wait_min <= t), w.visits) for k, t in thresholds_min.items()],
+                      else_=0)
+        inner = (select(_period_of(w.day, periods, half_open=False).label("p"), w.kind, within.label("m"),
+                        w.visits).where(*where).subquery())  # grouped outside: one CASE, no repeated parameters
         out: list[dict[str, list[int]]] = [{} for _ in periods]
-        for p, kind, minutes, visits in self._rows(
-                select(inner.c.p, inner.c.kind, inner.c.wait_min, func.sum(inner.c.visits))
-                .where(inner.c.p.is_not(None)).group_by(inner.c.p, inner.c.kind, inner.c.wait_min)):
-            acc = out[int(p)].setdefault(kind, [0, 0])
-            n = int(visits or 0)
-            acc[1] += n
-            if kind in thresholds_min and int(minutes) <= thresholds_min[kind]:
-                acc[0] += n
+        for i, kind, m, n in self._rows(select(inner.c.p, inner.c.kind, func.sum(inner.c.m), func.sum(inner.c.visits))
+                                        .group_by(inner.c.p, inner.c.kind)):
+            if i is not None:
+                out[int(i)][kind] = [int(m or 0), int(n or 0)]
         return [{k: (m, n) for k, (m, n) in d.items()} for d in out]
 
     def wait_histogram(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
@@ -340,8 +347,9 @@ class ReportRepository:
         inner = select(_period_of(a.day, periods, half_open=False).label("p"), a.state).where(*where).subquery()
         out = [(0, 0)] * len(periods)
         for p, m, n in self._rows(select(inner.c.p, func.sum(case((inner.c.state == "no_show", 1), else_=0)),
-                                         func.count()).where(inner.c.p.is_not(None)).group_by(inner.c.p)):
-            out[int(p)] = (int(m or 0), int(n))
+                                         func.count()).group_by(inner.c.p)):
+            if p is not None:
+                out[int(p)] = (int(m or 0), int(n))
         return out
 
     def no_show_rows(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
@@ -369,8 +377,9 @@ class ReportRepository:
         inner = select(_period_of(c.created_at, spans, half_open=True).label("p"), c.result).where(*where).subquery()
         out = [(0, 0)] * len(spans)
         for p, m, n in self._rows(select(inner.c.p, func.sum(case((inner.c.result == "eerstelijn", 1), else_=0)),
-                                         func.count()).where(inner.c.p.is_not(None)).group_by(inner.c.p)):
-            out[int(p)] = (int(m or 0), int(n))
+                                         func.count()).group_by(inner.c.p)):
+            if p is not None:
+                out[int(p)] = (int(m or 0), int(n))
         return out
 
     def rating_counts(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
@@ -390,8 +399,9 @@ class ReportRepository:
         out = [(0, 0, 0)] * len(periods)
         for p, m, n, total in self._rows(
                 select(inner.c.p, func.sum(case((inner.c.rating >= good_from, 1), else_=0)), func.count(),
-                       func.sum(inner.c.rating)).where(inner.c.p.is_not(None)).group_by(inner.c.p)):
-            out[int(p)] = (int(m or 0), int(n), int(total or 0))
+                       func.sum(inner.c.rating)).group_by(inner.c.p)):
+            if p is not None:
+                out[int(p)] = (int(m or 0), int(n), int(total or 0))
         return out
 
     def rating_rows(self, location_id: int, start: dt.date, end: dt.date, service_id: int | None,
@@ -428,13 +438,12 @@ class ReportRepository:
                         *[k.label(f"k{i}") for i, k in enumerate(keys)], col.label("c"))
                  .where(*where, *_span(period_col, spans, half_open=True)).subquery())
         ks = [inner.c[f"k{i}"] for i in range(len(keys))]
-        live = inner.c.p.is_not(None)
         results: list[list[tuple[Any, ...]]] = [[] for _ in spans]
         if self.s.connection().dialect.name == "postgresql":
             local = cast(func.timezone(timezone, inner.c.c), Date)
-            for p, *rest in self._rows(select(inner.c.p, *ks, local, func.count()).where(live)
-                                       .group_by(inner.c.p, *ks, local)):
-                results[int(p)].append(tuple(rest))
+            for p, *rest in self._rows(select(inner.c.p, *ks, local, func.count()).group_by(inner.c.p, *ks, local)):
+                if p is not None:
+                    results[int(p)].append(tuple(rest))
             return results
         since = min(a for a, _b in spans)
         until = max(b for _a, b in spans)
@@ -444,8 +453,9 @@ class ReportRepository:
         tz = ZoneInfo(timezone)
         seen: dict[str | None, dt.date | None] = {None: None}
         out: list[dict[tuple[Any, ...], int]] = [{} for _ in spans]
-        for p, *k, text, count in self._rows(select(inner.c.p, *ks, prefix, func.count()).where(live)
-                                             .group_by(inner.c.p, *ks, prefix)):
+        for p, *k, text, count in self._rows(select(inner.c.p, *ks, prefix, func.count()).group_by(inner.c.p, *ks, prefix)):
+            if p is None:
+                continue
             day = seen.get(text, dt.date.min)
             if day is dt.date.min:
                 t = str(text)
