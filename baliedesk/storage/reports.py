@@ -453,7 +453,8 @@ class ReportRepository:
         tz = ZoneInfo(timezone)
         seen: dict[str | None, dt.date | None] = {None: None}
         out: list[dict[tuple[Any, ...], int]] = [{} for _ in spans]
-        for p, *k, text, count in self._rows(select(inner.c.p, *ks, prefix, func.count()).group_by(inner.c.p, *ks, prefix)):
+        for p, *k, text, count in self._rows(select(inner.c.p, *ks, prefix, func.count())
+                                             .group_by(inner.c.p, *ks, prefix)):
             if p is None:
                 continue
             day = seen.get(text, dt.date.min)
