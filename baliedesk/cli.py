@@ -3,6 +3,7 @@
     python -m baliedesk demo                 counter, kiosk and hall screen on the demo's own SQLite database
     python -m baliedesk demo --seed-only --database-url URL   (an empty database; never settings.json's)
     python -m baliedesk counter|kiosk|meldingen   one window on the configured database
+    python -m baliedesk rating [--location ID]    the visitors' rating screen (KTO), as a device
     python -m baliedesk admin [--user NAME]  the team lead's window: opening hours, exceptions, appointments
     python -m baliedesk display [--screen N] [--windowed]   the hall screen (wachtrijscherm)
     python -m baliedesk settings             this computer's printer and paper for slips
@@ -349,6 +350,13 @@ def cmd_window(args: argparse.Namespace) -> int:
     from baliedesk.ui.launch import run_windows
 
     return run_windows(door, [args.command], demo=False)
+
+
+def cmd_rating(args: argparse.Namespace) -> int:
+    door = _door(args, device=True)  # a device, like the kiosk: never tied to a person
+    from baliedesk.ui.launch import run_rating
+
+    return run_rating(door, args.location or None, windowed=args.windowed)
 
 
 def cmd_meldingen(args: argparse.Namespace) -> int:
@@ -931,6 +939,15 @@ def build_parser() -> argparse.ArgumentParser:
         db_arg(p)
         server_arg(p)
         p.set_defaults(func=cmd_window)
+
+    p = sub.add_parser("rating", help="het beoordelingsscherm (KTO) bij de balie of de uitgang: bezoekers geven "
+                       "een rapportcijfer, anoniem")
+    db_arg(p)
+    server_arg(p)
+    p.add_argument("--location", type=int, default=0, metavar="ID",
+                   help="de locatie (standaard: de instelling location_id, anders de eerste)")
+    p.add_argument("--windowed", action="store_true", help="een venster in plaats van schermvullend")
+    p.set_defaults(func=cmd_rating)
 
     p = sub.add_parser("meldingen", help="het meldingenvenster: intake, werklijst, contacten, terugbellen, klachten")
     db_arg(p)

@@ -47,7 +47,7 @@ from _benchlib import backend_of, fresh_database, load_average, ms, percentile  
 from baliedesk.reports import export, tables  # noqa: E402
 from baliedesk.services import demo  # noqa: E402
 from baliedesk.services import reports as R  # noqa: E402
-from baliedesk.storage.database import Database  # noqa: E402
+from baliedesk.storage.database import Database, deadlines_suspended  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 19, 8, 30, tzinfo=dt.UTC)
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -253,13 +253,15 @@ def main() -> int:
             db.upgrade()
             ids = demo.seed(db, NOW, history=False, hours=True)
             t0 = time.perf_counter()
-            counts = load(db, ids, args.visits, rng)
+            with deadlines_suspended(db.engine):  # the bulk load is the bench's own set-up, not a user action
+                counts = load(db, ids, args.visits, rng)
             load_s = time.perf_counter() - t0
             lead, loc = ids.users["fatima"], ids.location_id
             t0 = time.perf_counter()
             built = R.refresh_visit_facts(db, loc, NOW)
-            facts_s = time.perf_counter() - t0
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            facts_s = time.perf_counter() - t0  # under the product's own deadline: in batches
+            with deadlines_suspended(db.engine), \
+                    db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("ANALYZE")
             tiles = timed(lambda: R.norm_tiles(db, lead, loc, FIRST, LAST, NOW), args.repeat)
             heat = timed(lambda: R.week_heatmap(db, lead, loc, FIRST, LAST, NOW), args.repeat)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from baliedesk.domain import norms as N
@@ -76,3 +76,19 @@ def test_comments_are_one_short_line(text):
 def test_comments_lose_contact_details():
     out = N.scrub_comment("Mail a.b@gemeente.nl of bel +31 6 1234 5678, ik woon 9988 AB")
     assert "gemeente.nl" not in out and "1234" not in out and "9988" not in out
+
+
+_day = st.dates(dt.date(2025, 12, 1), dt.date(2027, 1, 31))
+
+
+@settings(deadline=None)  # the first call computes the holidays of the years
+@given(st.lists(st.tuples(_day, _day, st.integers(1, 5)), max_size=30),
+       st.sets(_day, max_size=5), st.sets(_day, max_size=3))
+def test_handling_working_days_total_is_the_sum_per_pair(groups, closed, opened):
+    """The total by working-day numbers equals the sum of handling_working_days pair by pair (holidays,
+    extra closures, opened holidays and a closure before receipt included)."""
+    from baliedesk.domain.calendar import WorkdayCalendar
+
+    cal = WorkdayCalendar(closed_days=closed, opened_days=opened)
+    assert N.handling_working_days_total(cal, groups) == sum(n * N.handling_working_days(cal, r, c)
+                                                             for r, c, n in groups)

@@ -218,3 +218,50 @@ def test_live_today(backend, now):
     assert live.waiting == 1 and live.longest_wait_s == pytest.approx(150.0)
     assert live.counters_open == 1
     assert live.counters[0].user_name == "Anne de Vries" and live.counters[0].serving == called.number
+
+
+def test_facts_built_in_batches_of_their_own_transactions(backend, week, now, monkeypatch):
+    """The first look at a large year builds the facts in batches, each its own transaction (the
+    database layer cuts a unit of work after its deadline): batches of 2 split Thursday over
+    several transactions, and every figure stays the hand-computed one."""
+    monkeypatch.setattr(R, "_BATCH", 2)
+    commits = []
+    real = backend.unit_of_work
+
+    def counting(*args, **kwargs):
+        if kwargs.get("write"):
+            commits.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backend, "unit_of_work", counting)
+    assert R.refresh_visit_facts(backend, week.location_id, now) == 11  # every final visit (one cancelled)
+    assert len(commits) >= 6  # 11 visits, 2 a batch
+    assert R.refresh_visit_facts(backend, week.location_id, now) == 0
+    test_every_norm_hand_computed(backend, week, now)
+    test_evening_and_daytime_split_on_thursday(backend, week, now)
+    daily = {p.day: p for p in R.daily_trend(backend, week.users["fatima"], week.location_id, MON, SUN, now)}
+    assert (daily[THU].arrivals, daily[THU].called, daily[THU].within_norm) == (10, 9, 5)
+
+
+def test_several_periods_at_once_equal_one_by_one(backend, week, now):
+    """``*_periods`` (PostgreSQL: one query per table for all the periods, grouped by period) give the same
+    counts as the single-period queries: the week, the week before, and one with a gap."""
+    R.refresh_visit_facts(backend, week.location_id, now)
+    loc, w = week.location_id, dt.timedelta(days=7)
+    periods = [(MON, SUN), (MON - w, SUN - w), (MON - 3 * w, SUN - 2 * w - dt.timedelta(days=3))]
+    spans = [R._bounds(a, b, "Europe/Amsterdam") for a, b in periods]
+    thresholds = {"walk_in": 10, "appointment": 5}
+    tz = "Europe/Amsterdam"
+    with backend.unit_of_work() as uow:
+        r = uow.reports
+        assert r.wait_counts_periods(loc, periods, None, None, thresholds) == \
+            [r.wait_counts(loc, a, b, None, None, thresholds) for a, b in periods]
+        assert r.appointment_counts_periods(loc, periods, None) == [r.appointment_counts(loc, a, b, None)
+                                                                    for a, b in periods]
+        assert r.rating_counts_periods(loc, periods, None, "dag", 7) == \
+            [r.rating_counts(loc, a, b, None, "dag", 7) for a, b in periods]
+        assert r.contact_counts_periods(loc, spans, None) == [r.contact_counts(loc, a, b, None) for a, b in spans]
+        for many, one in ((r.callback_groups_periods, r.callback_groups), (r.melding_groups_periods, r.melding_groups),
+                          (r.complaint_groups_periods, r.complaint_groups)):
+            assert [sorted(g) for g in many(loc, spans, tz)] == [sorted(one(loc, a, b, tz)) for a, b in spans]
+        assert r.wait_counts_periods(loc, periods, None, None, thresholds)[0]["walk_in"] == (3, 6)

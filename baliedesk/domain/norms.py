@@ -235,6 +235,20 @@ def handling_working_days(calendar: WorkdayCalendar, received: dt.date, closed: 
     return max(0, calendar.working_days_between(received, closed))
 
 
+def handling_working_days_total(calendar: WorkdayCalendar,
+                                groups: Iterable[tuple[dt.date, dt.date, int]]) -> int:
+    """The sum of ``count * handling_working_days(received, closed)`` over the groups, with one calendar
+    count per distinct date instead of one per pair: working days between two dates are the difference
+    of their working-day numbers counted from any one anchor date."""
+    groups = list(groups)
+    if not groups:
+        return 0
+    dates = {d for received, closed, _n in groups for d in (received, closed)}
+    anchor = min(dates)
+    rank = {d: calendar.working_days_between(anchor, d) for d in dates}
+    return sum(n * max(0, rank[closed] - rank[received]) for received, closed, n in groups)
+
+
 def share(met: int, count: int) -> float | None:
     return None if count == 0 else 100.0 * met / count
 

@@ -9,10 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+from baliedesk.reports.xlsx import FORMULA_START as _FORMULA_START  # text that starts like a formula: quoted
 from baliedesk.services.report_dto import ReportTable
-
-#: Spreadsheet programs run text that starts like a formula; such cells get a leading quote.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _safe(value: object) -> object:
@@ -64,5 +62,5 @@ def write_xlsx(tables: Sequence[ReportTable], out: str | Path) -> None:
     from baliedesk.reports.xlsx import write_workbook
 
     taken: set[str] = set()
-    write_workbook([(_sheet_name(t.title, taken), t.columns, [[_safe(v) for v in row] for row in t.rows])
-                    for t in tables], out)
+    write_workbook([(_sheet_name(t.title, taken), [_safe(c) for c in t.columns], t.rows)
+                    for t in tables], out, formula_guard=True)  # the writer quotes formula-like text itself

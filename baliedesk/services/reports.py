@@ -128,47 +128,50 @@ def refresh_visit_facts(backend: Backend, location_id: int, now: dt.datetime) ->
         if not pending and through is not None and through >= yesterday:
             return 0
     added = 0
-    with backend.unit_of_work(write=True) as uow:
-        uow.reports.lock_facts(location_id)  # another look building at the same moment: wait, then add the rest
-        location = _location(uow, location_id)
-        schedule, _options = load_schedule(uow, location)
-        periods: dict[dt.date, tuple[tuple[int, int], ...]] = {}
-        through = uow.reports.facts_complete_through(location.id)
-        last_id = 0
-        days: set[dt.date] = set()
-        while True:
+    last_id = 0
+    periods: dict[dt.date, tuple[tuple[int, int], ...]] = {}
+    while True:
+        # One transaction per batch: a year of a large municipality (the first look) takes minutes, far
+        # beyond the database layer's deadline for a unit of work, and a single write transaction that
+        # long would keep every counter on SQLite waiting. Each batch is consistent on its own (its facts
+        # and the roll-ups of its days, recounted from all the facts of those days); a look meanwhile sees
+        # the visits built so far. Only the last transaction moves ``complete_through``.
+        with backend.unit_of_work(write=True) as uow:
+            uow.reports.lock_facts(location_id)  # another look building at the same moment: wait, then add the rest
+            location = _location(uow, location_id)
+            through = uow.reports.facts_complete_through(location.id)
             batch = uow.reports.tickets_without_fact(location.id, through, FINAL_STATES, _BATCH, after_id=last_id)
-            if not batch:
-                break
-            last_id = batch[-1].id
-            ids = [t.id for t in batch]
-            events = uow.reports.events_of(ids)
-            slots = uow.reports.slot_starts(ids)
-            rows = []
-            for t in batch:
-                evs = events.get(t.id) or []
-                if not evs:
-                    continue
-                for d in (t.day, t.day + dt.timedelta(days=1)):  # the arrival's local date is the ticket's day
-                    if d not in periods:
-                        periods[d] = tuple((p.start, p.end) for p in schedule.location_day(d).periods) \
-                            if schedule is not None else ()
-                f = N.visit_fact(ticket_id=t.id, location_id=location.id, service_id=t.service_id, state=t.state,
-                                 source=t.source, events=evs, slot_start=slots.get(t.id),
-                                 timezone=location.timezone, periods_on=periods)
-                rows.append(_fact_row(f))
-            added += uow.reports.add_facts(rows)
-            days.update(r["day"] for r in rows)
+            if batch:
+                schedule, _options = load_schedule(uow, location)
+                last_id = batch[-1].id
+                ids = [t.id for t in batch]
+                events = uow.reports.events_of(ids)
+                slots = uow.reports.slot_starts(ids)
+                rows = []
+                for t in batch:
+                    evs = events.get(t.id) or []
+                    if not evs:
+                        continue
+                    for d in (t.day, t.day + dt.timedelta(days=1)):  # the arrival's local date is the ticket's day
+                        if d not in periods:
+                            periods[d] = tuple((p.start, p.end) for p in schedule.location_day(d).periods) \
+                                if schedule is not None else ()
+                    f = N.visit_fact(ticket_id=t.id, location_id=location.id, service_id=t.service_id,
+                                     state=t.state, source=t.source, events=evs, slot_start=slots.get(t.id),
+                                     timezone=location.timezone, periods_on=periods)
+                    rows.append(_fact_row(f))
+                added += uow.reports.add_facts(rows)
+                days = sorted({r["day"] for r in rows})
+                if days:
+                    uow.reports.rebuild_rollups(location.id, days)
             if len(batch) < _BATCH:
-                break
-        if days:
-            uow.reports.rebuild_rollups(location.id, sorted(days))
-        first_open = uow.reports.first_open_day(location.id, through, FINAL_STATES)
-        new_through = yesterday if first_open is None else min(yesterday, first_open - dt.timedelta(days=1))
-        if through is None or new_through > through:
-            uow.reports.set_facts_complete_through(location.id, new_through)
-        uow.commit()
-    return added
+                first_open = uow.reports.first_open_day(location.id, through, FINAL_STATES)
+                new_through = yesterday if first_open is None else min(yesterday, first_open - dt.timedelta(days=1))
+                if through is None or new_through > through:
+                    uow.reports.set_facts_complete_through(location.id, new_through)
+            uow.commit()
+        if len(batch) < _BATCH:
+            return added
 
 
 def _fact_row(f: N.VisitFact) -> dict[str, Any]:
@@ -197,53 +200,57 @@ def _merge(hists: Any) -> dict[int, int]:
     return out
 
 
-def _figures(uow: UnitOfWork, location: Any, start: dt.date, end: dt.date, service_id: int | None,
+def _figures(uow: UnitOfWork, location: Any, periods: list[tuple[dt.date, dt.date]], service_id: int | None,
              day_part: str | None, specs: dict[N.Norm, N.NormSpec], calendar: WorkdayCalendar, today: dt.date
-             ) -> dict[N.Norm, tuple[float | None, int | None, int]]:
-    """norm -> (realised, met, count)."""
+             ) -> list[dict[N.Norm, tuple[float | None, int | None, int]]]:
+    """Per period: norm -> (realised, met, count). One query per source table for all the periods
+    (the current one and the one before): the counts come back grouped by period."""
     r = uow.reports
-    out: dict[N.Norm, tuple[float | None, int | None, int]] = {}
-    waits = r.wait_counts(location.id, start, end, service_id, day_part, _thresholds(specs))
-    for norm, kind in ((N.Norm.WALK_IN_WAIT, N.VisitKind.WALK_IN), (N.Norm.APPOINTMENT_WAIT, N.VisitKind.APPOINTMENT)):
-        met, n = waits.get(kind.value, (0, 0))
-        out[norm] = (N.share(met, n), met, n)
-    since, until = _bounds(start, end, location.timezone)
+    outs: list[dict[N.Norm, tuple[float | None, int | None, int]]] = [{} for _ in periods]
     tzname = location.timezone
+    spans = [_bounds(a, b, tzname) for a, b in periods]
 
-    met = n = 0
-    for due, done, count in r.callback_groups(location.id, since, until, tzname):
-        ok = N.on_time(due, done, today)
-        if ok is not None:
+    for out, waits in zip(outs, r.wait_counts_periods(location.id, periods, service_id, day_part,
+                                                      _thresholds(specs)), strict=True):
+        for norm, kind in ((N.Norm.WALK_IN_WAIT, N.VisitKind.WALK_IN),
+                           (N.Norm.APPOINTMENT_WAIT, N.VisitKind.APPOINTMENT)):
+            met, n = waits.get(kind.value, (0, 0))
+            out[norm] = (N.share(met, n), met, n)
+
+    for out, groups in zip(outs, r.callback_groups_periods(location.id, spans, tzname), strict=True):
+        met = n = 0
+        for due, done, count in groups:
+            ok = N.on_time(due, done, today)
+            if ok is not None:
+                n += count
+                met += count if ok else 0
+        out[N.Norm.CALLBACK_TERM] = (N.share(met, n), met, n)
+
+    for out, groups in zip(outs, r.melding_groups_periods(location.id, spans, tzname), strict=True):
+        met = n = 0
+        for _received, due, closed, count in groups:
             n += count
-            met += count if ok else 0
-    out[N.Norm.CALLBACK_TERM] = (N.share(met, n), met, n)
+            met += count if N.on_time(due, closed, today) else 0
+        days_total = N.handling_working_days_total(calendar, ((received, closed, count)
+                                                              for received, _due, closed, count in groups))
+        out[N.Norm.MELDING_TERM] = (N.share(met, n), met, n)
+        out[N.Norm.MELDING_DAYS] = (N.average(days_total, n), None, n)
 
-    met = n = 0
-    days_total = 0
-    spans: dict[tuple[dt.date, dt.date], int] = {}
-    for received, due, closed, count in r.melding_groups(location.id, since, until, tzname):
-        n += count
-        met += count if N.on_time(due, closed, today) else 0
-        days = spans.get((received, closed))
-        if days is None:
-            days = spans[(received, closed)] = N.handling_working_days(calendar, received, closed)
-        days_total += count * days
-    out[N.Norm.MELDING_TERM] = (N.share(met, n), met, n)
-    out[N.Norm.MELDING_DAYS] = (N.average(days_total, n), None, n)
+    for out, groups in zip(outs, r.complaint_groups_periods(location.id, spans, tzname), strict=True):
+        met = n = 0
+        for due, handled, count in groups:
+            n += count
+            met += count if N.on_time(due, handled, today) else 0
+        out[N.Norm.COMPLAINT_TERM] = (N.share(met, n), met, n)
 
-    met = n = 0
-    for due, handled, count in r.complaint_groups(location.id, since, until, tzname):
-        n += count
-        met += count if N.on_time(due, handled, today) else 0
-    out[N.Norm.COMPLAINT_TERM] = (N.share(met, n), met, n)
-
-    met, n = r.contact_counts(location.id, since, until, service_id)
-    out[N.Norm.FIRST_LINE] = (N.share(met, n), met, n)
-    met, n = r.appointment_counts(location.id, start, end, service_id)
-    out[N.Norm.NO_SHOW] = (N.share(met, n), met, n)
-    met, n, _total = r.rating_counts(location.id, start, end, service_id, day_part, N.RATING_GOOD_FROM)
-    out[N.Norm.RATING_GOOD] = (N.share(met, n), met, n)
-    return out
+    for out, (met, n) in zip(outs, r.contact_counts_periods(location.id, spans, service_id), strict=True):
+        out[N.Norm.FIRST_LINE] = (N.share(met, n), met, n)
+    for out, (met, n) in zip(outs, r.appointment_counts_periods(location.id, periods, service_id), strict=True):
+        out[N.Norm.NO_SHOW] = (N.share(met, n), met, n)
+    for out, (met, n, _total) in zip(outs, r.rating_counts_periods(location.id, periods, service_id, day_part,
+                                                                    N.RATING_GOOD_FROM), strict=True):
+        out[N.Norm.RATING_GOOD] = (N.share(met, n), met, n)
+    return outs
 
 
 def norm_tiles(backend: Backend, user_id: int, location_id: int, period_start: dt.date, period_end: dt.date,
@@ -262,8 +269,8 @@ def norm_tiles(backend: Backend, user_id: int, location_id: int, period_start: d
         specs = _specs(uow, location.id, service_id)
         calendar = load_workday_calendar(uow, location)
         today = local_day(moment, location.timezone)
-        cur = _figures(uow, location, start, end, service_id, part, specs, calendar, today)
-        prev = _figures(uow, location, prev_start, prev_end, service_id, part, specs, calendar, today)
+        cur, prev = _figures(uow, location, [(start, end), (prev_start, prev_end)], service_id, part, specs,
+                             calendar, today)
         tiles = []
         for norm in N.Norm:
             spec = specs[norm]
@@ -419,9 +426,13 @@ def _behind(uow: UnitOfWork, location: Any, key: N.Norm | str, start: dt.date, e
                   "Wachttijd norm (min)", "Behandeltijd (min)", "Status")
 
     def visit_row(v: Any, extra: tuple[object, ...] = ()) -> tuple[object, ...]:
-        t = v.arrived_at.astimezone(tz)
-        return (v.number, v.service_name, v.kind, v.day, v.day_part, f"{t.hour:02d}:{t.minute:02d}",
-                _fmt_min(v.wait_s), _fmt_min(v.norm_wait_s), _fmt_min(v.handling_s), v.state, *extra)
+        (_tid, number, _sid, service_name, kind, day, day_part, arrived_at, wait_s, norm_wait_s, handling_s,
+         state) = v  # by position: a year's export has 100,000 of these
+        t = arrived_at.astimezone(tz)
+        return (number, service_name, kind, day, day_part, f"{t.hour:02d}:{t.minute:02d}",
+                None if wait_s is None else round(wait_s / 60, 1),
+                None if norm_wait_s is None else round(norm_wait_s / 60, 1),
+                None if handling_s is None else round(handling_s / 60, 1), state, *extra)
 
     def table(title: str, cols: tuple[str, ...], rows: list[tuple[object, ...]]) -> ReportTable:
         return ReportTable(title, cols, tuple(rows[:limit]), len(rows) > limit)

@@ -361,6 +361,43 @@ def run_windows(door: Door, kinds: Sequence[str], demo: bool = False) -> int:
         _finish(windows, opened[0] if opened else None)
 
 
+def run_rating(door: Client, location_id: int | None = None, *, windowed: bool = False) -> int:
+    """The visitor's rating screen (KTO) at a counter or by the exit, full screen like the kiosk: the
+    location's services to pick from, then 1-10 and a line. Acts as the device account (role kiosk)."""
+    from PySide6.QtWidgets import QLabel
+
+    from baliedesk.ui.dashboard.rating import open_rating
+
+    settings = _settings("workstation")
+    app = make_app(settings)
+    windows: list[QWidget] = []
+
+    def show(window: QWidget) -> None:
+        windows.append(window)
+        if windowed:
+            window.resize(1024, 768)
+            window.show()
+        else:
+            window.showFullScreen()
+
+    def ready(screen: QWidget) -> None:
+        screen.setWindowTitle(f"{screen.windowTitle()} – {door.describe()}")
+        show(screen)
+
+    def failed(text: str) -> None:
+        label = QLabel(text)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        label.setStyleSheet("font-size: 24pt;")
+        show(label)
+
+    open_rating(door, location_id or settings["location_id"] or None, ready, failed)
+    try:
+        return app.exec()
+    finally:
+        _finish(windows, door)
+
+
 # ---------------------------------------------------------------------------
 # windows that open after logging in: meldingen and admin
 # ---------------------------------------------------------------------------

@@ -3,16 +3,23 @@
 A small touch screen at the counter or a kiosk by the exit, in the kiosk's style: big buttons,
 short B1 sentences. Anonymous: the screen sends only the cijfer, the line and the service (when
 the counter knows it). Untouched for a while, it goes back to its start by itself.
+
+Standing on its own (``python -m baliedesk rating``, :func:`open_rating`) it does not know the visit's
+service: it starts with the location's services (one tap), then the cijfer. It acts as a device
+account (role kiosk: RATE_VISIT) and never sends who the visitor is or who served them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from baliedesk.domain.norms import COMMENT_MAX_LENGTH
+from baliedesk.domain.permissions import Role
 from baliedesk.i18n import _
 from baliedesk.reports.texts import error_text
 from baliedesk.ui.common.tasks import run_task
@@ -24,17 +31,21 @@ THANKS_MS = 4_000
 
 
 class RatingScreen(QWidget):
-    """``RatingScreen(client, location_id, service_id=None)``; ``set_service`` when the next visit ends."""
+    """``RatingScreen(client, location_id, service_id=None, services=())``; ``set_service`` when the next
+    visit ends. ``services`` ((id, name) pairs): with no service known, the screen starts with these
+    to pick from (one tap) and goes back to them after each rating."""
 
     sent = Signal(int)  # the rating, once stored
     error_shown = Signal(str)
 
     def __init__(self, client: Any, location_id: int, service_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, services: Sequence[tuple[int, str]] = ()) -> None:
         super().__init__(parent)
         self.client = client
         self.location_id = location_id
         self.service_id = service_id
+        self.known_service = service_id  # the service the screen was told; None: the visitor picks
+        self.services = tuple(services)
         self.chosen: int | None = None
         self.setWindowTitle(_("Hoe was uw bezoek?"))
         self.setStyleSheet("QPushButton { font-size: 24pt; min-height: 72px; min-width: 72px; }"
@@ -43,6 +54,7 @@ class RatingScreen(QWidget):
         self.pages.addWidget(self._start_page())
         self.pages.addWidget(self._comment_page())
         self.pages.addWidget(self._thanks_page())
+        self.pages.addWidget(self._service_page())  # index 3
         lay = QVBoxLayout(self)
         lay.addWidget(self.pages)
         self.idle = QTimer(self)
@@ -53,6 +65,7 @@ class RatingScreen(QWidget):
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(THANKS_MS)
         self.thanks_timer.timeout.connect(self.reset)
+        self.reset()
 
     def _start_page(self) -> QWidget:
         page = QWidget()
@@ -98,6 +111,25 @@ class RatingScreen(QWidget):
         lay.addWidget(self.message)
         return page
 
+    def _service_page(self) -> QWidget:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        title = QLabel(_("Waarvoor was u hier vandaag?"))
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setWordWrap(True)
+        lay.addWidget(title)
+        hint = QLabel(_("Tik op uw onderwerp. Daarna geeft u een cijfer."))
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
+        self.service_buttons: list[QPushButton] = []
+        for sid, name in self.services:
+            b = QPushButton(name)
+            b.clicked.connect(lambda _c=False, sid=sid: self.pick_service(sid))
+            lay.addWidget(b)
+            self.service_buttons.append(b)
+        return page
+
     def _thanks_page(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
@@ -109,7 +141,13 @@ class RatingScreen(QWidget):
 
     # -- flow ----------------------------------------------------------------
     def set_service(self, service_id: int | None) -> None:
+        self.known_service = self.service_id = service_id
+
+    def pick_service(self, service_id: int) -> None:
+        """The visitor tapped the service of the visit: now the cijfer."""
         self.service_id = service_id
+        self.pages.setCurrentIndex(0)
+        self.idle.start()
 
     def choose(self, rating: int) -> None:
         self.chosen = rating
@@ -149,4 +187,53 @@ class RatingScreen(QWidget):
         self.chosen = None
         self.comment.clear()
         self.message.clear()
-        self.pages.setCurrentIndex(0)
+        self.service_id = self.known_service
+        picking = self.known_service is None and bool(self.services)
+        self.pages.setCurrentIndex(3 if picking else 0)
+
+
+# ---------------------------------------------------------------------------
+# standing on its own: ``python -m baliedesk rating``
+# ---------------------------------------------------------------------------
+class RatingNotConfigured(Exception):
+    """No location, or no kiosk (device) account, in the database."""
+
+
+@dataclass(frozen=True)
+class RatingDevice:
+    client: Any  # bound to the device account (role kiosk)
+    location_id: int
+    services: tuple[tuple[int, str], ...]
+
+
+def resolve_rating_device(door: Any, location_id: int | None = None) -> RatingDevice:
+    """Which location the screen stands in, its device account and the services to pick from (worker
+    thread). A door with a device token (``device redeem``) acts as that device; a door on this PC's
+    database uses the first kiosk account, as the kiosk does."""
+    locations = door.setup.list_locations()
+    location = (next((loc for loc in locations if loc.id == location_id), None) if location_id
+                else (locations[0] if locations else None))
+    if location is None:
+        raise RatingNotConfigured(f"location {location_id or ''} not found".strip())
+    client = door
+    if door.user_id is None:
+        kiosks = door.setup.sign_in_choices([Role.KIOSK])
+        if not kiosks:
+            raise RatingNotConfigured("no kiosk account")
+        client = door.as_user(kiosks[0].id)
+    services = tuple((s.id, s.name) for s in client.setup.list_services(location.id) if s.active)
+    return RatingDevice(client, location.id, services)
+
+
+def not_configured_text(err: BaseException) -> str:
+    if isinstance(err, RatingNotConfigured):
+        return _("Dit scherm werkt nu niet. Meld u bij de balie.")
+    return error_text(err)
+
+
+def open_rating(door: Any, location_id: int | None, on_ready: Callable[[RatingScreen], None],
+                on_error: Callable[[str], None]) -> None:
+    """Resolve the device on a worker thread, then make the screen (GUI thread) and hand it over."""
+    run_task(lambda: resolve_rating_device(door, location_id),
+             lambda dev: on_ready(RatingScreen(dev.client, dev.location_id, services=dev.services)),
+             lambda err: on_error(not_configured_text(err)))
