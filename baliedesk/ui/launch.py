@@ -361,11 +361,12 @@ def run_windows(door: Door, kinds: Sequence[str], demo: bool = False) -> int:
         _finish(windows, opened[0] if opened else None)
 
 
-def run_rating(door: Client, location_id: int | None = None, *, windowed: bool = False) -> int:
+def run_rating(door: Door, location_id: int | None = None, *, windowed: bool = False) -> int:
     """The visitor's rating screen (KTO) at a counter or by the exit, full screen like the kiosk: the
     location's services to pick from, then 1-10 and a line. Acts as the device account (role kiosk)."""
     from PySide6.QtWidgets import QLabel
 
+    from baliedesk.i18n import _
     from baliedesk.ui.dashboard.rating import open_rating
 
     settings = _settings("workstation")
@@ -380,9 +381,7 @@ def run_rating(door: Client, location_id: int | None = None, *, windowed: bool =
         else:
             window.showFullScreen()
 
-    def ready(screen: QWidget) -> None:
-        screen.setWindowTitle(f"{screen.windowTitle()} – {door.describe()}")
-        show(screen)
+    opened: dict[str, Client] = {}
 
     def failed(text: str) -> None:
         label = QLabel(text)
@@ -391,11 +390,21 @@ def run_rating(door: Client, location_id: int | None = None, *, windowed: bool =
         label.setStyleSheet("font-size: 24pt;")
         show(label)
 
-    open_rating(door, location_id or settings["location_id"] or None, ready, failed)
+    def build(client: Client) -> None:
+        opened["client"] = client
+
+        def ready(screen: QWidget) -> None:
+            screen.setWindowTitle(f"{screen.windowTitle()} – {client.describe()}")
+            show(screen)
+
+        open_rating(client, location_id or settings["location_id"] or None, ready, failed)
+
+    waiting = open_when_ready(door, build, title=_("Beoordeling"), show=show)
     try:
         return app.exec()
     finally:
-        _finish(windows, door)
+        _stop_gate(waiting)
+        _finish(windows, opened.get("client") or (door if isinstance(door, Client) else None))
 
 
 # ---------------------------------------------------------------------------
