@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -64,6 +64,7 @@ from baliedesk.ui.counter.widgets import (
     WaitingPanel,
     local_time,
 )
+from baliedesk.ui.common.activity import forget, on_activity
 from baliedesk.ui.common.feedwatcher import FeedWatcher
 from baliedesk.ui.common.signin import SignInForm
 from baliedesk.ui.common.tasks import run_task, runner
@@ -154,9 +155,7 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMain
         except (KeyError, TypeError, ValueError, OverflowError):
             lock_min = 10
         self._lock_after_ms = max(0, min(lock_min, 24 * 60)) * 60_000
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        on_activity(self._on_activity)
 
         if client.user_id is not None:
             self.client = client
@@ -377,11 +376,10 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMain
     def show_info(self, text: str, kind: str = "info") -> None:
         self.message_bar.show_message(text, kind)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel) \
-                and self._idle_timer.isActive():
+    def _on_activity(self) -> None:
+        """A key, a click, a wheel or a touch anywhere in the application: not idle."""
+        if not self._closed and self._idle_timer.isActive():
             self._restart_idle()
-        return False
 
     # ------------------------------------------------------------------
     # the queue picture
@@ -751,9 +749,7 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMain
         self._idle_timer.stop()
         self.signin_form.close_form()
         self.lock_page.close_form()
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        forget(self._on_activity)
         if self.appointment_desk is not None:
             self.appointment_desk.close()
         if self.compact_bar is not None:
