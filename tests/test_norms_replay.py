@@ -67,6 +67,7 @@ def _nearest_rank(values: list[int], p: int) -> int:
 @given(visits=st.lists(visit, min_size=0, max_size=14))
 def test_figures_equal_brute_force_replay(backend, seeded, visits):
     admin, lead = seeded.users["beheer"], seeded.users["fatima"]
+    setup.set_user_locations(backend, admin, lead, all_locations=True)  # the test's new locations are hers too
     loc = setup.create_location(backend, admin, f"Proef {len(setup.list_locations(backend))}").id
     service_ids = {p: setup.create_service(backend, admin, loc, p, f"Dienst {p}").id for p in "AB"}
     written = []
@@ -115,6 +116,7 @@ def test_figures_equal_brute_force_replay(backend, seeded, visits):
 
 def test_visit_facts_are_built_once_and_incrementally(backend, seeded):
     admin, lead = seeded.users["beheer"], seeded.users["fatima"]
+    setup.set_user_locations(backend, admin, lead, all_locations=True)  # the test's new locations are hers too
     loc = setup.create_location(backend, admin, "Proef").id
     a = setup.create_service(backend, admin, loc, "A", "Dienst A").id
     arrive = dt.datetime(2026, 11, 3, 9, 0, tzinfo=dt.UTC)

@@ -219,7 +219,7 @@ def test_a_temporary_password_must_be_changed_first(server, backend, seeded, now
     with pytest.raises(PasswordChangeRequired):
         signed.client.setup.list_locations()
     # the server refuses it too, whatever the workstation does
-    r = httpx.post(server.url + "/api/setup/list_locations", headers={"Authorization": f"Bearer {signed.client.token}"},
+    r = httpx.post(server.url + "/api/setup/sign_in_choices", headers={"Authorization": f"Bearer {signed.client.token}"},
                    json={})
     assert r.status_code == 401
     piet = signed.client.change_password(new.temporary_password, "een lange zin als wachtwoord")

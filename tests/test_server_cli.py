@@ -63,7 +63,7 @@ def test_url_from_the_environment_and_only_real_sessions_get_in(backend, served,
     with ServerThread(served["app"]) as url:
         assert httpx.get(url + "/api/health").json()["status"] == "ok"
         for token in ("x", "anything-at-all", "0" * 40):  # no test token table here: made-up tokens are refused
-            r = httpx.post(url + "/api/setup/list_locations", json={},
+            r = httpx.post(url + "/api/setup/sign_in_choices", json={},
                            headers={"Authorization": f"Bearer {token}"})
             assert r.status_code == 401
         door = RemoteClient(url)
@@ -125,7 +125,7 @@ def test_the_command_serves_and_keeps_the_url_out_of_the_process_list(backend):
                 assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.1)
         assert health.json()["status"] == "ok"
-        r = httpx.post(f"http://127.0.0.1:{port}/api/setup/list_locations", json={},
+        r = httpx.post(f"http://127.0.0.1:{port}/api/setup/sign_in_choices", json={},
                        headers={"Authorization": "Bearer guess"})
         assert r.status_code == 401
         cmdline = Path(f"/proc/{proc.pid}/cmdline")

@@ -66,6 +66,9 @@ def linux_build(tmp_path_factory) -> LinuxBuild:
     packages = tmp_path_factory.mktemp("packages")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "BALIEDESK_PACKAGE_VERSION")}
     env["BALIEDESK_PYTHON"] = sys.executable
+    # A cache of its own: another PyInstaller run on this machine at the same time (a second
+    # worker, a developer's build) corrupted the shared bincache once.
+    env["PYINSTALLER_CONFIG_DIR"] = str(tmp_path_factory.mktemp("pyinstaller-cache"))
     t0 = time.monotonic()
     run_script([str(tree / "installer" / "build-linux")], tree, env, timeout=3600)
     build_s = time.monotonic() - t0

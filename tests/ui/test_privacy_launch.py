@@ -59,7 +59,7 @@ def test_a_pc_on_its_own_database_runs_retention_at_start_up(tmp_path, monkeypat
     url = f"sqlite:///{tmp_path / 'pc.sqlite3'}"
     assert run_cli("demo", "--seed-only", "--database-url", url).returncode == 0
     monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(tmp_path / "cfg"))
-    door = _door(build_parser().parse_args(["meldingen", "--database-url", url]))
+    door = _door(build_parser().parse_args(["meldingen", "--database-url", url]))()  # opened as a window would
     try:
         assert isinstance(door, LocalClient)
         started = [t for t in threading.enumerate() if t.name == "baliedesk-daily-retention"]
@@ -71,7 +71,7 @@ def test_a_pc_on_its_own_database_runs_retention_at_start_up(tmp_path, monkeypat
         assert runs == ["retention"]
     finally:
         door.close()
-    kiosk = _door(build_parser().parse_args(["kiosk", "--database-url", url]), device=True)
+    kiosk = _door(build_parser().parse_args(["kiosk", "--database-url", url]), device=True)()
     try:  # a device (kiosk, hall screen) does not run it
         assert not [t for t in threading.enumerate() if t.name == "baliedesk-daily-retention"]
     finally:
