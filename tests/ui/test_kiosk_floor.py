@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 
+from kioskkit import AMS, FakeSettings, SettableClock
 from baliedesk import hourstext
 from baliedesk.client import LocalClient
 from baliedesk.domain.appointments import CODE_ALPHABET, normalise_code
@@ -24,26 +24,7 @@ from baliedesk.services import appointments as ap
 from baliedesk.services import queue, schedules
 from baliedesk.ui.kiosk.window import KioskWindow
 
-AMS = ZoneInfo("Europe/Amsterdam")
-THURSDAY = dt.date(2026, 11, 19)
 WAIT_MS = 15_000
-
-
-class FakeSettings(dict):
-    def __init__(self, **values):
-        super().__init__(location_id=0, kiosk_user="kiosk-ingang", language="", user_id=0, counter_id=0)
-        self.update(values)
-
-
-class SettableClock:
-    def __init__(self, hh: int, mm: int = 0) -> None:
-        self.set(hh, mm)
-
-    def set(self, hh: int, mm: int = 0) -> None:
-        self.t = dt.datetime(THURSDAY.year, THURSDAY.month, THURSDAY.day, hh, mm, tzinfo=AMS).astimezone(dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.t
 
 
 def kiosk(qtbot, backend, clock, *, watch: bool = False, size=(1280, 1024)) -> KioskWindow:
