@@ -210,7 +210,9 @@ class _InputProbe(QObject):
 def _install_probe(window: QWidget, app: QApplication, *, wait_loaded: bool) -> None:
     probe = _InputProbe(window, app)
     signal = getattr(window, "loaded", None)
-    if wait_loaded and signal is not None:
+    # A window that is loaded already (the counter's log-in form shows at once) emitted
+    # ``loaded`` before the probe could listen: post at once then.
+    if wait_loaded and signal is not None and not getattr(window, "_loaded", False):
         signal.connect(lambda *a: QTimer.singleShot(0, probe.post))
     else:
         QTimer.singleShot(0, probe.post)

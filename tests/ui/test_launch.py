@@ -166,6 +166,17 @@ def test_kiosk_command_starts_and_answers_input(tmp_path):
     assert 0 < ready[0]["rss_mb"] < 1000
 
 
+def test_counter_command_opens_its_log_in_form_and_answers_input(tmp_path):
+    """The counter shows its log-in form at once (loaded before the probe listened: it found
+    it loaded and went on; it used to wait for ever)."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    assert run_cli("demo", "--seed-only", "--database-url", url).returncode == 0
+    proc = run_cli("counter", "--database-url", url,
+                   env={"BALIEDESK_STARTUP_PROBE": "1", "BALIEDESK_CONFIG_DIR": str(tmp_path / "cfg")})
+    assert proc.returncode == 0, proc.stderr
+    assert [p["probe"] for p in probe_lines(proc.stdout)] == ["ready"]
+
+
 RUN_WINDOWS_CHECK = """
 import json, sys
 from PySide6.QtWidgets import QApplication
