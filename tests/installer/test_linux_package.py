@@ -174,9 +174,9 @@ def test_upgrade_and_removal_keep_the_users_data(linux_build, installed, tmp_pat
     assert installed.installed_version() == NEXT_VERSION
     assert _digests(user.home) == data_before  # byte for byte
     current = user.run(installed.program, "db", "current", "--database-url", url).stdout
-    assert "schema at revision" in current
-    rev = current.split("schema at revision ")[1].split()[0]
-    assert f"(head {rev})" in current  # the upgraded program reads it as up to date
+    assert "schema op revisie" in current  # the operator's line is Dutch
+    rev = current.split("schema op revisie ")[1].split()[0]
+    assert f"(nieuwste: {rev})" in current  # the upgraded program reads it as up to date
     assert _tickets(db) == tickets
 
     # Remove (and purge) the package: the program goes, the data stays.
