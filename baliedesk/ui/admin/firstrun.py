@@ -250,16 +250,21 @@ class FirstRunAssistant(QWidget):
         for row in SUGGESTED_SERVICES:
             self.add_service(*row)
         lay.addWidget(self.services, 1)
+        lay.addLayout(self._row_buttons(_("Dienst erbij"), lambda: self.add_service(),
+                                        _("Gekozen dienst weghalen"), self.services))
+        return page
+
+    def _row_buttons(self, add_text: str, add: Any, remove_text: str, table: QTableWidget) -> QHBoxLayout:
+        """"... erbij" and "Gekozen ... weghalen" under a table of the assistant."""
         row = QHBoxLayout()
-        add = QPushButton(_("Dienst erbij"))
-        add.clicked.connect(lambda: self.add_service())
-        remove = QPushButton(_("Gekozen dienst weghalen"))
-        remove.clicked.connect(lambda: self._remove_row(self.services))
-        row.addWidget(add)
+        add_button = QPushButton(add_text)
+        add_button.clicked.connect(add)
+        remove = QPushButton(remove_text)
+        remove.clicked.connect(lambda: self._remove_row(table))
+        row.addWidget(add_button)
         row.addWidget(remove)
         row.addStretch(1)
-        lay.addLayout(row)
-        return page
+        return row
 
     def _counters_page(self) -> QWidget:
         page = QWidget()
@@ -275,15 +280,8 @@ class FirstRunAssistant(QWidget):
         for name in SUGGESTED_COUNTERS:
             self.add_counter(name)
         lay.addWidget(self.counters, 1)
-        row = QHBoxLayout()
-        add = QPushButton(_("Balie erbij"))
-        add.clicked.connect(lambda: self.add_counter())
-        remove = QPushButton(_("Gekozen balie weghalen"))
-        remove.clicked.connect(lambda: self._remove_row(self.counters))
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch(1)
-        lay.addLayout(row)
+        lay.addLayout(self._row_buttons(_("Balie erbij"), lambda: self.add_counter(),
+                                        _("Gekozen balie weghalen"), self.counters))
         return page
 
     def _admin_page(self) -> QWidget:
