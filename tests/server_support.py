@@ -30,6 +30,15 @@ class TokenTable:
     def revoke(self, token: str) -> None:
         self.tokens.pop(token, None)
 
+    # The real sessions' memory (server/sessions.SessionCache) hears the feed through the table.
+    def heard(self, topics) -> None:
+        if hasattr(self.fallback, "heard"):
+            self.fallback.heard(topics)
+
+    def clear(self) -> None:
+        if hasattr(self.fallback, "clear"):
+            self.fallback.clear()
+
     def __call__(self, token: str, now: dt.datetime) -> Principal:
         principal = self.tokens.get(token)
         if principal is None:
@@ -73,10 +82,11 @@ class ServerProcess:
     """A server in a process of its own (``tests/server_process.py``) with a fixed token table.
 
     ``with ServerProcess(url, {token: (user_id, kind)}, folder) as base_url``;
-    several may serve one database side by side.
+    several may serve one database side by side. ``tokens`` None: the real
+    sign-in sessions and device tokens, as ``python -m baliedesk server`` has.
     """
 
-    def __init__(self, database_url: str, tokens: dict[str, tuple[int, str]], folder, *,
+    def __init__(self, database_url: str, tokens: dict[str, tuple[int, str]] | None, folder, *,
                  now: dt.datetime | None = None, clock: tuple[float, dt.datetime] | None = None,
                  engine: dict | None = None) -> None:
         import json
@@ -84,7 +94,8 @@ class ServerProcess:
 
         self.config = pathlib.Path(folder) / f"server-{secrets.token_hex(4)}.json"
         self.config.write_text(json.dumps({
-            "database_url": database_url, "tokens": {t: [u, k] for t, (u, k) in tokens.items()},
+            "database_url": database_url, "sessions": tokens is None,
+            "tokens": {t: [u, k] for t, (u, k) in (tokens or {}).items()},
             "now": now.isoformat() if now else None,
             "clock": [clock[0], clock[1].isoformat()] if clock else None, "engine": engine or {}}), encoding="utf-8")
         self.config.chmod(0o600)

@@ -296,3 +296,9 @@ def code_hash(code: str) -> str:
 #: The demo municipality's people log in with this password (it passes the policy). Shown only
 #: on the demo's log-in screen; a real database never has it unless someone chose it.
 DEMO_PASSWORD = "balie-demo-2026"
+
+
+#: The change feed's topic for "a session or account stopped holding" (sign-out, revocation, an account
+#: deactivated, a password reset, a device revoked): a server process that keeps resolved sessions for a
+#: moment (``server/sessions.py``) forgets them all when it hears it.
+SESSIONS_TOPIC = "sessions"

@@ -62,6 +62,7 @@ class Principal:
 
     user_id: int
     kind: str = "person"  # or "device"
+    expires_at: dt.datetime | None = None  # the session's absolute end (a cache never answers past it)
 
 
 #: Token -> Principal at ``now``; raises SessionInvalid (or a typed auth error) when the token does not hold.
@@ -100,9 +101,11 @@ def _error(status: int, err: BaseException | None = None, *, reason: str = "") -
 class FeedHub:
     """One change feed of the database per server process, fanned out to every WebSocket."""
 
-    def __init__(self, backend: Backend, poll_s: float = 0.5) -> None:
+    def __init__(self, backend: Backend, poll_s: float = 0.5,
+                 on_change: Callable[[set[str]], None] | None = None) -> None:
         self.backend = backend
         self.poll_s = poll_s
+        self.on_change = on_change  # on the feed's thread, with the topics heard (empty: not known)
         self.connected = False
         self.seq = 0
         self._subscribers: set[asyncio.Queue[dict[str, Any]]] = set()
@@ -157,8 +160,18 @@ class FeedHub:
                 self._stop.wait(1.0)
             if connected != self.connected:
                 self.connected = connected
+                if self.on_change is not None:  # a feed that was away may have missed changes
+                    self.on_change(set())
                 self._emit({"type": "connection", "connected": connected})
             if woke:
+                topics = set(getattr(feed, "topics", ()) or ()) if feed is not None else set()
+                if feed is not None and hasattr(feed, "topics"):
+                    feed.topics.clear()
+                if self.on_change is not None:
+                    try:
+                        self.on_change(topics)
+                    except Exception:  # noqa: BLE001 - a listener never stops the feed
+                        log.exception("server: change listener failed")
                 self.seq += 1
                 self._emit({"type": "changed", "seq": self.seq})
         if feed is not None:
@@ -166,14 +179,17 @@ class FeedHub:
 
 
 def session_resolver(backend: Backend) -> Resolver:
-    """Tokens are the sessions of :mod:`baliedesk.services.auth` (people and enrolled devices)."""
+    """Tokens are the sessions of :mod:`baliedesk.services.auth` (people and enrolled devices), kept
+    for a moment per process (:class:`~baliedesk.server.sessions.SessionCache`; the feed makes every
+    process forget them when one is signed out or revoked)."""
+    from baliedesk.server.sessions import SessionCache
     from baliedesk.services import auth
 
     def resolve(token: str, now: dt.datetime) -> Principal:
         p = auth.resolve_session(backend, token, now)
-        return Principal(p.user_id, p.kind)
+        return Principal(p.user_id, p.kind, p.expires_at)
 
-    return resolve
+    return SessionCache(resolve, expires_at=lambda p: p.expires_at)
 
 
 def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clock | None = None,
@@ -188,7 +204,8 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
 
     now_of: Clock = clock or _utc_now
     resolver = resolver or session_resolver(backend)
-    hub = FeedHub(backend, poll_s=feed_poll_s)
+    heard = getattr(resolver, "heard", None)  # a resolver that keeps sessions forgets them on the feed's word
+    hub = FeedHub(backend, poll_s=feed_poll_s, on_change=heard)
     from baliedesk.server.housekeeping import Housekeeping
 
     housekeeping = Housekeeping(backend, now_of)  # retention daily, old sign-in records purged (hourly)
@@ -211,12 +228,6 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
     app.state.public_paths = {"/api/health", "/api/openapi.json", "/volg/{code}"} | {
         f"/api/{op.module}/{op.function}" for op in operations().values() if op.public}
 
-    @app.middleware("http")
-    async def server_time(request: Request, call_next):
-        response: Response = await call_next(request)
-        response.headers[TIME_HEADER] = now_of().isoformat()
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
     def principal_of(authorization: str | None, now: dt.datetime) -> Principal:
         if not authorization or not authorization.lower().startswith("bearer "):
@@ -226,17 +237,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
             raise SessionInvalid("malformed")
         return resolver(token, now)
 
-    async def read_json(request: Request) -> dict[str, Any]:
-        declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-            raise _TooLarge()
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise _TooLarge()
-            chunks.append(chunk)
-        raw = b"".join(chunks)
+    def parse_json(raw: bytes) -> dict[str, Any]:
         if not raw.strip():
             return {}
         try:
@@ -247,35 +248,52 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
             raise _BadRequest("the body must be a JSON object of arguments by name")
         return data
 
-    def endpoint_for(op: Operation):
-        async def endpoint(request: Request) -> Response:
-            now = now_of()
+    def handler_for(op: Operation) -> Callable[[Any, Any], Any]:
+        def work(authorization: str | None, raw: bytes, now: dt.datetime) -> Response:
+            """On a worker thread, in one hop: who asks (401 first), the arguments, the call, the answer."""
             if op.public:
                 principal = Principal(0, "nobody")  # acts as no one (see catalogue.PUBLIC)
             else:
                 try:
-                    principal = await run_in_threadpool(principal_of, request.headers.get("authorization"), now)
+                    principal = principal_of(authorization, now)
                 except SessionInvalid as exc:
                     return _error(401, reason=exc.reason)
                 except e.DomainError as exc:  # the sign-in method's own typed errors (expired, revoked ...)
                     return _error(401, exc)
             try:
-                body = await read_json(request)
-                arguments = op.bind((), {k: wire.decode(v) for k, v in body.items()})
-            except _TooLarge:
-                return _error(413, reason="too large")
+                arguments = op.bind((), {k: wire.decode(v) for k, v in parse_json(raw).items()})
             except (_BadRequest, wire.WireError) as exc:
                 return _error(400, reason=str(exc))
             except TypeError as exc:  # unknown or missing arguments (user_id and now among them)
                 return _error(422, reason=str(exc))
             try:
-                result = await run_in_threadpool(op.call, backend, principal.user_id, now, arguments)
-                return JSONResponse({"ok": wire.encode(result)})
+                return _ok(op.call(backend, principal.user_id, now, arguments))
             except e.DomainError as exc:
                 return _error(status_for(exc), exc)
             except Exception:  # noqa: BLE001 - logged here; the client gets no traceback
                 log.exception("server: %s failed", op.name)
                 return _error(500, reason="internal error")
+
+        async def handle(scope: Any, receive: Any) -> Response:
+            now = now_of()
+            headers = dict(scope.get("headers") or ())
+            authorization = headers.get(b"authorization", b"").decode("latin-1") or None
+            if not op.public and not authorization:
+                return _error(401, reason="missing")
+            try:
+                raw = await _read_body(receive, headers.get(b"content-length"))
+            except _TooLarge:
+                return _error(413, reason="too large")
+            return await run_in_threadpool(work, authorization, raw, now)
+
+        return handle
+
+    handlers = {f"/api/{op.module}/{op.function}": handler_for(op)
+                for op in operations().values() if op.needs_backend}
+
+    def endpoint_for(op: Operation, handle: Callable[[Any, Any], Any]):
+        async def endpoint(request: Request) -> Response:  # what openapi.json describes (see _Operations)
+            return await handle(request.scope, request.receive)
 
         endpoint.__name__ = op.name.replace(".", "_")
         return endpoint
@@ -287,7 +305,8 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
         properties = {name: {} for name in op.signature.parameters}
         required = [name for name, p in op.signature.parameters.items() if p.default is p.empty]
         app.add_api_route(
-            f"/api/{op.module}/{op.function}", endpoint_for(op), methods=["POST"], name=op.name,
+            f"/api/{op.module}/{op.function}", endpoint_for(op, handlers[f"/api/{op.module}/{op.function}"]),
+            methods=["POST"], name=op.name,
             summary=(op.func.__doc__ or op.name).strip().splitlines()[0],
             openapi_extra={"security": [] if op.public else bearer, "requestBody": {"content": {"application/json": {"schema": {
                 "type": "object", "properties": properties, "required": required,
@@ -349,9 +368,85 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
         return schema
 
     app.openapi = openapi_with_bearer  # type: ignore[method-assign]
-    auth_routes.install(app, backend, now_of)
+    app.add_middleware(_Operations, handlers=handlers)
+    app.add_middleware(_ServerTime, now_of=now_of)  # outermost: on every answer, the operations' too
+    auth_routes.install(app, backend, now_of, forget=getattr(resolver, "clear", None))
     app.state.public_paths |= {"/api/auth/sign-in", "/api/auth/device"}
     return app
+
+
+def _ok(result: Any) -> Response:
+    return Response(json.dumps({"ok": wire.encode(result)}, ensure_ascii=False, separators=(",", ":")),
+                     media_type="application/json")
+
+
+class _ServerTime:
+    """Pure ASGI middleware: the server's clock (and no-store) on every HTTP answer.
+
+    Not Starlette's ``@app.middleware("http")``: that wraps every request in a
+    task and a stream of its own, which cost more than the rest of a call.
+    """
+
+    def __init__(self, app: Any, now_of: Clock) -> None:
+        self.app = app
+        self.now_of = now_of
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_time(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                headers.append((TIME_HEADER.lower().encode(), self.now_of().isoformat().encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_time)
+
+
+class _Operations:
+    """Pure ASGI: ``POST /api/<module>/<function>`` straight to its handler by one dict look-up.
+
+    The same handlers sit behind FastAPI's routes (so openapi.json lists them
+    all, with their arguments); this only skips the framework's routing and
+    request machinery on the path every workstation call takes. Anything else
+    (another method, another path, WebSocket) goes on to FastAPI.
+    """
+
+    def __init__(self, app: Any, handlers: dict[str, Callable[[Any, Any], Any]]) -> None:
+        self.app = app
+        self.handlers = handlers
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        handle = self.handlers.get(scope["path"]) if scope["type"] == "http" and scope["method"] == "POST" else None
+        if handle is None:
+            await self.app(scope, receive, send)
+            return
+        response = await handle(scope, receive)
+        await response(scope, receive, send)
+
+
+async def _read_body(receive: Any, declared: bytes | None) -> bytes:
+    """The request body, refused (``_TooLarge``) past :data:`MAX_BODY_BYTES`, declared or sent."""
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+        raise _TooLarge()
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _TooLarge()
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
 
 
 class _TooLarge(Exception):

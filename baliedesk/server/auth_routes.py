@@ -78,7 +78,14 @@ class _Bad(Exception):
         self.status = status
 
 
-def install(app: FastAPI, backend: Backend, now_of: Callable[[], dt.datetime]) -> None:
+def install(app: FastAPI, backend: Backend, now_of: Callable[[], dt.datetime], *,
+            forget: Callable[[], None] | None = None) -> None:
+    """The sign-in routes. ``forget``: the server's kept sessions are forgotten at once after a sign-out
+    or password change here (other server processes hear it through the change feed)."""
+    def forget_sessions() -> None:
+        if forget is not None:
+            forget()
+
     async def answer(work: Callable[[], Any]) -> JSONResponse:
         try:
             result = await run_in_threadpool(work)
@@ -117,8 +124,14 @@ def install(app: FastAPI, backend: Backend, now_of: Callable[[], dt.datetime]) -
             f = await _fields(request, "old_password", "new_password")
         except _Bad as bad:
             return JSONResponse({"error": None}, status_code=bad.status)
-        return await answer(lambda: auth.change_password(backend, token, f["old_password"], f["new_password"],
-                                                         now_of(), address=_address(request)))
+        def change() -> Any:
+            try:
+                return auth.change_password(backend, token, f["old_password"], f["new_password"], now_of(),
+                                            address=_address(request))
+            finally:
+                forget_sessions()
+
+        return await answer(change)
 
     @app.post("/api/auth/sign-out", summary="End this session", openapi_extra={"security": [{"bearer": []}]})
     async def sign_out(request: Request) -> JSONResponse:
@@ -127,7 +140,10 @@ def install(app: FastAPI, backend: Backend, now_of: Callable[[], dt.datetime]) -
             return JSONResponse({"error": None, "reason": "missing"}, status_code=401)
         def work() -> bool:
             auth.resolve_session(backend, token, now_of(), allow_password_change=True)  # 401 when not valid
-            return auth.sign_out(backend, token, now_of())
+            try:
+                return auth.sign_out(backend, token, now_of())
+            finally:
+                forget_sessions()
 
         return await answer(work)
 

@@ -33,6 +33,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from baliedesk.domain.auth import (
+    SESSIONS_TOPIC,
     ACCOUNT_LOCKOUT,
     ADDRESS_LOCKOUT,
     DEVICE_SESSIONS,
@@ -283,6 +284,7 @@ def change_password(backend: Backend, token: str, old_password: str, new_passwor
             raise SessionRevoked()
         uow.auth.set_credential(user.id, new_hash, False, now)
         uow.auth.revoke_sessions(user.id, now)
+        uow.changed(SESSIONS_TOPIC)  # every server process forgets the sessions it knew
         uow.auth.clear_attempts("account", account_key)
         new_token_, row = _open_session(uow, user.id, "person", None, PASSWORDS.method, now, policy, address_key)
         uow.commit()
@@ -349,6 +351,7 @@ def sign_out(backend: Backend, token: str, now: dt.datetime) -> bool:
         if row is None or row.revoked_at is not None:
             return False
         row.revoked_at = now
+        uow.changed(SESSIONS_TOPIC)  # every server process forgets the sessions it knew
         uow.commit()
         return True
 
@@ -361,6 +364,7 @@ def revoke_sessions(backend: Backend, user_id: int, target_user_id: int, now: dt
         target = _person(uow, target_user_id)
         _may_manage(manager, target.role)
         count = uow.auth.revoke_sessions(target.id, now)
+        uow.changed(SESSIONS_TOPIC)  # every server process forgets the sessions it knew
         uow.commit()
         return count
 
@@ -455,6 +459,7 @@ def deactivate_user(backend: Backend, user_id: int, target_user_id: int, now: dt
             _keep_an_admin(uow, target.id)
         target.active = False
         uow.auth.revoke_sessions(target.id, now)
+        uow.changed(SESSIONS_TOPIC)  # every server process forgets the sessions it knew
         uow.commit()
         return user_info(target)
 
@@ -485,6 +490,7 @@ def reset_password(backend: Backend, user_id: int, target_user_id: int, now: dt.
         _may_manage(manager, target.role)
         uow.auth.set_credential(target.id, password_hash, True, now)
         uow.auth.revoke_sessions(target.id, now)
+        uow.changed(SESSIONS_TOPIC)  # every server process forgets the sessions it knew
         uow.auth.clear_attempts("account", target.username)
         uow.commit()
         return NewAccount(user_info(target), temporary)
@@ -510,6 +516,7 @@ def set_password(backend: Backend, user_id: int, target_user_id: int, new_passwo
         _may_manage(manager, target.role)
         uow.auth.set_credential(target.id, password_hash, must_change, now)
         uow.auth.revoke_sessions(target.id, now)
+        uow.changed(SESSIONS_TOPIC)  # every server process forgets the sessions it knew
         uow.auth.clear_attempts("account", target.username)
         uow.commit()
         return user_info(target)
@@ -636,6 +643,7 @@ def revoke_device(backend: Backend, user_id: int, device_id: int, now: dt.dateti
         device.code_hash = None
         user.active = False
         uow.auth.revoke_sessions(user.id, now)
+        uow.changed(SESSIONS_TOPIC)  # every server process forgets the sessions it knew
         uow.commit()
         return _device_info(device, user.username)
 

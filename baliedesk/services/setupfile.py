@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from baliedesk.domain.auth import SESSIONS_TOPIC
 from baliedesk.domain.appointments import clean_bring_list, validate_duration, validate_max_parallel
 from baliedesk.domain.calendar import LiberationDay, parse_periods, periods_input_text
 from baliedesk.domain.errors import DomainError, PeriodInsideOut, PeriodsOverlap, ValidationError
@@ -536,6 +537,8 @@ def _apply_people(uow: UnitOfWork, plan: _Plan, created: Tally[str], updated: Ta
                                            [loc.id for loc in uow.directory.locations()])
             created["person"] += 1
         else:
+            if row.active and not fields["active"]:
+                uow.changed(SESSIONS_TOPIC)  # the person's sessions stop holding (resolve_session checks it)
             row.display_name, row.role, row.active = fields["display_name"], fields["role"], fields["active"]
             updated["person"] += 1
 
