@@ -2,7 +2,8 @@
 
 The config file (written by the test, so no database URL shows in the process
 list) holds ``database_url``, ``tokens`` (``{token: [user_id, kind]}``: a fixed
-token table standing in for sign-in) and optionally ``now`` (an ISO time: a
+token table standing in for sign-in) or ``sessions: true`` (the real sign-in
+sessions, as the server command has) and optionally ``now`` (an ISO time: a
 fixed server clock) or ``clock`` (``[epoch, base]``: base plus the seconds since
 epoch, bench/_benchlib.BenchClock) and ``engine`` (engine keywords such as
 ``pool_size``). The process serves on a free loopback port, prints its
@@ -46,7 +47,8 @@ def main(config_path: str) -> int:
         epoch, base = float(moving[0]), dt.datetime.fromisoformat(moving[1])
         clock = lambda: base + dt.timedelta(seconds=time.time() - epoch)  # noqa: E731
     db = Database(config["database_url"], **config.get("engine", {}))
-    server = ServerThread(create_app(db, resolver=resolver, clock=clock, feed_poll_s=0.2))
+    real = bool(config.get("sessions"))  # the sign-in sessions (and their memory), as the server command has
+    server = ServerThread(create_app(db, resolver=None if real else resolver, clock=clock, feed_poll_s=0.2))
     url = server.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
