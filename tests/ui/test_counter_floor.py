@@ -59,6 +59,8 @@ def test_toch_gekomen_right_after_f4_puts_the_visitor_back_first(qtbot, backend,
     assert "staat weer in de rij" in w.message_bar.text()
 
 
+@pytest.mark.local_only("moves the window's clock without any call; a remote client's clock follows the server's "
+                         "answers (and the real time in between)")
 def test_toch_gekomen_is_offered_only_for_a_while(qtbot, backend, seeded, windows, now, clock):
     issue(backend, seeded, "A", now - 10 * MIN)
     w = windows(backend, seeded, "anne", "Balie 1")

@@ -190,6 +190,8 @@ def test_the_erase_dialog_needs_a_reason_and_a_yes(qtbot):
     assert not d.ok.isEnabled()
 
 
+@pytest.mark.local_only("a server runs the due retention itself when it starts (server/housekeeping.py, "
+                         "tests/test_housekeeping.py), so in remote mode nothing is left to count")
 def test_the_beheerder_changes_a_term_and_runs_retention_after_a_count(qtbot, world, make_client, backend):
     much_later = world.now + dt.timedelta(days=400)  # the callback note (6 months after done) is due
     w = open_window(qtbot, make_client, world.admin, world.ids.location_id, lambda: much_later)

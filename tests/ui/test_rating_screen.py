@@ -53,6 +53,8 @@ def test_a_display_account_is_told_in_words(qtbot, backend, now, make_client):
     assert "mag dit niet" in sig.args[0]
 
 
+@pytest.mark.local_only("a rating screen on this PC's own database, nobody signed in; through a server a rating "
+                         "screen is an enrolled device with a token of its own")
 def test_standing_alone_it_asks_the_service_and_the_dashboard_shows_the_rating(qtbot, backend, now, make_client):
     """``python -m baliedesk rating``: a device on this PC's database (nobody signed in) acts as the kiosk
     account, shows the location's services (one tap), then 1-10, a line, thanks, and back to the services.
