@@ -291,8 +291,10 @@ def callback_slip(c: Any, branding: Branding, *, tz: str | dt.tzinfo | None = No
         Text(_("Genoteerd op {date} om {time}").format(date=full_date(written.date()), time=time_text(written)),
              size="small", center=True),
     ]
-    return Slip("callback", _("Terugbelverzoek {name}").format(name=c.caller_name), c.location_name,
-                tuple(blocks), branding)
+    # The title is the print job's name (the spooler's history lists it to every user of the PC) and the
+    # PDF's title: the caller's name and number are only on the paper.
+    title = _("Terugbelverzoek {date} {time}").format(date=written.date().isoformat(), time=time_text(written))
+    return Slip("callback", title, c.location_name, tuple(blocks), branding)
 
 
 def printer_test_slip(branding: Branding, *, printer: str, paper: str, moment: dt.datetime,

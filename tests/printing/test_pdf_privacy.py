@@ -49,3 +49,19 @@ def test_saved_slips_go_after_their_term(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         p.name for p in (new_appointment, new_callback, melding, ticket))
     assert prune_pdf_folder(tmp_path / "weg", NOW, terms).deleted == ()
+
+
+def test_a_callback_slip_names_the_caller_only_on_the_paper():
+    """The print job's name (in the spooler's history, which every user of the PC may list) and the
+    PDF's title hold no caller's name or phone number; the slip itself does."""
+    from baliedesk.printing import samples
+    from baliedesk.printing.slips import callback_slip
+
+    data = samples.callback()
+    printout = jobs.build(callback_slip(data, samples.branding()))
+    assert printout.title.startswith("Terugbelverzoek")
+    for secret in (data.caller_name, data.phone):
+        assert secret not in printout.title
+        # the PDF's document information (its page content is compressed, and is the paper itself)
+        assert secret.encode("latin-1") not in printout.pdf
+        assert secret.encode("utf-16-be").hex().upper().encode() not in printout.pdf.upper()
