@@ -119,7 +119,11 @@ def test_new_errors_have_dutch_words():
     assert "e-mailadres" in validation_text(ValidationError("email", "invalid")).lower()
     assert "team" in validation_text(ValidationError("team", "control_character")).lower()
     assert "beschadigd" in robust_error_text(e.DatabaseCorrupt("x"))
-    assert "elke 5 seconden" in robust_error_text(e.DatabaseUnavailable("x", "timeout"))
+    # after a save that failed nothing tries again by itself: the words must not promise it
+    for err in (e.DatabaseUnavailable("x", "timeout"), e.DatabaseUnavailable("x", "lost"), e.StorageUnavailable()):
+        assert "Wat u typte, blijft staan" in robust_error_text(err)
+        assert "Probeer het zo nog eens" in robust_error_text(err)
+        assert "elke 5 seconden" not in robust_error_text(err)
     assert "Probeer het nog eens" in robust_error_text(e.RequestTooLate("issue_ticket", 5.0))
     for err in (e.DatabaseReadOnly(), e.SchemaTooNew("9999"), e.DataFolderNotWritable("/x"), e.StorageUnavailable()):
         assert robust_error_text(err)

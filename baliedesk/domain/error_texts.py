@@ -32,10 +32,10 @@ CODE_TEXTS = {
     "required": N_("{field} is nog leeg. Vul dit in."),
 }
 
-UNAVAILABLE = N_("De database is niet bereikbaar. Wat u typte, blijft staan. "
-                 "BalieDesk probeert het elke 5 seconden opnieuw.")
-TIMEOUT = N_("De database antwoordt niet. Wat u typte, blijft staan. "
-             "BalieDesk probeert het elke 5 seconden opnieuw.")
+# Said after an action that failed: nothing is tried again by itself (the start-up screen, which does
+# retry, has its own words in startup_text.py).
+UNAVAILABLE = N_("De database is niet bereikbaar. Wat u typte, blijft staan. Probeer het zo nog eens.")
+TIMEOUT = N_("De database antwoordt niet. Wat u typte, blijft staan. Probeer het zo nog eens.")
 READ_ONLY = N_("De database mag niet veranderd worden (alleen lezen). Er is niets opgeslagen. "
                "Bel de beheerder.")
 CORRUPT = N_("Het databasebestand is beschadigd. Bel de beheerder; er is niets veranderd.")

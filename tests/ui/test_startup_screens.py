@@ -255,11 +255,11 @@ def test_temporary_and_permanent_faults_read_differently():
     from baliedesk.domain.errors import DatabaseCorrupt, DatabaseReadOnly, DatabaseUnavailable, ValidationError
     from baliedesk.ui.common.messages import message_for, validation_message
 
-    temporary = message_for(DatabaseUnavailable("refused"))
-    assert "elke 5 seconden" in temporary
+    temporary = message_for(DatabaseUnavailable("refused"))  # after an action: try again yourself
+    assert "Probeer het zo nog eens" in temporary and "elke 5 seconden" not in temporary
     for permanent in (DatabaseReadOnly("ro"), DatabaseCorrupt("bad")):
         text = message_for(permanent)
-        assert "Bel de beheerder" in text and "opnieuw" not in text and text != temporary
+        assert "Bel de beheerder" in text and "nog eens" not in text and text != temporary
     assert validation_message(ValidationError("request_id", "invalid")) == \
         "Het kenmerk van het formulier klopt niet. Kijk het na."
     assert validation_message(ValidationError("team", "required")) == "Het team is nog leeg. Vul dit in."
