@@ -33,8 +33,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from baliedesk.domain.auth import SESSIONS_TOPIC
 from baliedesk.domain.appointments import clean_bring_list, validate_duration, validate_max_parallel
+from baliedesk.domain.auth import SESSIONS_TOPIC
 from baliedesk.domain.calendar import LiberationDay, parse_periods, periods_input_text
 from baliedesk.domain.errors import DomainError, PeriodInsideOut, PeriodsOverlap, ValidationError
 from baliedesk.domain.meldingen import clean_category

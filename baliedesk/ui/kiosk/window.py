@@ -38,10 +38,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -56,10 +55,10 @@ from PySide6.QtWidgets import (
 )
 
 from baliedesk import hourstext
-from baliedesk.domain.errors import ServiceClosed, StorageUnavailable
+from baliedesk.domain.errors import StorageUnavailable
 from baliedesk.domain.permissions import Role
 from baliedesk.domain.tickets import display_number
-from baliedesk.i18n import _, ngettext
+from baliedesk.i18n import _
 from baliedesk.printing.config import printer_from
 from baliedesk.printing.jobs import Printout, deliver, prepare_ticket, printing_configured
 from baliedesk.client import Client
@@ -68,8 +67,16 @@ from baliedesk.services.schedule_dto import AppointmentSwitch, ServiceHours, Tod
 from baliedesk.ui.common import theme
 from baliedesk.ui.appointments.desk import CheckInPanel
 from baliedesk.ui.common.feedwatcher import FeedWatcher
-from baliedesk.ui.common.messages import message_for
 from baliedesk.ui.common.tasks import run_task
+from baliedesk.ui.kiosk.texts import (
+    KioskNotConfigured,
+    appointment_text,
+    estimate_text,
+    floor_title,
+    kiosk_message,
+    people_ahead_text,
+)
+from baliedesk.ui.kiosk.widgets import ServiceButton, TouchCatcher, label, touch_button
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +94,6 @@ CHECK_IN_IDLE_MS = 60_000
 DESIGN_SIZE = (1280, 1024)
 PORTRAIT_DESIGN_SIZE = (900, 1280)
 MIN_TEXT_PT = 13.0
-
-
-class KioskNotConfigured(Exception):
-    """No location, or no kiosk account, in the database."""
 
 
 class LastSlip:
@@ -113,183 +116,6 @@ class _Identity:
     location_id: int
     location_name: str
     client: Client  # bound to the kiosk's device account
-
-
-def kiosk_message(err: BaseException) -> str:
-    """The sentence a visitor sees. Visitors did not type anything, so the
-    connection message differs from the one for staff."""
-    if isinstance(err, StorageUnavailable):
-        return _("Het lukt nu even niet om een nummer te maken. Probeer het zo nog eens. "
-                 "Lukt het niet? Meld u dan bij de balie.")
-    if isinstance(err, KioskNotConfigured):
-        return _("Deze kiosk werkt nu niet. Meld u bij de balie.")
-    if isinstance(err, ServiceClosed):  # a press that raced the clock: the floor's own words
-        again = hourstext.next_opening_text(err.next_opening, err.today)
-        if err.reason == "closing":
-            return f"{_(hourstext.CLOSING_SOON_TEXT)} {again}"
-        return _("Gesloten. {again}").format(again=again)
-    return message_for(err)
-
-
-def waiting_text(n: int) -> str:
-    if n <= 0:
-        return _("Er wacht nu niemand")
-    return ngettext("Er wacht nu {n} persoon", "Er wachten nu {n} mensen", n).format(n=n)
-
-
-def wait_text(sq: ServiceQueue) -> str:
-    if sq.counters_open <= 0 or sq.estimate_minutes is None:
-        return _("Er is nu geen balie open")
-    m = max(1, sq.estimate_minutes)
-    return ngettext("Wachttijd: ongeveer {n} minuut", "Wachttijd: ongeveer {n} minuten", m).format(n=m)
-
-
-def people_ahead_text(n: int) -> str:
-    if n <= 0:
-        return _("Er is niemand voor u.")
-    return ngettext("Er is {n} persoon voor u.", "Er zijn {n} mensen voor u.", n).format(n=n)
-
-
-def estimate_text(issued: IssuedTicket) -> str:
-    est = issued.estimate
-    if est.minutes is None or est.counters_open <= 0:
-        return _("Er is nu geen balie open voor deze dienst. "
-                 "Daarom weten we nog niet hoe lang u moet wachten.")
-    m = max(1, est.minutes)
-    return ngettext("Verwachte wachttijd: ongeveer {n} minuut.",
-                    "Verwachte wachttijd: ongeveer {n} minuten.", m).format(n=m)
-
-
-def closed_text(hours: ServiceHours, today: dt.date | None, floor: str = hourstext.OPEN) -> str:
-    """Why a service button is greyed out (B1), in the hall screen's words.
-
-    While other services still give numbers (``floor`` OPEN) the button says it all:
-    "Geen nieuwe nummers meer. Wie wacht, wordt nog geholpen." or "Gesloten. We zijn
-    weer open morgen om 9.00 uur." When no service gives numbers, the title says
-    that and the buttons only say "Geen nieuwe nummers" or "Gesloten".
-    """
-    state = hourstext.service_state(hours)
-    if floor != hourstext.OPEN:
-        return _(hourstext.NO_NEW_NUMBERS) if state == hourstext.CLOSING else _(hourstext.CLOSED_WORD)
-    if state == hourstext.CLOSING:
-        return _(hourstext.CLOSING_SOON_TEXT)
-    again = hourstext.next_opening_text(hours.next_opening, today)
-    return _("Gesloten. {again}").format(again=again)
-
-
-def floor_title(floor: str, hours: TodaysHours | None, waiting: int) -> tuple[str, str]:
-    """The start screen's title and the line under it for the floor's state."""
-    if floor == hourstext.OPEN or hours is None:
-        return _("Kies waarvoor u komt"), _("Tik op een knop. U krijgt dan een nummer.")
-    again = hourstext.next_opening_text(hours.next_opening, hours.day)
-    if floor == hourstext.CLOSING:
-        return _("Geen nieuwe nummers meer"), _("{helped}. {again}").format(helped=_(hourstext.STILL_HELPED),
-                                                                          again=again)
-    if waiting > 0:
-        return _("We zijn gesloten"), _("{helped}. {again}").format(helped=_(hourstext.STILL_HELPED), again=again)
-    return _("We zijn gesloten"), again
-
-
-def appointment_text(start: dt.datetime) -> str:
-    """"afspraak 12.30 uur": beside the service on the confirmation."""
-    return _("afspraak {time}").format(time=hourstext.time_text(start))
-
-
-def _label(text: str = "", *, size: float = theme.SIZE_BODY, bold: bool = False, role: str | None = None,
-           align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, wrap: bool = True) -> QLabel:
-    lbl = QLabel(text)
-    lbl.setFont(theme.font(size, bold=bold))
-    lbl.setProperty("kioskSize", float(size))  # the size at the design resolution; see KioskWindow.rescale
-    lbl.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
-    lbl.setWordWrap(wrap)
-    if role:
-        lbl.setProperty("role", role)
-    return lbl
-
-
-def _button(text: str, name: str, *, size: float, on_click: Callable[[], object],
-            primary: bool = False) -> QPushButton:
-    """A touch button of the kiosk, hidden until the screen needs it."""
-    button = QPushButton(text)
-    button.setObjectName(name)
-    if primary:
-        button.setProperty("role", "primary")
-    button.setFont(theme.font(size, bold=True))
-    button.setCursor(Qt.CursorShape.PointingHandCursor)
-    button.clicked.connect(lambda: on_click())
-    button.hide()
-    return button
-
-
-class ServiceButton(QPushButton):
-    """One big touch target: letter, name, and how busy it is."""
-
-    def __init__(self, sq: ServiceQueue, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.service_id = sq.service.id
-        self.setObjectName(f"service_{sq.service.id}")
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(theme.TOUCH_MIN * 2)
-
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 12, 24, 12)
-        row.setSpacing(24)
-        self.letter = _label(sq.service.prefix, size=44, bold=True, align=Qt.AlignmentFlag.AlignCenter, wrap=False)
-        self.letter.setObjectName("letter")
-        self.letter.setFixedSize(96, 96)
-        row.addWidget(self.letter, 0, Qt.AlignmentFlag.AlignVCenter)
-        texts = QVBoxLayout()
-        texts.setSpacing(4)
-        self.name = _label(sq.service.name, size=26, bold=True)
-        self.status = _label("", size=18)
-        texts.addStretch(1)
-        texts.addWidget(self.name)
-        texts.addWidget(self.status)
-        texts.addStretch(1)
-        row.addLayout(texts, 1)
-        for child in (self.letter, self.name, self.status):
-            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.closed: bool | None = None
-        self.update_from(sq)
-
-    def update_from(self, sq: ServiceQueue, hours: ServiceHours | None = None, today: dt.date | None = None,
-                    floor: str = hourstext.OPEN) -> None:
-        """``hours``: this service's hours today (None: no schedule, always open);
-        ``floor``: the whole kiosk's state (hourstext.OPEN, CLOSING or CLOSED)."""
-        closed = hours is not None and not hours.kiosk_open
-        self.name.setText(sq.service.name)
-        if closed:
-            self.status.setText(closed_text(hours, today, floor))
-        else:
-            self.status.setText(f"{waiting_text(sq.waiting)}  ·  {wait_text(sq)}")
-        self.setAccessibleName(f"{sq.service.prefix} {sq.service.name}. {self.status.text()}")
-        if closed != self.closed:
-            self.closed = closed
-            self.setEnabled(not closed)
-            selector = f"QPushButton#{self.objectName()}"
-            c = theme.service_colors(sq.service.color)
-            css = theme.service_button_css(sq.service.color, selector)
-            edge = c.text
-            if closed:  # greyed out, text still readable (the labels do not follow :disabled)
-                css += f"{selector} QLabel {{ color: {theme.DISABLED_TEXT}; }}"
-                edge = theme.DISABLED_TEXT
-            self.setStyleSheet(css + f"QLabel#letter {{ border: 3px solid {edge}; border-radius: {theme.RADIUS}px; }}")
-
-
-class _TouchCatcher(QObject):
-    """Reports any press on a widget and its children (the confirmation screen)."""
-
-    def __init__(self, on_touch: Callable[[], None], parent: QObject) -> None:
-        super().__init__(parent)
-        self._on_touch = on_touch
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            self._on_touch()
-            return True
-        return False
 
 
 class KioskWindow(QWidget):
@@ -372,7 +198,7 @@ class KioskWindow(QWidget):
         bar.setAutoFillBackground(True)
         lay = QHBoxLayout(bar)
         lay.setContentsMargins(40, 18, 40, 18)
-        name = _label(_("Welkom"), size=24, bold=True, wrap=False)  # the municipality's name once known
+        name = label(_("Welkom"), size=24, bold=True, wrap=False)  # the municipality's name once known
         lay.addWidget(name)
         lay.addStretch(1)
         return bar, name
@@ -393,8 +219,8 @@ class KioskWindow(QWidget):
         body = QVBoxLayout()
         body.setContentsMargins(48, 32, 48, 32)
         body.setSpacing(20)
-        self.title = _label(_("Kies waarvoor u komt"), size=38, bold=True)
-        self.subtitle = _label(_("Tik op een knop. U krijgt dan een nummer."), size=20, role="muted")
+        self.title = label(_("Kies waarvoor u komt"), size=38, bold=True)
+        self.subtitle = label(_("Tik op een knop. U krijgt dan een nummer."), size=20, role="muted")
         body.addWidget(self.title)
         body.addWidget(self.subtitle)
         self.grid_host = QWidget()
@@ -403,19 +229,19 @@ class KioskWindow(QWidget):
         self.grid.setSpacing(20)
         body.addWidget(self.grid_host, 1)
         # Shown only where the location works with appointments.
-        self.appointment_button = _button(_("Ik heb een afspraak"), "appointmentButton", size=26,
+        self.appointment_button = touch_button(_("Ik heb een afspraak"), "appointmentButton", size=26,
                                           on_click=self.show_check_in, primary=True)
         self.appointment_button.setMinimumHeight(theme.TOUCH_MIN * 2)
         body.addWidget(self.appointment_button)
-        self.notice = _label("", size=20, role="warning")
+        self.notice = label("", size=20, role="warning")
         self.notice.hide()
-        self.error = _label("", size=20, role="error")
+        self.error = label("", size=20, role="error")
         self.error.hide()
         for lbl in (self.notice, self.error):
             lbl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             body.addWidget(lbl)
         # For the host: the last slip did not come out (paper out); print it again once fixed.
-        self.last_reprint_button = _button("", "lastReprintButton", size=18, on_click=self.reprint)
+        self.last_reprint_button = touch_button("", "lastReprintButton", size=18, on_click=self.reprint)
         self.last_reprint_button.setMinimumHeight(theme.TOUCH_MIN)
         body.addWidget(self.last_reprint_button, 0, Qt.AlignmentFlag.AlignLeft)
         body.addStretch(0)
@@ -434,21 +260,21 @@ class KioskWindow(QWidget):
         tb.setContentsMargins(48, 28, 48, 28)
         tb.setSpacing(14)
         center = Qt.AlignmentFlag.AlignHCenter
-        self.your_number = _label(_("Uw nummer is"), size=28, align=center)
-        self.number = _label("", size=theme.SIZE_TICKET, bold=True, align=center, wrap=False)
+        self.your_number = label(_("Uw nummer is"), size=28, align=center)
+        self.number = label("", size=theme.SIZE_TICKET, bold=True, align=center, wrap=False)
         self.number.setObjectName("ticketNumber")
         self.number.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.service_name = _label("", size=28, bold=True, align=center)
-        self.ahead = _label("", size=26, align=center)
-        self.estimate = _label("", size=26, align=center)
-        self.hall = _label(_("Kijk op het scherm in de hal. Daar ziet u wanneer u aan de beurt bent."),
+        self.service_name = label("", size=28, bold=True, align=center)
+        self.ahead = label("", size=26, align=center)
+        self.estimate = label("", size=26, align=center)
+        self.hall = label(_("Kijk op het scherm in de hal. Daar ziet u wanneer u aan de beurt bent."),
                            size=22, align=center)
         self.hall.setProperty("role", "info")
-        self.remember = _label(_("Onthoud uw nummer goed."), size=22, bold=True, align=center)
-        self.reprint_button = _button(_("Opnieuw printen"), "reprintButton", size=24, on_click=self.reprint,
+        self.remember = label(_("Onthoud uw nummer goed."), size=22, bold=True, align=center)
+        self.reprint_button = touch_button(_("Opnieuw printen"), "reprintButton", size=24, on_click=self.reprint,
                                       primary=True)
         self.reprint_button.setMinimumWidth(theme.TOUCH_MIN * 5)
-        self.back_hint = _label(_("Tik op het scherm om terug te gaan."), size=16, role="muted", align=center)
+        self.back_hint = label(_("Tik op het scherm om terug te gaan."), size=16, role="muted", align=center)
         tb.addStretch(1)
         tb.addWidget(self.your_number)
         tb.addWidget(self.number)
@@ -483,7 +309,7 @@ class KioskWindow(QWidget):
         self.check_in_body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
         cl.addLayout(self.check_in_body, 1)
         self.stack.addWidget(self.check_in_page)
-        self._touch = _TouchCatcher(self._on_ticket_touched, self)
+        self._touch = TouchCatcher(self._on_ticket_touched, self)
         self.ticket_page.installEventFilter(self._touch)
         for w in self.ticket_page.findChildren(QWidget):
             if w is not self.reprint_button:  # a press there prints; it does not go back
