@@ -247,3 +247,23 @@ def test_a_local_time_keeps_its_time_zone_across_the_wire():
     for hostile in ("../../etc/passwd", "/etc/localtime", "Nowhere/Atlantis", 5, ""):
         with pytest.raises(wire.WireError):
             wire.decode({"$dt": "2026-11-20T09:00:00+01:00", "tz": hostile})
+
+
+def test_every_answer_carries_the_servers_time_once_and_no_store(server, seeded, now):
+    """Operation calls are answered before FastAPI's stack; they stamp the time themselves, the other
+    routes get it from the middleware, and nothing gets it twice."""
+    token = server.tokens.issue(seeded.users["anne"])
+    auth = {"Authorization": f"Bearer {token}"}
+    answers = [
+        httpx.post(server.url + "/api/queue/counters_at", headers=auth, json={"location_id": seeded.location_id}),
+        httpx.post(server.url + "/api/queue/counters_at", json={"location_id": seeded.location_id}),  # 401
+        httpx.post(server.url + "/api/queue/counters_at", headers=auth, content=b"{nonsense"),  # 400
+        httpx.get(server.url + "/api/queue/counters_at", headers=auth),  # 405, from FastAPI
+        httpx.post(server.url + "/api/queue/no_such_thing", headers=auth, json={}),  # 404, from FastAPI
+        httpx.get(server.url + "/api/health"),
+    ]
+    assert [r.status_code for r in answers] == [200, 401, 400, 405, 404, 200]
+    for r in answers:
+        assert r.headers.get_list("X-BalieDesk-Time") == [now.isoformat()], r.request.url
+        assert r.headers.get_list("Cache-Control") == ["no-store"]
+        assert "Traceback" not in r.text

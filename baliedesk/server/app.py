@@ -220,7 +220,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
             await run_in_threadpool(hub.stop)
             await run_in_threadpool(housekeeping.stop)
 
-    app = FastAPI(title="BalieDesk", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
+    app = _App(title="BalieDesk", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None, lifespan=lifespan)
     app.state.backend = backend
     app.state.hub = hub
@@ -279,12 +279,12 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
             headers = dict(scope.get("headers") or ())
             authorization = headers.get(b"authorization", b"").decode("latin-1") or None
             if not op.public and not authorization:
-                return _error(401, reason="missing")
+                return _stamped(_error(401, reason="missing"), now_of)
             try:
                 raw = await _read_body(receive, headers.get(b"content-length"))
             except _TooLarge:
-                return _error(413, reason="too large")
-            return await run_in_threadpool(work, authorization, raw, now)
+                return _stamped(_error(413, reason="too large"), now_of)
+            return _stamped(await run_in_threadpool(work, authorization, raw, now), now_of)
 
         return handle
 
@@ -292,7 +292,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
                 for op in operations().values() if op.needs_backend}
 
     def endpoint_for(op: Operation, handle: Callable[[Any, Any], Any]):
-        async def endpoint(request: Request) -> Response:  # what openapi.json describes (see _Operations)
+        async def endpoint(request: Request) -> Response:  # what openapi.json describes (see _App)
             return await handle(request.scope, request.receive)
 
         endpoint.__name__ = op.name.replace(".", "_")
@@ -368,8 +368,8 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
         return schema
 
     app.openapi = openapi_with_bearer  # type: ignore[method-assign]
-    app.add_middleware(_Operations, handlers=handlers)
-    app.add_middleware(_ServerTime, now_of=now_of)  # outermost: on every answer, the operations' too
+    app.operations = handlers  # answered before the middleware stack (see _App)
+    app.add_middleware(_ServerTime, now_of=now_of)  # the other routes' answers
     auth_routes.install(app, backend, now_of, forget=getattr(resolver, "clear", None))
     app.state.public_paths |= {"/api/auth/sign-in", "/api/auth/device"}
     return app
@@ -399,35 +399,44 @@ class _ServerTime:
         async def send_with_time(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                names = {name.lower() for name, _ in headers}
+                if b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
-                headers.append((TIME_HEADER.lower().encode(), self.now_of().isoformat().encode()))
+                if TIME_HEADER.lower().encode() not in names:  # an operation's answer has it already
+                    headers.append((TIME_HEADER.lower().encode(), self.now_of().isoformat().encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_time)
 
 
-class _Operations:
-    """Pure ASGI: ``POST /api/<module>/<function>`` straight to its handler by one dict look-up.
+class _App(FastAPI):
+    """FastAPI, with ``POST /api/<module>/<function>`` answered by one dict look-up before its stack.
 
-    The same handlers sit behind FastAPI's routes (so openapi.json lists them
-    all, with their arguments); this only skips the framework's routing and
-    request machinery on the path every workstation call takes. Anything else
-    (another method, another path, WebSocket) goes on to FastAPI.
+    The same handlers sit behind FastAPI's routes (so openapi.json lists every
+    operation with its arguments); this only skips the framework's middleware,
+    routing and request machinery on the path every workstation call takes
+    (the handlers catch their own errors and stamp the time header themselves).
+    Anything else (another method or path, WebSocket, lifespan) goes to FastAPI.
     """
 
-    def __init__(self, app: Any, handlers: dict[str, Callable[[Any, Any], Any]]) -> None:
-        self.app = app
-        self.handlers = handlers
+    operations: dict[str, Callable[[Any, Any], Any]] = {}
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        handle = self.handlers.get(scope["path"]) if scope["type"] == "http" and scope["method"] == "POST" else None
-        if handle is None:
-            await self.app(scope, receive, send)
-            return
-        response = await handle(scope, receive)
-        await response(scope, receive, send)
+        if scope["type"] == "http" and scope["method"] == "POST":
+            handle = self.operations.get(scope["path"])
+            if handle is not None:
+                response = await handle(scope, receive)
+                await response(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def _stamped(response: Response, now_of: Clock) -> Response:
+    """The server's clock (and no-store) on an operation's answer."""
+    response.headers[TIME_HEADER] = now_of().isoformat()
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 async def _read_body(receive: Any, declared: bytes | None) -> bytes:
