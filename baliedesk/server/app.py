@@ -141,6 +141,13 @@ class FeedHub:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._publish, message)
 
+    def _tell(self, topics: set[str]) -> None:
+        if self.on_change is not None:
+            try:
+                self.on_change(topics)
+            except Exception:  # noqa: BLE001 - a listener never stops the feed
+                log.exception("server: change listener failed")
+
     def _run(self) -> None:
         feed = None
         while not self._stop.is_set():
@@ -160,18 +167,14 @@ class FeedHub:
                 self._stop.wait(1.0)
             if connected != self.connected:
                 self.connected = connected
-                if self.on_change is not None:  # a feed that was away may have missed changes
-                    self.on_change(set())
+                self._tell(set())  # a feed that was away may have missed changes: not known which
                 self._emit({"type": "connection", "connected": connected})
             if woke:
-                topics = set(getattr(feed, "topics", ()) or ()) if feed is not None else set()
-                if feed is not None and hasattr(feed, "topics"):
+                topics: set[str] = set()
+                if feed is not None and hasattr(feed, "topics"):  # PostgreSQL says what changed
+                    topics = set(feed.topics)
                     feed.topics.clear()
-                if self.on_change is not None:
-                    try:
-                        self.on_change(topics)
-                    except Exception:  # noqa: BLE001 - a listener never stops the feed
-                        log.exception("server: change listener failed")
+                self._tell(topics)
                 self.seq += 1
                 self._emit({"type": "changed", "seq": self.seq})
         if feed is not None:
@@ -227,7 +230,6 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
     app.state.housekeeping = housekeeping
     app.state.public_paths = {"/api/health", "/api/openapi.json", "/volg/{code}"} | {
         f"/api/{op.module}/{op.function}" for op in operations().values() if op.public}
-
 
     def principal_of(authorization: str | None, now: dt.datetime) -> Principal:
         if not authorization or not authorization.lower().startswith("bearer "):
