@@ -8,7 +8,9 @@ keyed by the token's hash (never the token itself), and answers from memory:
 
 * for at most ``ttl_s`` seconds (default 30), and never past the session's
   absolute end; after that the next call resolves it again, which also moves
-  the session's sliding expiry (written at most once a minute anyway);
+  the session's sliding expiry (written at most once a minute anyway). The
+  stored last use so lags the real one by at most about 90 s, against idle
+  timeouts of 2 hours for people, 30 days for devices (``domain.auth``);
 * until the change feed says a session or account stopped holding: the
   services announce :data:`~baliedesk.domain.auth.SESSIONS_TOPIC` with every
   sign-out, revocation, deactivation, password reset and revoked device, and
