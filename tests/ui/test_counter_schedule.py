@@ -58,6 +58,8 @@ def appointments_tab_shown(w: CounterWindow) -> bool:
     return w.right_tabs.isTabVisible(1) and w.right_tabs.tabBar().isVisible()
 
 
+@pytest.mark.local_only("moves the window's clock without any call; a remote client's clock follows the server's "
+                         "answers (and the real time in between), so the jump shows only after the next call")
 def test_header_shows_todays_hours_and_follows_the_clock(backend, seeded, window, clock, now):
     demo.seed_hours(backend, seeded, now)
     w = window(backend, seeded)
