@@ -138,7 +138,8 @@ def read_csv(text: str) -> list[Address]:
         if not street or not place or len(street) > NAME_MAX or len(place) > NAME_MAX:
             raise CsvProblem(line, "straat of woonplaats is leeg of te lang.")
         try:
-            check_text_argument(street, "street"), check_text_argument(place, "place")
+            check_text_argument(street, "street")
+            check_text_argument(place, "place")
         except ValidationError:
             raise CsvProblem(line, "straat of woonplaats bevat een teken dat niet kan.") from None
         lat = lon = None
