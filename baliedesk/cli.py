@@ -9,6 +9,7 @@
     python -m baliedesk settings             this computer's printer and paper for slips
     python -m baliedesk screenshot --out DIR six PNGs of the windows, offscreen
     python -m baliedesk setup export|import  the whole configuration as a TOML file
+    python -m baliedesk addresses import FILE.csv [--database-url URL]   the municipality's addresses (BAG)
     python -m baliedesk db upgrade|current   the schema of the configured database
     python -m baliedesk server [--database-url-file F] [--host H --port P --certfile F --keyfile F]
     python -m baliedesk user add|passwd|disable|enable|list ...   people and their passwords
@@ -809,19 +810,61 @@ RETENTION_LABELS = {
 
 
 def cmd_addresses(args: argparse.Namespace) -> int:
-    """``addresses import FILE.csv``: check the whole file, then keep it for the intake's look-up."""
+    """``addresses import FILE.csv``: check the whole file, then load it into the database this
+    command opens (``--database-url``, else this PC's): the list replaced whole, in one transaction.
+    In central mode the operator runs it on the server's side, with the database's address."""
     from baliedesk import addresses
+    from baliedesk.domain.errors import DomainError, StorageFault, ValidationError
+    from baliedesk.i18n import _, ngettext
+    from baliedesk.services import addresses as address_service
+    from baliedesk.storage.database import deadlines_suspended
 
     try:
-        n = addresses.import_csv(Path(args.file))
+        found = addresses.read_file(Path(args.file))  # read and checked whole before the database is opened
     except addresses.CsvProblem as exc:
         print(f"Niet geladen. Regel {exc.line}: {exc.text}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"Niet geladen. Het bestand kan niet worden gelezen: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"{n} adressen geladen. De meldingen-intake vult nu straat en plaats in bij postcode en huisnummer.")
-    return 0
+    if not found:  # never an empty list in place of the municipality's addresses
+        print("Niet geladen. Er staan geen adressen in het bestand.", file=sys.stderr)
+        return 1
+    db = _database(args)
+    try:
+        user_id = _address_user(db, args.user)
+        try:
+            with deadlines_suspended(db.engine):  # a city's list may rightly take longer than one click
+                n = address_service.replace_addresses(db, user_id, found, dt.datetime.now(dt.UTC))
+        except DomainError as exc:
+            from baliedesk.domain.error_texts import robust_error_text, validation_text
+
+            why = robust_error_text(exc) or (validation_text(exc) if isinstance(exc, ValidationError) else None)
+            raise CommandProblem(_("Niet geladen: {why} Er is niets veranderd.").format(
+                why=why or type(exc).__name__), EXIT_DATABASE if isinstance(
+                exc, StorageFault) else EXIT_REFUSED) from None
+        print(ngettext("{n} adres geladen in {db}.", "{n} adressen geladen in {db}.", n).format(n=n, db=db.describe())
+              + " " + _("De meldingen-intake vult nu op elke computer straat en plaats in bij postcode en huisnummer."))
+        return 0
+    finally:
+        db.dispose()
+
+
+def _address_user(db, username: str) -> int:
+    """The beheerder ``addresses import`` acts as: ``--user``, else the first active beheerder."""
+    from baliedesk.domain.permissions import Role
+    from baliedesk.services import setup
+
+    people = setup.sign_in_choices(db, [Role.ADMIN])
+    if username:
+        match = next((u for u in people if u.username == username.strip().lower()), None)
+        if match is None:
+            raise CommandProblem(f"Er is geen actieve beheerder '{username}' in deze database.")
+        return match.id
+    if not people:
+        raise CommandProblem("Er is nog geen beheerder in deze database. Alleen een beheerder mag de adressen "
+                             "laden. Maak er eerst een met: python -m baliedesk user add NAAM --role beheerder")
+    return people[0].id
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
@@ -1069,6 +1112,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "vullen straat en plaats in bij een melding")
     p.add_argument("action", choices=["import"])
     p.add_argument("file", help="CSV met de kolommen postcode, huisnummer, straat, woonplaats (en lat, lon)")
+    p.add_argument("--user", default="", metavar="NAAM", help="werk als deze beheerder (standaard: de eerste)")
+    db_arg(p)
     p.set_defaults(func=cmd_addresses)
 
     p = sub.add_parser("db", help="het databaseschema: bijwerken (upgrade) of de revisie tonen (current)")

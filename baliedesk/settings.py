@@ -71,7 +71,9 @@ OPTIONS: dict[str, Option] = {
         Option("printer_pdf_folder", str, "", "Slips: folder that pdf_folder printing saves into; empty: Documents"),
         # ... and the municipality's branding on every slip.
         Option("address_lookup", str, "auto", "Meldingen: postcode + house number fill in street and place: auto (the "
-               "imported CSV when there is one) | csv (python -m baliedesk addresses import) | pdok | none"),
+               "database's address list when it holds addresses, else this PC's older imported CSV when there is "
+               "one, else none) | database (the list loaded with python -m baliedesk addresses import) | csv (this "
+               "PC's older imported copy) | pdok | none"),
         Option("address_pdok_url", str, "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
                "Meldingen: the PDOK Locatieserver's address (address_lookup = pdok)"),
         Option("slip_municipality", str, "", "Slips: the municipality's name at the top; empty: the location's name"),

@@ -19,7 +19,7 @@ EXPECTED = {
                      P.VIEW_REPORTS, P.RATE_VISIT},
     Role.ADMIN: {P.VIEW_QUEUE, P.VIEW_DISPLAY, P.RELEASE_TICKET, P.CANCEL_TICKET, P.CONFIGURE, P.MANAGE_MELDINGEN,
                  P.MANAGE_USERS, P.MANAGE_DEVICES, P.VIEW_AUDIT, P.RESIDENT_RIGHTS, P.MANAGE_RETENTION,
-                 P.VIEW_REPORTS},
+                 P.VIEW_REPORTS, P.MANAGE_ADDRESSES},  # the address list (BAG): the beheerder only
     Role.KIOSK: {P.ISSUE_TICKET, P.VIEW_QUEUE, P.RATE_VISIT},
     Role.DISPLAY: {P.VIEW_DISPLAY},
     # Issue 12 (AVG): the privacy officer reads the audit log and handles residents' requests, nothing else.

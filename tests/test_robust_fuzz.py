@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baliedesk.domain.errors import DomainError, ValidationError
-from baliedesk.services import appointments, contacts, hall, meldingen, queue, schedules, setup
+from baliedesk.services import addresses, appointments, contacts, hall, meldingen, queue, schedules, setup
 
-MODULES = (queue, contacts, meldingen, appointments, schedules, setup, hall)
+MODULES = (queue, contacts, meldingen, appointments, schedules, setup, hall, addresses)
 EXAMPLES = 25
 
 HOSTILE_TEXT = ["a\x00b", "\ud800", "x\u202ey", "a\u2028b", "\u200b", "\ufeff", "", " ", "x" * 5000,

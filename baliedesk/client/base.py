@@ -67,6 +67,7 @@ class Client(ABC):
     meldingen: Any
     hall: Any
     reports: Any
+    addresses: Any
 
     def __init__(self, user_id: int | None) -> None:
         self.user_id = user_id

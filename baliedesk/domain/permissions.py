@@ -35,6 +35,7 @@ class Permission(str, enum.Enum):
     MANAGE_RETENTION = "manage_retention"  # retention terms and running retention
     VIEW_REPORTS = "view_reports"  # the service norms dashboard, its exports and the quarterly report
     RATE_VISIT = "rate_visit"  # record a visitor's anonymous rating (kiosk, counter screen)
+    MANAGE_ADDRESSES = "manage_addresses"  # load (replace) the municipality's address list (BAG)
 
 
 _STAFF_VIEW = {Permission.VIEW_QUEUE, Permission.VIEW_DISPLAY}
@@ -52,7 +53,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({*_STAFF_VIEW, Permission.RELEASE_TICKET, Permission.CANCEL_TICKET, Permission.CONFIGURE,
                            Permission.MANAGE_MELDINGEN, Permission.MANAGE_USERS, Permission.MANAGE_DEVICES,
                            Permission.VIEW_AUDIT, Permission.RESIDENT_RIGHTS, Permission.MANAGE_RETENTION,
-                           Permission.VIEW_REPORTS}),
+                           Permission.VIEW_REPORTS, Permission.MANAGE_ADDRESSES}),
     Role.KIOSK: frozenset({Permission.ISSUE_TICKET, Permission.VIEW_QUEUE, Permission.RATE_VISIT}),
     Role.DISPLAY: frozenset({Permission.VIEW_DISPLAY}),
     Role.PRIVACY_OFFICER: frozenset({Permission.VIEW_AUDIT, Permission.RESIDENT_RIGHTS}),

@@ -69,6 +69,9 @@ EXPOSED: dict[str, tuple[str, ...]] = {
         "melding_detail", "melding_slip", "photo_data",
     ),
     "hall": ("hall_calls",),
+    # The municipality's own address list (BAG), loaded once by the beheerder on the command line
+    # (addresses.replace_addresses stays there): the meldingen intake looks addresses up here.
+    "addresses": ("find_address", "address_list_info"),
     # The municipality, its locations, services and counters (admin tabs, first-run assistant);
     # ``branding`` gives every slip and screen the location's address, phone, website, logo.
     "organisation": (

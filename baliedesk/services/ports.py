@@ -305,6 +305,18 @@ class ReportRepo(Protocol):
     def delete_target(self, location_id: int, service_id: int | None, norm: str) -> bool: ...
 
 
+class AddressRepo(Protocol):
+    """The municipality's address list, BAG (storage/addresses.py)."""
+
+    def find(self, postcode: str, house_number: int) -> Any | None:
+        """``.street``, ``.house_number``, ``.postcode``, ``.place``, ``.latitude``, ``.longitude``; None: not known."""
+        ...
+    def summary(self) -> tuple[int, dt.datetime | None]: ...  # (how many, when loaded)
+    def replace_all(self, rows: Iterable[Mapping[str, Any]], loaded_at: dt.datetime) -> int:
+        """The whole list replaced in this unit of work's transaction, inserted in batches."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepo
     directory: DirectoryRepo
@@ -318,6 +330,7 @@ class UnitOfWork(Protocol):
     privacy: PrivacyRepo
     requests: RequestRepo
     reports: ReportRepo
+    addresses: AddressRepo
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

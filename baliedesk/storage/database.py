@@ -38,6 +38,7 @@ from baliedesk.domain.errors import (
     StorageFault,
     StorageUnavailable,
 )
+from baliedesk.storage.addresses import AddressRepository
 from baliedesk.storage.auth import AuthRepository
 from baliedesk.storage.faults import classify
 from baliedesk.storage.meldingen import ContactRepository, MeldingRepository
@@ -464,6 +465,7 @@ class SqlUnitOfWork:
         self.privacy = PrivacyRepository(handle)
         self.requests = RequestRepository(handle)
         self.reports = ReportRepository(handle)
+        self.addresses = AddressRepository(handle)
         return self
 
     @property

@@ -139,6 +139,67 @@ def test_a_failing_lookup_lets_the_clerk_type_on(qtbot, make_client, seeded, now
     assert w.street.text() == "Hoofdstraat"
 
 
+def test_the_database_list_fills_in_street_and_place(qtbot, make_client, backend, seeded, now, tmp_path,
+                                                      monkeypatch):
+    """The municipality's list loaded once into the database: the intake (settings: auto, no file on
+    this PC) finds it through its client, in-process and through a server."""
+    from baliedesk import addresses
+    from baliedesk.services import addresses as address_service
+
+    monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(tmp_path / "cfg"))  # no per-PC copy
+    address_service.replace_addresses(backend, seeded.users["beheer"], [
+        addresses.Address("Hoofdstraat", 12, "9919 AB", "Loppersum", 53.3331, 6.746)], now)
+    w = _add(qtbot, IntakeForm(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id,
+                               settings={"address_lookup": "auto"}))
+    assert isinstance(w.address_lookup, addresses.AutoLookup)
+    qtbot.waitUntil(lambda: w.category.count() > 1, timeout=10_000)
+    qtbot.keyClicks(w.postcode, "9919ab")
+    qtbot.keyClicks(w.house_number, "12")
+    qtbot.waitUntil(lambda: w.street.text() == "Hoofdstraat", timeout=10_000)
+    assert w.place.text() == "Loppersum" and w.postcode.text() == "9919 AB"
+    assert w.latitude.text() == "53,3331" and w.longitude.text() == "6,746"
+    assert isinstance(w.address_lookup.chosen, addresses.DatabaseLookup)
+    w.house_number.clear()
+    qtbot.keyClicks(w.house_number, "99")
+    qtbot.waitUntil(lambda: "niet gevonden" in w.address_hint.text(), timeout=10_000)
+
+
+def test_without_any_list_the_intake_says_nothing_and_the_clerk_types(qtbot, make_client, seeded, now, tmp_path,
+                                                                      monkeypatch):
+    from baliedesk import addresses
+
+    monkeypatch.setenv("BALIEDESK_CONFIG_DIR", str(tmp_path / "cfg"))
+    w = _add(qtbot, IntakeForm(make_client(seeded.users["anne"], clock=lambda: now), seeded.location_id,
+                               settings={}))
+    assert isinstance(w.address_lookup, addresses.AutoLookup)
+    qtbot.waitUntil(lambda: w.category.count() > 1, timeout=10_000)
+    qtbot.keyClicks(w.postcode, "9919AB")
+    qtbot.keyClicks(w.house_number, "12")
+    qtbot.waitUntil(lambda: w.address_lookup is None, timeout=10_000)  # the empty list: no more asking
+    assert w.address_hint.isHidden() and w.street.text() == ""
+    qtbot.keyClicks(w.street, "Hoofdstraat")
+    assert w.street.text() == "Hoofdstraat"
+
+
+def test_a_database_that_does_not_answer_lets_the_clerk_type_on(qtbot, make_client, seeded, now):
+    from baliedesk import addresses
+    from baliedesk.domain.errors import StorageUnavailable
+
+    class Down:
+        def find_address(self, postcode, house_number):
+            raise StorageUnavailable("server unreachable")
+
+    class DownClient:
+        addresses = Down()
+
+    w = _intake(qtbot, make_client, seeded, now, lookup=addresses.DatabaseLookup(DownClient()))
+    qtbot.keyClicks(w.postcode, "9919AB")
+    qtbot.keyClicks(w.house_number, "12")
+    qtbot.waitUntil(lambda: "lukt nu niet" in w.address_hint.text(), timeout=10_000)
+    qtbot.keyClicks(w.street, "Hoofdstraat")
+    assert w.street.text() == "Hoofdstraat" and w.street.isEnabled()
+
+
 def test_the_next_melding_starts_clean_and_printen_never_means_the_previous(qtbot, make_client, seeded, now):
     w = _intake(qtbot, make_client, seeded, now)
     w.category.setCurrentIndex(1)

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from baliedesk.storage import (  # noqa: F401 - their tables belong to Base.metadata
+    models_addresses,
     models_auth,
     models_norms,
     models_privacy,

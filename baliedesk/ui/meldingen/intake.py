@@ -119,7 +119,7 @@ class IntakeForm(_Panel):
         self.settings = settings if settings is not None else {}
         # postcode + house number -> street and place (baliedesk.addresses; None: no look-up)
         self.address_lookup: addresses.AddressLookup | None = (
-            addresses.lookup_from(self.settings) if address_lookup is _FROM_SETTINGS else address_lookup)
+            addresses.lookup_from(self.settings, client) if address_lookup is _FROM_SETTINGS else address_lookup)
         self._address_generation = 0
         self._filled: dict[str, str] = {}  # what the look-up wrote (replaced by the next look-up, never typing)
         self._after_save = False  # the notices and slip of the melding just saved are still shown
@@ -400,6 +400,10 @@ class IntakeForm(_Panel):
 
         def failed(err: BaseException) -> None:
             if generation != self._address_generation:
+                return
+            if isinstance(err, addresses.NoAddressList):  # nothing to look in: stop asking, say nothing
+                self.address_lookup = None
+                self.address_hint.hide()
                 return
             self.address_hint.setText(_("Adressen opzoeken lukt nu niet. Typ de straat en plaats zelf."))
             self.address_hint.show()
