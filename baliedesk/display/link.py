@@ -60,6 +60,10 @@ class NotConfigured(Exception):
     """This hall screen cannot find its device account or its location."""
 
 
+#: Readers whose thread outlived their screen's stop(): kept alive until the thread has ended.
+_LINGERING: set[QThread] = set()
+
+
 class HallLink(QThread):
     calls = Signal(object)               # HallCalls, the quick read
     snapshot = Signal(object)            # QueueSnapshot, the full picture
@@ -100,8 +104,16 @@ class HallLink(QThread):
         return self._ids[1] if self._ids else None
 
     def stop(self, wait_ms: int = 5000) -> None:
+        """Stop; a thread still busy after ``wait_ms`` (a server that does not answer) is let go rather
+        than destroyed while it runs (which ends the program): silent, without a parent, kept until done."""
         self._stop = True
-        self.wait(wait_ms)
+        _LINGERING.difference_update([t for t in _LINGERING if t.isFinished()])
+        if self.wait(wait_ms):
+            return
+        self.blockSignals(True)
+        self.setParent(None)
+        _LINGERING.add(self)
+        log.warning("hall screen: its reader is still busy after %d ms; it finishes on its own", wait_ms)
 
     # -- the thread ----------------------------------------------------------
     def run(self) -> None:

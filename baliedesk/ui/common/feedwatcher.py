@@ -54,5 +54,19 @@ class FeedWatcher(QThread):
                 feed.close()
 
     def stop(self, wait_ms: int = 3000) -> None:
+        """Stop watching; wait up to ``wait_ms`` for the thread. A thread that takes longer (a feed that
+        is slow to close, a server that does not answer) is let go instead of being destroyed while it
+        runs, which ends the whole program: it says nothing more, leaves its window and is kept here
+        until it has finished."""
         self._stop = True
-        self.wait(wait_ms)
+        _LINGERING.difference_update([t for t in _LINGERING if t.isFinished()])
+        if self.wait(wait_ms):
+            return
+        self.blockSignals(True)
+        self.setParent(None)
+        _LINGERING.add(self)
+        log.warning("change feed: still closing after %d ms; it finishes on its own", wait_ms)
+
+
+#: Watchers whose thread outlived their window's stop(): kept alive until the thread has ended.
+_LINGERING: set[FeedWatcher] = set()
