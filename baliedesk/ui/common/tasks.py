@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,9 @@ class _Relay(QObject):
     def deliver(self, callback: Callable[..., Any] | None, result: Any, error: Any) -> None:
         if callback is None:
             return
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+            return  # its window closed (and was deleted) while the work ran: nobody to tell
         try:
             callback(error if error is not None else result)
         except Exception:  # noqa: BLE001 - a failing callback must not kill the event loop
