@@ -154,8 +154,7 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMain
             lock_min = int(settings["lock_after_min"])
         except (KeyError, TypeError, ValueError, OverflowError):
             lock_min = 10
-        self._lock_after_ms = max(0, min(lock_min, 24 * 60)) * 60_000
-        on_activity(self._on_activity)
+        self._lock_after_ms = max(0, min(lock_min, 24 * 60)) * 60_000  # input counts once shown (showEvent)
 
         if client.user_id is not None:
             self.client = client
@@ -729,6 +728,11 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMain
     # ------------------------------------------------------------------
     # closing
     # ------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._closed:
+            on_activity(self, self._on_activity)  # its native window exists now
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.shutdown()
         super().closeEvent(event)
@@ -749,7 +753,7 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMain
         self._idle_timer.stop()
         self.signin_form.close_form()
         self.lock_page.close_form()
-        forget(self._on_activity)
+        forget(self)
         if self.appointment_desk is not None:
             self.appointment_desk.close()
         if self.compact_bar is not None:
