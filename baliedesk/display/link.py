@@ -35,6 +35,7 @@ from baliedesk.domain.errors import InactiveUser, NotFound, PermissionDenied, St
 from baliedesk.domain.permissions import Role
 from baliedesk.i18n import _
 from baliedesk.client import Client
+from baliedesk.qtthreads import stop_or_let_go
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,6 @@ FULL_STALE_S = 3.0
 
 class NotConfigured(Exception):
     """This hall screen cannot find its device account or its location."""
-
-
-#: Readers whose thread outlived their screen's stop(): kept alive until the thread has ended.
-_LINGERING: set[QThread] = set()
 
 
 class HallLink(QThread):
@@ -107,13 +104,7 @@ class HallLink(QThread):
         """Stop; a thread still busy after ``wait_ms`` (a server that does not answer) is let go rather
         than destroyed while it runs (which ends the program): silent, without a parent, kept until done."""
         self._stop = True
-        _LINGERING.difference_update([t for t in _LINGERING if t.isFinished()])
-        if self.wait(wait_ms):
-            return
-        self.blockSignals(True)
-        self.setParent(None)
-        _LINGERING.add(self)
-        log.warning("hall screen: its reader is still busy after %d ms; it finishes on its own", wait_ms)
+        stop_or_let_go(self, wait_ms, "hall screen reader")
 
     # -- the thread ----------------------------------------------------------
     def run(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from baliedesk.ui.common import feedwatcher
+from baliedesk import qtthreads
 from baliedesk.ui.common.feedwatcher import FeedWatcher
 from PySide6.QtWidgets import QWidget
 from qtwait import wait_until
@@ -41,14 +41,14 @@ def test_a_slow_feed_is_let_go_not_destroyed_while_running(qtbot):
     watcher.changed.connect(lambda: heard.append("changed"))
     watcher.start()
     watcher.stop(wait_ms=100)  # the feed is still closing
-    assert watcher.isRunning() and watcher.parent() is None and watcher in feedwatcher._LINGERING
+    assert watcher.isRunning() and watcher.parent() is None and watcher in qtthreads.LINGERING
     window.deleteLater()  # the window goes; the thread must survive it
     qtbot.wait(50)
     feed.release.set()
     wait_until(lambda: watcher.isFinished(), timeout=5000)
     assert feed.closed and not heard
     FeedWatcher(Door(SlowFeed()), poll_s=0.01).stop()  # the next stop lets the finished one go
-    assert watcher not in feedwatcher._LINGERING
+    assert watcher not in qtthreads.LINGERING
 
 
 def test_a_quick_stop_keeps_nothing():
@@ -57,4 +57,4 @@ def test_a_quick_stop_keeps_nothing():
     watcher = FeedWatcher(Door(feed), poll_s=0.01)
     watcher.start()
     watcher.stop()
-    assert watcher.isFinished() and watcher not in feedwatcher._LINGERING
+    assert watcher.isFinished() and watcher not in qtthreads.LINGERING

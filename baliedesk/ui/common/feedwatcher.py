@@ -16,6 +16,7 @@ import logging
 from PySide6.QtCore import QThread, Signal
 
 from baliedesk.client import Client
+from baliedesk.qtthreads import stop_or_let_go
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +60,4 @@ class FeedWatcher(QThread):
         runs, which ends the whole program: it says nothing more, leaves its window and is kept here
         until it has finished."""
         self._stop = True
-        _LINGERING.difference_update([t for t in _LINGERING if t.isFinished()])
-        if self.wait(wait_ms):
-            return
-        self.blockSignals(True)
-        self.setParent(None)
-        _LINGERING.add(self)
-        log.warning("change feed: still closing after %d ms; it finishes on its own", wait_ms)
-
-
-#: Watchers whose thread outlived their window's stop(): kept alive until the thread has ended.
-_LINGERING: set[FeedWatcher] = set()
+        stop_or_let_go(self, wait_ms, "change feed")
