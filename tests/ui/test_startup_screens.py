@@ -13,6 +13,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from baliedesk import cli
@@ -168,7 +169,12 @@ def test_newer_schema_is_told_and_not_touched(started, kind, database_url):
     def during():
         wait_until(lambda: start_screen() is not None and TOO_NEW in start_screen().text(), 20_000)
         gate = gate_of(start_screen())
-        assert gate.done and gate.attempts == 1
+        # A permanent fault ends the retries. (A first attempt may still time out on a busy
+        # machine, as one CI run showed; that one is temporary and rightly retried.)
+        assert gate.done
+        told_at = gate.attempts
+        QTest.qWait(20 * 50)  # twenty retry intervals
+        assert gate.attempts == told_at and TOO_NEW in start_screen().text()
         seen["ok"] = True
 
     assert started(kind, opener_for(database_url), during) == 0
