@@ -24,9 +24,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from baliedesk.client.base import Client, SignedIn
+from baliedesk.client.transport import Reply, Transport, TransportError, TransportTimeout, tls_context
 from baliedesk.domain.errors import DomainError, NotSignedInHere, PasswordChangeRequired, StorageUnavailable
 from baliedesk.services import wire
 from baliedesk.services.catalogue import Operation
@@ -76,15 +75,14 @@ class RemoteClient(Client):
 
     def __init__(self, base_url: str, *, token: str | None = None, user_id: int | None = None,
                  ca_file: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 http: httpx.Client | None = None) -> None:
+                 http: Transport | None = None) -> None:
         super().__init__(user_id if token else None)
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.ca_file = ca_file
         self.timeout_s = timeout_s
         self._owns_http = http is None
-        self._http = http or httpx.Client(base_url=self.base_url, verify=_verify(ca_file),
-                                          timeout=httpx.Timeout(timeout_s, connect=min(5.0, timeout_s)))
+        self._http = http or Transport(self.base_url, ca_file=ca_file, timeout_s=timeout_s)
         self._offset = dt.timedelta(0)  # server clock minus local clock
         self._must_change = False
 
@@ -107,11 +105,10 @@ class RemoteClient(Client):
 
     def _post(self, path: str, body: dict[str, Any], what: str) -> Any:
         try:
-            response = self._http.post(path, content=json.dumps(body), headers={
-                **self._headers(), "Content-Type": "application/json"})
-        except httpx.TimeoutException as exc:
+            response = self._http.post(path, json.dumps(body, ensure_ascii=False).encode(), self._headers())
+        except TransportTimeout as exc:
             raise StorageUnavailable(f"server did not answer in time ({what})") from exc
-        except httpx.TransportError as exc:
+        except TransportError as exc:
             problem = certificate_problem(exc)
             if problem is not None:
                 raise ServerNotTrusted(f"server certificate not trusted ({what}): {problem}") from exc
@@ -119,7 +116,7 @@ class RemoteClient(Client):
         self._note_time(response)
         return self._result(response, what)
 
-    def _note_time(self, response: httpx.Response) -> None:
+    def _note_time(self, response: Reply) -> None:
         stamp = response.headers.get(TIME_HEADER)
         if not stamp:
             return
@@ -130,30 +127,30 @@ class RemoteClient(Client):
         if server.tzinfo is not None:
             self._offset = server - dt.datetime.now(dt.UTC)
 
-    def _result(self, response: httpx.Response, what: str) -> Any:
+    def _result(self, response: Reply, what: str) -> Any:
         try:
             data = response.json()
         except ValueError:
             data = None
-        if response.status_code == 200 and isinstance(data, dict) and "ok" in data:
+        if response.status == 200 and isinstance(data, dict) and "ok" in data:
             return wire.decode(data["ok"])
         error = data.get("error") if isinstance(data, dict) else None
         if error is not None:
             decoded = wire.decode(error)
             if isinstance(decoded, DomainError):
                 raise decoded
-        if response.status_code == 401:
+        if response.status == 401:
             raise NotSignedInHere(what)
-        if response.status_code in (502, 503, 504):
-            raise StorageUnavailable(f"server answered {response.status_code} ({what})")
+        if response.status in (502, 503, 504):
+            raise StorageUnavailable(f"server answered {response.status} ({what})")
         reason = data.get("reason") if isinstance(data, dict) else response.text[:200]
-        raise RuntimeError(f"server answered {response.status_code} to {what}: {reason}")
+        raise RuntimeError(f"server answered {response.status} to {what}: {reason}")
 
     def sync_clock(self) -> dt.datetime:
         """Ask the server its time now (``/api/health``, no token): before a window shows any clock."""
         try:
             response = self._http.get("/api/health")
-        except httpx.TransportError as exc:
+        except TransportError as exc:
             problem = certificate_problem(exc)
             if problem is not None:
                 raise ServerNotTrusted(f"server certificate not trusted (health): {problem}") from exc
@@ -166,19 +163,22 @@ class RemoteClient(Client):
         server cannot be reached or answers 502/503/504, as every call does."""
         try:
             response = self._http.get("/api/health")
-        except httpx.TimeoutException as exc:
+        except TransportTimeout as exc:
             raise StorageUnavailable("server did not answer in time (health)") from exc
-        except httpx.TransportError as exc:
+        except TransportError as exc:
             problem = certificate_problem(exc)
             if problem is not None:
                 raise ServerNotTrusted(f"server certificate not trusted (health): {problem}") from exc
             raise StorageUnavailable(f"server unreachable (health): {type(exc).__name__}") from exc
-        if response.status_code in (502, 503, 504):
-            raise StorageUnavailable(f"server answered {response.status_code} (health)")
-        if response.status_code != 200:
-            raise RuntimeError(f"server answered {response.status_code} to health")
+        if response.status in (502, 503, 504):
+            raise StorageUnavailable(f"server answered {response.status} (health)")
+        if response.status != 200:
+            raise RuntimeError(f"server answered {response.status} to health")
         self._note_time(response)
-        data = response.json()
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
         return data if isinstance(data, dict) else {}
 
     # -- signing in -----------------------------------------------------------
@@ -248,12 +248,6 @@ class RemoteClient(Client):
             self._http.close()
 
 
-def _verify(ca_file: str | None) -> Any:
-    if not ca_file:
-        return True
-    return ssl.create_default_context(cafile=ca_file)
-
-
 class RemoteFeed:
     """The server's change feed over a WebSocket, with the ChangeFeed protocol.
 
@@ -269,7 +263,7 @@ class RemoteFeed:
         self.url = ("wss://" + url[len("https://"):] if url.startswith("https://")
                     else "ws://" + url[len("http://"):] if url.startswith("http://") else url) + "/api/feed"
         self.token = token
-        self.ssl = ssl.create_default_context(cafile=ca_file) if ca_file else None
+        self.ssl = tls_context(ca_file) if url.startswith("https://") else None
         self.retry_s = retry_s
         self._changed = threading.Event()
         self._stop = threading.Event()
