@@ -539,14 +539,56 @@ def build_server(args: argparse.Namespace):
     return db, create_app(db)  # tokens are the sign-in sessions and device tokens, stored as hashes
 
 
-def cmd_server(args: argparse.Namespace) -> int:
-    from baliedesk.server.run import serve
+#: From ``server --processes N`` to its own worker processes only: the database URL (each pops it).
+WORKER_URL_ENV = "BALIEDESK_SERVER_WORKER_URL"
 
+
+def server_worker_app():
+    """One worker process of ``server --processes N``: its own database pool and application.
+
+    Uvicorn's factory, imported and called in each new process. The command
+    checked the database and the schema before it started any.
+    """
+    import atexit
+    import os
+
+    from baliedesk.server.app import create_app
+    from baliedesk.storage.database import Database
+
+    url = os.environ.pop(WORKER_URL_ENV, "")
+    if not url:
+        raise RuntimeError(f"{WORKER_URL_ENV} is not set: start worker processes with 'server --processes N'")
+    db = Database(url)
+    atexit.register(db.dispose)
+    return create_app(db)
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    import os
+
+    from baliedesk.server.run import serve, serve_processes
+
+    if args.processes < 1:
+        print("baliedesk server: --processes moet 1 of meer zijn.", file=sys.stderr)
+        return EXIT_REFUSED
     try:
         db, app = build_server(args)
     except ServerSetupError as exc:
         print(f"baliedesk server: {exc}", file=sys.stderr)
         return exc.code
+    if args.processes > 1:
+        url = db.url
+        db.dispose()  # checked; every worker process opens its own
+        log.info("BalieDesk-server op %s://%s:%d met %d processen, database %s",
+                 "https" if args.certfile else "http", args.host, args.port, args.processes, db.describe())
+        os.environ[WORKER_URL_ENV] = url
+        try:
+            serve_processes("baliedesk.cli:server_worker_app", args.processes, host=args.host, port=args.port,
+                            certfile=args.certfile or None, keyfile=args.keyfile or None,
+                            log_level="info" if args.verbose else "warning")
+        finally:
+            os.environ.pop(WORKER_URL_ENV, None)
+        return 0
     scheme = "https" if args.certfile else "http"
     if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("Let op: de server luistert zonder HTTPS op %s. Gebruik --certfile en --keyfile, of zet hem "
@@ -1131,6 +1173,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8443, help="port to listen on (default 8443)")
     p.add_argument("--certfile", default="", metavar="FILE", help="TLS certificate (PEM, with its chain): serve HTTPS")
     p.add_argument("--keyfile", default="", metavar="FILE", help="TLS private key (PEM) of --certfile")
+    p.add_argument("--processes", type=int, default=1, metavar="N",
+                   help="server processes on the one port (default 1; one per processor core uses the machine)")
     p.set_defaults(func=cmd_server)
     return parser
 

@@ -5,7 +5,12 @@ Code that starts another BalieDesk process does so as ``sys.executable -m balied
 program, so a leading ``-m baliedesk`` is dropped and the rest runs as usual.
 """
 
+import multiprocessing
 import sys
+
+# ``server --processes N`` starts its worker processes with multiprocessing's spawn:
+# in the frozen build they are this program again, which this hands to multiprocessing.
+multiprocessing.freeze_support()
 
 if sys.argv[1:3] == ["-m", "baliedesk"]:
     del sys.argv[1:3]

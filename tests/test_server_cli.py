@@ -136,3 +136,69 @@ def test_the_command_serves_and_keeps_the_url_out_of_the_process_list(backend):
         out, _ = proc.communicate(timeout=15)
     assert "BalieDesk-server op http://127.0.0.1" in out
     assert "Traceback" not in out
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_several_processes_share_the_port_and_one_that_dies_is_replaced(backend, seeded):
+    """``server --processes 2``: two worker processes, each with its own database pool, answer on one port."""
+    from baliedesk.client.remote import RemoteClient
+    from baliedesk.services.demo import DEMO_PASSWORD
+
+    port = _free_port()
+    env = dict(os.environ, **{cli.SERVER_URL_ENV: backend.url}, PYTHONPATH=str(Path(__file__).parents[1]))
+    proc = subprocess.Popen([sys.executable, "-m", "baliedesk", "server", "--port", str(port), "--processes", "2"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def workers() -> list[int]:
+        return [pid for pid in _children(proc.pid)
+                if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers()) < 2 or not _answers(port):
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        first = sorted(workers())
+        door = RemoteClient(f"http://127.0.0.1:{port}")
+        anne = door.sign_in("anne", DEMO_PASSWORD).client
+        for _ in range(20):  # many connections: both processes take some, and every answer is right
+            fresh = RemoteClient(f"http://127.0.0.1:{port}", token=anne.token, user_id=anne.user_id)
+            assert [loc.id for loc in fresh.setup.list_locations()] == [seeded.location_id]
+            fresh.close()
+        os.kill(first[0], 9)
+        deadline = time.monotonic() + 60
+        while len(workers()) < 2 or first[0] in workers():
+            assert time.monotonic() < deadline, "the dead worker was not replaced"
+            time.sleep(0.2)
+        assert [loc.id for loc in anne.setup.list_locations()] == [seeded.location_id]
+        door.close()
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert "Traceback" not in out, out
+
+
+def _answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_processes_must_be_one_or_more(served, capsys):
+    assert cli.main(["server", "--database-url", "sqlite:///x", "--processes", "0"]) == cli.EXIT_REFUSED
+    assert "--processes" in _err_line(capsys) and "app" not in served

@@ -10,15 +10,34 @@ import uvicorn
 
 
 def config(app: Any, *, host: str = "127.0.0.1", port: int = 8443, certfile: str | None = None,
-           keyfile: str | None = None, log_level: str = "warning") -> uvicorn.Config:
+           keyfile: str | None = None, log_level: str = "warning", **extra: Any) -> uvicorn.Config:
     """Uvicorn's settings: HTTPS when a certificate is given; no server header; quiet access log."""
     return uvicorn.Config(app, host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile,
                           log_level=log_level, access_log=False, server_header=False, lifespan="on",
-                          ws="websockets-sansio", timeout_graceful_shutdown=3)
+                          ws="websockets-sansio", timeout_graceful_shutdown=3, **extra)
 
 
 def serve(app: Any, **kwargs: Any) -> None:
     uvicorn.Server(config(app, **kwargs)).run()
+
+
+def serve_processes(factory: str, processes: int, **kwargs: Any) -> None:
+    """``processes`` server processes on one listening socket (uvicorn's supervisor).
+
+    Each process builds its own application by calling ``factory``
+    ("module:function", imported in the new process), with its own database
+    pool and change-feed listener, as separate servers behind a load balancer
+    do; the supervisor restarts one that dies. Python runs one request's
+    work at a time per process, so one process per core uses the machine.
+    """
+    from uvicorn.supervisors import Multiprocess
+
+    settings = config(factory, factory=True, workers=processes, **kwargs)
+    sock = settings.bind_socket()
+    try:
+        Multiprocess(settings, sockets=[sock]).run()
+    finally:
+        sock.close()
 
 
 class ServerThread:
