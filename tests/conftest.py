@@ -36,6 +36,25 @@ BACKENDS = [
 
 
 # ---------------------------------------------------------------------------
+# Cycles collected on the main thread only, as in the application (baliedesk/qtgc.py)
+# ---------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread() -> Iterator[None]:
+    """No automatic collection, which would run on whichever thread allocates (a server thread, a
+    feed, a background task) and there destroy the Qt objects in a cycle; the main thread collects
+    what is due after every test. Long serial runs crashed inside Qt's event processing, the way
+    such a collection makes Qt crash (see baliedesk/qtgc.py)."""
+    import gc
+
+    from baliedesk import qtgc
+
+    gc.disable()
+    yield
+    gc.disable()  # a test may have turned it back on
+    qtgc.collect_due()
+
+
+# ---------------------------------------------------------------------------
 # PostgreSQL availability
 # ---------------------------------------------------------------------------
 def under_ci() -> bool:

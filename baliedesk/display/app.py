@@ -27,7 +27,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
-from baliedesk import i18n, qtdutch
+from baliedesk import i18n, qtdutch, qtgc
 from baliedesk.display.announce import SilentAnnouncer
 from baliedesk.display.config import HallConfig
 from baliedesk.display.hall import HallScreen
@@ -56,6 +56,7 @@ def make_app(settings: Any = None) -> QApplication:
         app.setApplicationName("BalieDesk")
         app.setApplicationDisplayName("BalieDesk")
         app.setOrganizationName("BalieDesk")
+    qtgc.install(app)  # cycles (and the Qt objects in them) are collected on this thread only
     language = settings["language"] if settings is not None else ""
     i18n.install(language or None)
     qtdutch.install(app)

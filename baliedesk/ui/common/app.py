@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from baliedesk import i18n, qtdutch
+from baliedesk import i18n, qtdutch, qtgc
 from baliedesk.ui.common import theme
 
 APP_NAME = "BalieDesk"
@@ -23,6 +23,7 @@ def make_app(settings: Any = None) -> QApplication:
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(sys.argv[:1])
         _app = app  # the Python wrapper must outlive every widget, until the process ends
+    qtgc.install(app)  # cycles (and the Qt objects in them) are collected on this thread only
     language = settings["language"] if settings is not None else ""
     i18n.install(language or None)
     app.setApplicationName(APP_NAME)
