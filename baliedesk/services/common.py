@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from baliedesk.domain.errors import InactiveUser, NotFound, NotYourLocation, NotYourTeam, ValidationError
+from baliedesk.domain.errors import InactiveUser, NotFound, NotYourLocation, NotYourTeam
 from baliedesk.domain.permissions import Permission, is_device, require
 from baliedesk.domain.tickets import PriorityClass, display_number
 from baliedesk.domain.validation import check_moment

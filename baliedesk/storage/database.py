@@ -36,7 +36,6 @@ from baliedesk.domain.errors import (
     DatabaseUnavailable,
     DataFolderNotWritable,
     StorageFault,
-    StorageUnavailable,
 )
 from baliedesk.storage.addresses import AddressRepository
 from baliedesk.storage.auth import AuthRepository

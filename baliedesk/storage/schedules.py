@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from baliedesk.storage.models import (
@@ -20,7 +20,6 @@ from baliedesk.storage.models import (
     LocationCalendar,
     OpeningPeriod,
     ScheduleException,
-    Service,
     ServiceAppointmentSettings,
 )
 

@@ -677,7 +677,7 @@ def take_screenshots(db, out_dir: Path, *, before_admin: Callable[[], Any] | Non
 
     scratch = tempfile.TemporaryDirectory(prefix="baliedesk-shot-settings-")
     settings = Settings(Path(scratch.name) / "settings.json")  # never the workstation's own
-    app = make_app(settings)
+    make_app(settings)
     paths: list[Path] = []
     windows: list[QWidget] = []
     try:

@@ -510,7 +510,6 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMain
     def _lost_counter(self, counter: CounterInfo) -> None:
         """Someone else signed in here (this window had been silent too long):
         stop working here and offer the sign-in panel again."""
-        user = self.session.user if self.session else None
         self._heartbeat_timer.stop()
         self.session = None
         self._set_current(None)
