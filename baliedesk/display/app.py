@@ -180,15 +180,19 @@ class HallGate(QObject):
         if self.done:
             return
         self.attempts += 1
-        relay = self.relay
+        relay, opener = self.relay, self.opener  # not self: the thread must never hold the screen
 
         def work() -> None:
             try:
-                client = self.opener()
+                client, error = opener(), None
             except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
-                relay.done.emit(None, exc)
-                return
-            relay.done.emit(client, None)
+                client, error = None, exc
+                exc.__traceback__ = None  # its frames are this thread's, not the screen's business
+            try:
+                relay.done.emit(client, error)
+            except RuntimeError:  # the screen (and its relay) was deleted meanwhile
+                if client is not None:
+                    client.close()
 
         thread = threading.Thread(target=work, name="hall-open", daemon=True)
         self.threads = [t for t in self.threads if t.is_alive()] + [thread]

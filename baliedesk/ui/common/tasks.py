@@ -3,11 +3,21 @@
 The function runs on a worker thread of a small pool; its result (a plain
 frozen object from a service) or its exception comes back on the GUI thread.
 Like Picard's ``run_task``: callers never touch threads or locks themselves.
+
+The function and the callbacks usually hold a window (``self.client...``,
+``self._shown``). The GUI thread owns them until the result is delivered, and
+the worker drops its own references (and the traceback of a failure) before it
+hands the result over: the last reference to a window is never dropped on a
+worker thread, which would destroy the window, and its timers, there (Qt then
+calls a dead timer's object from the GUI thread's event loop: a crash, seen in
+long test runs).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -21,10 +31,35 @@ log = logging.getLogger(__name__)
 class _Relay(QObject):
     """Lives on the GUI thread; worker threads emit, Qt queues the call over."""
 
-    done = Signal(object, object, object)  # callback, result, error
+    done = Signal(int, object, object)  # task number, result, error
 
-    @Slot(object, object, object)
-    def deliver(self, callback: Callable[..., Any] | None, result: Any, error: Any) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._numbers = itertools.count(1)
+        #: What each running task needs (function, on_done, on_error), owned here, on the GUI thread.
+        self._tasks: dict[int, tuple[Callable[[], Any], Any, Any]] = {}
+
+    def add(self, func: Callable[[], Any], on_done: Any, on_error: Any) -> int:
+        number = next(self._numbers)
+        with self._lock:
+            self._tasks[number] = (func, on_done, on_error)
+        return number
+
+    def function(self, number: int) -> Callable[[], Any]:
+        with self._lock:
+            return self._tasks[number][0]
+
+    def logs_errors(self, number: int) -> bool:
+        with self._lock:
+            return self._tasks[number][2] is None
+
+    @Slot(int, object, object)
+    def deliver(self, number: int, result: Any, error: Any) -> None:
+        with self._lock:
+            _func, on_done, on_error = self._tasks.pop(number)
+        callback = on_error if error is not None else on_done
+        del _func, on_done, on_error
         if callback is None:
             return
         owner = getattr(callback, "__self__", None)
@@ -37,20 +72,36 @@ class _Relay(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, relay: _Relay, func: Callable[[], Any], on_done: Callable[[Any], None] | None,
-                 on_error: Callable[[BaseException], None] | None) -> None:
+    """Holds only the task's number: the relay (on the GUI thread) owns the function and callbacks."""
+
+    def __init__(self, relay: _Relay, number: int) -> None:
         super().__init__()
-        self.relay, self.func, self.on_done, self.on_error = relay, func, on_done, on_error
+        self.relay, self.number = relay, number
 
     def run(self) -> None:
+        func = self.relay.function(self.number)
         try:
-            result = self.func()
+            result, error = func(), None
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
-            if self.on_error is None:
+            if self.relay.logs_errors(self.number):
                 log.error("background task failed:\n%s", traceback.format_exc())
-            self.relay.done.emit(self.on_error, None, exc)
-            return
-        self.relay.done.emit(self.on_done, result, None)
+            result, error = None, exc
+            _drop_frames(exc)
+        del func  # before the hand-over: from then on the GUI thread may drop the last reference
+        self.relay.done.emit(self.number, result, error)
+
+
+def _drop_frames(exc: BaseException) -> None:
+    """The traceback's frames hold the function's locals (a window, often): not carried over.
+    Its text is kept as a note, so a log of the error still shows where it came from."""
+    if exc.__traceback__ is not None:
+        exc.add_note("(on the worker thread)\n" + "".join(traceback.format_tb(exc.__traceback__)).rstrip())
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
 
 
 class TaskRunner(QObject):
@@ -65,7 +116,7 @@ class TaskRunner(QObject):
 
     def run_task(self, func: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None) -> None:
-        self.pool.start(_Task(self._relay, func, on_done, on_error))
+        self.pool.start(_Task(self._relay, self._relay.add(func, on_done, on_error)))
 
     def wait(self, msecs: int = 5000) -> bool:
         """For tests and shutdown: wait until every task has finished."""
