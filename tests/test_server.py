@@ -161,6 +161,25 @@ def test_changes_reach_a_feed_connected_to_the_server(server, seeded):
         feed.close()
 
 
+def test_a_feed_knows_its_connection_as_soon_as_it_is_opened(server, seeded):
+    """open_feed() returns after the first connection attempt: a window never reads "not connected"
+    before the first "connected" (which it would take for a reconnection)."""
+    kiosk = server.client(seeded.users["kiosk-ingang"])
+    first = kiosk.open_feed()
+    try:
+        deadline = time.monotonic() + 10
+        while not first.connected and time.monotonic() < deadline:  # the server's own feed is up
+            first.wait(0.1)
+        assert first.connected
+        second = kiosk.open_feed()
+        try:
+            assert second.connected
+        finally:
+            second.close()
+    finally:
+        first.close()
+
+
 def test_str_enums_cross_the_wire_as_themselves():
     """A ``str`` enum (ContactResult) inside a DTO must come back as the enum, not as bare text:
     the services call ``.value`` on it (the counter's finish with a visit contact)."""

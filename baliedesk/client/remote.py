@@ -258,7 +258,7 @@ class RemoteFeed:
     """
 
     def __init__(self, base_url: str, token: str | None, *, ca_file: str | None = None,
-                 retry_s: float = 1.0, **_ignored: Any) -> None:
+                 retry_s: float = 1.0, first_wait_s: float = 6.0, **_ignored: Any) -> None:
         url = base_url.rstrip("/")
         self.url = ("wss://" + url[len("https://"):] if url.startswith("https://")
                     else "ws://" + url[len("http://"):] if url.startswith("http://") else url) + "/api/feed"
@@ -271,8 +271,12 @@ class RemoteFeed:
         #: Why the last connection failed on TLS (the server's certificate was not trusted), else None.
         self.certificate_problem: str | None = None
         self._ws: Any = None
+        self._first = threading.Event()  # the first connection attempt has ended, either way
         self._thread = threading.Thread(target=self._run, name="baliedesk-remote-feed", daemon=True)
         self._thread.start()
+        # ``connected`` tells the truth from the start: a window reading False here would take the
+        # first connection for a reconnection (and clear the error it is showing).
+        self._first.wait(first_wait_s)
 
     @property
     def connected(self) -> bool:
@@ -316,6 +320,7 @@ class RemoteFeed:
                             self._connected = bool(message.get("connected", True))
                             self.certificate_problem = None
                             self._changed.set()  # (re)connected: catch up
+                            self._first.set()
                         elif kind == "connection":
                             self._connected = bool(message.get("connected"))
                             self._changed.set()
@@ -333,5 +338,6 @@ class RemoteFeed:
                 if self._connected:
                     self._connected = False
                     self._changed.set()  # the window notices the connection state
+                self._first.set()
             self._stop.wait(self.retry_s)
             time.sleep(0)

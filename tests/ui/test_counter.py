@@ -747,6 +747,22 @@ def test_errors_of_a_lost_database_show_in_the_bar_not_in_a_box(qtbot, backend, 
     assert w.current is not None
 
 
+def test_the_connection_coming_back_clears_only_its_own_message(qtbot, backend, seeded, windows):
+    """"Verbinding weg" goes when the connection is back; any other message (a refusal the clerk has
+    not read yet) stays. Through a server the feed's first "connected" came after a refusal and wiped it."""
+    w = windows(backend, seeded, "anne", "Balie 1")
+    wait_until(lambda: w.header.connected is True, timeout=5000)
+    w.show_error(StorageUnavailable())
+    w.feed.connection_changed.emit(False)
+    w.feed.connection_changed.emit(True)
+    assert w.message_bar.text() == ""
+    refusal = CounterInUse("Balie 2", "Jeroen Bakker")
+    w.show_error(refusal)
+    w.feed.connection_changed.emit(False)
+    w.feed.connection_changed.emit(True)
+    assert w.message_bar.text() == message_for(refusal)
+
+
 # ---------------------------------------------------------------------------
 # hostile note text
 # ---------------------------------------------------------------------------

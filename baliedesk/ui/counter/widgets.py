@@ -84,6 +84,7 @@ class MessageBar(QFrame):
         super().__init__(parent)
         self.setObjectName("messageBar")
         self.kind = ""
+        self.connection = False  # the message is about a lost connection
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setFont(theme.font(theme.SIZE_BODY + 1, bold=True))
@@ -105,9 +106,12 @@ class MessageBar(QFrame):
     def text(self) -> str:
         return self.label.text() if self.isVisibleTo(self.parentWidget()) else ""
 
-    def show_message(self, text: str, kind: str = "error", *, timeout_s: float | None = None) -> None:
+    def show_message(self, text: str, kind: str = "error", *, timeout_s: float | None = None,
+                     connection: bool = False) -> None:
+        """``connection``: the message is about a lost connection (cleared when it comes back)."""
         fg, bg = self.KINDS.get(kind, self.KINDS["error"])
         self.kind = kind
+        self.connection = connection
         self.setStyleSheet(
             f"#messageBar {{ background: {bg}; border: 2px solid {fg}; border-radius: {theme.RADIUS}px; }}"
             f"#messageBar QLabel {{ color: {fg}; }}"
@@ -124,6 +128,7 @@ class MessageBar(QFrame):
     def clear(self) -> None:
         self._timer.stop()
         self.kind = ""
+        self.connection = False
         self.label.clear()
         self.hide()
 

@@ -370,7 +370,8 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMain
         return self.is_idle()
 
     def show_error(self, err: BaseException) -> None:
-        self.message_bar.show_message(counter_message(err), "error")
+        self.message_bar.show_message(counter_message(err), "error",
+                                      connection=isinstance(err, StorageUnavailable))
 
     def show_info(self, text: str, kind: str = "info") -> None:
         self.message_bar.show_message(text, kind)
@@ -584,7 +585,7 @@ class CounterWindow(SignInFlow, VisitorDialogs, FloorActions, CompactMode, QMain
             if (self.session is None and self.client is not None
                     and self.stack.currentWidget() is self.sign_in_panel and self.sign_in_panel.user_id() is None):
                 self._load_counter_choices()
-            if self.message_bar.kind == "error":
+            if self.message_bar.connection:  # "verbinding weg" is over; any other message stays
                 self.message_bar.clear()
 
     def _can_release(self) -> bool:
