@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 class _Relay(QObject):
     """Lives on the GUI thread; worker threads emit, Qt queues the call over."""
 
-    done = Signal(int, object, object)  # task number, result, error
+    done = Signal(int)  # the task number: its outcome waits in the relay
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +39,8 @@ class _Relay(QObject):
         self._numbers = itertools.count(1)
         #: What each running task needs (function, on_done, on_error), owned here, on the GUI thread.
         self._tasks: dict[int, tuple[Callable[[], Any], Any, Any]] = {}
+        #: Finished tasks' outcomes (result, error), until the GUI thread takes them.
+        self._outcomes: dict[int, tuple[Any, Any]] = {}
 
     def add(self, func: Callable[[], Any], on_done: Any, on_error: Any) -> int:
         number = next(self._numbers)
@@ -54,10 +56,16 @@ class _Relay(QObject):
         with self._lock:
             return self._tasks[number][2] is None
 
-    @Slot(int, object, object)
-    def deliver(self, number: int, result: Any, error: Any) -> None:
+    def finish(self, number: int, result: Any, error: Any) -> None:
+        """From the worker: the outcome, kept here so that the worker holds nothing when it signals."""
+        with self._lock:
+            self._outcomes[number] = (result, error)
+
+    @Slot(int)
+    def deliver(self, number: int) -> None:
         with self._lock:
             _func, on_done, on_error = self._tasks.pop(number)
+            result, error = self._outcomes.pop(number)
         callback = on_error if error is not None else on_done
         del _func, on_done, on_error
         if callback is None:
@@ -87,8 +95,11 @@ class _Task(QRunnable):
                 log.error("background task failed:\n%s", traceback.format_exc())
             result, error = None, exc
             _drop_frames(exc)
-        del func  # before the hand-over: from then on the GUI thread may drop the last reference
-        self.relay.done.emit(self.number, result, error)
+        self.relay.finish(self.number, result, error)
+        # Nothing of the task stays on this thread: from the signal on, the GUI thread may drop the
+        # last reference to anything the function, its result or its error held.
+        del func, result, error
+        self.relay.done.emit(self.number)
 
 
 def _drop_frames(exc: BaseException) -> None:
