@@ -576,29 +576,27 @@ def cmd_server(args: argparse.Namespace) -> int:
     except ServerSetupError as exc:
         print(f"baliedesk server: {exc}", file=sys.stderr)
         return exc.code
-    if args.processes > 1:
-        url = db.url
-        db.dispose()  # checked; every worker process opens its own
-        log.info("BalieDesk-server op %s://%s:%d met %d processen, database %s",
-                 "https" if args.certfile else "http", args.host, args.port, args.processes, db.describe())
-        os.environ[WORKER_URL_ENV] = url
-        try:
-            serve_processes("baliedesk.cli:server_worker_app", args.processes, host=args.host, port=args.port,
-                            certfile=args.certfile or None, keyfile=args.keyfile or None,
-                            log_level="info" if args.verbose else "warning")
-        finally:
-            os.environ.pop(WORKER_URL_ENV, None)
-        return 0
     scheme = "https" if args.certfile else "http"
     if scheme == "http" and args.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("Let op: de server luistert zonder HTTPS op %s. Gebruik --certfile en --keyfile, of zet hem "
                     "achter een reverse proxy met HTTPS.", args.host)
-    log.info("BalieDesk-server op %s://%s:%d, database %s", scheme, args.host, args.port, db.describe())
+    log.info("BalieDesk-server op %s://%s:%d (%d %s), database %s", scheme, args.host, args.port, args.processes,
+             "proces" if args.processes == 1 else "processen", db.describe())
+    where = {"host": args.host, "port": args.port, "certfile": args.certfile or None,
+             "keyfile": args.keyfile or None, "log_level": "info" if args.verbose else "warning"}
+    if args.processes == 1:
+        try:
+            serve(app, **where)
+        finally:
+            db.dispose()
+        return 0
+    url = db.url
+    db.dispose()  # checked; every worker process opens its own
+    os.environ[WORKER_URL_ENV] = url
     try:
-        serve(app, host=args.host, port=args.port, certfile=args.certfile or None, keyfile=args.keyfile or None,
-              log_level="info" if args.verbose else "warning")
+        serve_processes("baliedesk.cli:server_worker_app", args.processes, **where)
     finally:
-        db.dispose()
+        os.environ.pop(WORKER_URL_ENV, None)
     return 0
 
 # ---------------------------------------------------------------------------

@@ -175,7 +175,7 @@ def test_several_processes_share_the_port_and_one_that_dies_is_replaced(backend,
         first = sorted(workers())
         door = RemoteClient(f"http://127.0.0.1:{port}")
         anne = door.sign_in("anne", DEMO_PASSWORD).client
-        for _ in range(20):  # many connections: both processes take some, and every answer is right
+        for _ in range(20):  # a new connection each time, whichever process takes it: every answer is right
             fresh = RemoteClient(f"http://127.0.0.1:{port}", token=anne.token, user_id=anne.user_id)
             assert [loc.id for loc in fresh.setup.list_locations()] == [seeded.location_id]
             fresh.close()

@@ -104,8 +104,17 @@ class RemoteClient(Client):
         return self._call(op, arguments)
 
     def _post(self, path: str, body: dict[str, Any], what: str) -> Any:
+        response = self._request(what, path, json.dumps(body, ensure_ascii=False).encode())
+        self._note_time(response)
+        return self._result(response, what)
+
+    def _request(self, what: str, path: str, body: bytes | None = None) -> Reply:
+        """POST ``body`` (GET without one); a server that cannot be reached, does not answer in time
+        or cannot be verified is a StorageUnavailable (ServerNotTrusted for the certificate)."""
         try:
-            response = self._http.post(path, json.dumps(body, ensure_ascii=False).encode(), self._headers())
+            if body is None:
+                return self._http.get(path)
+            return self._http.post(path, body, self._headers())
         except TransportTimeout as exc:
             raise StorageUnavailable(f"server did not answer in time ({what})") from exc
         except TransportError as exc:
@@ -113,8 +122,6 @@ class RemoteClient(Client):
             if problem is not None:
                 raise ServerNotTrusted(f"server certificate not trusted ({what}): {problem}") from exc
             raise StorageUnavailable(f"server unreachable ({what}): {type(exc).__name__}") from exc
-        self._note_time(response)
-        return self._result(response, what)
 
     def _note_time(self, response: Reply) -> None:
         stamp = response.headers.get(TIME_HEADER)
@@ -148,28 +155,13 @@ class RemoteClient(Client):
 
     def sync_clock(self) -> dt.datetime:
         """Ask the server its time now (``/api/health``, no token): before a window shows any clock."""
-        try:
-            response = self._http.get("/api/health")
-        except TransportError as exc:
-            problem = certificate_problem(exc)
-            if problem is not None:
-                raise ServerNotTrusted(f"server certificate not trusted (health): {problem}") from exc
-            raise StorageUnavailable(f"server unreachable (health): {type(exc).__name__}") from exc
-        self._note_time(response)
+        self._note_time(self._request("health", "/api/health"))
         return self.now()
 
     def health(self) -> dict[str, Any]:
         """The server's ``/api/health`` (no token needed): raises StorageUnavailable when the
         server cannot be reached or answers 502/503/504, as every call does."""
-        try:
-            response = self._http.get("/api/health")
-        except TransportTimeout as exc:
-            raise StorageUnavailable("server did not answer in time (health)") from exc
-        except TransportError as exc:
-            problem = certificate_problem(exc)
-            if problem is not None:
-                raise ServerNotTrusted(f"server certificate not trusted (health): {problem}") from exc
-            raise StorageUnavailable(f"server unreachable (health): {type(exc).__name__}") from exc
+        response = self._request("health", "/api/health")
         if response.status in (502, 503, 504):
             raise StorageUnavailable(f"server answered {response.status} (health)")
         if response.status != 200:

@@ -90,6 +90,8 @@ class Transport:
         self.max_idle = max_idle
         self._tls = tls_context(ca_file) if self.scheme == "https" else None
         self._proxy = _proxy_for(self.scheme, self.host)
+        #: A plain-HTTP proxy is sent the whole address (HTTPS goes through a CONNECT tunnel instead).
+        self._via_http_proxy = self._proxy is not None and self.scheme == "http"
         self._idle: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -104,11 +106,11 @@ class Transport:
     def request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Reply:
         conn = self._take()
         target = self.prefix + path
-        if self._proxy is not None and self.scheme == "http":  # a plain HTTP proxy gets the whole address
-            target = f"http://{self._host_port()}{target}"
         sent_headers = {"User-Agent": USER_AGENT, **headers}
-        if self._proxy is not None and self.scheme == "http" and self._proxy.authorization:
-            sent_headers["Proxy-Authorization"] = self._proxy.authorization
+        if self._via_http_proxy:
+            target = f"http://{self._host_port()}{target}"
+            if self._proxy.authorization:
+                sent_headers["Proxy-Authorization"] = self._proxy.authorization
         try:
             if conn.sock is None:
                 conn.connect()

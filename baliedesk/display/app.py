@@ -32,6 +32,7 @@ from baliedesk.display.announce import SilentAnnouncer
 from baliedesk.display.config import HallConfig
 from baliedesk.display.hall import HallScreen
 from baliedesk.client import Client
+from baliedesk.qtthreads import let_go_of_frames
 from baliedesk.startup_text import RETRY_SECONDS, StartupProblem, connecting_text, startup_problem
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ class HallGate(QObject):
                 client, error = opener(), None
             except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
                 client, error = None, exc
-                exc.__traceback__ = None  # its frames are this thread's, not the screen's business
+                let_go_of_frames(exc)
             try:
                 relay.done.emit(client, error)
             except RuntimeError:  # the screen (and its relay) was deleted meanwhile

@@ -25,6 +25,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from baliedesk.qtthreads import let_go_of_frames
+
 log = logging.getLogger(__name__)
 
 
@@ -94,25 +96,12 @@ class _Task(QRunnable):
             if self.relay.logs_errors(self.number):
                 log.error("background task failed:\n%s", traceback.format_exc())
             result, error = None, exc
-            _drop_frames(exc)
+            let_go_of_frames(exc)
         self.relay.finish(self.number, result, error)
         # Nothing of the task stays on this thread: from the signal on, the GUI thread may drop the
         # last reference to anything the function, its result or its error held.
         del func, result, error
         self.relay.done.emit(self.number)
-
-
-def _drop_frames(exc: BaseException) -> None:
-    """The traceback's frames hold the function's locals (a window, often): not carried over.
-    Its text is kept as a note, so a log of the error still shows where it came from."""
-    if exc.__traceback__ is not None:
-        exc.add_note("(on the worker thread)\n" + "".join(traceback.format_tb(exc.__traceback__)).rstrip())
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        current.__traceback__ = None
-        current = current.__cause__ or current.__context__
 
 
 class TaskRunner(QObject):
