@@ -4,7 +4,9 @@ Kept-alive connections are reused, one the server closed while idle is
 replaced without sending anything twice, timeouts and refusals are typed
 errors, many threads share one transport, HTTPS is verified, and a proxy from
 the environment is used (a CONNECT tunnel for HTTPS) unless NO_PROXY exempts
-the server.
+the server. A request leaves in one write; answers in chunks, without a
+length or after interim answers are read as other servers and proxies send
+them, and whatever bytes a server sends are an answer or a typed error.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from baliedesk.client.transport import Transport, TransportError, TransportTimeout
 from tests.tls_support import make_certificates
@@ -283,3 +287,215 @@ def test_plain_http_through_a_proxy_and_no_proxy_exempts_the_server(proxy, monke
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
         assert Transport(url_of(server)).get("/direct").status == 200
         assert len(proxy.seen) == 1
+
+
+# -- answers as other servers and proxies send them -------------------------------------------------
+class _Canned(threading.Thread):
+    """A raw server: answers every request on a connection with the next canned bytes (b"" closes it)."""
+
+    def __init__(self, answers: list[bytes]) -> None:
+        super().__init__(daemon=True)
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.answers = list(answers)
+        self.requests: list[bytes] = []
+        self.connections = 0
+
+    def run(self) -> None:
+        while self.answers:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with conn:
+                while self.answers:
+                    request = b""
+                    while b"\r\n\r\n" not in request:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            break
+                        request += chunk
+                    if not request:
+                        break
+                    head, _, body = request.partition(b"\r\n\r\n")
+                    length = [int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length:")]
+                    while length and len(body) < length[0]:
+                        body += conn.recv(65536)
+                    self.requests.append(request if not length else head + b"\r\n\r\n" + body)
+                    answer = self.answers.pop(0)
+                    if not answer:
+                        break
+                    conn.sendall(answer)
+                    if b"connection: close" in answer.lower() or b"content-length" not in answer.lower() \
+                            and b"chunked" not in answer.lower():
+                        break
+
+    def __enter__(self) -> str:
+        self.start()
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+
+
+def test_a_chunked_answer_is_read_whole_and_the_connection_kept():
+    chunked = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+               b"5\r\n{\"ok\"\r\n3;ext=1\r\n: 1\r\n1\r\n}\r\n0\r\nX-Trailer: yes\r\n\r\n")
+    plain = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+    canned = _Canned([chunked, plain])
+    with canned as url:
+        transport = Transport(url)
+        assert transport.get("/one").json() == {"ok": 1}
+        assert transport.get("/two").body == b"{}"
+    assert canned.connections == 1
+
+
+def test_an_answer_without_length_runs_to_the_end_of_the_connection_which_is_not_kept():
+    canned = _Canned([b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it",
+                      b"HTTP/1.1 204 No Content\r\n\r\n"])
+    with canned as url:
+        transport = Transport(url)
+        assert transport.get("/a").body == b"all of it"
+        assert transport.get("/b").status == 204
+    assert canned.connections == 2
+
+
+def test_an_interim_answer_is_passed_over_and_repeated_fields_are_joined():
+    canned = _Canned([b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                      b"HTTP/1.1 201 Created\r\nX-Many: a\r\nx-many: b\r\nContent-Length: 0\r\n\r\n"])
+    with canned as url:
+        reply = Transport(url).post("/c", b"{}")
+    assert reply.status == 201 and reply.headers.get("X-MANY") == "a, b" and reply.body == b""
+
+
+def test_a_request_leaves_in_one_write_with_its_length(monkeypatch):
+    """Head and body together: a second write costs both ends a trip through the kernel."""
+    from baliedesk.client import transport as module
+
+    writes: list[bytes] = []
+    real_open = module._Connection.open
+
+    def counting_open(self) -> None:
+        real_open(self)
+        sock = self.sock
+
+        class Counting:
+            def sendall(self, data: bytes) -> None:
+                writes.append(bytes(data))
+                sock.sendall(data)
+
+            def __getattr__(self, name: str):
+                return getattr(sock, name)
+
+        self.sock = Counting()
+
+    monkeypatch.setattr(module._Connection, "open", counting_open)
+    canned = _Canned([b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"])
+    with canned as url:
+        Transport(url).post("/api/queue/call_next", b'{"counter_id":1}', {"Authorization": "Bearer abc"})
+    assert len(writes) == 1
+    head, _, body = writes[0].partition(b"\r\n\r\n")
+    assert head.startswith(b"POST /api/queue/call_next HTTP/1.1\r\n") and body == b'{"counter_id":1}'
+    assert b"\r\nContent-Length: 16" in head and b"\r\nAuthorization: Bearer abc" in head
+    assert f"\r\nHost: 127.0.0.1:{canned.port}".encode() in head
+    assert canned.requests == writes
+
+
+def test_a_header_that_would_end_its_line_early_is_refused_before_anything_is_sent():
+    canned = _Canned([b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
+    with canned as url:
+        transport = Transport(url)
+        with pytest.raises(ValueError):
+            transport.post("/x", b"{}", {"Authorization": "Bearer abc\r\nX-Admin: 1"})
+        with pytest.raises(ValueError):
+            transport.get("/x y")
+        assert transport.get("/fine").status == 200
+    assert len(canned.requests) == 1
+
+
+@pytest.mark.parametrize("answer", [
+    b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",  # the connection ends early
+    b"nonsense\r\n\r\n",
+    b"HTTP/1.1 2\xb2\xb2 OK\r\n\r\n",  # digits that are not ASCII
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\nxx\r\n0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+])
+def test_a_broken_answer_is_a_transport_error_and_the_connection_is_dropped(answer):
+    canned = _Canned([answer, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"])
+    with canned as url:
+        transport = Transport(url, timeout_s=5)
+        with pytest.raises(TransportError):
+            transport.get("/broken")
+        assert transport.get("/next").body == b"ok"
+    assert canned.connections == 2
+
+
+
+_PIECES = st.sampled_from([
+    b"HTTP/1.1 200 OK\r\n", b"HTTP/1.0 404 Not Found\r\n", b"HTTP/1.1 100 Continue\r\n", b"\r\n",
+    b"Content-Length: 3\r\n", b"Content-Length: x\r\n", b"Transfer-Encoding: chunked\r\n",
+    b"Connection: close\r\n", b"3\r\nabc\r\n", b"0\r\n", b"ffffffff\r\n", b"abc", b":", b"\n", b"\xb2",
+])
+
+
+class _Pieces:
+    """A socket that hands out the given pieces, one per recv (as TCP may cut an answer anywhere)."""
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self.pieces = [p for p in pieces if p]
+
+    def recv(self, size: int) -> bytes:
+        if not self.pieces:
+            return b""
+        piece = self.pieces.pop(0)
+        if len(piece) > size:
+            self.pieces.insert(0, piece[size:])
+        return piece[:size]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.binary(max_size=40)), max_size=12))
+def test_whatever_a_server_sends_is_an_answer_or_a_typed_error(pieces):
+    """The reader never raises anything but http.client's errors (which the transport turns into
+    TransportError), never hangs and never reads past its limits, however the bytes arrive."""
+    import http.client
+
+    from baliedesk.client.transport import _Reader, _read_reply
+
+    data = b"".join(pieces)
+    reader = _Reader(_Pieces(pieces))
+    try:
+        reply, _keep = _read_reply(reader, "GET")
+    except http.client.HTTPException:
+        return
+    assert not 100 <= reply.status < 200  # interim answers are passed over
+    assert len(reply.body) + reader.pending <= len(data)
+
+
+@given(st.lists(st.binary(min_size=1, max_size=30), max_size=10), st.integers(1, 50))
+def test_the_reader_gives_back_exactly_what_arrived_in_lines_and_sizes(pieces, limit):
+    from baliedesk.client.transport import _Reader
+
+    data = b"".join(pieces)
+    reader = _Reader(_Pieces(pieces))
+    out = b""
+    while True:
+        line = reader.readline(limit)
+        assert len(line) <= limit and (b"\n" not in line[:-1])
+        if not line:
+            break
+        out += line
+    assert out == data
+
+
+def test_bytes_past_an_answer_drop_the_connection():
+    canned = _Canned([b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nbad",
+                      b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ngood"])
+    with canned as url:
+        transport = Transport(url)
+        assert transport.get("/a").body == b"ok"
+        assert transport.get("/b").body == b"good"  # not the stray answer
+    assert canned.connections == 2

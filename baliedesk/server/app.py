@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from baliedesk import __version__
@@ -91,11 +91,16 @@ def status_for(err: BaseException) -> int:
     return 409
 
 
-def _error(status: int, err: BaseException | None = None, *, reason: str = "") -> JSONResponse:
+def _error(status: int, err: BaseException | None = None, *, reason: str = "") -> tuple[int, bytes]:
+    """An operation's refusal: the status and a JSON body with the typed error (or a reason)."""
     body: dict[str, Any] = {"error": wire.encode(err) if err is not None else None}
     if reason:
         body["reason"] = reason
-    return JSONResponse(body, status_code=status)
+    return status, _json(body)
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class FeedHub:
@@ -138,7 +143,9 @@ class FeedHub:
             queue.put_nowait(message)
 
     def _emit(self, message: dict[str, Any]) -> None:
-        if self._loop is not None and not self._loop.is_closed():
+        # Nobody connected (a server with only windows' calls, between sessions): the event loop is not
+        # woken for nothing. A WebSocket that subscribes meanwhile is told the newest seq in its hello.
+        if self._subscribers and self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._publish, message)
 
     def _tell(self, topics: set[str]) -> None:
@@ -251,7 +258,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
         return data
 
     def handler_for(op: Operation) -> Callable[[Any, Any], Any]:
-        def work(authorization: str | None, raw: bytes, now: dt.datetime) -> Response:
+        def work(authorization: str | None, raw: bytes, now: dt.datetime) -> tuple[int, bytes]:
             """On a worker thread, in one hop: who asks (401 first), the arguments, the call, the answer."""
             if op.public:
                 principal = Principal(0, "nobody")  # acts as no one (see catalogue.PUBLIC)
@@ -269,7 +276,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
             except TypeError as exc:  # unknown or missing arguments (user_id and now among them)
                 return _error(422, reason=str(exc))
             try:
-                return _ok(op.call(backend, principal.user_id, now, arguments))
+                return 200, _json({"ok": wire.encode(op.call(backend, principal.user_id, now, arguments))})
             except e.DomainError as exc:
                 return _error(status_for(exc), exc)
             except Exception:  # noqa: BLE001 - logged here; the client gets no traceback
@@ -281,12 +288,12 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
             headers = dict(scope.get("headers") or ())
             authorization = headers.get(b"authorization", b"").decode("latin-1") or None
             if not op.public and not authorization:
-                return _stamped(_error(401, reason="missing"), now_of)
+                return _answer(*_error(401, reason="missing"), now_of)
             try:
                 raw = await _read_body(receive, headers.get(b"content-length"))
             except _TooLarge:
-                return _stamped(_error(413, reason="too large"), now_of)
-            return _stamped(await run_in_threadpool(work, authorization, raw, now), now_of)
+                return _answer(*_error(413, reason="too large"), now_of)
+            return _answer(*await run_in_threadpool(work, authorization, raw, now), now_of)
 
         return handle
 
@@ -377,11 +384,6 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
     return app
 
 
-def _ok(result: Any) -> Response:
-    return Response(json.dumps({"ok": wire.encode(result)}, ensure_ascii=False, separators=(",", ":")),
-                     media_type="application/json")
-
-
 class _ServerTime:
     """Pure ASGI middleware: the server's clock (and no-store) on every HTTP answer.
 
@@ -434,11 +436,11 @@ class _App(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def _stamped(response: Response, now_of: Clock) -> Response:
-    """The server's clock (and no-store) on an operation's answer."""
-    response.headers[TIME_HEADER] = now_of().isoformat()
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _answer(status: int, content: bytes, now_of: Clock) -> Response:
+    """An operation's answer: JSON, with the server's clock and no-store (given at once: cheaper
+    than setting them afterwards)."""
+    return Response(content, status_code=status, media_type="application/json",
+                    headers={TIME_HEADER: now_of().isoformat(), "Cache-Control": "no-store"})
 
 
 async def _read_body(receive: Any, declared: bytes | None) -> bytes:
