@@ -509,7 +509,7 @@ def build_server(args: argparse.Namespace):
     The server never migrates: a schema that is not at head is the operator's
     to upgrade (``python -m baliedesk db upgrade``), once, not by every server process.
     """
-    from baliedesk.server.app import create_app
+    from baliedesk.server.app import DEFAULT_CALL_THREADS, create_app
     from baliedesk.storage.database import Database
     from baliedesk.storage.migrations_runner import current_revision, head_revision
 
@@ -536,11 +536,14 @@ def build_server(args: argparse.Namespace):
         raise ServerSetupError(
             f"Het schema van de database is niet bijgewerkt (nu {current or 'leeg'}, nodig {head}): voer eerst "
             f"'python -m baliedesk db upgrade' uit en start de server daarna opnieuw.", EXIT_DATABASE)
-    return db, create_app(db)  # tokens are the sign-in sessions and device tokens, stored as hashes
+    # tokens are the sign-in sessions and device tokens, stored as hashes
+    return db, create_app(db, call_threads=getattr(args, "call_threads", None) or DEFAULT_CALL_THREADS)
 
 
 #: From ``server --processes N`` to its own worker processes only: the database URL (each pops it).
 WORKER_URL_ENV = "BALIEDESK_SERVER_WORKER_URL"
+#: ... and ``--call-threads``.
+WORKER_THREADS_ENV = "BALIEDESK_SERVER_WORKER_CALL_THREADS"
 
 
 def server_worker_app():
@@ -555,22 +558,29 @@ def server_worker_app():
     from baliedesk.server.app import create_app
     from baliedesk.storage.database import Database
 
+    from baliedesk.server.app import DEFAULT_CALL_THREADS
+
     url = os.environ.pop(WORKER_URL_ENV, "")
     if not url:
         raise RuntimeError(f"{WORKER_URL_ENV} is not set: start worker processes with 'server --processes N'")
+    threads = int(os.environ.get(WORKER_THREADS_ENV, DEFAULT_CALL_THREADS))
     db = Database(url)
     atexit.register(db.dispose)
-    return create_app(db)
+    return create_app(db, call_threads=threads)
 
 
 def cmd_server(args: argparse.Namespace) -> int:
     import os
 
+    from baliedesk.server.app import DEFAULT_CALL_THREADS
     from baliedesk.server.run import serve, serve_processes
 
-    if args.processes < 1:
-        print("baliedesk server: --processes moet 1 of meer zijn.", file=sys.stderr)
-        return EXIT_REFUSED
+    if args.call_threads is None:
+        args.call_threads = DEFAULT_CALL_THREADS
+    for option, value in (("--processes", args.processes), ("--call-threads", args.call_threads)):
+        if value < 1:
+            print(f"baliedesk server: {option} moet 1 of meer zijn.", file=sys.stderr)
+            return EXIT_REFUSED
     try:
         db, app = build_server(args)
     except ServerSetupError as exc:
@@ -593,10 +603,12 @@ def cmd_server(args: argparse.Namespace) -> int:
     url = db.url
     db.dispose()  # checked; every worker process opens its own
     os.environ[WORKER_URL_ENV] = url
+    os.environ[WORKER_THREADS_ENV] = str(args.call_threads)
     try:
         serve_processes("baliedesk.cli:server_worker_app", args.processes, **where)
     finally:
         os.environ.pop(WORKER_URL_ENV, None)
+        os.environ.pop(WORKER_THREADS_ENV, None)
     return 0
 
 # ---------------------------------------------------------------------------
@@ -1173,6 +1185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keyfile", default="", metavar="FILE", help="TLS private key (PEM) of --certfile")
     p.add_argument("--processes", type=int, default=1, metavar="N",
                    help="server processes on the one port (default 1; one per processor core uses the machine)")
+    p.add_argument("--call-threads", type=int, default=None, metavar="N",
+                   help="operations that run at once per process, for the counters and again for reports "
+                        "and exports (default 3; more only take Python's lock from each other)")
     p.set_defaults(func=cmd_server)
     return parser
 

@@ -54,9 +54,9 @@ class TestServer:
     __test__ = False  # not a test class
 
     def __init__(self, backend, clock: Callable[[], dt.datetime] | None = None, *, certfile: str | None = None,
-                 keyfile: str | None = None, ca_file: str | None = None) -> None:
+                 keyfile: str | None = None, ca_file: str | None = None, **app_options) -> None:
         self.tokens = TokenTable(session_resolver(backend))
-        self.app = create_app(backend, resolver=self.tokens, clock=clock, feed_poll_s=0.2)
+        self.app = create_app(backend, resolver=self.tokens, clock=clock, feed_poll_s=0.2, **app_options)
         self.thread = ServerThread(self.app, certfile=certfile, keyfile=keyfile)
         self.ca_file = ca_file  # what the clients it makes verify its certificate with
         self.url = ""

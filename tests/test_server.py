@@ -286,3 +286,93 @@ def test_every_answer_carries_the_servers_time_once_and_no_store(server, seeded,
         assert r.headers.get_list("X-BalieDesk-Time") == [now.isoformat()], r.request.url
         assert r.headers.get_list("Cache-Control") == ["no-store"]
         assert "Traceback" not in r.text
+
+
+# -- how many operations run at once ------------------------------------------------------------------
+class _Gate:
+    """Stands in for chosen operations in the server (Operation.call): counts how many run at once,
+    and holds the "heavy" one until told."""
+
+    def __init__(self, monkeypatch, held: str) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.running = {"counter": 0, "heavy": 0}
+        self.most = {"counter": 0, "heavy": 0}
+        self.release = threading.Event()
+        self.held = held
+        real = catalogue.Operation.call
+        gate = self
+
+        def call(op, backend, user_id, now, arguments):
+            from baliedesk.server.app import lane_of
+
+            lane = lane_of(op)
+            with gate.lock:
+                gate.running[lane] += 1
+                gate.most[lane] = max(gate.most[lane], gate.running[lane])
+            try:
+                if op.name == gate.held:
+                    gate.release.wait(20)
+                    return None
+                time.sleep(0.15)  # long enough for the others to pile up
+                return real(op, backend, user_id, now, arguments)
+            finally:
+                with gate.lock:
+                    gate.running[lane] -= 1
+
+        monkeypatch.setattr(catalogue.Operation, "call", call)
+
+
+def test_at_most_call_threads_operations_run_at_once(backend, seeded, now, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    gate = _Gate(monkeypatch, held="")
+    server = TestServer(backend, clock=lambda: now, call_threads=2).start()
+    try:
+        clients = [server.client(seeded.users["anne"]) for _ in range(6)]
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda c: c.queue.counters_at(seeded.location_id), clients))
+    finally:
+        server.stop()
+    assert all(len(a) == 3 for a in answers)  # every call answered, none refused
+    assert gate.most["counter"] == 2  # they overlapped, two at a time
+
+
+def test_a_long_report_never_keeps_a_counter_waiting(backend, seeded, now, monkeypatch):
+    """Reports and exports take turns in a lane of their own: with one thread per lane, a report that
+    runs long holds the next report back, not the counter's "volgende"."""
+    import threading
+
+    from baliedesk.services import queue
+
+    gate = _Gate(monkeypatch, held="reports.norm_tiles")
+    queue.issue_ticket(backend, seeded.users["kiosk-ingang"], seeded.services["A"], now)
+    server = TestServer(backend, clock=lambda: now, call_threads=1).start()
+    try:
+        lead, clerk = server.client(seeded.users["jeroen"]), server.client(seeded.users["anne"])
+        day = now.date()
+        reports = [threading.Thread(target=lambda: lead.reports.norm_tiles(seeded.location_id, day, day), daemon=True)
+                   for _ in range(2)]
+        for t in reports:
+            t.start()
+        deadline = time.monotonic() + 10
+        while gate.running["heavy"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        clerk.queue.sign_in(seeded.counters["Balie 1"])
+        called = clerk.queue.call_next(seeded.counters["Balie 1"])  # while the report runs
+        assert called is not None and gate.running["heavy"] == 1  # the second report waits its turn
+        gate.release.set()
+        for t in reports:
+            t.join(20)
+    finally:
+        gate.release.set()
+        server.stop()
+    assert gate.most["heavy"] == 1 and gate.most["counter"] == 1
+
+
+def test_call_threads_must_be_at_least_one(backend):
+    from baliedesk.server.app import create_app
+
+    with pytest.raises(ValueError):
+        create_app(backend, call_threads=0)

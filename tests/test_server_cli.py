@@ -202,3 +202,28 @@ def _answers(port: int) -> bool:
 def test_processes_must_be_one_or_more(served, capsys):
     assert cli.main(["server", "--database-url", "sqlite:///x", "--processes", "0"]) == cli.EXIT_REFUSED
     assert "--processes" in _err_line(capsys) and "app" not in served
+
+
+def test_call_threads_must_be_one_or_more_and_reach_every_process(served, capsys, backend, monkeypatch):
+    from baliedesk.server import app as server_app
+
+    assert cli.main(["server", "--database-url", "sqlite:///x", "--call-threads", "0"]) == cli.EXIT_REFUSED
+    assert "--call-threads" in _err_line(capsys) and "app" not in served
+
+    made: list[int] = []
+    real = server_app.create_app
+
+    def create_app(db, **kwargs):
+        made.append(kwargs.get("call_threads"))
+        return real(db, **kwargs)
+
+    monkeypatch.setattr(server_app, "create_app", create_app)
+    assert cli.main(["server", "--database-url", backend.url, "--call-threads", "2"]) == 0
+    assert made == [2] and "app" in served
+    assert cli.main(["server", "--database-url", backend.url]) == 0
+    assert made[-1] == server_app.DEFAULT_CALL_THREADS
+    # a worker process of --processes N is told through its environment
+    monkeypatch.setenv(cli.WORKER_URL_ENV, backend.url)
+    monkeypatch.setenv(cli.WORKER_THREADS_ENV, "5")
+    cli.server_worker_app()
+    assert made[-1] == 5

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 import logging
 import threading
@@ -29,6 +30,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -46,6 +49,20 @@ Clock = Callable[[], dt.datetime]
 TIME_HEADER = "X-BalieDesk-Time"
 #: Request bodies larger than this are refused (413): photos are the largest thing a window sends.
 MAX_BODY_BYTES = 12 * 1024 * 1024
+#: Operations that run at once per server process, in each lane (see :func:`lane_of`). Python runs one
+#: thread at a time per process: a few threads keep the database's waits overlapped, many threads only
+#: take the lock from each other (bench/README.md: "volgende" at 8 workstations, 2.56 with 40 threads,
+#: 1.86-2.01 with 3). More processes (``server --processes N``) use more cores.
+DEFAULT_CALL_THREADS = 3
+#: Modules whose operations read much (the norms dashboard and its exports, the audit log, retention,
+#: the set-up file): they take turns in a lane of their own, so a team lead's year report never keeps
+#: a counter's "volgende" waiting.
+HEAVY_MODULES = frozenset({"reports", "privacy", "retention", "setupfile"})
+
+
+def lane_of(op: Operation) -> str:
+    """"heavy" for operations that read much, "counter" for the rest (the counters' and devices' calls)."""
+    return "heavy" if op.module in HEAVY_MODULES else "counter"
 
 
 class SessionInvalid(Exception):
@@ -203,13 +220,15 @@ def session_resolver(backend: Backend) -> Resolver:
 
 
 def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clock | None = None,
-               feed_poll_s: float = 0.5) -> FastAPI:
+               feed_poll_s: float = 0.5, call_threads: int = DEFAULT_CALL_THREADS) -> FastAPI:
     """The ASGI application over ``backend``.
 
     ``resolver`` turns a bearer token into a :class:`Principal` (default: the
     sign-in sessions); ``clock`` is the server's clock (the only one the
-    services see).
+    services see); ``call_threads``: operations that run at once per lane.
     """
+    if call_threads < 1:
+        raise ValueError("call_threads must be at least 1")
     from baliedesk.server import auth_routes
 
     now_of: Clock = clock or _utc_now
@@ -283,6 +302,8 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
                 log.exception("server: %s failed", op.name)
                 return _error(500, reason="internal error")
 
+        lane_name = lane_of(op)
+
         async def handle(scope: Any, receive: Any) -> Response:
             now = now_of()
             headers = dict(scope.get("headers") or ())
@@ -293,9 +314,17 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
                 raw = await _read_body(receive, headers.get(b"content-length"))
             except _TooLarge:
                 return _answer(*_error(413, reason="too large"), now_of)
-            return _answer(*await run_in_threadpool(work, authorization, raw, now), now_of)
+            call = functools.partial(work, authorization, raw, now)
+            return _answer(*await anyio.to_thread.run_sync(call, limiter=lane(lane_name)), now_of)
 
         return handle
+
+    lanes: dict[str, anyio.CapacityLimiter] = {}  # made on the event loop, at the first call (FIFO)
+
+    def lane(name: str) -> anyio.CapacityLimiter:
+        if name not in lanes:
+            lanes[name] = anyio.CapacityLimiter(call_threads)
+        return lanes[name]
 
     handlers = {f"/api/{op.module}/{op.function}": handler_for(op)
                 for op in operations().values() if op.needs_backend}
