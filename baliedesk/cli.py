@@ -555,10 +555,8 @@ def server_worker_app():
     import atexit
     import os
 
-    from baliedesk.server.app import create_app
+    from baliedesk.server.app import DEFAULT_CALL_THREADS, create_app
     from baliedesk.storage.database import Database
-
-    from baliedesk.server.app import DEFAULT_CALL_THREADS
 
     url = os.environ.pop(WORKER_URL_ENV, "")
     if not url:
