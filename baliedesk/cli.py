@@ -509,7 +509,7 @@ def build_server(args: argparse.Namespace):
     The server never migrates: a schema that is not at head is the operator's
     to upgrade (``python -m baliedesk db upgrade``), once, not by every server process.
     """
-    from baliedesk.server.app import DEFAULT_CALL_THREADS, create_app
+    from baliedesk.server.app import create_app
     from baliedesk.storage.database import Database
     from baliedesk.storage.migrations_runner import current_revision, head_revision
 
@@ -537,7 +537,7 @@ def build_server(args: argparse.Namespace):
             f"Het schema van de database is niet bijgewerkt (nu {current or 'leeg'}, nodig {head}): voer eerst "
             f"'python -m baliedesk db upgrade' uit en start de server daarna opnieuw.", EXIT_DATABASE)
     # tokens are the sign-in sessions and device tokens, stored as hashes
-    return db, create_app(db, call_threads=getattr(args, "call_threads", None) or DEFAULT_CALL_THREADS)
+    return db, create_app(db, call_threads=args.call_threads)  # cmd_server filled in the default
 
 
 #: From ``server --processes N`` to its own worker processes only: the database URL (each pops it).

@@ -198,6 +198,17 @@ def test_https_is_verified_against_the_given_ca(certs):
         assert [path for _, path, _ in server.requests] == ["/ok"]
 
 
+def _read_head(conn: socket.socket) -> bytes:
+    """A request's head (and whatever came with it); b"" when the connection ends before a whole head."""
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return b""
+        head += chunk
+    return head
+
+
 class _Proxy(threading.Thread):
     """A minimal forward proxy: CONNECT tunnels (HTTPS) and absolute-address requests (plain HTTP)."""
 
@@ -216,12 +227,9 @@ class _Proxy(threading.Thread):
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
     def _serve(self, client: socket.socket) -> None:
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = client.recv(4096)
-            if not chunk:
-                return
-            head += chunk
+        head = _read_head(client)
+        if not head:
+            return
         first, _, rest = head.partition(b"\r\n")
         method, target, _ = first.decode().split(" ")
         self.seen.append(f"{method} {target}")
@@ -310,12 +318,7 @@ class _Canned(threading.Thread):
             self.connections += 1
             with conn:
                 while self.answers:
-                    request = b""
-                    while b"\r\n\r\n" not in request:
-                        chunk = conn.recv(65536)
-                        if not chunk:
-                            break
-                        request += chunk
+                    request = _read_head(conn)
                     if not request:
                         break
                     head, _, body = request.partition(b"\r\n\r\n")
