@@ -30,14 +30,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
-import anyio.to_thread
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from baliedesk import __version__
 from baliedesk.domain import errors as e
+from baliedesk.server.lanes import Lane
 from baliedesk.services import tracking, wire
 from baliedesk.services.catalogue import Operation, operations
 from baliedesk.services.ports import Backend
@@ -248,6 +247,8 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
         finally:
             await run_in_threadpool(hub.stop)
             await run_in_threadpool(housekeeping.stop)
+            for lane in lanes.values():
+                await run_in_threadpool(lane.close)
 
     app = _App(title="BalieDesk", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None, lifespan=lifespan)
@@ -276,6 +277,9 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
             raise _BadRequest("the body must be a JSON object of arguments by name")
         return data
 
+    # The operations' threads (see lanes.py), started at the first call, stopped with the server.
+    lanes = {name: Lane(name, call_threads) for name in ("counter", "heavy")}
+
     def handler_for(op: Operation) -> Callable[[Any, Any], Any]:
         def work(authorization: str | None, raw: bytes, now: dt.datetime) -> tuple[int, bytes]:
             """On a worker thread, in one hop: who asks (401 first), the arguments, the call, the answer."""
@@ -302,36 +306,30 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
                 log.exception("server: %s failed", op.name)
                 return _error(500, reason="internal error")
 
-        lane_name = lane_of(op)
+        lane = lanes[lane_of(op)]
 
-        async def handle(scope: Any, receive: Any) -> Response:
+        async def handle(scope: Any, receive: Any) -> tuple[int, bytes]:
             now = now_of()
             headers = dict(scope.get("headers") or ())
             authorization = headers.get(b"authorization", b"").decode("latin-1") or None
             if not op.public and not authorization:
-                return _answer(*_error(401, reason="missing"), now_of)
+                return _error(401, reason="missing")
             try:
                 raw = await _read_body(receive, headers.get(b"content-length"))
             except _TooLarge:
-                return _answer(*_error(413, reason="too large"), now_of)
-            call = functools.partial(work, authorization, raw, now)
-            return _answer(*await anyio.to_thread.run_sync(call, limiter=lane(lane_name)), now_of)
+                return _error(413, reason="too large")
+            return await lane.run(functools.partial(work, authorization, raw, now))
 
         return handle
-
-    lanes: dict[str, anyio.CapacityLimiter] = {}  # made on the event loop, at the first call (FIFO)
-
-    def lane(name: str) -> anyio.CapacityLimiter:
-        if name not in lanes:
-            lanes[name] = anyio.CapacityLimiter(call_threads)
-        return lanes[name]
 
     handlers = {f"/api/{op.module}/{op.function}": handler_for(op)
                 for op in operations().values() if op.needs_backend}
 
     def endpoint_for(op: Operation, handle: Callable[[Any, Any], Any]):
         async def endpoint(request: Request) -> Response:  # what openapi.json describes (see _App)
-            return await handle(request.scope, request.receive)
+            status, content = await handle(request.scope, request.receive)
+            return Response(content, status_code=status, media_type="application/json",
+                            headers={TIME_HEADER: now_of().isoformat(), "Cache-Control": "no-store"})
 
         endpoint.__name__ = op.name.replace(".", "_")
         return endpoint
@@ -407,6 +405,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
 
     app.openapi = openapi_with_bearer  # type: ignore[method-assign]
     app.operations = handlers  # answered before the middleware stack (see _App)
+    app.now_of = now_of
     app.add_middleware(_ServerTime, now_of=now_of)  # the other routes' answers
     auth_routes.install(app, backend, now_of, forget=getattr(resolver, "clear", None))
     app.state.public_paths |= {"/api/auth/sign-in", "/api/auth/device"}
@@ -449,27 +448,31 @@ class _App(FastAPI):
     The same handlers sit behind FastAPI's routes (so openapi.json lists every
     operation with its arguments); this only skips the framework's middleware,
     routing and request machinery on the path every workstation call takes
-    (the handlers catch their own errors and stamp the time header themselves).
+    (the handlers catch their own errors and give a status and a body; this sends them with the
+    server's clock as two ASGI messages).
     Anything else (another method or path, WebSocket, lifespan) goes to FastAPI.
     """
 
     operations: dict[str, Callable[[Any, Any], Any]] = {}
+    now_of: Clock = _utc_now
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
             handle = self.operations.get(scope["path"])
             if handle is not None:
-                response = await handle(scope, receive)
-                await response(scope, receive, send)
+                status, content = await handle(scope, receive)
+                await send({"type": "http.response.start", "status": status,
+                            "headers": _answer_headers(content, self.now_of)})
+                await send({"type": "http.response.body", "body": content})
                 return
         await super().__call__(scope, receive, send)
 
 
-def _answer(status: int, content: bytes, now_of: Clock) -> Response:
-    """An operation's answer: JSON, with the server's clock and no-store (given at once: cheaper
-    than setting them afterwards)."""
-    return Response(content, status_code=status, media_type="application/json",
-                    headers={TIME_HEADER: now_of().isoformat(), "Cache-Control": "no-store"})
+def _answer_headers(content: bytes, now_of: Clock) -> list[tuple[bytes, bytes]]:
+    """An operation's answer: JSON, its length, the server's clock and no-store (the ASGI messages are
+    sent as they are: cheaper than a framework response on the path of every call)."""
+    return [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode()),
+            (TIME_HEADER.lower().encode(), now_of().isoformat().encode()), (b"cache-control", b"no-store")]
 
 
 async def _read_body(receive: Any, declared: bytes | None) -> bytes:
