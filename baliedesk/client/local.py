@@ -9,6 +9,7 @@ from typing import Any
 from baliedesk.client.base import Client, SignedIn
 from baliedesk.services import auth
 from baliedesk.services.catalogue import Operation
+from baliedesk.services.context import this_computer, workstation, workstation_name
 from baliedesk.domain.errors import NotSignedInHere
 from baliedesk.services.ports import Backend, ChangeFeed
 
@@ -18,15 +19,18 @@ def _utc_now() -> dt.datetime:
 
 
 class LocalClient(Client):
-    """The services in this process. ``clock`` is the one clock of this workstation (tests fix it)."""
+    """The services in this process. ``clock`` is the one clock of this workstation (tests fix it);
+    ``workstation`` the name the audit log records for its calls (default: this computer's name)."""
 
     #: The address sign-in failures are counted under on one PC (the lockout "per workstation").
     ADDRESS = "local"
 
     def __init__(self, backend: Backend, *, user_id: int | None = None,
                  clock: Callable[[], dt.datetime] | None = None, owns_backend: bool = True,
-                 token: str | None = None, must_change_password: bool = False) -> None:
+                 token: str | None = None, must_change_password: bool = False,
+                 workstation: str | None = None) -> None:
         super().__init__(user_id)
+        self.workstation = this_computer() if workstation is None else workstation_name(workstation)
         self.backend = backend
         self._clock = clock or _utc_now
         self._owns_backend = owns_backend
@@ -39,7 +43,8 @@ class LocalClient(Client):
 
     def _signed(self, result) -> LocalClient:
         return LocalClient(self.backend, user_id=result.user.id, clock=self._clock, owns_backend=False,
-                           token=result.token, must_change_password=result.must_change_password)
+                           token=result.token, must_change_password=result.must_change_password,
+                           workstation=self.workstation)
 
     def sign_in(self, username: str, password: str) -> SignedIn:
         result = auth.sign_in(self.backend, username, password, self._clock(), address=self.ADDRESS)
@@ -58,16 +63,22 @@ class LocalClient(Client):
             self._token = None
 
     def _call(self, op: Operation, arguments: dict[str, Any]) -> Any:
-        return op.call(self.backend, self.user_id, self._clock(), arguments)
+        token = workstation.set(self.workstation)  # for this call, on whatever thread carries it
+        try:
+            return op.call(self.backend, self.user_id, self._clock(), arguments)
+        finally:
+            workstation.reset(token)
 
     def now(self) -> dt.datetime:
         return self._clock()
 
     def as_user(self, user_id: int) -> LocalClient:
-        return LocalClient(self.backend, user_id=user_id, clock=self._clock, owns_backend=False)
+        return LocalClient(self.backend, user_id=user_id, clock=self._clock, owns_backend=False,
+                           workstation=self.workstation)
 
     def with_clock(self, clock: Callable[[], dt.datetime]) -> LocalClient:
-        return LocalClient(self.backend, user_id=self.user_id, clock=clock, owns_backend=False)
+        return LocalClient(self.backend, user_id=self.user_id, clock=clock, owns_backend=False,
+                           workstation=self.workstation)
 
     def open_feed(self, **kwargs: Any) -> ChangeFeed:
         return self.backend.open_feed(**kwargs)

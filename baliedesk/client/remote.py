@@ -29,6 +29,7 @@ from baliedesk.client.transport import Reply, Transport, TransportError, Transpo
 from baliedesk.domain.errors import DomainError, NotSignedInHere, PasswordChangeRequired, StorageUnavailable
 from baliedesk.services import wire
 from baliedesk.services.catalogue import Operation
+from baliedesk.services.context import WORKSTATION_HEADER, this_computer, workstation_name
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +71,16 @@ class RemoteClient(Client):
 
     ``token``: a session token (after sign-in) or a device token (kiosk, hall
     screen). ``ca_file``: the municipality's own CA certificate, when the server's
-    certificate is not signed by a public CA.
+    certificate is not signed by a public CA. ``workstation``: the name this
+    workstation gives itself on every call (default: this computer's name); the
+    audit log records it beside the address the server sees.
     """
 
     def __init__(self, base_url: str, *, token: str | None = None, user_id: int | None = None,
                  ca_file: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 http: Transport | None = None) -> None:
+                 http: Transport | None = None, workstation: str | None = None) -> None:
         super().__init__(user_id if token else None)
+        self.workstation = this_computer() if workstation is None else workstation_name(workstation)
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.ca_file = ca_file
@@ -88,7 +92,10 @@ class RemoteClient(Client):
 
     # -- calls -------------------------------------------------------------
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = {WORKSTATION_HEADER: workstation_name(self.workstation)} if self.workstation else {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
 
     def _call(self, op: Operation, arguments: dict[str, Any]) -> Any:
         body = {name: wire.encode(value) for name, value in arguments.items()}
@@ -224,7 +231,7 @@ class RemoteClient(Client):
     def with_token(self, token: str, user_id: int | None) -> RemoteClient:
         """The same workstation signed in as the holder of ``token`` (one HTTP connection pool)."""
         twin = RemoteClient(self.base_url, token=token, user_id=user_id, ca_file=self.ca_file,
-                            timeout_s=self.timeout_s, http=self._http)
+                            timeout_s=self.timeout_s, http=self._http, workstation=self.workstation)
         twin._owns_http = False
         twin._offset = self._offset
         return twin

@@ -38,6 +38,7 @@ from baliedesk import __version__
 from baliedesk.domain import errors as e
 from baliedesk.server.lanes import Lane
 from baliedesk.services import tracking, wire
+from baliedesk.services.context import WORKSTATION_HEADER, seen_from, workstation
 from baliedesk.services.catalogue import Operation, operations
 from baliedesk.services.ports import Backend
 
@@ -281,7 +282,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
     lanes = {name: Lane(name, call_threads) for name in ("counter", "heavy")}
 
     def handler_for(op: Operation) -> Callable[[Any, Any], Any]:
-        def work(authorization: str | None, raw: bytes, now: dt.datetime) -> tuple[int, bytes]:
+        def work(authorization: str | None, raw: bytes, now: dt.datetime, seen: str) -> tuple[int, bytes]:
             """On a worker thread, in one hop: who asks (401 first), the arguments, the call, the answer."""
             if op.public:
                 principal = Principal(0, "nobody")  # acts as no one (see catalogue.PUBLIC)
@@ -298,6 +299,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
                 return _error(400, reason=str(exc))
             except TypeError as exc:  # unknown or missing arguments (user_id and now among them)
                 return _error(422, reason=str(exc))
+            token = workstation.set(seen)  # the audit log's "which workstation", for this call
             try:
                 return 200, _json({"ok": wire.encode(op.call(backend, principal.user_id, now, arguments))})
             except e.DomainError as exc:
@@ -305,6 +307,8 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
             except Exception:  # noqa: BLE001 - logged here; the client gets no traceback
                 log.exception("server: %s failed", op.name)
                 return _error(500, reason="internal error")
+            finally:
+                workstation.reset(token)
 
         lane = lanes[lane_of(op)]
 
@@ -318,7 +322,7 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
                 raw = await _read_body(receive, headers.get(b"content-length"))
             except _TooLarge:
                 return _error(413, reason="too large")
-            return await lane.run(functools.partial(work, authorization, raw, now))
+            return await lane.run(functools.partial(work, authorization, raw, now, workstation_of(scope, headers)))
 
         return handle
 
@@ -466,6 +470,21 @@ class _App(FastAPI):
                 await send({"type": "http.response.body", "body": content})
                 return
         await super().__call__(scope, receive, send)
+
+
+_WORKSTATION_KEY = WORKSTATION_HEADER.lower().encode()
+
+
+def workstation_of(scope: Any, headers: dict[bytes, bytes] | None = None) -> str:
+    """Which workstation a request came from, for the audit log: the name it gives itself (the
+    ``X-BalieDesk-Workstation`` header, kept readable and short) with the address the server saw
+    (uvicorn puts a trusted reverse proxy's ``X-Forwarded-For`` there): "balie-3-pc (10.0.4.23)".
+    The name is a help for reading; the address is what the server knows."""
+    if headers is None:
+        headers = dict(scope.get("headers") or ())
+    client = scope.get("client")
+    address = str(client[0]) if client else None
+    return seen_from(headers.get(_WORKSTATION_KEY, b"").decode("latin-1"), address)
 
 
 def _answer_headers(content: bytes, now_of: Clock) -> list[tuple[bytes, bytes]]:
