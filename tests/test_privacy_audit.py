@@ -139,7 +139,7 @@ def test_audit_csv_is_a_pure_function():
     text = privacy.audit_csv([e])
     assert text.splitlines()[0].startswith("id;tijdstip_utc;medewerker_id")
     row = next(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert (row["werkplek"], row["velden"], json.loads(row["details"])) == ("pc;1", "reporter_name,description",
+    assert (row["computer"], row["velden"], json.loads(row["details"])) == ("pc;1", "reporter_name,description",
                                                                             {"via": "search"})
 
 

@@ -171,7 +171,7 @@ def audit_csv(entries: Iterable[AuditEntryInfo]) -> str:
     """The entries as CSV text (header row; ``;`` as Dutch spreadsheets expect; times in UTC, ISO 8601)."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["id", "tijdstip_utc", "medewerker_id", "medewerker", "werkplek", "actie", "soort",
+    writer.writerow(["id", "tijdstip_utc", "medewerker_id", "medewerker", "computer", "actie", "soort",
                      "record_id", "velden", "details"])
     for e in entries:
         writer.writerow([e.id, e.at.astimezone(dt.UTC).isoformat(), "" if e.user_id is None else e.user_id,

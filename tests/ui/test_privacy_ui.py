@@ -285,3 +285,24 @@ def test_the_window_works_through_the_server(qtbot, world, backend):
             server.client(world.fg).retention.run_retention()
     finally:
         server.stop()
+
+
+def test_the_log_shows_the_computer_a_read_came_from(qtbot, world, make_client, client_mode):
+    """Every call a window makes is on record with its computer: this computer's name on one PC, the
+    name with the address the server saw through the server."""
+    from baliedesk.services.context import this_computer
+
+    later = world.now + dt.timedelta(hours=2)
+    mid = world.melding.summary.id
+    make_client(world.clerk, clock=lambda: later).meldingen.melding_detail(mid)
+    w = open_window(qtbot, make_client, world.fg, world.ids.location_id, lambda: later)
+    assert w.audit_table.horizontalHeaderItem(2).text() == "Computer"
+    w.mode.setCurrentIndex(1)
+    w.record_type.setCurrentIndex(w.record_type.findData("melding"))
+    w.record_id.setValue(mid)
+    with qtbot.waitSignal(w.audit_shown, timeout=20_000):
+        w.search_audit()
+    by_action = {r[3]: r[2] for r in table_text(w.audit_table)}
+    expected = this_computer() if client_mode == "local" else f"{this_computer()} (127.0.0.1)"
+    assert by_action["bekeken"] == expected
+    assert by_action["gemaakt"] == "-"  # made by the services directly (the test's set-up): no computer

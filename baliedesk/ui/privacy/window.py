@@ -90,7 +90,7 @@ FIELD_NAMES = {
     "subject": _("onderwerp"), "reason": _("reden"), "months": _("maanden"), "enabled": _("aan/uit"),
     "state": _("status"), "name+postcode": _("naam en postcode"), "reached": _("bereikt"),
 }
-AUDIT_COLUMNS = (_("Wanneer"), _("Wie"), _("Werkplek"), _("Actie"), _("Record"), _("Velden"))
+AUDIT_COLUMNS = (_("Wanneer"), _("Wie"), _("Computer"), _("Actie"), _("Record"), _("Velden"))
 RESIDENT_COLUMNS = (_("Soort"), _("Kenmerk"), _("Status"), _("Naam"), _("Telefoon"), _("E-mail"), _("Verder"))
 
 
