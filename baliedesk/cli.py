@@ -552,7 +552,6 @@ def server_worker_app():
     Uvicorn's factory, imported and called in each new process. The command
     checked the database and the schema before it started any.
     """
-    import atexit
     import os
 
     from baliedesk.server.app import DEFAULT_CALL_THREADS, create_app
@@ -562,9 +561,7 @@ def server_worker_app():
     if not url:
         raise RuntimeError(f"{WORKER_URL_ENV} is not set: start worker processes with 'server --processes N'")
     threads = int(os.environ.get(WORKER_THREADS_ENV, DEFAULT_CALL_THREADS))
-    db = Database(url)
-    atexit.register(db.dispose)
-    return create_app(db, call_threads=threads)
+    return create_app(Database(url), call_threads=threads, owns_backend=True)  # disposed when it stops
 
 
 def cmd_server(args: argparse.Namespace) -> int:

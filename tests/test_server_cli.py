@@ -227,3 +227,27 @@ def test_call_threads_must_be_one_or_more_and_reach_every_process(served, capsys
     monkeypatch.setenv(cli.WORKER_THREADS_ENV, "5")
     cli.server_worker_app()
     assert made[-1] == 5
+
+
+def test_a_worker_process_disposes_its_own_database_when_it_stops(backend, monkeypatch):
+    """``server --processes N``: each worker made its database for its application, so the application
+    lets go of it when it stops (no database left open until the process ends); an application given a
+    backend it does not own (one server process, tests) leaves it alone."""
+    from baliedesk.server import app as server_app
+    from baliedesk.storage import database
+
+    disposed: list[object] = []
+    real_dispose = database.Database.dispose
+
+    def dispose(self):
+        disposed.append(self)
+        real_dispose(self)
+
+    monkeypatch.setattr(database.Database, "dispose", dispose)
+    monkeypatch.setenv(cli.WORKER_URL_ENV, backend.url)
+    with ServerThread(cli.server_worker_app()) as url:
+        assert httpx.get(f"{url}/api/health", timeout=10).status_code == 200
+    assert len(disposed) == 1 and disposed[0] is not backend
+    with ServerThread(server_app.create_app(backend)) as url:
+        assert httpx.get(f"{url}/api/health", timeout=10).status_code == 200
+    assert len(disposed) == 1  # the test's backend stays open

@@ -220,12 +220,15 @@ def session_resolver(backend: Backend) -> Resolver:
 
 
 def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clock | None = None,
-               feed_poll_s: float = 0.5, call_threads: int = DEFAULT_CALL_THREADS) -> FastAPI:
+               feed_poll_s: float = 0.5, call_threads: int = DEFAULT_CALL_THREADS,
+               owns_backend: bool = False) -> FastAPI:
     """The ASGI application over ``backend``.
 
     ``resolver`` turns a bearer token into a :class:`Principal` (default: the
     sign-in sessions); ``clock`` is the server's clock (the only one the
-    services see); ``call_threads``: operations that run at once per lane.
+    services see); ``call_threads``: operations that run at once per lane;
+    ``owns_backend``: the application disposes the backend when it stops (a
+    worker process of ``server --processes N``, which made the backend for it).
     """
     if call_threads < 1:
         raise ValueError("call_threads must be at least 1")
@@ -250,6 +253,9 @@ def create_app(backend: Backend, *, resolver: Resolver | None = None, clock: Clo
             await run_in_threadpool(housekeeping.stop)
             for lane in lanes.values():
                 await run_in_threadpool(lane.close)
+            dispose = getattr(backend, "dispose", None) if owns_backend else None
+            if callable(dispose):
+                await run_in_threadpool(dispose)
 
     app = _App(title="BalieDesk", version=__version__, openapi_url="/api/openapi.json", docs_url=None,
                   redoc_url=None, lifespan=lifespan)
