@@ -129,3 +129,20 @@ def test_no_threads_until_the_first_call():
         assert len(lane._workers) == 3
     finally:
         lane.close()
+
+
+def test_closing_waits_at_most_its_time_for_all_threads_together():
+    lane = Lane("heavy", 3)
+    release = threading.Event()
+
+    async def main():
+        calls = [asyncio.ensure_future(lane.run(lambda: release.wait(10))) for _ in range(3)]
+        await asyncio.sleep(0.05)  # all three threads hold a call that runs long
+        started = time.monotonic()
+        await asyncio.get_running_loop().run_in_executor(None, lane.close, 1.0)
+        waited = time.monotonic() - started
+        release.set()
+        await asyncio.gather(*calls)
+        return waited
+
+    assert asyncio.run(main()) < 2.5  # about 1 s in all, not 1 s per thread (3 s)

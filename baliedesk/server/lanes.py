@@ -27,6 +27,7 @@ import asyncio
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -62,7 +63,9 @@ class Lane:
         return await future
 
     def close(self, timeout_s: float = 5.0) -> None:
-        """Refuse new calls; the threads finish the calls already given (first come, first served) and stop."""
+        """Refuse new calls; the threads finish the calls already given (first come, first served) and
+        stop. Waits at most ``timeout_s`` in all; a call still running then ends on its own (the
+        threads are daemons)."""
         with self._lock:
             if self._closed:
                 return
@@ -70,8 +73,9 @@ class Lane:
             workers = list(self._workers)
             for _ in workers:
                 self._jobs.put(_STOP)
+        deadline = time.monotonic() + timeout_s  # for all threads together: a stop never waits long
         for worker in workers:
-            worker.join(timeout_s)
+            worker.join(max(0.0, deadline - time.monotonic()))
 
     def _start(self) -> None:
         with self._lock:
