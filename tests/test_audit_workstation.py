@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -72,7 +72,7 @@ def test_through_the_server_the_address_it_saw_and_the_name_given(backend, seede
     ("werkplek-Ærø", "werkplek-r (127.0.0.1)"),  # what is not plain ASCII is left out
     (" \t ", "127.0.0.1"),
 ])
-def test_a_name_given_is_only_kept_readable(backend, seeded, now, given_name, recorded):
+def test_a_name_given_is_only_kept_readable(given_name, recorded):
     from baliedesk.server.app import workstation_of
 
     scope = {"client": ("127.0.0.1", 50123), "headers": [(b"x-baliedesk-workstation",
@@ -80,7 +80,7 @@ def test_a_name_given_is_only_kept_readable(backend, seeded, now, given_name, re
     assert workstation_of(scope) == recorded
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200)
 @given(name=st.binary(max_size=400), host=st.one_of(st.none(), st.text(max_size=80)))
 def test_any_header_gives_a_short_printable_workstation(name, host):
     from baliedesk.server.app import workstation_of

@@ -464,7 +464,7 @@ class _App(FastAPI):
     """
 
     operations: dict[str, Callable[[Any, Any], Any]] = {}
-    now_of: Clock = _utc_now
+    now_of: Clock = staticmethod(_utc_now)  # create_app sets the server's clock
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
