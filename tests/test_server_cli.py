@@ -225,7 +225,8 @@ def test_call_threads_must_be_one_or_more_and_reach_every_process(served, capsys
     # a worker process of --processes N is told through its environment
     monkeypatch.setenv(cli.WORKER_URL_ENV, backend.url)
     monkeypatch.setenv(cli.WORKER_THREADS_ENV, "5")
-    cli.server_worker_app()
+    worker_app = cli.server_worker_app()
+    worker_app.state.backend.dispose()  # never served here: its database is let go of at once
     assert made[-1] == 5
 
 

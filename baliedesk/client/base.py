@@ -11,6 +11,7 @@ from typing import Any
 from baliedesk.domain.errors import NotSignedInHere, PasswordChangeRequired
 from baliedesk.services.catalogue import Operation, modules, operations
 from baliedesk.services.auth_dto import SignInResult
+from baliedesk.services.context import this_computer, workstation_name
 from baliedesk.services.ports import ChangeFeed
 
 
@@ -69,13 +70,24 @@ class Client(ABC):
     reports: Any
     addresses: Any
 
-    def __init__(self, user_id: int | None) -> None:
+    def __init__(self, user_id: int | None, workstation: str | None = None) -> None:
         self.user_id = user_id
+        self.workstation = this_computer() if workstation is None else workstation
         by_module: dict[str, dict[str, Operation]] = {m: {} for m in modules()}
         for op in operations().values():
             by_module[op.module][op.function] = op
         for module, ops in by_module.items():
             setattr(self, module, Namespace(self, module, ops))
+
+    @property
+    def workstation(self) -> str:
+        """The name the audit log records for this workstation's calls (default: this computer's
+        name); kept readable and short when it is set (``services.context.workstation_name``)."""
+        return self._workstation
+
+    @workstation.setter
+    def workstation(self, name: str) -> None:
+        self._workstation = workstation_name(name)
 
     @property
     def signed_in(self) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from baliedesk.client.base import Client, SignedIn
 from baliedesk.services import auth
 from baliedesk.services.catalogue import Operation
-from baliedesk.services.context import this_computer, workstation, workstation_name
+from baliedesk.services.context import workstation
 from baliedesk.domain.errors import NotSignedInHere
 from baliedesk.services.ports import Backend, ChangeFeed
 
@@ -29,8 +29,7 @@ class LocalClient(Client):
                  clock: Callable[[], dt.datetime] | None = None, owns_backend: bool = True,
                  token: str | None = None, must_change_password: bool = False,
                  workstation: str | None = None) -> None:
-        super().__init__(user_id)
-        self.workstation = this_computer() if workstation is None else workstation_name(workstation)
+        super().__init__(user_id, workstation)
         self.backend = backend
         self._clock = clock or _utc_now
         self._owns_backend = owns_backend

@@ -29,7 +29,7 @@ from baliedesk.client.transport import Reply, Transport, TransportError, Transpo
 from baliedesk.domain.errors import DomainError, NotSignedInHere, PasswordChangeRequired, StorageUnavailable
 from baliedesk.services import wire
 from baliedesk.services.catalogue import Operation
-from baliedesk.services.context import WORKSTATION_HEADER, this_computer, workstation_name
+from baliedesk.services.context import WORKSTATION_HEADER
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +79,7 @@ class RemoteClient(Client):
     def __init__(self, base_url: str, *, token: str | None = None, user_id: int | None = None,
                  ca_file: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
                  http: Transport | None = None, workstation: str | None = None) -> None:
-        super().__init__(user_id if token else None)
-        self.workstation = this_computer() if workstation is None else workstation_name(workstation)
+        super().__init__(user_id if token else None, workstation)
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.ca_file = ca_file
@@ -92,7 +91,7 @@ class RemoteClient(Client):
 
     # -- calls -------------------------------------------------------------
     def _headers(self) -> dict[str, str]:
-        headers = {WORKSTATION_HEADER: workstation_name(self.workstation)} if self.workstation else {}
+        headers = {WORKSTATION_HEADER: self.workstation} if self.workstation else {}  # readable when set
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
